@@ -1,0 +1,217 @@
+"""The command line, and the composition root: the database is opened here,
+once, and handed to the services (and to the TUI).
+
+Exit codes: 0 success; 2 bad input (usage, an invalid file); 1 anything else.
+Heavy modules are imported inside commands so ``workshop-tui --help`` is quick.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 1
+
+
+class BadInput(click.ClickException):
+    exit_code = EXIT_BAD_INPUT
+
+
+def _db_options(func: Callable) -> Callable:
+    func = click.option("--database-url", "database_url", envvar="WORKSHOP_TUI_DATABASE_URL", default=None,
+                        help="Any SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db.")(func)
+    func = click.option("--db", "db_path", envvar="WORKSHOP_TUI_DB", default=None,
+                        type=click.Path(dir_okay=False), help="An SQLite database file.")(func)
+    return func
+
+
+def _open(ctx: click.Context, db_path: str | None, database_url: str | None):
+    """Open the database chosen on the command line (subcommand options win)."""
+    from workshop_tui.storage.engine import DatabaseError, open_database, resolve_url
+
+    root = ctx.find_root().params
+    url = resolve_url(db_path or root.get("db_path"), database_url or root.get("database_url"))
+    try:
+        db = open_database(url)
+    except DatabaseError as exc:
+        raise click.ClickException(str(exc)) from None
+    ctx.call_on_close(db.dispose)
+    return db
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _session_id(db, value: str) -> int:
+    """Accept a session id, or an exact (unique) title."""
+    from workshop_tui.services import sessions
+
+    summaries = sessions.list_sessions(db)
+    if value.isdigit() and any(s.id == int(value) for s in summaries):
+        return int(value)
+    matches = [s for s in summaries if s.title == value]
+    if len(matches) == 1:
+        return matches[0].id
+    if len(matches) > 1:
+        raise BadInput(f"{len(matches)} sessions are titled {value!r}; use the id (see `workshop-tui sessions`).")
+    raise BadInput(f"There is no session {value!r} (see `workshop-tui sessions`).")
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@_db_options
+@click.version_option(package_name="workshop-tui")
+@click.pass_context
+def main(ctx: click.Context, db_path: str | None, database_url: str | None) -> None:
+    """workshop-tui: run a digital-strategy prioritisation workshop from a terminal.
+
+    With no command, opens the workshop app (loading the sample sessions the
+    first time it starts on an empty database).
+    """
+    if ctx.invoked_subcommand is None:
+        _run_tui(ctx, db_path, database_url)
+
+
+def _run_tui(ctx: click.Context, db_path: str | None, database_url: str | None) -> None:
+    from workshop_tui.storage.engine import resolve_url
+    from workshop_tui.tui.app import run_app
+
+    url = resolve_url(db_path, database_url)
+    code = run_app(url)
+    ctx.exit(code)
+
+
+@main.command()
+@_db_options
+@click.pass_context
+def demo(ctx: click.Context, db_path: str | None, database_url: str | None) -> None:
+    """Load the sample sessions (once; running it again changes nothing)."""
+    from workshop_tui.services import sessions
+
+    db = _open(ctx, db_path, database_url)
+    for item in sessions.load_samples(db):
+        state = "loaded" if item.loaded else "already there"
+        click.echo(f"{item.session_id:>4}  {item.title}  ({state})")
+
+
+@main.command("sessions")
+@_db_options
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def sessions_cmd(ctx: click.Context, db_path: str | None, database_url: str | None, as_json: bool) -> None:
+    """List the sessions in the database."""
+    from workshop_tui.services import sessions
+
+    db = _open(ctx, db_path, database_url)
+    rows = sessions.list_sessions(db)
+    if as_json:
+        _emit_json([
+            {"id": r.id, "title": r.title, "organisation": r.organisation,
+             "date": r.date.isoformat() if r.date else None, "stage": r.stage,
+             "initiatives": r.initiatives, "participants": r.participants, "rounds": r.rounds}
+            for r in rows
+        ])
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Sessions", title_justify="left")
+    for column in ("id", "title", "organisation", "date", "stage", "initiatives", "participants", "rounds"):
+        table.add_column(column, justify="right" if column in ("id", "initiatives", "participants", "rounds") else "left")
+    for r in rows:
+        table.add_row(str(r.id), r.title, r.organisation, r.date.isoformat() if r.date else "", r.stage,
+                      str(r.initiatives), str(r.participants), str(r.rounds))
+    Console(markup=False, highlight=False).print(table)
+
+
+@main.command("import")
+@_db_options
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print {\"id\": ...}.")
+@click.pass_context
+def import_cmd(ctx: click.Context, db_path: str | None, database_url: str | None, file: Path, as_json: bool) -> None:
+    """Import a session file (format v1) as a new session. All or nothing."""
+    from workshop_tui.services import sessions
+    from workshop_tui.sessionfile.reader import SessionFileError
+
+    db = _open(ctx, db_path, database_url)
+    try:
+        session_id = sessions.import_file(db, file)
+    except SessionFileError as exc:
+        raise BadInput(exc.render()) from None
+    if as_json:
+        _emit_json({"id": session_id})
+    else:
+        click.echo(session_id)
+
+
+@main.command("export")
+@_db_options
+@click.argument("session")
+@click.option("--format", "fmt", default="json", show_default=True, help="Output format.")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True,
+              help="File (or folder, for csv) to write; '-' for standard output where the format is text.")
+@click.pass_context
+def export_cmd(ctx: click.Context, db_path: str | None, database_url: str | None, session: str, fmt: str,
+               output: Path) -> None:
+    """Export a session (json: the lossless session file)."""
+    from workshop_tui.services import exports
+
+    if fmt not in exports.formats():
+        raise BadInput(f"Unknown format {fmt!r}; choose one of: {', '.join(exports.formats())}.")
+    db = _open(ctx, db_path, database_url)
+    session_id = _session_id(db, session)
+    if str(output) == "-":
+        if not exports.is_text(fmt):
+            raise BadInput(f"{fmt} is not a text format; give a file with -o.")
+        sys.stdout.write(exports.render_text(db, session_id, fmt))
+        return
+    written = exports.export(db, session_id, fmt, output)
+    click.echo(f"Wrote {written}", err=True)
+
+
+@main.group("db")
+def db_group() -> None:
+    """Back up and restore the database file."""
+
+
+@db_group.command("backup")
+@_db_options
+@click.argument("path", type=click.Path(path_type=Path))
+@click.pass_context
+def db_backup(ctx: click.Context, db_path: str | None, database_url: str | None, path: Path) -> None:
+    """Copy the live database to PATH (safe while the app is running)."""
+    from workshop_tui.storage.backup import backup_to
+    from workshop_tui.storage.engine import DatabaseError
+
+    db = _open(ctx, db_path, database_url)
+    try:
+        click.echo(f"Backed up to {backup_to(db, path)}")
+    except DatabaseError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@db_group.command("restore")
+@_db_options
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_context
+def db_restore(ctx: click.Context, db_path: str | None, database_url: str | None, path: Path) -> None:
+    """Replace the database with the backup at PATH (the current one is backed up first)."""
+    from workshop_tui.storage.backup import restore_from
+    from workshop_tui.storage.engine import DatabaseError
+
+    db = _open(ctx, db_path, database_url)
+    try:
+        saved = restore_from(db, path)
+    except DatabaseError as exc:
+        raise BadInput(str(exc)) from None
+    click.echo(f"Restored from {path}" + (f"; the previous database was saved to {saved}" if saved else ""))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

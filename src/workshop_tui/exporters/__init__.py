@@ -1,0 +1,20 @@
+"""One writer per export format, with no UI code.
+
+Each module named in ``FORMATS`` offers ``write(workshop, path) -> Path`` and,
+for text formats, ``render(workshop) -> str``. Modules are imported only when
+their format is used, so a heavy writer never slows start-up.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from types import ModuleType
+
+# format name -> (module, is it a single text document?)
+FORMATS: dict[str, tuple[str, bool]] = {
+    "json": ("workshop_tui.exporters.session_json", True),
+}
+
+
+def module_for(fmt: str) -> ModuleType:
+    return import_module(FORMATS[fmt][0])

@@ -1,0 +1,20 @@
+"""The session file (format v1): lossless, for another laptop or facilitator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workshop_tui.domain.model import Workshop
+from workshop_tui.sessionfile.writer import dumps
+
+SUFFIX = ".json"
+
+
+def render(workshop: Workshop) -> str:
+    return dumps(workshop)
+
+
+def write(workshop: Workshop, path: Path) -> Path:
+    from workshop_tui.exporters.files import write_text_atomically
+
+    return write_text_atomically(path, render(workshop))

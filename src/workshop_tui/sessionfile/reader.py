@@ -1,0 +1,117 @@
+"""Turn the bytes of a session file into JSON values, strictly.
+
+Strict means: UTF-8 only (a BOM is tolerated), no NaN or Infinity, no
+duplicate keys in an object, decimals kept exact, and a size and nesting
+limit so a hostile file cannot exhaust the laptop.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 32
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where (a JSON path) and what."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class SessionFileError(Exception):
+    """The file cannot be imported; ``problems`` lists every reason found."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source = source
+        self.problems = problems
+        super().__init__(self.render())
+
+    def render(self, limit: int = 50) -> str:
+        lines = [f"{self.source}: cannot import, {len(self.problems)} problem(s) found:"]
+        lines += [f"  {problem}" for problem in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(f"  ... and {len(self.problems) - limit} more")
+        return "\n".join(lines)
+
+
+class DuplicateKeys(dict):
+    """A JSON object that had repeated field names (reported by the validator)."""
+
+    duplicates: list[str]
+
+
+def _object_pairs(pairs: list[tuple[str, object]]) -> dict:
+    seen: dict = {}
+    dupes: list[str] = []
+    for name, value in pairs:
+        if name in seen:
+            dupes.append(name)
+        seen[name] = value
+    if dupes:
+        result = DuplicateKeys(seen)
+        result.duplicates = dupes
+        return result
+    return seen
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a number a session file may hold")
+
+
+def _depth(value: object, limit: int) -> bool:
+    """True when ``value`` nests deeper than ``limit`` (iterative: no recursion limit)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return False
+
+
+def read_json(data: bytes, source: str) -> object:
+    """Parse bytes into JSON values or raise SessionFileError naming the place."""
+    if len(data) > MAX_FILE_BYTES:
+        raise SessionFileError(
+            source, [Problem("", f"the file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SessionFileError(
+            source, [Problem("", f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start} (line {line})")]
+        ) from None
+    if not text.strip():
+        raise SessionFileError(source, [Problem("", "the file is empty")])
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_object_pairs,
+            parse_float=Decimal,
+            parse_constant=_reject_constant,
+        )
+    except json.JSONDecodeError as exc:
+        raise SessionFileError(
+            source, [Problem("", f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
+        ) from None
+    except ValueError as exc:
+        raise SessionFileError(source, [Problem("", str(exc))]) from None
+    except RecursionError:
+        raise SessionFileError(source, [Problem("", f"values are nested too deeply (limit {MAX_DEPTH})")]) from None
+    if _depth(value, MAX_DEPTH):
+        raise SessionFileError(source, [Problem("", f"values are nested too deeply (limit {MAX_DEPTH})")])
+    return value

@@ -1,0 +1,743 @@
+"""Check a parsed session file and build the Workshop it describes.
+
+Every problem is collected (not just the first) with the JSON path of the
+place it was found, so a facilitator can fix a file in one go. Nothing is
+repaired or dropped silently: an unknown field is an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Callable
+
+from workshop_tui.domain import model as m
+from workshop_tui.domain.graph import find_cycles
+from workshop_tui.sessionfile.reader import DuplicateKeys, Problem, SessionFileError, read_json
+
+FORMAT = "workshop-tui/session"
+VERSION = 1
+FRACTION_RE = re.compile(r"^-?[0-9]{1,15}/[1-9][0-9]{0,14}$")
+KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+MAX_NAME = 300
+MAX_TEXT = 20_000
+MAX_NUMBER = Fraction(10**12)
+MAX_ITEMS = 100_000
+
+TOP_FIELDS = {"format", "version", "session", "participants", "initiatives", "bottlenecks", "criteria",
+              "rounds", "decisions", "actions"}
+SESSION_FIELDS = {"title", "organisation", "date", "facilitator", "mission", "horizon_years", "bandwidth",
+                  "description", "budget", "max_actions", "stage"}
+PARTICIPANT_FIELDS = {"key", "name", "role", "site"}
+INITIATIVE_FIELDS = {"key", "title", "description", "owner", "service_area", "portfolio", "kind", "effort",
+                     "cost", "decided", "depends_on", "demands"}
+BOTTLENECK_FIELDS = {"key", "name", "capacity", "unit"}
+CRITERION_FIELDS = {"key", "name", "kind", "weight", "min", "max", "direction", "description"}
+ROUND_FIELDS = {"key", "title", "method", "anonymous", "hidden", "status", "settings", "votes", "voted", "abstained"}
+VOTE_FIELDS = {"participant", "ballot", "initiative", "criterion", "value", "effort", "ranking", "channel", "note"}
+DECISION_FIELDS = {"initiative", "outcome", "rationale", "round"}
+ACTION_FIELDS = {"key", "initiative", "title", "owner", "measure", "due"}
+
+# Settings each method understands, with a checker for each value.
+SETTINGS: dict[str, dict[str, Callable[[Any], str | None]]] = {}
+
+
+def _int_between(lo: int, hi: int | None = None) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "must be a whole number"
+        if value < lo or (hi is not None and value > hi):
+            return f"must be between {lo} and {hi}" if hi is not None else f"must be at least {lo}"
+        return None
+
+    return check
+
+
+def _one_of(*choices: str) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value in choices else f"must be one of {', '.join(choices)}"
+
+    return check
+
+
+def _boolean(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _number_between(lo: Fraction, hi: Fraction) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            return "must be a number"
+        if not lo <= Fraction(value) <= hi:
+            return f"must be between {lo} and {hi}"
+        return None
+
+    return check
+
+
+SETTINGS.update(
+    dots={"budget": _int_between(1, 1000), "max_per_initiative": _int_between(1, 1000),
+          "must_spend_all": _boolean},
+    matrix={"normalisation": _one_of("minmax", "ratio", "sum_of_max", "weighted_sum"),
+            "aggregate": _one_of("mean", "median", "trimmed_mean"),
+            "trim": _number_between(Fraction(0), Fraction(1, 2)),
+            "order": _one_of("total_first", "criterion_first")},
+    ranking={"rule": _one_of("schulze", "borda", "copeland"),
+             "borda_variant": _one_of("averaged", "zero", "mbc")},
+    value_effort={"thresholds": _one_of("midpoint", "median"),
+                  "value_min": _int_between(-1000, 1000), "value_max": _int_between(-1000, 1000),
+                  "effort_min": _int_between(-1000, 1000), "effort_max": _int_between(-1000, 1000)},
+    moscow={},
+    gates={},
+)
+
+
+def to_fraction(value: int | Decimal) -> Fraction:
+    return Fraction(value)
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    # -- shape helpers -------------------------------------------------
+    def obj(self, value: Any, path: str, allowed: set[str], required: tuple[str, ...] = ()) -> dict | None:
+        if not isinstance(value, dict):
+            self.add(path, f"must be an object, not {_type_name(value)}")
+            return None
+        if isinstance(value, DuplicateKeys):
+            for name in value.duplicates:
+                self.add(f"{path}.{name}" if path else name, "field appears more than once")
+        for name in value:
+            if name not in allowed:
+                self.add(f"{path}.{name}" if path else name, f"unknown field (expected one of: {', '.join(sorted(allowed))})")
+        for name in required:
+            if name not in value or value[name] is None:
+                self.add(f"{path}.{name}" if path else name, "is required")
+        return value
+
+    def array(self, value: Any, path: str) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.add(path, f"must be a list, not {_type_name(value)}")
+            return []
+        if len(value) > MAX_ITEMS:
+            self.add(path, f"has {len(value):,} entries; the limit is {MAX_ITEMS:,}")
+            return []
+        return value
+
+    def text(self, obj: dict, name: str, path: str, *, limit: int = MAX_NAME, required: bool = False) -> str:
+        value = obj.get(name)
+        where = f"{path}.{name}"
+        if value is None:
+            if required:
+                return ""  # already reported by obj()
+            return ""
+        if not isinstance(value, str):
+            self.add(where, f"must be text, not {_type_name(value)}")
+            return ""
+        if required and not value.strip():
+            self.add(where, "must not be empty")
+        if len(value) > limit:
+            self.add(where, f"is {len(value):,} characters long; the limit is {limit:,}")
+            return ""
+        if "\x00" in value:
+            self.add(where, "contains a NUL character")
+            return ""
+        return value
+
+    def key(self, obj: dict, path: str, seen: set[str], what: str) -> str | None:
+        value = obj.get("key")
+        where = f"{path}.key"
+        if value is None:
+            return None
+        if not isinstance(value, str) or not KEY_RE.match(value):
+            self.add(where, f"{_show(value)} is not a valid key (letters, digits, '_', '-', '.', up to 64 characters)")
+            return None
+        if value in seen:
+            self.add(where, f"duplicate {what} key {value!r}")
+            return None
+        seen.add(value)
+        return value
+
+    def choice(self, obj: dict, name: str, path: str, choices: tuple[str, ...], *, default: str | None = None,
+               nullable: bool = True) -> str | None:
+        value = obj.get(name)
+        if value is None:
+            if not nullable and default is None:
+                self.add(f"{path}.{name}", "is required")
+            return default
+        if value not in choices:
+            self.add(f"{path}.{name}", f"{_show(value)} is not one of {', '.join(choices)}")
+            return default
+        return value
+
+    def number(self, obj: dict, name: str, path: str, *, integer: bool = False, minimum: Fraction | None = None,
+               maximum: Fraction | None = None, default: Fraction | None = None) -> Fraction | None:
+        value = obj.get(name)
+        where = f"{path}.{name}"
+        if value is None:
+            return default
+        if isinstance(value, str) and FRACTION_RE.match(value):
+            value = Fraction(value)  # exact values the writer could not express as decimals
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal, Fraction)):
+            self.add(where, f"must be a number, not {_type_name(value)}")
+            return default
+        try:
+            number = Fraction(value)
+        except (ValueError, OverflowError):
+            self.add(where, f"{value} is not a usable number")
+            return default
+        if abs(number) > MAX_NUMBER:
+            self.add(where, f"{_show(value)} is too large (the limit is {MAX_NUMBER})")
+            return default
+        if integer and number.denominator != 1:
+            self.add(where, f"{_show(value)} must be a whole number")
+            return default
+        if minimum is not None and number < minimum:
+            self.add(where, f"{_show(value)} is below the minimum {minimum}")
+            return default
+        if maximum is not None and number > maximum:
+            self.add(where, f"{_show(value)} is above the maximum {maximum}")
+            return default
+        return number
+
+    def boolean(self, obj: dict, name: str, path: str, default: bool = False) -> bool:
+        value = obj.get(name)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.add(f"{path}.{name}", f"must be true or false, not {_type_name(value)}")
+            return default
+        return value
+
+    def date(self, obj: dict, name: str, path: str) -> dt.date | None:
+        value = obj.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.add(f"{path}.{name}", f"must be a date as text (YYYY-MM-DD), not {_type_name(value)}")
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.add(f"{path}.{name}", f"{_show(value)} is not a date (YYYY-MM-DD)")
+            return None
+
+    def ref(self, value: Any, path: str, known: set[str], what: str) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.add(path, f"must be a {what} key, not {_type_name(value)}")
+            return None
+        if value not in known:
+            self.add(path, f"unknown {what} {value!r}")
+            return None
+        return value
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, Decimal)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def parse_session_bytes(data: bytes, source: str = "<session file>") -> m.Workshop:
+    """Read and validate a session file; raise SessionFileError with every problem."""
+    raw = read_json(data, source)
+    return build_workshop(raw, source)
+
+
+def build_workshop(raw: Any, source: str = "<session file>") -> m.Workshop:
+    c = _Checker()
+    workshop = _build(c, raw)
+    if c.problems or workshop is None:
+        raise SessionFileError(source, c.problems or [Problem("", "not a session file")])
+    return workshop
+
+
+def _build(c: _Checker, raw: Any) -> m.Workshop | None:
+    top = c.obj(raw, "", TOP_FIELDS, ("format", "version", "session"))
+    if top is None:
+        return None
+    if top.get("format") is not None and top.get("format") != FORMAT:
+        c.add("format", f"{_show(top.get('format'))} is not a workshop-tui session file (expected {FORMAT!r})")
+        return None
+    version = top.get("version")
+    if version is not None and version != VERSION:
+        c.add("version", f"version {_show(version)} cannot be read by this app (it reads version {VERSION})")
+        return None
+    if top.get("format") is None or version is None:
+        return None
+
+    session = _session(c, top.get("session"))
+    participants = _participants(c, c.array(top.get("participants"), "participants"))
+    bottlenecks = _bottlenecks(c, c.array(top.get("bottlenecks"), "bottlenecks"))
+    initiatives = _initiatives(c, c.array(top.get("initiatives"), "initiatives"), {b.key for b in bottlenecks})
+    criteria = _criteria(c, c.array(top.get("criteria"), "criteria"))
+    rounds = _rounds(c, c.array(top.get("rounds"), "rounds"), participants, initiatives, criteria)
+    initiative_keys = {i.key for i in initiatives}
+    decisions = _decisions(c, c.array(top.get("decisions"), "decisions"), initiative_keys, {r.key for r in rounds})
+    actions = _actions(c, c.array(top.get("actions"), "actions"), initiative_keys)
+    if session is None:
+        return None
+    return m.Workshop(session=session, participants=tuple(participants), initiatives=tuple(initiatives),
+                      bottlenecks=tuple(bottlenecks), criteria=tuple(criteria), rounds=tuple(rounds),
+                      decisions=tuple(decisions), actions=tuple(actions))
+
+
+def _session(c: _Checker, raw: Any) -> m.SessionInfo | None:
+    s = c.obj(raw, "session", SESSION_FIELDS, ("title",))
+    if s is None:
+        return None
+    horizon = c.number(s, "horizon_years", "session", integer=True, minimum=Fraction(1), maximum=Fraction(30))
+    bandwidth = c.number(s, "bandwidth", "session", integer=True, minimum=Fraction(1), maximum=Fraction(1000))
+    max_actions = c.number(s, "max_actions", "session", integer=True, minimum=Fraction(1), maximum=Fraction(100),
+                           default=Fraction(5))
+    return m.SessionInfo(
+        title=c.text(s, "title", "session", required=True),
+        organisation=c.text(s, "organisation", "session"),
+        date=c.date(s, "date", "session"),
+        facilitator=c.text(s, "facilitator", "session"),
+        mission=c.text(s, "mission", "session", limit=MAX_TEXT),
+        horizon_years=int(horizon) if horizon is not None else None,
+        bandwidth=int(bandwidth) if bandwidth is not None else None,
+        description=c.text(s, "description", "session", limit=MAX_TEXT),
+        budget=c.number(s, "budget", "session", minimum=Fraction(0)),
+        max_actions=int(max_actions) if max_actions is not None else 5,
+        stage=c.choice(s, "stage", "session", m.STAGES, default="setup") or "setup",
+    )
+
+
+def _participants(c: _Checker, items: list) -> list[m.Participant]:
+    seen: set[str] = set()
+    out = []
+    for n, raw in enumerate(items):
+        path = f"participants[{n}]"
+        p = c.obj(raw, path, PARTICIPANT_FIELDS, ("key", "name"))
+        if p is None:
+            continue
+        key = c.key(p, path, seen, "participant")
+        name = c.text(p, "name", path, required=True)
+        role = c.choice(p, "role", path, m.ROLES, default="other") or "other"
+        if key:
+            out.append(m.Participant(key=key, name=name, role=role, site=c.text(p, "site", path)))
+    return out
+
+
+def _bottlenecks(c: _Checker, items: list) -> list[m.Bottleneck]:
+    seen: set[str] = set()
+    out = []
+    for n, raw in enumerate(items):
+        path = f"bottlenecks[{n}]"
+        b = c.obj(raw, path, BOTTLENECK_FIELDS, ("key", "name", "capacity"))
+        if b is None:
+            continue
+        key = c.key(b, path, seen, "bottleneck")
+        capacity = c.number(b, "capacity", path, integer=True, minimum=Fraction(0))
+        name = c.text(b, "name", path, required=True)
+        if key and capacity is not None:
+            out.append(m.Bottleneck(key=key, name=name, capacity=int(capacity), unit=c.text(b, "unit", path)))
+    return out
+
+
+def _initiatives(c: _Checker, items: list, bottleneck_keys: set[str]) -> list[m.Initiative]:
+    seen: set[str] = set()
+    # All keys first, so depends_on may point forwards in the list.
+    all_keys = {raw.get("key") for raw in items if isinstance(raw, dict) and isinstance(raw.get("key"), str)}
+    out = []
+    for n, raw in enumerate(items):
+        path = f"initiatives[{n}]"
+        i = c.obj(raw, path, INITIATIVE_FIELDS, ("key", "title"))
+        if i is None:
+            continue
+        key = c.key(i, path, seen, "initiative")
+        depends: list[str] = []
+        for d, dep in enumerate(c.array(i.get("depends_on"), f"{path}.depends_on")):
+            ref = c.ref(dep, f"{path}.depends_on[{d}]", all_keys, "initiative")
+            if ref is not None:
+                if ref in depends:
+                    c.add(f"{path}.depends_on[{d}]", f"{ref!r} is listed twice")
+                else:
+                    depends.append(ref)
+        demands: dict[str, int] = {}
+        raw_demands = i.get("demands")
+        if raw_demands is not None:
+            if not isinstance(raw_demands, dict):
+                c.add(f"{path}.demands", f"must be an object of bottleneck key to amount, not {_type_name(raw_demands)}")
+            else:
+                if isinstance(raw_demands, DuplicateKeys):
+                    for name in raw_demands.duplicates:
+                        c.add(f"{path}.demands.{name}", "field appears more than once")
+                for bkey in raw_demands:
+                    where = f"{path}.demands.{bkey}"
+                    if bkey not in bottleneck_keys:
+                        c.add(where, f"unknown bottleneck {bkey!r}")
+                        continue
+                    amount = c.number(raw_demands, bkey, f"{path}.demands", integer=True, minimum=Fraction(0))
+                    if amount is not None:
+                        demands[bkey] = int(amount)
+        if key:
+            out.append(m.Initiative(
+                key=key,
+                title=c.text(i, "title", path, required=True),
+                description=c.text(i, "description", path, limit=MAX_TEXT),
+                owner=c.text(i, "owner", path),
+                service_area=c.text(i, "service_area", path),
+                portfolio=c.choice(i, "portfolio", path, m.PORTFOLIOS),
+                kind=c.choice(i, "kind", path, m.KINDS),
+                effort=c.number(i, "effort", path, minimum=Fraction(0)),
+                cost=c.number(i, "cost", path, minimum=Fraction(0)),
+                decided=c.choice(i, "decided", path, m.DECIDED),
+                depends_on=tuple(depends),
+                demands=demands,
+            ))
+    graph = {item.key: item.depends_on for item in out}
+    for cycle in find_cycles(graph):
+        first = next(n for n, raw in enumerate(items) if isinstance(raw, dict) and raw.get("key") == cycle[0])
+        c.add(f"initiatives[{first}].depends_on",
+              "dependency cycle among " + ", ".join(repr(k) for k in cycle))
+    return out
+
+
+def _criteria(c: _Checker, items: list) -> list[m.Criterion]:
+    seen: set[str] = set()
+    out = []
+    for n, raw in enumerate(items):
+        path = f"criteria[{n}]"
+        cr = c.obj(raw, path, CRITERION_FIELDS, ("key", "name"))
+        if cr is None:
+            continue
+        key = c.key(cr, path, seen, "criterion")
+        kind = c.choice(cr, "kind", path, m.CRITERION_KINDS, default="score") or "score"
+        name = c.text(cr, "name", path, required=True)
+        description = c.text(cr, "description", path, limit=MAX_TEXT)
+        if kind == "gate":
+            for extra in ("weight", "min", "max", "direction"):
+                if cr.get(extra) is not None:
+                    c.add(f"{path}.{extra}", "a gate is passed or failed; it has no weight or scale")
+            if key:
+                out.append(m.Criterion(key=key, name=name, kind="gate", weight=Fraction(0), min=Fraction(0),
+                                       max=Fraction(1), description=description))
+            continue
+        weight = c.number(cr, "weight", path, minimum=Fraction(0), default=Fraction(1))
+        lo = c.number(cr, "min", path, default=Fraction(0))
+        hi = c.number(cr, "max", path, default=Fraction(10))
+        if lo is not None and hi is not None and lo >= hi:
+            c.add(f"{path}.max", f"the scale's max ({hi}) must be above its min ({lo})")
+        direction = c.choice(cr, "direction", path, m.DIRECTIONS, default="benefit") or "benefit"
+        if key:
+            out.append(m.Criterion(key=key, name=name, kind="score", weight=weight or Fraction(0),
+                                   min=lo if lo is not None else Fraction(0),
+                                   max=hi if hi is not None else Fraction(10),
+                                   direction=direction, description=description))
+    scored = [cr for cr in out if cr.kind == "score"]
+    if scored and sum(cr.weight for cr in scored) == 0:
+        c.add("criteria", "the scored criteria's weights add up to 0; at least one must carry weight")
+    return out
+
+
+def _rounds(c: _Checker, items: list, participants: list[m.Participant], initiatives: list[m.Initiative],
+            criteria: list[m.Criterion]) -> list[m.Round]:
+    seen: set[str] = set()
+    people = {p.key for p in participants}
+    items_known = {i.key for i in initiatives}
+    criteria_by_key = {cr.key: cr for cr in criteria}
+    out = []
+    for n, raw in enumerate(items):
+        path = f"rounds[{n}]"
+        r = c.obj(raw, path, ROUND_FIELDS, ("key", "method"))
+        if r is None:
+            continue
+        key = c.key(r, path, seen, "round")
+        method = c.choice(r, "method", path, m.METHODS)
+        if method is None:
+            continue
+        anonymous = c.boolean(r, "anonymous", path)
+        settings = _settings(c, r.get("settings"), f"{path}.settings", method)
+        votes = _votes(c, c.array(r.get("votes"), f"{path}.votes"), f"{path}.votes", method, anonymous, settings,
+                       people, items_known, criteria_by_key)
+        voted = _key_list(c, r.get("voted"), f"{path}.voted", people, "participant")
+        abstained = _key_list(c, r.get("abstained"), f"{path}.abstained", people, "participant")
+        if voted and not anonymous:
+            c.add(f"{path}.voted", "only anonymous rounds list who voted separately from their votes")
+        if anonymous:
+            # Secret ballots are kept in ballot-id order, never in the order cast,
+            # so the file's order cannot hint at who voted when.
+            votes.sort(key=lambda v: (v.ballot or "", v.initiative or "", v.criterion or ""))
+        if key:
+            out.append(m.Round(
+                key=key, method=method, title=c.text(r, "title", path), settings=settings,
+                status=c.choice(r, "status", path, m.ROUND_STATUSES, default="open") or "open",
+                anonymous=anonymous, hidden=c.boolean(r, "hidden", path), votes=tuple(votes),
+                voted=tuple(voted), abstained=tuple(abstained),
+            ))
+    return out
+
+
+def _key_list(c: _Checker, raw: Any, path: str, known: set[str], what: str) -> list[str]:
+    out: list[str] = []
+    for n, value in enumerate(c.array(raw, path)):
+        ref = c.ref(value, f"{path}[{n}]", known, what)
+        if ref is not None:
+            if ref in out:
+                c.add(f"{path}[{n}]", f"{ref!r} is listed twice")
+            else:
+                out.append(ref)
+    return out
+
+
+def _settings(c: _Checker, raw: Any, path: str, method: str) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    known = SETTINGS[method]
+    s = c.obj(raw, path, set(known))
+    if s is None:
+        return {}
+    out: dict[str, Any] = {}
+    for name, value in s.items():
+        if name not in known:
+            continue
+        problem = known[name](value)
+        if problem:
+            c.add(f"{path}.{name}", f"{_show(value)}: {problem}")
+            continue
+        out[name] = Fraction(value) if isinstance(value, Decimal) else value
+    if method == "dots" and "budget" in out and out.get("max_per_initiative", 0) > out["budget"]:
+        c.add(f"{path}.max_per_initiative", "cannot be more than the budget of dots")
+    if method == "value_effort":
+        for axis in ("value", "effort"):
+            lo, hi = out.get(f"{axis}_min", 1), out.get(f"{axis}_max", 5)
+            if lo >= hi:
+                c.add(f"{path}.{axis}_max", f"must be above {axis}_min")
+    return out
+
+
+def _votes(c: _Checker, items: list, path: str, method: str, anonymous: bool, settings: dict, people: set[str],
+           initiatives: set[str], criteria: dict[str, m.Criterion]) -> list[m.Vote]:
+    out: list[m.Vote] = []
+    seen: dict[tuple, int] = {}
+    dots_per_ballot: dict[str, tuple[Fraction, int]] = {}
+    ranking_ballots: set[str] = set()
+    for n, raw in enumerate(items):
+        where = f"{path}[{n}]"
+        v = c.obj(raw, where, VOTE_FIELDS)
+        if v is None:
+            continue
+        participant = c.ref(v.get("participant"), f"{where}.participant", people, "participant")
+        ballot = v.get("ballot")
+        if ballot is not None and (not isinstance(ballot, str) or not KEY_RE.match(ballot)):
+            c.add(f"{where}.ballot", f"{_show(ballot)} is not a valid ballot id")
+            ballot = None
+        if anonymous:
+            if v.get("participant") is not None:
+                c.add(f"{where}.participant", "an anonymous round's ballots must not name who cast them")
+            if ballot is None and v.get("ballot") is None:
+                c.add(f"{where}.ballot", "is required in an anonymous round")
+        else:
+            if v.get("ballot") is not None:
+                c.add(f"{where}.ballot", "only anonymous rounds use ballot ids; name the participant")
+            if v.get("participant") is None and method != "gates":
+                c.add(f"{where}.participant", "is required")
+        voter = ballot if anonymous else participant
+        channel = c.choice(v, "channel", where, m.CHANNELS, default="imported") or "imported"
+        note = c.text(v, "note", where, limit=MAX_TEXT)
+        initiative = None
+        criterion = None
+        value: Any = None
+        effort = None
+        ranking = None
+        if method == "ranking":
+            for extra in ("initiative", "criterion", "value", "effort"):
+                if v.get(extra) is not None:
+                    c.add(f"{where}.{extra}", "ranking votes carry a 'ranking' list, not this field")
+            ranking = _ranking(c, v.get("ranking"), f"{where}.ranking", initiatives)
+            if voter is not None:
+                if voter in ranking_ballots:
+                    c.add(where, f"a second ranking from {voter!r} in this round")
+                ranking_ballots.add(voter)
+        else:
+            if v.get("ranking") is not None:
+                c.add(f"{where}.ranking", f"only ranking rounds take a 'ranking' list, not {method}")
+            initiative = c.ref(v.get("initiative"), f"{where}.initiative", initiatives, "initiative")
+            if v.get("initiative") is None:
+                c.add(f"{where}.initiative", "is required")
+            raw_value = v.get("value")
+            if method in ("matrix", "gates"):
+                criterion = c.ref(v.get("criterion"), f"{where}.criterion", set(criteria), "criterion")
+                if v.get("criterion") is None:
+                    c.add(f"{where}.criterion", "is required")
+            elif v.get("criterion") is not None:
+                c.add(f"{where}.criterion", f"{method} votes are not given per criterion")
+            if method != "value_effort" and v.get("effort") is not None:
+                c.add(f"{where}.effort", "only value/effort rounds take an effort score")
+            if method == "dots":
+                value = c.number(v, "value", where, integer=True, minimum=Fraction(0))
+                if raw_value is None:
+                    c.add(f"{where}.value", "is required")
+                elif value is not None:
+                    value = int(value)
+                    cap = settings.get("max_per_initiative")
+                    if cap is not None and value > cap:
+                        c.add(f"{where}.value", f"{value} dots is more than the {cap} allowed on one initiative")
+                    if voter is not None:
+                        total, first = dots_per_ballot.get(voter, (Fraction(0), n))
+                        dots_per_ballot[voter] = (total + value, first)
+            elif method == "matrix":
+                cr = criteria.get(criterion) if criterion else None
+                if cr is not None and cr.kind != "score":
+                    c.add(f"{where}.criterion", f"{criterion!r} is a gate; matrix rounds score scored criteria")
+                    cr = None
+                if raw_value is None:
+                    c.add(f"{where}.value", "is required")
+                elif cr is not None:
+                    value = c.number(v, "value", where, minimum=cr.min, maximum=cr.max)
+                else:
+                    value = c.number(v, "value", where)
+            elif method == "value_effort":
+                if raw_value is None:
+                    c.add(f"{where}.value", "is required")
+                if v.get("effort") is None:
+                    c.add(f"{where}.effort", "is required")
+                value = c.number(v, "value", where, minimum=Fraction(settings.get("value_min", 1)),
+                                 maximum=Fraction(settings.get("value_max", 5)))
+                effort = c.number(v, "effort", where, minimum=Fraction(settings.get("effort_min", 1)),
+                                  maximum=Fraction(settings.get("effort_max", 5)))
+            elif method == "moscow":
+                value = c.choice(v, "value", where, m.MOSCOW, nullable=False)
+            elif method == "gates":
+                cr = criteria.get(criterion) if criterion else None
+                if cr is not None and cr.kind != "gate":
+                    c.add(f"{where}.criterion", f"{criterion!r} is a scored criterion, not a gate")
+                if not isinstance(raw_value, bool):
+                    c.add(f"{where}.value", f"must be true (passes) or false (fails), not {_type_name(raw_value)}")
+                else:
+                    value = raw_value
+        ident = (voter, initiative, criterion) if method != "ranking" else None
+        if ident is not None and initiative is not None:
+            if ident in seen:
+                who = f"{voter!r}" if voter else "the room"
+                c.add(where, f"the same vote as {path}[{seen[ident]}] ({who} on {initiative!r}"
+                             + (f", {criterion!r}" if criterion else "") + ") given twice")
+            else:
+                seen[ident] = n
+        out.append(m.Vote(participant=participant, initiative=initiative, criterion=criterion, value=value,
+                          effort=effort, ranking=ranking, channel=channel, ballot=ballot if anonymous else None,
+                          note=note))
+    budget = settings.get("budget")
+    if budget is not None:
+        for voter, (total, first) in dots_per_ballot.items():
+            if total > budget:
+                c.add(f"{path}[{first}]", f"{voter!r} spent {total} dots; the budget is {budget}")
+            elif settings.get("must_spend_all") and total != budget:
+                c.add(f"{path}[{first}]", f"{voter!r} spent {total} dots; this round requires all {budget}")
+    return out
+
+
+def _ranking(c: _Checker, raw: Any, path: str, initiatives: set[str]) -> m.RankingBallot | None:
+    if raw is None:
+        c.add(path, "is required")
+        return None
+    if not isinstance(raw, list):
+        c.add(path, f"must be a list (best first), not {_type_name(raw)}")
+        return None
+    seen: set[str] = set()
+    out: list = []
+    ok = True
+    for n, entry in enumerate(raw):
+        where = f"{path}[{n}]"
+        group = entry if isinstance(entry, list) else [entry]
+        if isinstance(entry, list) and not entry:
+            c.add(where, "an empty group of equal rank")
+            ok = False
+            continue
+        keys = []
+        for g, key in enumerate(group):
+            spot = f"{where}[{g}]" if isinstance(entry, list) else where
+            if isinstance(key, list):
+                c.add(spot, "groups cannot be nested")
+                ok = False
+                continue
+            ref = c.ref(key, spot, initiatives, "initiative")
+            if ref is None:
+                ok = False
+                continue
+            if ref in seen:
+                c.add(spot, f"{ref!r} is ranked twice")
+                ok = False
+                continue
+            seen.add(ref)
+            keys.append(ref)
+        out.append(tuple(keys) if isinstance(entry, list) else (keys[0] if keys else None))
+    if not ok:
+        return None
+    return tuple(out)
+
+
+def _decisions(c: _Checker, items: list, initiatives: set[str], rounds: set[str]) -> list[m.Decision]:
+    out = []
+    for n, raw in enumerate(items):
+        path = f"decisions[{n}]"
+        d = c.obj(raw, path, DECISION_FIELDS, ("initiative", "outcome", "rationale"))
+        if d is None:
+            continue
+        initiative = c.ref(d.get("initiative"), f"{path}.initiative", initiatives, "initiative")
+        outcome = c.choice(d, "outcome", path, ("include", "exclude"))
+        rationale = c.text(d, "rationale", path, limit=MAX_TEXT, required=True)
+        round_key = c.ref(d.get("round"), f"{path}.round", rounds, "round")
+        if initiative and outcome:
+            out.append(m.Decision(initiative=initiative, outcome=outcome, rationale=rationale, round=round_key))
+    return out
+
+
+def _actions(c: _Checker, items: list, initiatives: set[str]) -> list[m.Action]:
+    seen: set[str] = set()
+    out = []
+    for n, raw in enumerate(items):
+        path = f"actions[{n}]"
+        a = c.obj(raw, path, ACTION_FIELDS, ("title",))
+        if a is None:
+            continue
+        key = c.key(a, path, seen, "action") if a.get("key") is not None else ""
+        out.append(m.Action(
+            key=key or "",
+            initiative=c.ref(a.get("initiative"), f"{path}.initiative", initiatives, "initiative"),
+            title=c.text(a, "title", path, limit=MAX_TEXT, required=True),
+            owner=c.text(a, "owner", path),
+            measure=c.text(a, "measure", path, limit=MAX_TEXT),
+            due=c.date(a, "due", path),
+        ))
+    # Actions without a key get the first free a1, a2, ... so every action is addressable.
+    used = {a.key for a in out if a.key}
+    counter = 0
+    keyed = []
+    for action in out:
+        if not action.key:
+            counter += 1
+            while f"a{counter}" in used:
+                counter += 1
+            used.add(f"a{counter}")
+            action = m.Action(**{**action.__dict__, "key": f"a{counter}"})
+        keyed.append(action)
+    return keyed

@@ -1,0 +1,191 @@
+"""Where the database lives, how connections are made, and opening it safely.
+
+Nothing is created at import time: the composition root (cli.py) calls
+``open_database`` once and hands the result down.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import NullPool
+from sqlmodel import create_engine
+
+APP_NAME = "workshop-tui"
+DB_FILENAME = "workshop.db"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class DatabaseError(Exception):
+    """A database that cannot be opened safely; the message says why, plainly."""
+
+
+def data_dir() -> Path:
+    """The user's data directory (``WORKSHOP_TUI_DATA_DIR`` overrides, for tests)."""
+    override = os.environ.get("WORKSHOP_TUI_DATA_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def resolve_url(db_path: str | None = None, database_url: str | None = None) -> str:
+    """Pick the database: explicit options first, then the environment, then the data dir."""
+    if database_url:
+        return database_url
+    if db_path:
+        return f"sqlite:///{Path(db_path).expanduser().resolve()}"
+    env_url = os.environ.get("WORKSHOP_TUI_DATABASE_URL")
+    if env_url:
+        return env_url
+    env_db = os.environ.get("WORKSHOP_TUI_DB")
+    if env_db:
+        return f"sqlite:///{Path(env_db).expanduser().resolve()}"
+    return f"sqlite:///{data_dir() / DB_FILENAME}"
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _on_sqlite_connect(dbapi_connection, _record) -> None:
+    # Every connection: referential integrity on, WAL for crash safety and a
+    # reader that never blocks the writer, and a wait instead of "database is locked".
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.close()
+
+
+def _begin_immediate(conn) -> None:
+    # Take the write lock at BEGIN so two processes queue instead of one failing
+    # half-way through a transaction when it upgrades its read lock.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the per-connection settings this app relies on."""
+    if is_sqlite(url):
+        engine = create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            poolclass=NullPool if sqlite_path(url) is None else None,
+        )
+        # pysqlite's own transaction handling is switched off so BEGIN is ours.
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_connection, record):  # noqa: ANN001
+            dbapi_connection.isolation_level = None
+            _on_sqlite_connect(dbapi_connection, record)
+
+        event.listen(engine, "begin", _begin_immediate)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse, with a plain message, files we must not open or write to."""
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a database file.")
+    if path.exists():
+        if not os.access(path, os.R_OK):
+            raise DatabaseError(f"{path} cannot be read (check its permissions).")
+        size = path.stat().st_size
+        if size == 0:
+            return  # an empty file is a new database
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+        if header != SQLITE_MAGIC:
+            raise DatabaseError(f"{path} is not an SQLite database; it was left untouched.")
+        if not os.access(path, os.W_OK):
+            raise DatabaseError(f"{path} is read-only; workshop-tui needs to save every change. Copy it somewhere writable.")
+    else:
+        parent = path.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"Cannot create the folder {parent}: {exc.strerror or exc}.") from exc
+        if not os.access(parent, os.W_OK):
+            raise DatabaseError(f"Cannot create a database in {parent}: the folder is read-only.")
+
+
+def check_sqlite_integrity(path: Path) -> None:
+    """A quick check that an existing file is a healthy SQLite database."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path} is damaged or not a database ({exc}); it was left untouched.") from exc
+    if not result or result[0] != "ok":
+        raise DatabaseError(f"{path} is damaged ({result[0] if result else 'no answer'}); it was left untouched.")
+
+
+def foreign_tables(engine: Engine) -> list[str]:
+    """Tables in a non-empty database that is not ours (we refuse to touch it)."""
+    names = set(inspect(engine).get_table_names())
+    if not names or "workshop_meta" in names or "alembic_version" in names:
+        return []
+    return sorted(names)
+
+
+@dataclass
+class Database:
+    """The opened database: the engine plus where it is, handed to services."""
+
+    engine: Engine
+    url: str
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, *, migrate: bool = True, backup: bool = True) -> Database:
+    """Open (creating if needed) and migrate a database, refusing unsafe files."""
+    path = sqlite_path(url)
+    if path is not None:
+        check_sqlite_file(path)
+        check_sqlite_integrity(path)
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # the driver's own error says what went wrong
+        engine.dispose()
+        raise DatabaseError(f"Cannot open the database: {exc}") from exc
+    foreign = foreign_tables(engine)
+    if foreign:
+        engine.dispose()
+        where = path or make_url(url).render_as_string(hide_password=True)
+        raise DatabaseError(
+            f"{where} holds tables that are not workshop-tui's ({', '.join(foreign[:5])}); it was left untouched."
+        )
+    db = Database(engine=engine, url=url)
+    if migrate:
+        from workshop_tui.storage.migrate import upgrade_to_head
+
+        upgrade_to_head(db, backup=backup)
+    return db

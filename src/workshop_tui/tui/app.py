@@ -1,0 +1,81 @@
+"""The Textual application: opens the database off the first frame's path and
+presents the services' results. No business rules live here."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+
+from workshop_tui.tui.screens.home import HomeScreen
+
+
+class WorkshopApp(App[int]):
+    """workshop-tui's app. ``url`` is opened in a worker; tests may pass ``db``."""
+
+    TITLE = "workshop-tui"
+    SUB_TITLE = "prioritisation workshop"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    class DatabaseReady(Message):
+        """The database is open and migrated; the home screen can load."""
+
+    class DatabaseFailed(Message):
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
+
+    def __init__(self, url: str | None = None, *, db=None, load_samples_when_empty: bool = True) -> None:
+        super().__init__()
+        self.url = url
+        self.db = db
+        self.load_samples_when_empty = load_samples_when_empty
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        if self.db is None:
+            self.run_worker(self._open_database, thread=True, exclusive=True, group="database")
+        else:
+            self.post_message(self.DatabaseReady())
+
+    def _open_database(self) -> None:
+        # Runs in a thread: SQLAlchemy, Alembic and the migrations are imported
+        # here, after the first frame, so the app appears at once.
+        from workshop_tui.services import sessions
+        from workshop_tui.storage.engine import DatabaseError, open_database
+
+        try:
+            db = open_database(self.url)
+            if self.load_samples_when_empty and sessions.is_empty(db):
+                sessions.load_samples(db)
+        except DatabaseError as exc:
+            self.post_message(self.DatabaseFailed(str(exc)))
+            return
+        except Exception as exc:  # a visible message, never a crash dump in front of the room
+            self.post_message(self.DatabaseFailed(f"Cannot open the database: {exc}"))
+            return
+        self.db = db
+        self.post_message(self.DatabaseReady())
+
+    def on_workshop_app_database_ready(self, _message: DatabaseReady) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_sessions()
+
+    def on_workshop_app_database_failed(self, message: DatabaseFailed) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.show_error(message.message)
+
+    def on_unmount(self) -> None:
+        if self.db is not None and self.url is not None:
+            self.db.dispose()
+
+
+def run_app(url: str) -> int:
+    app = WorkshopApp(url)
+    result = app.run()
+    return result or 0

@@ -1,0 +1,38 @@
+"""The layers point one way: domain and the session-file format stay pure."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "workshop_tui"
+PURE = sorted(
+    ".".join(("workshop_tui",) + p.relative_to(SRC).with_suffix("").parts)
+    for folder in ("domain", "sessionfile")
+    for p in (SRC / folder).rglob("*.py")
+    if p.name != "__init__.py"
+)
+FORBIDDEN = ("textual", "rich", "sqlmodel", "sqlalchemy", "alembic")
+
+
+@pytest.mark.parametrize("module", PURE)
+def test_pure_modules_import_no_ui_or_database_library(module):
+    code = (
+        f"import sys, {module}\n"
+        f"bad = [m for m in {FORBIDDEN!r} if m in sys.modules]\n"
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"{module} pulls in {out.stdout.strip()}"
+
+
+def test_only_the_tui_package_imports_textual():
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        if "tui" in path.relative_to(SRC).parts[:1]:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "import textual" in text or "from textual" in text:
+            offenders.append(str(path.relative_to(SRC)))
+    assert offenders == []
