@@ -22,7 +22,7 @@ class BadInput(click.ClickException):
     exit_code = EXIT_BAD_INPUT
 
 
-def _db_options(func: Callable) -> Callable:
+def db_options(func: Callable) -> Callable:
     func = click.option("--database-url", "database_url", envvar="WORKSHOP_TUI_DATABASE_URL", default=None,
                         help="Any SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db.")(func)
     func = click.option("--db", "db_path", envvar="WORKSHOP_TUI_DB", default=None,
@@ -30,7 +30,7 @@ def _db_options(func: Callable) -> Callable:
     return func
 
 
-def _open(ctx: click.Context, db_path: str | None, database_url: str | None):
+def open_db(ctx: click.Context, db_path: str | None, database_url: str | None):
     """Open the database chosen on the command line (subcommand options win)."""
     from workshop_tui.storage.engine import DatabaseError, open_database, resolve_url
 
@@ -44,11 +44,11 @@ def _open(ctx: click.Context, db_path: str | None, database_url: str | None):
     return db
 
 
-def _emit_json(data: Any) -> None:
+def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _session_id(db, value: str) -> int:
+def resolve_session(db, value: str) -> int:
     """Accept a session id, or an exact (unique) title."""
     from workshop_tui.services import sessions
 
@@ -64,7 +64,7 @@ def _session_id(db, value: str) -> int:
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@_db_options
+@db_options
 @click.version_option(package_name="workshop-tui")
 @click.pass_context
 def main(ctx: click.Context, db_path: str | None, database_url: str | None) -> None:
@@ -87,30 +87,30 @@ def _run_tui(ctx: click.Context, db_path: str | None, database_url: str | None) 
 
 
 @main.command()
-@_db_options
+@db_options
 @click.pass_context
 def demo(ctx: click.Context, db_path: str | None, database_url: str | None) -> None:
     """Load the sample sessions (once; running it again changes nothing)."""
     from workshop_tui.services import sessions
 
-    db = _open(ctx, db_path, database_url)
+    db = open_db(ctx, db_path, database_url)
     for item in sessions.load_samples(db):
         state = "loaded" if item.loaded else "already there"
         click.echo(f"{item.session_id:>4}  {item.title}  ({state})")
 
 
 @main.command("sessions")
-@_db_options
+@db_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def sessions_cmd(ctx: click.Context, db_path: str | None, database_url: str | None, as_json: bool) -> None:
     """List the sessions in the database."""
     from workshop_tui.services import sessions
 
-    db = _open(ctx, db_path, database_url)
+    db = open_db(ctx, db_path, database_url)
     rows = sessions.list_sessions(db)
     if as_json:
-        _emit_json([
+        emit_json([
             {"id": r.id, "title": r.title, "organisation": r.organisation,
              "date": r.date.isoformat() if r.date else None, "stage": r.stage,
              "initiatives": r.initiatives, "participants": r.participants, "rounds": r.rounds}
@@ -130,7 +130,7 @@ def sessions_cmd(ctx: click.Context, db_path: str | None, database_url: str | No
 
 
 @main.command("import")
-@_db_options
+@db_options
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print {\"id\": ...}.")
 @click.pass_context
@@ -139,19 +139,19 @@ def import_cmd(ctx: click.Context, db_path: str | None, database_url: str | None
     from workshop_tui.services import sessions
     from workshop_tui.sessionfile.reader import SessionFileError
 
-    db = _open(ctx, db_path, database_url)
+    db = open_db(ctx, db_path, database_url)
     try:
         session_id = sessions.import_file(db, file)
     except SessionFileError as exc:
         raise BadInput(exc.render()) from None
     if as_json:
-        _emit_json({"id": session_id})
+        emit_json({"id": session_id})
     else:
         click.echo(session_id)
 
 
 @main.command("export")
-@_db_options
+@db_options
 @click.argument("session")
 @click.option("--format", "fmt", default="json", show_default=True, help="Output format.")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True,
@@ -164,8 +164,8 @@ def export_cmd(ctx: click.Context, db_path: str | None, database_url: str | None
 
     if fmt not in exports.formats():
         raise BadInput(f"Unknown format {fmt!r}; choose one of: {', '.join(exports.formats())}.")
-    db = _open(ctx, db_path, database_url)
-    session_id = _session_id(db, session)
+    db = open_db(ctx, db_path, database_url)
+    session_id = resolve_session(db, session)
     if str(output) == "-":
         if not exports.is_text(fmt):
             raise BadInput(f"{fmt} is not a text format; give a file with -o.")
@@ -181,7 +181,7 @@ def db_group() -> None:
 
 
 @db_group.command("backup")
-@_db_options
+@db_options
 @click.argument("path", type=click.Path(path_type=Path))
 @click.pass_context
 def db_backup(ctx: click.Context, db_path: str | None, database_url: str | None, path: Path) -> None:
@@ -189,7 +189,7 @@ def db_backup(ctx: click.Context, db_path: str | None, database_url: str | None,
     from workshop_tui.storage.backup import backup_to
     from workshop_tui.storage.engine import DatabaseError
 
-    db = _open(ctx, db_path, database_url)
+    db = open_db(ctx, db_path, database_url)
     try:
         click.echo(f"Backed up to {backup_to(db, path)}")
     except DatabaseError as exc:
@@ -197,7 +197,7 @@ def db_backup(ctx: click.Context, db_path: str | None, database_url: str | None,
 
 
 @db_group.command("restore")
-@_db_options
+@db_options
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @click.pass_context
 def db_restore(ctx: click.Context, db_path: str | None, database_url: str | None, path: Path) -> None:
@@ -205,13 +205,26 @@ def db_restore(ctx: click.Context, db_path: str | None, database_url: str | None
     from workshop_tui.storage.backup import restore_from
     from workshop_tui.storage.engine import DatabaseError
 
-    db = _open(ctx, db_path, database_url)
+    db = open_db(ctx, db_path, database_url)
     try:
         saved = restore_from(db, path)
     except DatabaseError as exc:
         raise BadInput(str(exc)) from None
     click.echo(f"Restored from {path}" + (f"; the previous database was saved to {saved}" if saved else ""))
 
+
+def _register_command_modules() -> None:
+    """Each module in workshop_tui.commands adds its commands with ``register(main)``."""
+    import importlib
+    import pkgutil
+
+    from workshop_tui import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        importlib.import_module(f"workshop_tui.commands.{info.name}").register(main)
+
+
+_register_command_modules()
 
 if __name__ == "__main__":  # pragma: no cover
     main()
