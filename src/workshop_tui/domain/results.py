@@ -119,7 +119,9 @@ def _ballots(workshop: Workshop, rnd: Round) -> tuple[list[_Ballot], list[Reject
         people = {v.participant for v in grouped[bid]}
         participant = None if rnd.anonymous or len(people) != 1 else next(iter(people))
         problems = []
-        if bid == "":
+        if bid == "" and rnd.method != "gates":
+            # Gate assessments may be the room's, recorded by the facilitator with no
+            # participant: they form one ballot. Any other unowned vote is refused.
             problems.append(BallotProblem("no_ballot", None, None, None, "votes with neither a participant nor a ballot id"))
         if not rnd.anonymous and participant is not None and known and participant not in known:
             problems.append(BallotProblem("unknown_participant", None, participant, None, f"{participant!r} is not a participant in this session"))
