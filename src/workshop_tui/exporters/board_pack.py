@@ -23,6 +23,7 @@ from fractions import Fraction
 from workshop_tui.domain import model as m
 from workshop_tui.domain import results as engine
 from workshop_tui.domain.methods import gates as gates_m
+from workshop_tui.domain.methods_help import explain
 from workshop_tui.domain.numbers import rank_label
 
 MIN_SITE_BALLOTS = 3
@@ -31,10 +32,11 @@ BOARD_PLACES = 2
 SCORE_LABELS = {
     "dots": "Dots",
     "matrix": "Weighted score",
-    "ranking": "Pairwise wins",
+    "ranking": "Initiatives ranked below",
     "value_effort": "Value (median)",
     "moscow": "Category",
 }
+RANKING_LABELS = {"schulze": "Initiatives ranked below", "copeland": "Copeland score", "borda": "Borda points"}
 MOSCOW_LABELS = {"must": "Must", "should": "Should", "could": "Could", "wont": "Won't (this time)"}
 QUADRANT_LABELS = {
     "quick_win": "Quick win",
@@ -43,25 +45,6 @@ QUADRANT_LABELS = {
     "thankless_task": "Thankless task",
 }
 OUTCOME_LABELS = {"include": "Include (will do)", "exclude": "Exclude (won't do)"}
-
-# A short, plain account of each method for the "how the scores were computed" note.
-HOW = {
-    "dots": ("Each person spread a fixed budget of dots over the initiatives. The score is the total "
-             "number of dots; ties go to the initiative more people supported."),
-    "matrix": ("Each person scored every initiative against each criterion. Scores were put on a common "
-               "0 to 1 scale per criterion, weighted, added up per person, and then combined across people "
-               "(the setting below says how). A higher score is better."),
-    "ranking": ("Each person put the initiatives in order. Every pair of initiatives was compared across "
-                "all ballots, and the winner was found with the rule named below (Schulze by default, a "
-                "Condorcet method). The score shown is how many other initiatives each one beats."),
-    "value_effort": ("Each person rated value and effort. The middle (median) value and effort of each "
-                     "initiative place it in a quadrant: quick wins, major projects, fill-ins, thankless tasks."),
-    "moscow": ("Each person sorted initiatives into Must, Should, Could and Won't have this time. The group "
-               "category is the middle answer, taking the more cautious one when the room is evenly split."),
-    "gates": ("Show-stoppers were checked first: an initiative that fails a gate (for example, an "
-              "insurmountable information-governance issue) is ruled out of the plan whatever its score."),
-}
-
 
 def board_number(x: Fraction | int | float | None, places: int = BOARD_PLACES) -> str:
     """A number for a board reader: half away from zero on the exact value; whole numbers plain."""
@@ -268,10 +251,13 @@ def build(workshop: m.Workshop) -> BoardPack:
         if result is not None:
             results[rnd.key] = result
     plan_view, plan_problem = _plan_view(workshop, titles)
-    used_methods = []
+    how: list[tuple[str, str]] = []
     for rnd in workshop.rounds:
-        if rnd.method not in used_methods:
-            used_methods.append(rnd.method)
+        # The effective settings the engine used, so the note matches the numbers.
+        settings = results[rnd.key].settings if rnd.key in results else rnd.settings
+        note = (m.METHOD_LABELS.get(rnd.method, rnd.method), explain(rnd.method, settings))
+        if note not in how:
+            how.append(note)
     return BoardPack(
         title=s.title,
         organisation=s.organisation,
@@ -296,19 +282,8 @@ def build(workshop: m.Workshop) -> BoardPack:
         actions=tuple(ActionRow(a.title, titles.get(a.initiative, "") if a.initiative else "", a.owner, a.measure,
                                 a.due.isoformat() if a.due else "") for a in workshop.actions),
         max_actions=s.max_actions,
-        how=tuple((m.METHOD_LABELS.get(meth, meth), _how(workshop, meth)) for meth in used_methods),
+        how=tuple(how),
     )
-
-
-def _how(workshop: m.Workshop, method: str) -> str:
-    text = HOW.get(method, "")
-    settings = {}
-    for rnd in workshop.rounds:
-        if rnd.method == method:
-            settings.update(rnd.settings)
-    if settings:
-        text += " Settings: " + _settings_text(settings) + "."
-    return text
 
 
 def _settings_text(settings) -> str:
@@ -371,7 +346,7 @@ def _round_view(workshop: m.Workshop, rnd: m.Round, titles: dict[str, str]) -> t
         return RoundView(**base, counted=0, blank=0, rejected=0, rows=(), agreement="",
                          warnings=(f"This round could not be counted: {exc}",)), None
     if rnd.method == "ranking":
-        base["score_label"] = f"Pairwise wins ({rnd.settings.get('rule', 'schulze')})"
+        base["score_label"] = RANKING_LABELS.get(str(result.settings.get("rule", "schulze")), "Score")
     view = RoundView(
         **base, counted=result.counted, blank=result.blank, rejected=len(result.rejected),
         rows=tuple(_rank_row(rnd.method, r, titles) for r in result.ranking),
