@@ -1,0 +1,74 @@
+"""Exchange with the world outside the app: spreadsheets in, paper ballots,
+and merging session files from several sites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def register(main: click.Group) -> None:
+    from workshop_tui.cli import BadInput, db_options, emit_json, open_db, resolve_session
+
+    @main.command("import-initiatives")
+    @db_options
+    @click.argument("session")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--dry-run", is_flag=True, help="Check the file and show what would change; write nothing.")
+    @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+    @click.pass_context
+    def import_initiatives(ctx, db_path, database_url, session: str, file: Path, dry_run: bool, as_json: bool):
+        """Add or update initiatives from a CSV or XLSX sheet (see docs/exports.md for the columns).
+
+        Every row is checked first; if any is wrong nothing is imported and every
+        problem is listed with its row and column.
+        """
+        from workshop_tui.services import spreadsheets
+        from workshop_tui.sessionfile.spreadsheet import SpreadsheetError
+
+        db = open_db(ctx, db_path, database_url)
+        sid = resolve_session(db, session)
+        try:
+            result = (spreadsheets.preview_initiatives if dry_run else spreadsheets.import_initiatives)(db, sid, file)
+        except SpreadsheetError as exc:
+            raise BadInput(exc.render()) from None
+        if as_json:
+            emit_json({"added": [i.key for i in result.added], "updated": [i.key for i in result.updated],
+                       "notes": list(result.notes), "dry_run": dry_run})
+            return
+        verb = "Would add" if dry_run else "Added"
+        click.echo(f"{verb} {len(result.added)} and {'would update' if dry_run else 'updated'} "
+                   f"{len(result.updated)} initiative(s).")
+        for item in result.added:
+            click.echo(f"  + {item.key}  {item.title}")
+        for item in result.updated:
+            click.echo(f"  ~ {item.key}  {item.title}")
+        for note in result.notes:
+            click.echo(f"Note: {note}", err=True)
+
+    @main.command("import-votes")
+    @db_options
+    @click.argument("session")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--round", "round_key", required=True, help="The round the ballots belong to.")
+    @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+    @click.pass_context
+    def import_votes(ctx, db_path, database_url, session: str, file: Path, round_key: str, as_json: bool):
+        """Enter paper ballots from a CSV or XLSX sheet (channel "paper"). All or nothing."""
+        from workshop_tui.services import spreadsheets
+        from workshop_tui.sessionfile.spreadsheet import SpreadsheetError
+
+        db = open_db(ctx, db_path, database_url)
+        sid = resolve_session(db, session)
+        try:
+            result = spreadsheets.import_votes(db, sid, round_key, file)
+        except SpreadsheetError as exc:
+            raise BadInput(exc.render()) from None
+        if as_json:
+            emit_json({"round": result.round, "ballots": result.ballots, "votes": len(result.votes),
+                       "notes": list(result.notes)})
+            return
+        click.echo(f"Recorded {result.ballots} paper ballot(s), {len(result.votes)} vote(s), in round {result.round}.")
+        for note in result.notes:
+            click.echo(f"Note: {note}", err=True)
