@@ -72,3 +72,38 @@ def register(main: click.Group) -> None:
         click.echo(f"Recorded {result.ballots} paper ballot(s), {len(result.votes)} vote(s), in round {result.round}.")
         for note in result.notes:
             click.echo(f"Note: {note}", err=True)
+
+    @main.command("merge")
+    @db_options
+    @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                  help="Where to write the merged session file.")
+    @click.option("--sites", default=None, help="Site names, comma-separated, one per file in order.")
+    @click.option("--import", "do_import", is_flag=True, help="Also import the merged file as a new session.")
+    @click.pass_context
+    def merge_cmd(ctx, db_path, database_url, files: tuple[Path, ...], output: Path, sites: str | None,
+                  do_import: bool):
+        """Combine session files of the same workshop run at several sites.
+
+        Initiatives match by key, then by title (reported); participants stay
+        distinct, tagged with their site; rounds with the same key are combined.
+        Conflicting definitions are listed and nothing is written (exit 2).
+        """
+        from workshop_tui.services import merge as merging
+        from workshop_tui.sessionfile.merge import MergeConflict
+        from workshop_tui.sessionfile.reader import SessionFileError
+
+        names = [s.strip() for s in sites.split(",")] if sites else None
+        try:
+            merged = merging.merge_files(list(files), names)
+        except SessionFileError as exc:
+            raise BadInput(exc.render()) from None
+        except MergeConflict as exc:
+            raise BadInput(exc.render()) from None
+        written = merging.write_merged(merged, output)
+        for note in merged.notes:
+            click.echo(f"Note: {note}", err=True)
+        click.echo(f"Merged {len(files)} files from {', '.join(merged.sites)} into {written}", err=True)
+        if do_import:
+            db = open_db(ctx, db_path, database_url)
+            click.echo(merging.import_merged(db, merged))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -25,6 +24,7 @@ from workshop_tui.domain import results as engine
 from workshop_tui.domain.methods import gates as gates_m
 from workshop_tui.domain.methods_help import explain
 from workshop_tui.domain.numbers import rank_label
+from workshop_tui.sessionfile.merge import site_tag as slug
 
 MIN_SITE_BALLOTS = 3
 BOARD_PLACES = 2
@@ -66,12 +66,6 @@ def board_number(x: Fraction | int | float | None, places: int = BOARD_PLACES) -
 
 def chart_float(x: Fraction | int | float | None) -> float | None:
     return None if x is None else float(x)
-
-
-def slug(text: str) -> str:
-    """A key-safe form of a name (used for site tags on merged ballots)."""
-    out = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
-    return out[:40] or "site"
 
 
 # ---------------------------------------------------------------- the rows
