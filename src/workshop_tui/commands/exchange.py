@@ -107,3 +107,26 @@ def register(main: click.Group) -> None:
         if do_import:
             db = open_db(ctx, db_path, database_url)
             click.echo(merging.import_merged(db, merged))
+
+    @main.command("print-ballots")
+    @db_options
+    @click.argument("session")
+    @click.option("--round", "round_key", required=True, help="The round to print cards for.")
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                  help="The HTML file to write (print it from a browser).")
+    @click.option("--cards", type=click.IntRange(1, 500), default=None,
+                  help="Anonymous rounds: how many blank cards (default: one per participant).")
+    @click.pass_context
+    def print_ballots(ctx, db_path, database_url, session: str, round_key: str, output: Path, cards: int | None):
+        """Printable paper score cards: one per participant, or blank numbered cards for a secret ballot."""
+        from workshop_tui.exporters import ballots
+        from workshop_tui.exporters.files import write_text_atomically
+        from workshop_tui.services import sessions
+
+        db = open_db(ctx, db_path, database_url)
+        workshop = sessions.load(db, resolve_session(db, session))
+        try:
+            text = ballots.render(workshop, round_key, cards)
+        except KeyError:
+            raise BadInput(f"There is no round {round_key!r} in this session.") from None
+        click.echo(f"Wrote {write_text_atomically(output, text)}", err=True)
