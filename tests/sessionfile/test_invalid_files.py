@@ -63,7 +63,7 @@ CASES = [
      "given twice"),
     ("dependency cycle", lambda d: (d["initiatives"][0].update(depends_on=[d["initiatives"][1]["key"]]),
                                     d["initiatives"][1].update(depends_on=[d["initiatives"][0]["key"]])),
-     "dependency cycle among"),
+     "dependency cycle: "),
     ("unknown setting", lambda d: round_of(d, "dots")["settings"].update(colour=1),
      "rounds[1].settings.colour: unknown field"),
     ("text where a number belongs", lambda d: d["session"].update(bandwidth="four"),

@@ -45,7 +45,7 @@ class Spread:
 
 def mean(values: Sequence[Number]) -> Fraction:
     """Exact arithmetic mean of a non-empty sequence."""
-    return Fraction(sum(values, Fraction(0))) / len(values)
+    return Fraction(sum(values)) / len(values)
 
 
 def median(values: Sequence[Number]) -> Fraction:
@@ -84,14 +84,31 @@ def trimmed_mean(values: Sequence[Number], alpha: Fraction) -> Fraction:
     return mean(kept)
 
 
+def _as_integers(values: Sequence[Number]) -> tuple[list[int], int]:
+    """Values as integers over one common denominator, so the arithmetic is
+    exact and fast (Fraction arithmetic is slow in bulk)."""
+    d = 1
+    for v in values:
+        if type(v) is not int:
+            den = Fraction(v).denominator
+            d = d * den // math.gcd(d, den)
+    if d == 1:
+        return [int(v) for v in values], 1
+    return [(Fraction(v) * d).numerator for v in values], d
+
+
+def _sum_squares(xs: Sequence[int]) -> int:
+    """n·Σ(x − mean)², kept in integers: nΣx² − (Σx)²."""
+    return len(xs) * sum(x * x for x in xs) - sum(xs) ** 2
+
+
 def sample_sd(values: Sequence[Number]) -> float | None:
     """Sample standard deviation (n − 1); None for n < 2."""
     n = len(values)
     if n < 2:
         return None
-    m = mean(values)
-    ss = sum(((Fraction(v) - m) ** 2 for v in values), Fraction(0))
-    return math.sqrt(ss / (n - 1))
+    xs, d = _as_integers(values)
+    return math.sqrt(Fraction(_sum_squares(xs), n * (n - 1) * d * d))
 
 
 def population_sd(values: Sequence[Number]) -> float | None:
@@ -99,23 +116,29 @@ def population_sd(values: Sequence[Number]) -> float | None:
     n = len(values)
     if n < 1:
         return None
-    m = mean(values)
-    ss = sum(((Fraction(v) - m) ** 2 for v in values), Fraction(0))
-    return math.sqrt(ss / n)
+    xs, d = _as_integers(values)
+    return math.sqrt(Fraction(_sum_squares(xs), n * n * d * d))
 
 
-def spread(values: Sequence[Number]) -> Spread:
-    """Mean, median, sample SD, inclusive IQR and CV of one item's scores."""
+def spread(values: Sequence[Number], divisor: int = 1) -> Spread:
+    """Mean, median, sample SD, inclusive IQR and CV of one item's scores.
+
+    ``divisor`` lets a caller pass scores pre-multiplied by a common
+    denominator (the statistics are scale-equivariant); every figure is
+    divided back before it is returned.
+    """
     n = len(values)
     if n == 0:
         return Spread(0, None, None, None, None, None, None, None, None, None)
-    xs = sorted(Fraction(v) for v in values)
-    m = mean(xs)
-    sd = sample_sd(xs)
-    q1 = quantile_inclusive(xs, Fraction(1, 4))
-    q3 = quantile_inclusive(xs, Fraction(3, 4))
+    ints, d = _as_integers(values)
+    d *= divisor
+    xs = sorted(ints)
+    m = Fraction(sum(xs), n * d)
+    sd = None if n < 2 else math.sqrt(Fraction(_sum_squares(xs), n * (n - 1) * d * d))
+    q1 = quantile_inclusive(xs, Fraction(1, 4)) / d
+    q3 = quantile_inclusive(xs, Fraction(3, 4)) / d
     cv = None if sd is None or m == 0 else sd / float(m)
-    return Spread(n, m, median(xs), sd, q3 - q1, q1, q3, cv, xs[0], xs[-1])
+    return Spread(n, m, median(xs) / d, sd, q3 - q1, q1, q3, cv, Fraction(xs[0], d), Fraction(xs[-1], d))
 
 
 def contested_threshold(low: Number, high: Number) -> Fraction:
@@ -176,15 +199,22 @@ def mid_ranks(values: Sequence[Number]) -> tuple[list[Fraction], list[int]]:
 
     Returns the ranks (in input order) and the sizes of the tie groups.
     """
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    ranks: list[Fraction] = [Fraction(0)] * len(values)
+    doubled, ties = _doubled_mid_ranks(values)
+    return [Fraction(r, 2) for r in doubled], ties
+
+
+def _doubled_mid_ranks(values: Sequence[Number]) -> tuple[list[int], list[int]]:
+    # Twice the mid-rank is always an integer: (first + last position).
+    order = sorted(range(len(values)), key=values.__getitem__)
+    ranks = [0] * len(values)
     ties: list[int] = []
-    i = 0
-    while i < len(order):
+    i, n = 0, len(order)
+    while i < n:
         j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+        vi = values[order[i]]
+        while j + 1 < n and values[order[j + 1]] == vi:
             j += 1
-        r = Fraction(i + 1 + j + 1, 2)
+        r = i + j + 2
         for k in range(i, j + 1):
             ranks[order[k]] = r
         ties.append(j - i + 1)
@@ -206,15 +236,15 @@ def kendall_w(ratings: Sequence[Mapping[str, Number]], items: Sequence[str] | No
     df = max(n - 1, 0)
     if m == 0 or n < 2:
         return KendallW(None, m, n, excluded, None, df, None, False, True)
-    totals = [Fraction(0)] * n
+    totals = [0] * n  # Σ of doubled ranks
     tie_sum = 0
     for rater in complete:
-        ranks, ties = mid_ranks([rater[i] for i in all_items])
+        ranks, ties = _doubled_mid_ranks([rater[i] for i in all_items])
         for k, r in enumerate(ranks):
             totals[k] += r
-        tie_sum += sum(t**3 - t for t in ties)
-    r_bar = Fraction(m * (n + 1), 2)
-    s = sum(((t - r_bar) ** 2 for t in totals), Fraction(0))
+        tie_sum += sum(t**3 - t for t in ties if t > 1)
+    # With doubled ranks, 2R̄ = m(n+1) and S = Σ(2R − 2R̄)²/4.
+    s = Fraction(sum((t - m * (n + 1)) ** 2 for t in totals), 4)
     denominator = m * m * (n**3 - n) - m * tie_sum
     if denominator == 0:
         return KendallW(None, m, n, excluded, None, df, None, m >= 2, True)

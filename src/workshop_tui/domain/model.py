@@ -206,6 +206,22 @@ class Action:
 
 
 @dataclass(frozen=True)
+class SessionSummary:
+    """One line of the sessions list."""
+
+    id: int
+    title: str
+    organisation: str
+    date: dt.date | None
+    stage: str
+    initiatives: int
+    participants: int
+    rounds: int
+    updated_at: dt.datetime | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Workshop:
     """A whole session: everything the engine and the exporters need."""
 

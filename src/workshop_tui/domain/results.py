@@ -119,7 +119,9 @@ def _ballots(workshop: Workshop, rnd: Round) -> tuple[list[_Ballot], list[Reject
         people = {v.participant for v in grouped[bid]}
         participant = None if rnd.anonymous or len(people) != 1 else next(iter(people))
         problems = []
-        if bid == "":
+        if bid == "" and rnd.method != "gates":
+            # Gate assessments may be the room's, recorded by the facilitator with no
+            # participant: they form one ballot. Any other unowned vote is refused.
             problems.append(BallotProblem("no_ballot", None, None, None, "votes with neither a participant nor a ballot id"))
         if not rnd.anonymous and participant is not None and known and participant not in known:
             problems.append(BallotProblem("unknown_participant", None, participant, None, f"{participant!r} is not a participant in this session"))
@@ -219,9 +221,10 @@ def _dots(workshop, rnd, items, ballots, rejected, warnings):
 def _matrix(workshop, rnd, items, ballots, rejected, warnings):
     s = matrix_m.matrix_settings(rnd.settings)
     criteria = workshop.scored_criteria
-    subs, blank, raters = [], 0, []
+    subs, blank = [], 0
+    item_set = set(items)
     for b in ballots:
-        scores, problems = matrix_m.validate_submission([(v.initiative, v.criterion, v.value) for v in b.votes], items, criteria)
+        scores, problems = matrix_m.validate_submission([(v.initiative, v.criterion, v.value) for v in b.votes], item_set, criteria)
         if problems:
             rejected.append(RejectedBallot(b.id, b.participant, tuple(problems)))
         elif not scores:
@@ -230,21 +233,15 @@ def _matrix(workshop, rnd, items, ballots, rejected, warnings):
             subs.append(scores)
     out = matrix_m.evaluate(items, criteria, subs, s)
     warnings.extend(out.warnings)
-    for sub in subs:
-        row = {}
-        for i in items:
-            if all((i, c.key) in sub for c in criteria):
-                row[i] = matrix_m.weighted_total(criteria, {c.key: sub[(i, c.key)] for c in criteria}, s.normalisation)
-        raters.append(row)
     ranking, agreement = (), None
     if subs:
-        spreads = {i: spread(out.totals[i]) for i in out.scores}
+        spreads = {i: spread(out.scaled_totals[i], out.divisor) for i in out.scores}
         ranking = _ranked_items(
             out.groups, out.ranks, lambda k: out.scores[k], spreads=spreads, scale=out.scale,
             detail=lambda k: {"n": out.n[k], "criteria": dict(out.criterion_aggregates[k]), "criterion_medians": dict(out.criterion_medians[k])},
         )
-        scored = sorted(out.scores)
-        agreement = _agreement(kendall_w([{i: r[i] for i in scored if i in r} for r in raters], scored))
+        # Totals × divisor rank exactly as the totals do, which is all W needs.
+        agreement = _agreement(kendall_w(out.rater_totals, sorted(out.scores)))
     extras = {"unscored": out.unscored, "scale": out.scale, "tie_criterion": out.tie_criterion,
               "label": ("median of totals" if s.aggregate == "median" else s.aggregate) if s.order == "total_first" else f"total of per-criterion {s.aggregate}s"}
     return _finish(rnd, s.normalisation, s.as_dict(), len(subs), blank, rejected, ranking, out.groups if subs else (), agreement, extras, warnings)

@@ -26,6 +26,7 @@ Decisions where METHODS is silent (†):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
@@ -35,6 +36,9 @@ from workshop_tui.domain.model import DECIDED_LABELS, Bottleneck, Decision, Init
 from workshop_tui.domain.numbers import display
 
 Number = Fraction | float | int
+# Seconds per MILP solve: big multi-resource plans are hard to prove optimal,
+# and the room should not wait; a time-limited answer is labelled as such.
+OPTIMISER_TIME_LIMIT = 0.4
 
 WILL_DO_CODES = ("pre_committed", "priority", "prerequisite_of", "override")
 NOT_NOW_CODES = ("over_bandwidth", "bottleneck", "over_budget", "displaced", "below_threshold", "not_ranked")
@@ -74,7 +78,7 @@ class CapacityUse:
 class Optimisation:
     """The exact optimum beside the greedy plan (values as used by the optimiser)."""
 
-    method: str  # "milp" or "branch_and_bound"
+    method: str  # "milp", "milp_time_limited" (best found, not proven) or "branch_and_bound"
     chosen: tuple[str, ...]
     total: Number
     greedy_total: Number
@@ -361,6 +365,8 @@ def make_plan(
             warnings.append("the exact optimiser is unavailable for this many initiatives without SciPy")
         else:
             method, chosen = opt
+            if method == "milp_time_limited":
+                warnings.append("the exact optimiser reached its time limit; its combination is the best found, not proven best")
             greedy_total = sum((value[k] for k in selected), Fraction(0))
             total = sum((value[k] for k in chosen), Fraction(0))
             if total > greedy_total:
@@ -423,8 +429,10 @@ def optimise(
 
     Forced items are in; blocked items and anything needing them are out;
     capacity left after the forced items bounds the rest. Uses SciPy's MILP
-    when available, else an exact branch-and-bound for up to 20 candidates;
-    returns None when neither applies.
+    when available (method "milp", or "milp_time_limited" when a solve hit
+    its time limit and the set is the best found rather than proven best),
+    else an exact branch-and-bound for up to 20 candidates; returns None when
+    neither applies.
     """
     free = sorted(k for k in by_key if k not in forced and k not in blocked and not (closure(k, prereqs) & blocked))
     slots0, cost0, use0 = ledger_start
@@ -436,8 +444,8 @@ def optimise(
     if not free:
         return "branch_and_bound", set(forced)
     try:
-        chosen = _milp(free, by_key, prereqs, bottlenecks, caps, res_caps, value, effort, forced)
-        method = "milp"
+        chosen, proven = _milp(free, by_key, prereqs, bottlenecks, caps, res_caps, value, effort, forced)
+        method = "milp" if proven else "milp_time_limited"
     except ImportError:
         if len(free) > max_branch_and_bound:
             return None
@@ -501,45 +509,56 @@ class _Lex:
         return self.ids == other.ids
 
 
-def _milp(free, by_key, prereqs, bottlenecks, caps, res_caps, value, effort, forced) -> set[str]:
-    """Lexicographic MILP: max Σv, then min Σe, then min count, then prefer earlier ids."""
+def _milp(free, by_key, prereqs, bottlenecks, caps, res_caps, value, effort, forced, time_limit=OPTIMISER_TIME_LIMIT) -> tuple[set[str], bool]:
+    """Two MILP solves: max Σv (gap 0); then, holding Σv, min Σe, then count, then earlier ids.
+
+    The second objective is one weighted sum that is exactly lexicographic on
+    (Σe, count) and prefers earlier ids within that. Each solve is time
+    limited; the flag says whether both finished with a proven optimum.
+    """
     import numpy as np  # noqa: PLC0415 - optional dependency, imported only when optimising
     from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415
+    from scipy.sparse import coo_matrix, vstack  # noqa: PLC0415
 
     n = len(free)
     index = {k: j for j, k in enumerate(free)}
-    rows, lows, highs = [], [], []
+    r_idx, c_idx, vals = [], [], []
+    row = 0
     for k in free:
         for p in prereqs[k]:
-            if p in index:  # x_k <= x_p
-                row = np.zeros(n)
-                row[index[k]], row[index[p]] = 1, -1
-                rows.append(row)
-                lows.append(-np.inf)
-                highs.append(0)
+            if p in index:  # x_k - x_p <= 0
+                r_idx += [row, row]
+                c_idx += [index[k], index[p]]
+                vals += [1.0, -1.0]
+                row += 1
+    highs = [0.0] * row
+    dense = []
     if caps["slots"] is not None:
-        rows.append(np.ones(n)); lows.append(-np.inf); highs.append(caps["slots"])  # noqa: E702
+        dense.append(np.ones(n)); highs.append(float(caps["slots"]))  # noqa: E702
     if caps["budget"] is not None:
-        rows.append(np.array([float(by_key[k].cost or 0) for k in free])); lows.append(-np.inf); highs.append(float(caps["budget"]))  # noqa: E702
+        dense.append(np.array([float(by_key[k].cost or 0) for k in free])); highs.append(float(caps["budget"]))  # noqa: E702
     for b in bottlenecks:
-        rows.append(np.array([float(by_key[k].demands.get(b.key, 0)) for k in free])); lows.append(-np.inf); highs.append(float(res_caps[b.key]))  # noqa: E702
+        dense.append(np.array([float(by_key[k].demands.get(b.key, 0)) for k in free])); highs.append(float(res_caps[b.key]))  # noqa: E702
+    a = coo_matrix((vals, (r_idx, c_idx)), shape=(row, n))
+    if dense:
+        a = vstack([a, coo_matrix(np.array(dense))])
+    a = a.tocsr()
     v = np.array([float(value[k]) for k in free])
-    e = np.array([float(effort[k]) for k in free])
-    objectives = [-v, e, np.ones(n), np.arange(1, n + 1, dtype=float) / n]
-    x = None
-    integrality = np.ones(n)
-    bounds = Bounds(0, 1)
-    for obj in objectives:
-        cons = [LinearConstraint(np.array(rows), lows, highs)] if rows else []
-        res = milp(obj, constraints=cons, integrality=integrality, bounds=bounds)
-        if res.x is None:
-            break
-        x = res.x
-        # Hold this objective at its optimum (with a tolerance) for the next.
-        best = float(obj @ np.round(x))
-        rows.append(obj)
-        lows.append(-np.inf)
-        highs.append(best + 1e-7 * max(1.0, abs(best)))
-    if x is None:
-        return set()
-    return {free[j] for j in range(n) if x[j] > 0.5}
+    options = {"mip_rel_gap": 0, "time_limit": time_limit}
+    cons = [LinearConstraint(a, -np.inf, np.array(highs))] if a.shape[0] else []
+    first = milp(-v, constraints=cons, integrality=np.ones(n), bounds=Bounds(0, 1), options=options)
+    if first.x is None:
+        return set(), False
+    proven = first.status == 0
+    best = float(v @ np.round(first.x))
+    # Lexicographic (Σe, count, ids): effort in integer units weighs more than any count difference.
+    denominator = 1
+    for k in free:
+        denominator = denominator * Fraction(effort[k]).denominator // math.gcd(denominator, Fraction(effort[k]).denominator)
+    e_int = np.array([float(Fraction(effort[k]) * denominator) for k in free])
+    secondary = e_int * (n + 1) + 1 + np.arange(n, dtype=float) / (n * n + 1)
+    hold = LinearConstraint(coo_matrix(v.reshape(1, -1)).tocsr(), best - 1e-7 * max(1.0, abs(best)), np.inf)
+    second = milp(secondary, constraints=cons + [hold], integrality=np.ones(n), bounds=Bounds(0, 1), options=options)
+    x = second.x if second.x is not None else first.x
+    proven = proven and second.status == 0
+    return {free[j] for j in range(n) if x[j] > 0.5}, proven

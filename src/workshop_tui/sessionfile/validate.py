@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from workshop_tui.domain import model as m
-from workshop_tui.domain.graph import find_cycles
+from workshop_tui.domain.graph import cycle_path, find_cycles
 from workshop_tui.sessionfile.reader import DuplicateKeys, Problem, SessionFileError, read_json
 
 FORMAT = "workshop-tui/session"
@@ -417,7 +417,7 @@ def _initiatives(c: _Checker, items: list, bottleneck_keys: set[str]) -> list[m.
     for cycle in find_cycles(graph):
         first = next(n for n, raw in enumerate(items) if isinstance(raw, dict) and raw.get("key") == cycle[0])
         c.add(f"initiatives[{first}].depends_on",
-              "dependency cycle among " + ", ".join(repr(k) for k in cycle))
+              "dependency cycle: " + " -> ".join(cycle_path(cycle, graph)))
     return out
 
 

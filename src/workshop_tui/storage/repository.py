@@ -90,18 +90,7 @@ def random_id() -> int:
 
 # -- sessions -----------------------------------------------------------------
 
-@dataclass(frozen=True)
-class SessionSummary:
-    id: int
-    title: str
-    organisation: str
-    date: dt.date | None
-    stage: str
-    initiatives: int
-    participants: int
-    rounds: int
-    updated_at: dt.datetime
-    source: str = ""
+SessionSummary = m.SessionSummary
 
 
 def get_session_row(s: Session, session_id: int) -> SessionRow:

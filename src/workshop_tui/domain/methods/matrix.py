@@ -8,6 +8,7 @@ headline) or of per-criterion scores then weighted (criterion-first).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
@@ -81,21 +82,37 @@ def adjusted(c: Criterion, score: Fraction) -> Fraction:
     return Fraction(c.min) + Fraction(c.max) - score if c.direction == "cost" else score
 
 
-def weighted_total(criteria: Sequence[Criterion], scores: Mapping[str, Fraction], normalisation: str) -> Fraction:
-    """One total from direction-adjusted scores s' per criterion key.
+def coefficients(criteria: Sequence[Criterion], normalisation: str) -> tuple[dict[str, Fraction], Fraction]:
+    """Every normalisation is affine in s': total = b + Σ_j a_j·s'_j. Returns (a, b).
 
     N0 (sum_of_max) also uses s' (decision: the formula is stated for benefit
     criteria; summing a raw cost score would reward cost).
     """
     wsum = sum((Fraction(c.weight) for c in criteria), Fraction(0))
+    shares = {c.key: Fraction(c.weight) / wsum for c in criteria}
     if normalisation == "sum_of_max":
-        return sum((scores[c.key] for c in criteria), Fraction(0)) / sum((Fraction(c.max) for c in criteria), Fraction(0))
+        top = sum((Fraction(c.max) for c in criteria), Fraction(0))
+        return {c.key: 1 / top for c in criteria}, Fraction(0)
     if normalisation == "minmax":
-        return sum((Fraction(c.weight) / wsum * (scores[c.key] - c.min) / (c.max - c.min) for c in criteria), Fraction(0))
-    ws = sum((Fraction(c.weight) / wsum * scores[c.key] for c in criteria), Fraction(0))
+        a = {c.key: shares[c.key] / (c.max - c.min) for c in criteria}
+        return a, -sum((a[c.key] * c.min for c in criteria), Fraction(0))
     if normalisation == "weighted_sum":
-        return ws
-    return ws / sum((Fraction(c.weight) / wsum * Fraction(c.max) for c in criteria), Fraction(0))
+        return shares, Fraction(0)
+    top = sum((shares[c.key] * c.max for c in criteria), Fraction(0))
+    return {k: v / top for k, v in shares.items()}, Fraction(0)
+
+
+def weighted_total(criteria: Sequence[Criterion], scores: Mapping[str, Fraction], normalisation: str) -> Fraction:
+    """One participant's total from direction-adjusted scores s' per criterion key."""
+    a, b = coefficients(criteria, normalisation)
+    return b + sum((a[c.key] * scores[c.key] for c in criteria), Fraction(0))
+
+
+def _common_denominator(fractions: Sequence[Fraction]) -> int:
+    d = 1
+    for f in fractions:
+        d = d * f.denominator // math.gcd(d, f.denominator)
+    return d
 
 
 def total_range(criteria: Sequence[Criterion], normalisation: str) -> tuple[Fraction, Fraction]:
@@ -119,44 +136,52 @@ def validate_submission(
     entries: Sequence[tuple[str | None, str | None, object]],
     items: Sequence[str] | set[str],
     criteria: Sequence[Criterion],
-) -> tuple[dict[tuple[str, str], Fraction], list[BallotProblem]]:
+) -> tuple[dict[tuple[str, str], Fraction | int], list[BallotProblem]]:
     """Check one participant's (item, criterion, score) entries.
 
     Returns the direction-adjusted scores that were entered (blank entries
-    are simply absent) and every problem. A score outside [L, U] invalidates
-    the whole submission (§2), as does an unknown item or criterion.
+    are simply absent; whole numbers stay ``int`` for speed) and every
+    problem. A score outside [L, U] invalidates the whole submission (§2),
+    as does an unknown item or criterion.
     """
-    known_items = set(items)
+    known_items = items if isinstance(items, (set, frozenset)) else set(items)
     by_key = {c.key: c for c in criteria}
-    scores: dict[tuple[str, str], Fraction] = {}
+    bounds = {c.key: (_plain(c.min), _plain(c.max), c.direction == "cost") for c in criteria}
+    scores: dict[tuple[str, str], Fraction | int] = {}
     seen: set[tuple[str, str]] = set()
     problems: list[BallotProblem] = []
     for item, crit, value in entries:
-        if item is None or item not in known_items:
+        if item not in known_items:
             problems.append(BallotProblem("unknown_item", item, value, None, f"{item!r} is not an initiative in this session"))
             continue
-        if crit is None or crit not in by_key:
+        if crit not in bounds:
             problems.append(BallotProblem("unknown_criterion", item, crit, None, f"{item}: {crit!r} is not a scored criterion"))
             continue
-        if (item, crit) in seen:
+        key = (item, crit)
+        if key in seen:
             problems.append(BallotProblem("duplicate_score", item, value, None, f"{item} is scored more than once on {by_key[crit].name}"))
             continue
-        seen.add((item, crit))
+        seen.add(key)
         if value is None:
             continue
-        c = by_key[crit]
-        number = _number(value)
+        lo, hi, cost = bounds[crit]
+        number = value if type(value) is int else _number(value)
         if number is None:
-            problems.append(BallotProblem("not_a_number", item, value, None, f"{item}: {c.name} score {value!r} is not a number"))
+            problems.append(BallotProblem("not_a_number", item, value, None, f"{item}: {by_key[crit].name} score {value!r} is not a number"))
             continue
-        if not c.min <= number <= c.max:
+        if not lo <= number <= hi:
             problems.append(BallotProblem(
-                "out_of_range", item, number, (Fraction(c.min), Fraction(c.max)),
-                f"{item}: {c.name} score {display(number)} is outside {display(c.min)}–{display(c.max)}",
+                "out_of_range", item, number, (Fraction(lo), Fraction(hi)),
+                f"{item}: {by_key[crit].name} score {display(number)} is outside {display(lo)}–{display(hi)}",
             ))
             continue
-        scores[(item, crit)] = adjusted(c, number)
+        scores[key] = lo + hi - number if cost else number
     return scores, problems
+
+
+def _plain(x: Fraction) -> Fraction | int:
+    q = Fraction(x)
+    return q.numerator if q.denominator == 1 else q
 
 
 def aggregate(values: Sequence[Fraction], how: str, trim: Fraction = DEFAULT_TRIM) -> Fraction:
@@ -179,11 +204,19 @@ def tie_break_criterion(criteria: Sequence[Criterion]) -> Criterion:
 
 @dataclass(frozen=True)
 class MatrixOutcome:
-    """Scores per item (only items with at least one usable total/score)."""
+    """Scores per item (only items with at least one usable total/score).
+
+    Participant totals are kept multiplied by ``divisor`` (a common
+    denominator of the weights), so they are usually integers: exact and
+    fast. Divide by ``divisor`` to read them; ranks and Kendall's W do not
+    need to.
+    """
 
     scores: Mapping[str, Fraction]
     n: Mapping[str, int]
-    totals: Mapping[str, tuple[Fraction, ...]]  # each complete participant's total
+    scaled_totals: Mapping[str, tuple[Fraction | int, ...]]  # each complete participant's total × divisor
+    rater_totals: tuple[Mapping[str, Fraction | int], ...]  # per submission: item → total × divisor
+    divisor: int
     criterion_aggregates: Mapping[str, Mapping[str, Fraction]]
     criterion_medians: Mapping[str, Mapping[str, Fraction]]
     ranks: Mapping[str, int]
@@ -193,11 +226,15 @@ class MatrixOutcome:
     tie_criterion: str
     warnings: tuple[str, ...]
 
+    def totals(self, item: str) -> tuple[Fraction, ...]:
+        """Each complete participant's total for ``item``, as exact values."""
+        return tuple(Fraction(t) / self.divisor for t in self.scaled_totals.get(item, ()))
+
 
 def evaluate(
     items: Sequence[str],
     criteria: Sequence[Criterion],
-    submissions: Sequence[Mapping[tuple[str, str], Fraction]],
+    submissions: Sequence[Mapping[tuple[str, str], Fraction | int]],
     s: MatrixSettings,
 ) -> MatrixOutcome:
     """Aggregate valid, non-blank submissions (s' per (item, criterion)).
@@ -213,39 +250,53 @@ def evaluate(
     if s.normalisation == "sum_of_max":
         warnings.append("sum of maxima ignores the weights (kept only to reproduce a paper form)")
     tie_c = tie_break_criterion(criteria)
-    totals: dict[str, list[Fraction]] = {i: [] for i in items}
-    per_crit: dict[str, dict[str, list[Fraction]]] = {i: {c.key: [] for c in criteria} for i in items}
+    a, b = coefficients(criteria, s.normalisation)
+    divisor = _common_denominator([*a.values(), b])
+    keys = [c.key for c in criteria]
+    a_int = [(a[k] * divisor).numerator for k in keys]
+    b_int = (b * divisor).numerator
+    n_crit = len(keys)
+    totals: dict[str, list] = {i: [] for i in items}
+    per_crit: dict[str, list[list]] = {i: [[] for _ in keys] for i in items}
+    rater_totals = []
     for sub in submissions:
+        mine = {}
         for i in items:
-            row = {}
-            for c in criteria:
-                v = sub.get((i, c.key))
+            row = [sub.get((i, k)) for k in keys]
+            lists = per_crit[i]
+            filled = 0
+            total = b_int
+            for j in range(n_crit):
+                v = row[j]
                 if v is not None:
-                    row[c.key] = v
-                    per_crit[i][c.key].append(v)
-            if len(row) == len(criteria):
-                totals[i].append(weighted_total(criteria, row, s.normalisation))
+                    lists[j].append(v)
+                    total += a_int[j] * v
+                    filled += 1
+            if filled == n_crit:
+                totals[i].append(total)
+                mine[i] = total
+        rater_totals.append(mine)
     scores: dict[str, Fraction] = {}
     n: dict[str, int] = {}
     crit_agg: dict[str, dict[str, Fraction]] = {}
     crit_med: dict[str, dict[str, Fraction]] = {}
     for i in items:
-        crit_agg[i] = {k: aggregate(v, s.aggregate, s.trim) for k, v in per_crit[i].items() if v}
-        crit_med[i] = {k: median(v) for k, v in per_crit[i].items() if v}
+        crit_agg[i] = {k: aggregate(v, s.aggregate, s.trim) for k, v in zip(keys, per_crit[i]) if v}
+        crit_med[i] = {k: median(v) for k, v in zip(keys, per_crit[i]) if v}
         if s.order == "total_first":
             n[i] = len(totals[i])
             if totals[i]:
-                scores[i] = aggregate(totals[i], s.aggregate, s.trim)
+                scores[i] = aggregate(totals[i], s.aggregate, s.trim) / divisor
         else:
-            n[i] = min(len(v) for v in per_crit[i].values())
+            n[i] = min(len(v) for v in per_crit[i])
             if n[i]:
-                scores[i] = weighted_total(criteria, crit_agg[i], s.normalisation)
+                scores[i] = b + sum((a[k] * crit_agg[i][k] for k in keys), Fraction(0))
     scored = sorted(scores)
     ranks, groups = competition_ranks(
         scored, key=lambda i: (scores[i], crit_agg[i].get(tie_c.key, Fraction(-10**18)))
     )
     unscored = tuple(sorted(set(items) - set(scores)))
     return MatrixOutcome(
-        scores, n, {i: tuple(v) for i, v in totals.items()}, crit_agg, crit_med, ranks, groups,
-        unscored, total_range(criteria, s.normalisation), tie_c.key, tuple(warnings),
+        scores, n, {i: tuple(v) for i, v in totals.items()}, tuple(rater_totals), divisor, crit_agg, crit_med,
+        ranks, groups, unscored, total_range(criteria, s.normalisation), tie_c.key, tuple(warnings),
     )

@@ -45,6 +45,14 @@ class HomeScreen(Screen):
         status.add_class("error")
         status.update(Text(message))
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_session(int(event.row_key.value))
+
+    def open_session(self, session_id: int) -> None:
+        from workshop_tui.tui.screens.session import SessionScreen
+
+        self.app.push_screen(SessionScreen(session_id))
+
     def action_refresh(self) -> None:
         if self.app.db is not None:
             self.refresh_sessions()

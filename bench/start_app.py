@@ -1,0 +1,23 @@
+"""Cold start of workshop-tui: process start until the home screen lists the
+sessions (headless, 120x40), on a database of 100 sessions."""
+
+import asyncio
+import sys
+
+
+async def main(db_file: str) -> None:
+    from textual.widgets import DataTable
+
+    from workshop_tui.tui.app import WorkshopApp
+
+    app = WorkshopApp(f"sqlite:///{db_file}")
+    async with app.run_test(size=(120, 40)) as pilot:
+        while True:
+            tables = app.screen.query("#sessions")
+            if tables and tables.first(DataTable).row_count >= 100:
+                break
+            await pilot.pause(0.005)
+    print("READY")
+
+
+asyncio.run(main(sys.argv[1]))

@@ -1,0 +1,1 @@
+"""One pane per workshop stage, shown inside the session screen."""
