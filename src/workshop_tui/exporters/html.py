@@ -98,7 +98,7 @@ def _num(x: float) -> str:
     return f"{x:.1f}"
 
 
-def _short(text: str, limit: int = 42) -> str:
+def _short(text: str, limit: int = 36) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
