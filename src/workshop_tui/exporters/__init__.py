@@ -13,6 +13,10 @@ from types import ModuleType
 # format name -> (module, is it a single text document?)
 FORMATS: dict[str, tuple[str, bool]] = {
     "json": ("workshop_tui.exporters.session_json", True),
+    "md": ("workshop_tui.exporters.markdown", True),
+    "html": ("workshop_tui.exporters.html", True),
+    "xlsx": ("workshop_tui.exporters.xlsx", False),
+    "csv": ("workshop_tui.exporters.csv_tables", False),
 }
 
 

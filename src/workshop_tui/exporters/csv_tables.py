@@ -1,0 +1,228 @@
+"""Every table of a session as CSV: one file per table, in a folder or a .zip.
+
+UTF-8 with a BOM and CRLF line ends, so Excel opens accents correctly with a
+double click. Text cells that a spreadsheet would run as a formula (starting
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) get a leading
+``'``; numbers are written as numbers. Anonymous rounds' vote files have a
+ballot column and no participant column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from workshop_tui.domain import model as m
+from workshop_tui.domain.numbers import display
+
+SUFFIX = ".zip"
+ENCODING = "utf-8-sig"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same session gives the same bytes
+
+
+def neutralise(text: str) -> str:
+    """Stop a spreadsheet from treating user text as a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def exact(x: Fraction | int | None) -> str:
+    """A value someone typed: exactly as a decimal when it terminates, else 4 dp."""
+    if x is None:
+        return ""
+    f = Fraction(x)
+    if f.denominator == 1:
+        return str(f.numerator)
+    den = f.denominator
+    for p in (2, 5):
+        while den % p == 0:
+            den //= p
+    if den == 1:
+        places = 0
+        while (f * 10**places).denominator != 1:
+            places += 1
+        sign = "-" if f < 0 else ""
+        digits = str(abs(f.numerator * 10**places // f.denominator)).rjust(places + 1, "0")
+        return f"{sign}{digits[:-places]}.{digits[-places:]}"
+    return display(f)
+
+
+def computed(x: object) -> str:
+    """A computed number, rounded for export (4 dp, half away from zero)."""
+    if x is None:
+        return ""
+    if isinstance(x, bool):
+        return "true" if x else "false"
+    return display(x)  # type: ignore[arg-type]
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Num):
+        return str(value)
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, Fraction):
+        return exact(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+
+    def to_text(self) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(self.headers)
+        for row in self.rows:
+            writer.writerow([_cell(v) for v in row])
+        return buffer.getvalue()
+
+
+class Num(str):
+    """An already formatted number: written as is, never neutralised."""
+
+
+def ranking_text(ballot: m.RankingBallot | None) -> str:
+    """A ranking ballot as people write it: best first, '=' joins equal ranks."""
+    if not ballot:
+        return ""
+    return " > ".join(" = ".join(entry) if isinstance(entry, tuple) else entry for entry in ballot)
+
+
+def tables(workshop: m.Workshop) -> list[Table]:
+    from workshop_tui.domain import results as engine
+
+    s = workshop.session
+    out = [
+        Table("session", ("field", "value"), (
+            ("title", s.title), ("organisation", s.organisation), ("date", s.date.isoformat() if s.date else ""),
+            ("facilitator", s.facilitator), ("mission", s.mission),
+            ("horizon_years", s.horizon_years), ("bandwidth", s.bandwidth), ("budget", s.budget),
+            ("max_actions", s.max_actions), ("stage", s.stage), ("description", s.description),
+        )),
+        Table("participants", ("key", "name", "role", "site"),
+              tuple((p.key, p.name, p.role, p.site) for p in workshop.participants)),
+        Table("initiatives", ("key", "title", "description", "owner", "service_area", "portfolio", "kind", "effort",
+                              "cost", "decided", "depends_on"),
+              tuple((i.key, i.title, i.description, i.owner, i.service_area, i.portfolio, i.kind, i.effort, i.cost,
+                     i.decided, "; ".join(i.depends_on)) for i in workshop.initiatives)),
+        Table("demands", ("initiative", "bottleneck", "amount"),
+              tuple((i.key, b, amount) for i in workshop.initiatives for b, amount in sorted(i.demands.items()))),
+        Table("bottlenecks", ("key", "name", "capacity", "unit"),
+              tuple((b.key, b.name, b.capacity, b.unit) for b in workshop.bottlenecks)),
+        Table("criteria", ("key", "name", "kind", "weight", "min", "max", "direction", "description"),
+              tuple((c.key, c.name, c.kind, c.weight if c.kind == "score" else None,
+                     c.min if c.kind == "score" else None, c.max if c.kind == "score" else None,
+                     c.direction if c.kind == "score" else None, c.description) for c in workshop.criteria)),
+        Table("rounds", ("key", "title", "method", "anonymous", "status", "settings", "ballots", "voted", "abstained"),
+              tuple((r.key, r.title, r.method, r.anonymous, r.status,
+                     json.dumps({k: exact(v) if isinstance(v, Fraction) else v for k, v in sorted(r.settings.items())},
+                                ensure_ascii=False),
+                     len({r.ballot_id(v) for v in r.votes}), len(r.voted) if r.anonymous else None,
+                     len(r.abstained)) for r in workshop.rounds)),
+    ]
+    for rnd in workshop.rounds:
+        out.append(_votes(workshop, rnd))
+        if rnd.method != "gates":
+            out.append(_results(workshop, engine, rnd))
+    out += _plan(workshop, engine)
+    titles = {i.key: i.title for i in workshop.initiatives}
+    out.append(Table("decisions", ("initiative", "title", "outcome", "rationale", "round"),
+                     tuple((d.initiative, titles.get(d.initiative, ""), d.outcome, d.rationale, d.round)
+                           for d in workshop.decisions)))
+    out.append(Table("actions", ("key", "title", "initiative", "initiative_title", "owner", "measure", "due"),
+                     tuple((a.key, a.title, a.initiative, titles.get(a.initiative or "", ""), a.owner, a.measure,
+                            a.due.isoformat() if a.due else "") for a in workshop.actions)))
+    return out
+
+
+def _votes(workshop: m.Workshop, rnd: m.Round) -> Table:
+    values = ("initiative", "criterion", "value", "effort", "ranking", "channel", "note")
+
+    def value_of(v: m.Vote) -> tuple:
+        return (v.initiative, v.criterion, v.value, v.effort, ranking_text(v.ranking), v.channel, v.note)
+
+    if rnd.anonymous:
+        # A secret ballot id groups one ballot's entries; no column names a person.
+        return Table(f"votes_{rnd.key}", ("ballot",) + values, tuple((v.ballot,) + value_of(v) for v in rnd.votes))
+    names = {p.key: p.name for p in workshop.participants}
+    return Table(f"votes_{rnd.key}", ("participant", "participant_name") + values,
+                 tuple((v.participant, names.get(v.participant or "", "")) + value_of(v) for v in rnd.votes))
+
+
+def _results(workshop: m.Workshop, engine, rnd: m.Round) -> Table:
+    titles = {i.key: i.title for i in workshop.initiatives}
+    headers = ("rank", "tied", "initiative", "title", "score", "supporters", "n", "mean", "median", "sd", "iqr",
+               "contested")
+    try:
+        result = engine.round_result(workshop, rnd.key)
+    except (engine.SettingsError, ValueError):
+        return Table(f"results_{rnd.key}", headers, ())
+    rows = []
+    for r in result.ranking:
+        sp = r.spread
+        rows.append((r.rank, r.tied, r.initiative, titles.get(r.initiative, ""), Num(computed(r.score)),
+                     r.supporters, sp.n if sp else None, Num(computed(sp.mean if sp else None)),
+                     Num(computed(sp.median if sp else None)), Num(computed(sp.sd if sp else None)),
+                     Num(computed(sp.iqr if sp else None)), r.contested))
+    return Table(f"results_{rnd.key}", headers, tuple(rows))
+
+
+def _plan(workshop: m.Workshop, engine) -> list[Table]:
+    titles = {i.key: i.title for i in workshop.initiatives}
+    headers = ("decision", "initiative", "title", "rank", "score", "wave", "decided", "reason_codes", "reasons")
+    cap_headers = ("key", "name", "used", "capacity", "unit")
+    if engine.latest_scored_round(workshop) is None:
+        return [Table("plan", headers, ()), Table("capacity", cap_headers, ())]
+    try:
+        p = engine.plan(workshop)
+    except (engine.PlanInputError, engine.SettingsError, ValueError):
+        return [Table("plan", headers, ()), Table("capacity", cap_headers, ())]
+    rows = []
+    for label, items in (("will_do", p.will_do), ("not_now", p.not_now), ("wont", p.wont)):
+        for i in items:
+            rows.append((label, i.initiative, titles.get(i.initiative, ""), i.rank, Num(computed(i.score)), i.wave,
+                         i.decided, " ".join(r.code for r in i.reasons), "; ".join(r.detail for r in i.reasons)))
+    caps = list(p.bottlenecks) + ([p.budget] if p.budget is not None else [])
+    return [Table("plan", headers, tuple(rows)),
+            Table("capacity", cap_headers, tuple((c.key, c.name, Num(computed(c.used)), Num(computed(c.capacity)),
+                                                  c.unit) for c in caps))]
+
+
+def _encoded(table: Table) -> bytes:
+    return table.to_text().encode(ENCODING)
+
+
+def write(workshop: m.Workshop, path: Path) -> Path:
+    """A folder of CSV files, or one .zip of them when ``path`` ends in .zip."""
+    from workshop_tui.exporters.files import write_bytes_atomically
+
+    path = Path(path)
+    all_tables = tables(workshop)
+    if path.suffix.lower() == ".zip":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for table in all_tables:
+                info = zipfile.ZipInfo(f"{table.name}.csv", date_time=ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, _encoded(table))
+        return write_bytes_atomically(path, buffer.getvalue())
+    if path.exists() and not path.is_dir():
+        raise FileExistsError(f"{path} is a file; give a folder (or a name ending in .zip) for csv")
+    path.mkdir(parents=True, exist_ok=True)
+    for table in all_tables:
+        write_bytes_atomically(path / f"{table.name}.csv", _encoded(table))
+    return path

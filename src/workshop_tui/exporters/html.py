@@ -1,0 +1,384 @@
+"""The board pack as one self-contained HTML file: inline CSS and SVG charts,
+no scripts, no fonts or images fetched, printable to PDF from any browser.
+
+Every piece of user text goes through ``html.escape``, so a title such as
+``<script>`` is shown, never run.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from workshop_tui.domain.model import Workshop
+from workshop_tui.exporters import board_pack as bp
+
+SUFFIX = ".html"
+
+CSS = """
+:root { --ink:#1d2430; --muted:#5b6472; --rule:#d6dae0; --accent:#005eb8; --good:#007f3b;
+        --warn:#b35c00; --bad:#b3261e; --paper:#ffffff; --band:#f3f5f8; }
+* { box-sizing: border-box; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: var(--ink);
+       background: var(--paper); margin: 0 auto; max-width: 1060px; padding: 24px 32px 48px; }
+header { border-bottom: 4px solid var(--accent); padding-bottom: 12px; margin-bottom: 8px; }
+h1 { font-size: 28px; margin: 0 0 4px; }
+h2 { font-size: 21px; margin: 32px 0 8px; border-bottom: 1px solid var(--rule); padding-bottom: 4px; }
+h3 { font-size: 17px; margin: 20px 0 6px; }
+.meta, .note, figcaption { color: var(--muted); }
+.mission { font-size: 18px; border-left: 4px solid var(--accent); margin: 12px 0; padding: 4px 14px;
+           background: var(--band); }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 14px; font-size: 14px; }
+th, td { border-bottom: 1px solid var(--rule); padding: 5px 8px; text-align: left; vertical-align: top; }
+th { background: var(--band); font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+.tag { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 12px; font-weight: 600; }
+.tag.agreed { background: #e3f2e8; color: var(--good); }
+.tag.contested { background: #fdeee0; color: var(--warn); }
+.tag.fail, .tag.ruled-out { background: #fbe4e2; color: var(--bad); }
+.tag.pass, .tag.passes { background: #e3f2e8; color: var(--good); }
+td:nth-child(2), td.title { min-width: 190px; }
+table.narrow { width: auto; min-width: 360px; }
+.cards { display: flex; gap: 12px; flex-wrap: wrap; margin: 8px 0; }
+.card { flex: 1 1 150px; border: 1px solid var(--rule); border-radius: 6px; padding: 8px 12px; }
+.card b { display: block; font-size: 24px; }
+figure { margin: 10px 0 16px; break-inside: avoid; page-break-inside: avoid; }
+svg { max-width: 100%; height: auto; font-family: inherit; }
+svg text { fill: var(--ink); font-size: 12px; }
+svg .axis { stroke: var(--muted); stroke-width: 1; }
+svg .grid { stroke: var(--rule); stroke-width: 1; stroke-dasharray: 4 3; }
+svg .bar { fill: var(--accent); }
+svg .bar.will { fill: var(--good); }
+svg .bar.over { fill: var(--bad); }
+svg .cap { fill: var(--band); stroke: var(--rule); }
+svg .pt { fill: var(--accent); stroke: #fff; stroke-width: 1.5; }
+svg .pt-label { fill: #fff; font-size: 10px; font-weight: 700; }
+svg .quad { fill: var(--muted); font-size: 12px; font-weight: 600; }
+.warning { color: var(--warn); }
+footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule);
+         padding-top: 8px; }
+@page { size: A4; margin: 16mm 14mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 11pt; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  section.major { break-before: page; page-break-before: always; }
+  a { color: inherit; text-decoration: none; }
+  th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+
+def e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _table(headers: list[tuple[str, str]], rows: list[list[str]], classes: list[str] | None = None,
+           css: str = "") -> str:
+    """``headers`` are (label, class); cells are already-escaped HTML."""
+    classes = classes or [cls for _, cls in headers]
+    head = "".join(f'<th class="{cls}">{label}</th>' if cls else f"<th>{label}</th>" for label, cls in headers)
+    body = "".join(
+        "<tr>" + "".join(f'<td class="{c}">{cell}</td>' if c else f"<td>{cell}</td>" for c, cell in zip(classes, row))
+        + "</tr>"
+        for row in rows
+    )
+    opening = f'<table class="{css}">' if css else "<table>"
+    return f"{opening}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _tag(word: str) -> str:
+    if not word:
+        return ""
+    return f'<span class="tag {e(word.replace(" ", "-"))}">{e(word)}</span>'
+
+
+def _num(x: float) -> str:
+    """SVG coordinates: fixed 1 dp text so the file is the same bytes every time."""
+    return f"{x:.1f}"
+
+
+def _short(text: str, limit: int = 36) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------- charts
+
+
+def ranking_chart(r: bp.RoundView) -> str:
+    rows = [x for x in r.rows if x.score_value is not None]
+    if not rows:
+        return ""
+    label_w, bar_w, row_h, top = 300, 520, 22, 8
+    top_value = max(max(x.score_value for x in rows), 0.0)
+    low_value = min(min(x.score_value for x in rows), 0.0)
+    span = (top_value - low_value) or 1.0
+    zero = label_w + bar_w * (-low_value / span)
+    height = top + row_h * len(rows) + 8
+    parts = [f'<svg class="chart ranking" role="img" viewBox="0 0 {label_w + bar_w + 60} {height}" '
+             f'width="{label_w + bar_w + 60}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
+             f"<title>{e(r.score_label)} by initiative, round {e(r.key)}</title>"]
+    for n, x in enumerate(rows):
+        y = top + n * row_h
+        w = bar_w * abs(x.score_value) / span
+        left = zero if x.score_value >= 0 else zero - w
+        parts.append(f'<text x="{label_w - 8}" y="{_num(y + 15)}" text-anchor="end">{e(x.rank)}. '
+                     f"{e(_short(x.title))}<title>{e(x.title)}</title></text>")
+        parts.append(f'<rect class="bar" x="{_num(left)}" y="{_num(y + 3)}" width="{_num(max(w, 1.0))}" '
+                     f'height="{row_h - 6}"><title>{e(x.title)}: {e(x.score)}</title></rect>')
+        parts.append(f'<text x="{_num(left + max(w, 1.0) + 6)}" y="{_num(y + 15)}">{e(x.score)}</text>')
+    parts.append(f'<line class="axis" x1="{_num(zero)}" y1="{top}" x2="{_num(zero)}" y2="{height - 8}"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def quadrant_chart(q: bp.Quadrants) -> str:
+    w, h, pad_l, pad_b, pad_t, pad_r = 720, 460, 56, 44, 16, 16
+    plot_w, plot_h = w - pad_l - pad_r, h - pad_t - pad_b
+    e_lo, e_hi = q.effort_range
+    v_lo, v_hi = q.value_range
+    e_span, v_span = (e_hi - e_lo) or 1.0, (v_hi - v_lo) or 1.0
+    # A margin inside the axes so points on the edge stay visible.
+    e_lo, e_hi, v_lo, v_hi = e_lo - e_span * 0.12, e_hi + e_span * 0.12, v_lo - v_span * 0.12, v_hi + v_span * 0.12
+    e_span, v_span = e_hi - e_lo, v_hi - v_lo
+
+    def px(effort: float) -> float:
+        return pad_l + plot_w * (effort - e_lo) / e_span
+
+    def py(value: float) -> float:
+        return pad_t + plot_h * (1 - (value - v_lo) / v_span)
+
+    tx, ty = px(q.effort_threshold), py(q.value_threshold)
+    parts = [f'<svg class="chart quadrants" role="img" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+             'xmlns="http://www.w3.org/2000/svg"><title>Value against effort</title>',
+             f'<rect x="{pad_l}" y="{pad_t}" width="{plot_w}" height="{plot_h}" fill="none" class="axis" '
+             'stroke="#5b6472"/>',
+             f'<line class="grid" x1="{_num(tx)}" y1="{pad_t}" x2="{_num(tx)}" y2="{pad_t + plot_h}"/>',
+             f'<line class="grid" x1="{pad_l}" y1="{_num(ty)}" x2="{pad_l + plot_w}" y2="{_num(ty)}"/>',
+             f'<text class="quad" x="{pad_l + 8}" y="{pad_t + 16}">Quick wins</text>',
+             f'<text class="quad" x="{pad_l + plot_w - 8}" y="{pad_t + 16}" text-anchor="end">Major projects</text>',
+             f'<text class="quad" x="{pad_l + 8}" y="{pad_t + plot_h - 8}">Fill-ins</text>',
+             f'<text class="quad" x="{pad_l + plot_w - 8}" y="{pad_t + plot_h - 8}" text-anchor="end">'
+             "Thankless tasks</text>",
+             f'<text x="{pad_l + plot_w / 2}" y="{h - 10}" text-anchor="middle">{e(q.effort_label)} (lower is '
+             "easier) →</text>",
+             f'<text x="16" y="{pad_t + plot_h / 2}" text-anchor="middle" '
+             f'transform="rotate(-90 16 {pad_t + plot_h / 2})">{e(q.value_label)} →</text>']
+    seen: dict[tuple[float, float], int] = {}
+    for n, p in enumerate(q.points, start=1):
+        # Initiatives on the same spot are set side by side so none hides another.
+        stacked = seen.get((p.effort, p.value), 0)
+        seen[(p.effort, p.value)] = stacked + 1
+        cx, cy = px(p.effort) + 20 * stacked, py(p.value)
+        parts.append(f'<circle class="pt" cx="{_num(cx)}" cy="{_num(cy)}" r="9"><title>{n}. {e(p.title)}'
+                     f"</title></circle>")
+        parts.append(f'<text class="pt-label" x="{_num(cx)}" y="{_num(cy + 3.5)}" text-anchor="middle">{n}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def capacity_chart(rows: tuple[bp.CapacityRow, ...]) -> str:
+    rows = tuple(c for c in rows if c.capacity_value)
+    if not rows:
+        return ""
+    label_w, bar_w, row_h = 260, 440, 30
+    height = row_h * len(rows) + 10
+    parts = [f'<svg class="chart capacity" role="img" viewBox="0 0 {label_w + bar_w + 170} {height}" '
+             f'width="{label_w + bar_w + 170}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
+             "<title>Use of each bottleneck</title>"]
+    for n, c in enumerate(rows):
+        y = 4 + n * row_h
+        share = c.used_value / c.capacity_value
+        used_w = bar_w * min(share, 1.0)
+        cls = "bar over" if share > 1 else "bar will"
+        parts.append(f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end">{e(_short(c.name, 38))}'
+                     f"<title>{e(c.name)}</title></text>")
+        parts.append(f'<rect class="cap" x="{label_w}" y="{y + 4}" width="{bar_w}" height="{row_h - 10}"/>')
+        parts.append(f'<rect class="{cls}" x="{label_w}" y="{y + 4}" width="{_num(used_w)}" height="{row_h - 10}"/>')
+        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 17}">{e(c.used)} of {e(c.capacity)} '
+                     f"{e(_short(c.unit, 18))}</text>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# --------------------------------------------------------------- sections
+
+
+def render(workshop: Workshop) -> str:
+    return render_pack(bp.build(workshop))
+
+
+def render_pack(p: bp.BoardPack) -> str:
+    body = [_header(p), _participation(p), _plan(p), _quadrants(p), _gates(p), _rounds(p), _decided(p),
+            _overrides(p), _actions(p), _how(p)]
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{e(p.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            + "\n".join(part for part in body if part)
+            + "\n<footer>Board pack exported by workshop-tui. Numbers are rounded for reading (half away from zero); "
+              "ranks were computed on exact values.</footer>\n</body>\n</html>\n")
+
+
+def _header(p: bp.BoardPack) -> str:
+    meta = " · ".join(e(x) for x in (p.organisation, p.date, f"facilitated by {p.facilitator}" if p.facilitator
+                                      else "") if x)
+    out = [f"<header><h1>{e(p.title)}</h1>", f'<div class="meta">{meta}</div></header>' if meta else "</header>"]
+    if p.mission:
+        out.append(f'<p class="mission">{e(p.mission)}</p>')
+    if p.horizon:
+        out.append(f"<p>Time horizon: <b>{e(p.horizon)}</b>.</p>")
+    if p.plan is not None:
+        v = p.plan
+        out.append('<div class="cards">'
+                   f'<div class="card"><b>{len(v.will_do)}</b>we will do</div>'
+                   f'<div class="card"><b>{len(v.not_now)}</b>not now</div>'
+                   f'<div class="card"><b>{len(v.wont)}</b>we won\'t do</div>'
+                   f'<div class="card"><b>{p.participants}</b>participants</div></div>')
+    return "\n".join(out)
+
+
+def _participation(p: bp.BoardPack) -> str:
+    out = ['<section id="participation"><h2>Who took part</h2>',
+           f"<p>{p.participants} participants, by discipline.</p>",
+           _table([("Discipline", ""), ("People", "num")], [[e(label), str(n)] for label, n in p.by_discipline],
+                  css="narrow")]
+    if p.by_site:
+        out.append(_table([("Site", ""), ("People", "num")], [[e(site), str(n)] for site, n in p.by_site],
+                                 css="narrow"))
+    return "\n".join(out) + "</section>"
+
+
+def _plan_table(rows: tuple[bp.PlanRow, ...], with_wave: bool, why: str) -> str:
+    headers = ([("Wave", "num")] if with_wave else []) + [("Rank", "num"), ("Initiative", ""), ("Score", "num"),
+                                                          (why, "")]
+    return _table(headers, [([e(r.wave)] if with_wave else []) + [e(r.rank), e(r.title), e(r.score), e(r.reasons)]
+                            for r in rows])
+
+
+def _plan(p: bp.BoardPack) -> str:
+    out = ['<section id="plan"><h2>The plan: what we will do, and what we will not do now</h2>']
+    if p.plan is None:
+        return out[0] + f"<p>{e(p.plan_problem)}</p></section>"
+    v = p.plan
+    line = f"From the ranking of round <b>{e(v.round_title)}</b>"
+    if v.bandwidth:
+        line += f", within a bandwidth of {e(v.bandwidth)} initiatives at once ({v.slots_used} used)"
+    out.append(f"<p>{line}.</p>")
+    out.append("<h3>We will do</h3>")
+    out.append(_plan_table(v.will_do, True, "Why") if v.will_do else "<p>Nothing is selected.</p>")
+    out.append("<h3>Not now</h3>")
+    out.append(_plan_table(v.not_now, False, "Why not now") if v.not_now else "<p>Nothing.</p>")
+    out.append("<h3>We won't do</h3>")
+    out.append(_plan_table(v.wont, False, "Why not") if v.wont else "<p>Nothing is ruled out.</p>")
+    if v.capacity:
+        out.append('<h3>Bottleneck use</h3><figure id="capacity-chart">' + capacity_chart(v.capacity)
+                   + "<figcaption>How much of each constraint the plan uses.</figcaption></figure>")
+        out.append(_table([("Constraint", ""), ("Used", "num"), ("Capacity", "num"), ("Unit", "")],
+                          [[e(c.name), e(c.used), e(c.capacity), e(c.unit)] for c in v.capacity]))
+    if v.optimiser:
+        out.append(f'<p class="note">{e(v.optimiser)}</p>')
+    out += [f'<p class="warning">Warning: {e(w)}</p>' for w in v.warnings]
+    return "\n".join(out) + "</section>"
+
+
+def _quadrants(p: bp.BoardPack) -> str:
+    q = p.quadrants
+    if q is None or not q.points:
+        return ""
+    legend = _table([("#", "num"), ("Initiative", ""), ("Quadrant", ""), (e(q.value_label), "num"),
+                     (e(q.effort_label), "num")],
+                    [[str(n), e(pt.title), e(pt.quadrant), e(bp.board_number(pt.value)), e(bp.board_number(pt.effort))]
+                     for n, pt in enumerate(q.points, start=1)])
+    return ('<section id="value-effort"><h2>Value against effort</h2><figure id="quadrant-chart">'
+            + quadrant_chart(q) + f"<figcaption>{e(q.source)}.</figcaption></figure>" + legend + "</section>")
+
+
+def _gates(p: bp.BoardPack) -> str:
+    if not p.gates:
+        return ""
+    headers = [("Initiative", "")] + [(e(name), "") for name in p.gate_names] + [("Outcome", ""),
+                                                                                ("Notes on failures", "")]
+    rows = [[e(g.title)] + [_tag(o) for o in g.outcomes] + [_tag("passes" if g.passes else "ruled out"), e(g.notes)]
+            for g in p.gates]
+    return ('<section id="gates" class="major"><h2>Exemplar candidates and their gates</h2>'
+            "<p>A failed gate is a show-stopper: the initiative is ruled out of the plan.</p>"
+            + _table(headers, rows) + "</section>")
+
+
+def _rounds(p: bp.BoardPack) -> str:
+    out = []
+    for n, r in enumerate(p.rounds):
+        cls = ' class="major"' if n == 0 else ""
+        part = [f'<section id="round-{e(r.key)}"{cls}><h2>Round {e(r.key)}: {e(r.title)} '
+                f'<span class="meta">({e(r.method_label)})</span></h2>']
+        ballots = f"{r.counted} ballots counted"
+        if r.blank:
+            ballots += f", {r.blank} blank"
+        if r.rejected:
+            ballots += f", {r.rejected} rejected"
+        who = f" Secret ballot: {e(r.voters)}." if r.anonymous else (f" Voted: {e(r.voters)}." if r.voters else "")
+        part.append(f"<p>{e(ballots)}.{who}</p>")
+        chart = ranking_chart(r)
+        if chart:
+            part.append(f'<figure class="ranking-chart">{chart}<figcaption>{e(r.score_label)}; a longer bar is '
+                        "better.</figcaption></figure>")
+        if r.rows:
+            part.append(_table(
+                [("Rank", "num"), ("Initiative", ""), (e(r.score_label), "num"), ("Agreement", ""), ("Spread", ""),
+                 ("Detail", "")],
+                [[e(x.rank), e(x.title), e(x.score), _tag(x.agreement), e(x.spread), e(x.extra)] for x in r.rows]))
+        if r.agreement:
+            part.append(f'<p class="note">{e(r.agreement)}</p>')
+        if r.sites:
+            part.append(_sites(r))
+        part += [f'<p class="warning">Note: {e(w)}</p>' for w in r.warnings]
+        out.append("\n".join(part) + "</section>")
+    return "\n".join(out)
+
+
+def _sites(r: bp.RoundView) -> str:
+    headers = [("Initiative", ""), ("Combined", "num")] + [(f"{e(s.site)} ({s.ballots})", "num") for s in r.sites]
+    rows = [[e(x.title), e(x.rank)] + [e(s.ranks.get(x.key, "")) for s in r.sites] for x in r.rows]
+    notes = "".join(f'<p class="note">{e(s.site)}: {e(s.withheld)}</p>' for s in r.sites if s.withheld)
+    return ('<h3>Per-site ranking</h3><p class="note">Each site\'s ballots counted on their own, beside the '
+            "combined ranking.</p>" + _table(headers, rows) + notes)
+
+
+def _decided(p: bp.BoardPack) -> str:
+    if not p.decided:
+        return ""
+    return ('<section id="decided" class="major"><h2>Decisions already made</h2>'
+            "<p>These take bandwidth and capacity before anything is chosen.</p>"
+            + _table([("Initiative", ""), ("Decision", ""), ("Owner", "")],
+                     [[e(d.title), e(d.decided), e(d.owner)] for d in p.decided]) + "</section>")
+
+
+def _overrides(p: bp.BoardPack) -> str:
+    if not p.overrides:
+        return ""
+    return ('<section id="overrides"><h2>Facilitator overrides</h2>'
+            "<p>Where the room overruled the arithmetic, and why.</p>"
+            + _table([("Initiative", ""), ("Decision", ""), ("Round", ""), ("Rationale", "")],
+                     [[e(o.title), e(o.outcome), e(o.round), e(o.rationale)] for o in p.overrides]) + "</section>")
+
+
+def _actions(p: bp.BoardPack) -> str:
+    if not p.actions:
+        return '<section id="actions"><h2>Actions</h2><p>No actions recorded yet.</p></section>'
+    return ('<section id="actions"><h2>Actions</h2>'
+            + _table([("Action", ""), ("Initiative", ""), ("Owner", ""), ("Measure", ""), ("Due", "num")],
+                     [[e(a.title), e(a.initiative), e(a.owner), e(a.measure), e(a.due)] for a in p.actions])
+            + "</section>")
+
+
+def _how(p: bp.BoardPack) -> str:
+    if not p.how:
+        return ""
+    items = "".join(f"<li><b>{e(label)}.</b> {e(text)}</li>" for label, text in p.how)
+    return f'<section id="how"><h2>How the scores were computed</h2><ul>{items}</ul></section>'
+
+
+def write(workshop: Workshop, path: Path) -> Path:
+    from workshop_tui.exporters.files import write_text_atomically
+
+    return write_text_atomically(path, render(workshop))

@@ -1,0 +1,279 @@
+"""The session as an Excel workbook (XlsxWriter, imported only when used).
+
+Sheets: Summary; one per round (the ranking with a native bar chart, then
+every vote unless the round is anonymous); Plan (with capacity use);
+Actions; Initiatives; Participants. Headers are frozen and columns sized to
+their content. User text is always written with ``write_string`` so a title
+such as ``=HYPERLINK(...)`` stays text and never becomes a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from fractions import Fraction
+from pathlib import Path
+
+from workshop_tui.domain import model as m
+from workshop_tui.domain.numbers import round_half_away
+from workshop_tui.exporters import board_pack as bp
+
+SUFFIX = ".xlsx"
+MAX_WIDTH = 60
+WRAP_FROM = 40  # columns wider than this wrap their text
+FIXED_CREATED = dt.datetime(2000, 1, 1)
+
+
+def sheet_name(text: str, used: set[str]) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\, unique ignoring case."""
+    base = re.sub(r"[\[\]:*?/\\]", "-", text).strip("'")[:31] or "Sheet"
+    name, n = base, 2
+    while name.lower() in used:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(name.lower())
+    return name
+
+
+def _number(x: object) -> float | None:
+    """Exact user values as they are; computed ones to 4 dp (half away from zero)."""
+    if x is None or isinstance(x, bool):
+        return None
+    if isinstance(x, int):
+        return float(x)
+    if isinstance(x, Fraction) and (x * 10**4).denominator == 1:
+        return float(x)
+    return float(round_half_away(x))  # type: ignore[arg-type]
+
+
+class _Sheet:
+    """A worksheet written row by row, remembering column widths."""
+
+    def __init__(self, book, name: str, formats: dict):
+        self.ws = book.add_worksheet(name)
+        self.name = name
+        self.f = formats
+        self.row = 0
+        self.widths: dict[int, int] = {}
+
+    def _width(self, col: int, text: str) -> None:
+        longest = max((len(line) for line in text.split("\n")), default=0)
+        self.widths[col] = max(self.widths.get(col, 8), min(longest + 2, MAX_WIDTH))
+
+    def title(self, text: str) -> None:
+        self.ws.write_string(self.row, 0, text, self.f["title"])
+        self.row += 1
+
+    def header(self, labels: list[str]) -> int:
+        for col, label in enumerate(labels):
+            self.ws.write_string(self.row, col, label, self.f["header"])
+            self._width(col, label)
+        self.row += 1
+        return self.row - 1
+
+    def line(self, cells: list[object]) -> None:
+        for col, value in enumerate(cells):
+            if value is None or value == "":
+                continue
+            if isinstance(value, bool):
+                self.ws.write_boolean(self.row, col, value)
+                self._width(col, "FALSE")
+            elif isinstance(value, (int, float, Fraction)):
+                number = _number(value)
+                self.ws.write_number(self.row, col, number, self.f["number"])
+                self._width(col, f"{number:g}")
+            else:
+                text = str(value)
+                self.ws.write_string(self.row, col, text, self.f["text"])
+                self._width(col, text)
+        self.row += 1
+
+    def skip(self, rows: int = 1) -> None:
+        self.row += rows
+
+    def finish(self, freeze_row: int | None = 1) -> None:
+        for col, width in self.widths.items():
+            self.ws.set_column(col, col, width, self.f["wrap"] if width > WRAP_FROM else None)
+        if freeze_row is not None:
+            self.ws.freeze_panes(freeze_row, 0)
+
+
+def render_bytes(workshop: m.Workshop) -> bytes:
+    import xlsxwriter
+
+    pack = bp.build(workshop)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    # A fixed creation date keeps the bytes the same from one export to the next.
+    book.set_properties({"title": workshop.session.title, "created": FIXED_CREATED,
+                         "comments": "Exported by workshop-tui"})
+    formats = {
+        "title": book.add_format({"bold": True, "font_size": 14}),
+        "header": book.add_format({"bold": True, "bg_color": "#DCE6F1", "bottom": 1, "text_wrap": True,
+                                   "valign": "top"}),
+        "text": book.add_format({"valign": "top"}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+        "number": book.add_format({"num_format": "General", "valign": "top"}),
+    }
+    used: set[str] = set()
+    _summary(book, formats, used, workshop, pack)
+    views = {r.key: r for r in pack.rounds}
+    for rnd in workshop.rounds:
+        _round_sheet(book, formats, used, workshop, rnd, views.get(rnd.key), pack)
+    _plan_sheet(book, formats, used, pack)
+    _actions_sheet(book, formats, used, workshop)
+    _initiatives_sheet(book, formats, used, workshop)
+    _participants_sheet(book, formats, used, workshop)
+    book.close()
+    return buffer.getvalue()
+
+
+def _summary(book, formats, used, workshop: m.Workshop, pack: bp.BoardPack) -> None:
+    sh = _Sheet(book, sheet_name("Summary", used), formats)
+    sh.header(["Field", "Value"])
+    s = workshop.session
+    for label, value in (("Title", s.title), ("Organisation", s.organisation),
+                         ("Date", s.date.isoformat() if s.date else ""), ("Facilitator", s.facilitator),
+                         ("Mission", s.mission), ("Horizon (years)", s.horizon_years),
+                         ("Bandwidth (initiatives at once)", s.bandwidth), ("Budget", s.budget),
+                         ("Participants", pack.participants), ("Initiatives", len(workshop.initiatives)),
+                         ("Rounds", len(workshop.rounds))):
+        sh.line([label, value])
+    if pack.plan is not None:
+        sh.line(["Plan from round", pack.plan.round_title])
+        sh.line(["We will do", len(pack.plan.will_do)])
+        sh.line(["Not now", len(pack.plan.not_now)])
+        sh.line(["We won't do", len(pack.plan.wont)])
+    elif pack.plan_problem:
+        sh.line(["Plan", pack.plan_problem])
+    sh.skip()
+    sh.line(["Participants by discipline", None])
+    for label, n in pack.by_discipline:
+        sh.line([label, n])
+    if pack.by_site:
+        sh.skip()
+        sh.line(["Participants by site", None])
+        for site, n in pack.by_site:
+            sh.line([site, n])
+    sh.finish()
+
+
+def _round_sheet(book, formats, used, workshop: m.Workshop, rnd: m.Round, view: bp.RoundView | None,
+                 pack: bp.BoardPack) -> None:
+    sh = _Sheet(book, sheet_name(f"{rnd.key} {m.METHOD_LABELS.get(rnd.method, rnd.method)}", used), formats)
+    if rnd.method == "gates":
+        head = sh.header(["Initiative", "Title"] + list(pack.gate_names) + ["Outcome", "Notes on failures"])
+        for g in pack.gates:
+            sh.line([g.key, g.title] + list(g.outcomes) + ["passes" if g.passes else "ruled out", g.notes])
+    else:
+        head = sh.header(["Rank", "Initiative", "Title", view.score_label if view else "Score", "Supporters", "n",
+                          "Spread", "Agreement", "Detail"])
+        first = sh.row
+        for x in view.rows if view else ():
+            sh.line([int(x.rank) if x.rank.isdigit() else x.rank, x.key, x.title, x.score_value, int(x.supporters) if x.supporters else None,
+                     int(x.n) if x.n else None, x.spread, x.agreement, x.extra])
+        last = sh.row - 1
+        if view is not None and last >= first and any(x.score_value is not None for x in view.rows):
+            _chart(book, sh, view, first, last)
+        if view is not None:
+            sh.skip()
+            sh.line([f"{view.counted} ballots counted, {view.blank} blank, {view.rejected} rejected"])
+            if view.agreement:
+                sh.line([view.agreement])
+    sh.skip()
+    if rnd.anonymous:
+        # A secret ballot: the sheet gives the ranking and counts, never the ballots.
+        sh.line([f"Secret ballot: {len(rnd.voted)} people voted; individual ballots are not shown."])
+    else:
+        _votes(sh, workshop, rnd)
+    sh.finish(head + 1)
+
+
+def _chart(book, sh: _Sheet, view: bp.RoundView, first: int, last: int) -> None:
+    chart = book.add_chart({"type": "bar"})
+    chart.add_series({
+        "name": view.score_label,
+        "categories": [sh.name, first, 2, last, 2],
+        "values": [sh.name, first, 3, last, 3],
+        "fill": {"color": "#005EB8"},
+        "data_labels": {"value": True},
+    })
+    chart.set_title({"name": f"Round {view.key}: {view.title}"[:200]})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"reverse": True})  # best first, at the top
+    chart.set_x_axis({"name": view.score_label, "major_gridlines": {"visible": True}})
+    rows = last - first + 1
+    chart.set_size({"width": 720, "height": max(280, 24 * rows + 90)})
+    sh.ws.insert_chart(first - 1, 10, chart)
+
+
+def _votes(sh: _Sheet, workshop: m.Workshop, rnd: m.Round) -> None:
+    from workshop_tui.exporters.csv_tables import ranking_text
+
+    names = {p.key: p.name for p in workshop.participants}
+    sh.line(["Votes"])
+    sh.header(["Participant", "Name", "Initiative", "Criterion", "Value", "Effort", "Ranking", "Channel", "Note"])
+    for v in rnd.votes:
+        value = v.value
+        if isinstance(value, bool):
+            value = "pass" if value else "fail"
+        sh.line([v.participant, names.get(v.participant or "", ""), v.initiative, v.criterion, value, v.effort,
+                 ranking_text(v.ranking), v.channel, v.note])
+
+
+def _plan_sheet(book, formats, used, pack: bp.BoardPack) -> None:
+    sh = _Sheet(book, sheet_name("Plan", used), formats)
+    head = sh.header(["Decision", "Wave", "Rank", "Initiative", "Title", "Score", "Decided", "Reason codes", "Reasons"])
+    if pack.plan is None:
+        sh.line([pack.plan_problem])
+        sh.finish(head + 1)
+        return
+    v = pack.plan
+    for label, rows in (("will do", v.will_do), ("not now", v.not_now), ("won't do", v.wont)):
+        for r in rows:
+            sh.line([label, int(r.wave) if r.wave else None, int(r.rank) if r.rank.isdigit() else r.rank, r.key,
+                     r.title, r.score, r.decided, r.codes, r.reasons])
+    if v.capacity:
+        sh.skip()
+        sh.header(["Constraint", "Used", "Capacity", "Unit"])
+        for c in v.capacity:
+            sh.line([c.name, c.used_value, c.capacity_value, c.unit])
+    for w in v.warnings:
+        sh.line([f"Warning: {w}"])
+    sh.finish(head + 1)
+
+
+def _actions_sheet(book, formats, used, workshop: m.Workshop) -> None:
+    sh = _Sheet(book, sheet_name("Actions", used), formats)
+    sh.header(["Key", "Action", "Initiative", "Owner", "Measure", "Due"])
+    for a in workshop.actions:
+        sh.line([a.key, a.title, a.initiative, a.owner, a.measure, a.due.isoformat() if a.due else None])
+    sh.finish()
+
+
+def _initiatives_sheet(book, formats, used, workshop: m.Workshop) -> None:
+    sh = _Sheet(book, sheet_name("Initiatives", used), formats)
+    keys = [b.key for b in workshop.bottlenecks]
+    sh.header(["Key", "Title", "Description", "Owner", "Service area", "Portfolio", "Kind", "Effort", "Cost",
+               "Decided", "Depends on"] + [f"Needs: {b.name}" for b in workshop.bottlenecks])
+    for i in workshop.initiatives:
+        sh.line([i.key, i.title, i.description, i.owner, i.service_area, i.portfolio, i.kind, i.effort, i.cost,
+                 m.DECIDED_LABELS.get(i.decided or "", None), "; ".join(i.depends_on)]
+                + [i.demands.get(k) for k in keys])
+    sh.finish()
+
+
+def _participants_sheet(book, formats, used, workshop: m.Workshop) -> None:
+    sh = _Sheet(book, sheet_name("Participants", used), formats)
+    sh.header(["Key", "Name", "Discipline", "Site"])
+    for p in workshop.participants:
+        sh.line([p.key, p.name, m.ROLE_LABELS.get(p.role, p.role), p.site])
+    sh.finish()
+
+
+def write(workshop: m.Workshop, path: Path) -> Path:
+    from workshop_tui.exporters.files import write_bytes_atomically
+
+    return write_bytes_atomically(Path(path), render_bytes(workshop))

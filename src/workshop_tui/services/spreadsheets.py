@@ -1,0 +1,57 @@
+"""Spreadsheets in: initiatives and paper votes, each import one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from workshop_tui.services import sessions
+from workshop_tui.services.unit_of_work import write
+from workshop_tui.sessionfile import spreadsheet as sp
+from workshop_tui.storage import repository as repo
+from workshop_tui.storage.engine import Database
+
+
+def read_sheet(path: Path) -> sp.Sheet:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise sp.SpreadsheetError(str(path), [sp.RowProblem(0, "", exc.strerror or str(exc))]) from None
+    return sp.read_table(data, str(path))
+
+
+def preview_initiatives(db: Database, session_id: int, path: Path) -> sp.InitiativeImport:
+    """Parse and check without writing (what the TUI shows before "Import")."""
+    return sp.parse_initiatives(read_sheet(path), sessions.load(db, session_id), str(path))
+
+
+def import_initiatives(db: Database, session_id: int, path: Path) -> sp.InitiativeImport:
+    """Add or update initiatives from a sheet; nothing is written unless every row is valid."""
+    result = preview_initiatives(db, session_id, path)
+
+    def work(s):
+        # Prerequisites may point at rows further down, so save every row first, then again with links.
+        for item in result.initiatives:
+            repo.save_initiative(s, session_id, dataclasses.replace(item, depends_on=()))
+        for item in result.initiatives:
+            repo.save_initiative(s, session_id, item)
+        repo.audit(s, session_id, "initiatives.import", source=str(path), added=len(result.added),
+                   updated=len(result.updated))
+
+    write(db, work)
+    return result
+
+
+def import_votes(db: Database, session_id: int, round_key: str, path: Path, channel: str = "paper") -> sp.VoteImport:
+    """Paper ballots for one round; all rows checked first, then one transaction."""
+    workshop = sessions.load(db, session_id)
+    result = sp.parse_votes(read_sheet(path), workshop, round_key, str(path), channel)
+    anonymous = workshop.round(round_key).anonymous
+
+    def work(s):
+        repo.add_votes(s, session_id, round_key, result.votes, anonymous=anonymous)
+        repo.audit(s, session_id, "votes.import", round=round_key, source=str(path), ballots=result.ballots,
+                   channel=channel)
+
+    write(db, work)
+    return result
