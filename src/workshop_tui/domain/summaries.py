@@ -102,14 +102,26 @@ class Shortlist:
 
 
 def gate_marks(workshop: Workshop, round_key: str = "gates") -> dict[tuple[str, str], GateMark]:
-    """(initiative, gate) → the recorded pass/fail, from the gates round."""
+    """(initiative, gate) → its verdict.
+
+    The facilitator's record (the round keyed ``round_key``) decides a cell it
+    has; otherwise other gates rounds count, where any failing assessment
+    fails the gate (a single show-stopper is enough).
+    """
     marks: dict[tuple[str, str], GateMark] = {}
+    own: dict[tuple[str, str], GateMark] = {}
     for rnd in workshop.rounds:
-        if rnd.key != round_key:
+        if rnd.method != "gates":
             continue
         for vote in rnd.votes:
-            if vote.initiative and vote.criterion and isinstance(vote.value, bool):
-                marks[(vote.initiative, vote.criterion)] = GateMark(vote.value, vote.note)
+            if not (vote.initiative and vote.criterion and isinstance(vote.value, bool)):
+                continue
+            cell = (vote.initiative, vote.criterion)
+            if rnd.key == round_key:
+                own[cell] = GateMark(vote.value, vote.note)
+            elif cell not in marks or (marks[cell].passed and not vote.value):
+                marks[cell] = GateMark(vote.value, vote.note)
+    marks.update(own)
     return marks
 
 
