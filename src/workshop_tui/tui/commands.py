@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual.actions import parse
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
@@ -30,7 +31,8 @@ class WorkshopCommands(Provider):
                     continue
                 if binding.action.startswith("go(") or binding.action in ("quit",):
                     continue
-                allowed = owner.check_action(binding.action.split("(")[0], ()) if hasattr(owner, "check_action") else True
+                _target, name, params = parse(binding.action)
+                allowed = owner.check_action(name, params) if hasattr(owner, "check_action") else True
                 if allowed is False:
                     continue
                 seen.add(binding.action)

@@ -43,8 +43,9 @@ class SessionScreen(Screen):
     BINDINGS = [
         *[Binding(str(n), f"go('{stage}')", label, show=False, id=f"stage.{stage}")
           for n, (stage, label, _) in enumerate(STAGE_PANES, start=1)],
-        Binding("ctrl+right", "step(1)", "Next stage", id="stage.next"),
-        Binding("ctrl+left", "step(-1)", "Previous stage", id="stage.previous", show=False),
+        # Priority: the stage keys work even while typing in a box.
+        Binding("ctrl+right", "step(1)", "Next stage", id="stage.next", priority=True),
+        Binding("ctrl+left", "step(-1)", "Previous stage", id="stage.previous", show=False, priority=True),
         Binding("question_mark,f1", "help", "Help", id="stage.help"),
         Binding("ctrl+h,ctrl+escape", "home", "Sessions", id="session.home"),
     ]
