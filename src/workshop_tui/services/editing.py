@@ -68,7 +68,10 @@ def parse_number(text: str, label: str, *, field: str | None = None, minimum: Fr
 
 def parse_whole(text: str, label: str, *, field: str | None = None, minimum: int = 0,
                 blank: bool = True) -> int | None:
-    value = parse_number(text, label, field=field, minimum=None, blank=blank)
+    try:
+        value = parse_number(text, label, field=field, minimum=None, blank=blank)
+    except EditError:
+        raise EditError(f"{label} must be a whole number, not {text.strip()!r}.", field) from None
     if value is None:
         return None
     if value.denominator != 1:
