@@ -1,0 +1,109 @@
+"""A small form in a dialog: labelled boxes (or choices), saved by a callback.
+
+The callback calls a service; if it raises ``EditError`` the form stays open
+with the message next to the field at fault, so nothing half-saved is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+    choices: Sequence[tuple[str, str]] = ()  # (label, value): a list to choose from instead of a box
+
+
+class FormModal(ModalScreen[object]):
+    """Dismisses with whatever ``save`` returned, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form.save"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+
+    def __init__(self, title: str, fields: Sequence[Field], save: Callable[[dict[str, str]], object],
+                 note: str = "") -> None:
+        super().__init__()
+        self.form_title = title
+        self.fields = list(fields)
+        self.save = save
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Static(Text(self.form_title, style="bold"), classes="modal-title")
+            if self.note:
+                yield Static(Text(self.note), classes="pane-note")
+            with VerticalScroll(classes="form-fields"):
+                for f in self.fields:
+                    with Horizontal(classes="form-row"):
+                        yield Label(Text(f.label), classes="form-label")
+                        if f.choices:
+                            yield Select(list(f.choices), value=f.value, allow_blank=False,
+                                         id=f"form-{f.name}", compact=True)
+                        else:
+                            yield Input(f.value, placeholder=f.placeholder, id=f"form-{f.name}", compact=True)
+                    yield Static("", id=f"form-{f.name}-error", classes="field-error field-note")
+            yield Static("", id="form-error", classes="field-error")
+            with Horizontal(classes="modal-buttons"):
+                yield Button("Save (Ctrl+S)", id="form-save", variant="primary")
+                yield Button("Cancel (Esc)", id="form-cancel")
+
+    def on_mount(self) -> None:
+        for note in self.query(".field-note"):
+            note.display = False
+        self.query_one(f"#form-{self.fields[0].name}").focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        # Enter moves down the form and saves from the last box.
+        event.stop()
+        if event.input.id == f"form-{self.fields[-1].name}":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "form-save":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+    def values(self) -> dict[str, str]:
+        out = {}
+        for f in self.fields:
+            widget = self.query_one(f"#form-{f.name}")
+            out[f.name] = str(widget.value)
+        return out
+
+    def action_save(self) -> None:
+        from workshop_tui.services.editing import EditError
+
+        for note in self.query(".field-note"):
+            note.display = False
+        try:
+            result = self.save(self.values())
+        except EditError as exc:
+            target = self.query(f"#form-{exc.field}-error") if exc.field else None
+            if target:
+                target.first(Static).update(Text(str(exc)))
+                target.first(Static).display = True
+                self.query_one(f"#form-{exc.field}").focus()
+            self.query_one("#form-error", Static).update(Text(f"Not saved: {exc}"))
+            return
+        self.dismiss(result if result is not None else True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
