@@ -39,3 +39,11 @@ def test_the_calderdale_sample_reproduces_the_published_percentages():
     result = R.round_result(w, "r1")
     published = {"clmed": 90, "agile": 80, "emis_cerner": 75, "wifi": 75, "econsent": 70, "voice": 70}
     assert {i.initiative: i.score * 100 for i in result.ranking} == published
+
+
+def test_the_facilitators_gate_record_overrides_an_earlier_assessment():
+    gate = Criterion("safe", "No show-stoppers", kind="gate")
+    earlier = Round("r1", "gates", votes=(Vote(initiative="a", criterion="safe", value=False, note="DPIA missing"),))
+    record = Round("gates", "gates", votes=(Vote(initiative="a", criterion="safe", value=True, note="DPIA signed"),))
+    assert R.gate_failures(workshop(["a"], [earlier], criteria=[gate])) == {"a": [("safe", "DPIA missing")]}
+    assert R.gate_failures(workshop(["a"], [earlier, record], criteria=[gate])) == {}

@@ -376,19 +376,19 @@ def latest_scored_round(workshop: Workshop) -> str | None:
 
 
 def gate_failures(workshop: Workshop) -> dict[str, list[tuple[str, str]]]:
-    """initiative → [(gate criterion, note)] over all gates rounds' counted ballots."""
-    rows = []
-    for rnd in workshop.rounds:
-        if rnd.method != "gates":
-            continue
-        ballots, _, _ = _ballots(workshop, rnd)
-        gates = {c.key for c in workshop.gates}
-        items = {i.key for i in workshop.initiatives}
-        for b in ballots:
-            entries = [(v.initiative, v.criterion, v.value, v.note) for v in b.votes]
-            if not gates_m.validate_submission(entries, items, gates):
-                rows.extend(entries)
-    return gates_m.failures(gates_m.gate_table(rows), [c.key for c in workshop.gates])
+    """initiative → [(gate criterion, note)] for every gate it fails, in the gates' order.
+
+    Per cell, the facilitator's own record (the ``gates`` round the TUI keeps)
+    decides; otherwise any failing assessment in a gates round fails the gate.
+    """
+    marks = gates_m.gate_marks(workshop)
+    out: dict[str, list[tuple[str, str]]] = {}
+    for item in sorted(i.key for i in workshop.initiatives):
+        failed = [(g.key, marks[(item, g.key)].note) for g in workshop.gates
+                  if (item, g.key) in marks and not marks[(item, g.key)].passed]
+        if failed:
+            out[item] = failed
+    return out
 
 
 def plan(workshop: Workshop, round_key: str | None = None, overrides: bool = True, *, min_score: Number | None = None, wave_size: int | None = None) -> Plan:

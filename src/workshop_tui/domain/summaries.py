@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Sequence
 
+from workshop_tui.domain.methods.gates import GateMark, gate_marks  # noqa: F401  (re-exported)
 from workshop_tui.domain.model import (
     KINDS,
     PORTFOLIOS,
@@ -87,42 +88,14 @@ def weights_warning(criteria: Iterable[Criterion]) -> str:
 
 
 # -- exemplar gates -----------------------------------------------------------
-
-@dataclass(frozen=True)
-class GateMark:
-    passed: bool
-    note: str = ""
-
+# The verdict per cell is the engine's rule (methods.gates.gate_marks), so the
+# shortlist shown while assessing and the plan can never disagree.
 
 @dataclass(frozen=True)
 class Shortlist:
     candidates: tuple[str, ...]  # passed every gate
     ruled_out: tuple[str, ...]  # failed at least one gate
     pending: tuple[str, ...]  # no gate failed, some not yet assessed
-
-
-def gate_marks(workshop: Workshop, round_key: str = "gates") -> dict[tuple[str, str], GateMark]:
-    """(initiative, gate) → its verdict.
-
-    The facilitator's record (the round keyed ``round_key``) decides a cell it
-    has; otherwise other gates rounds count, where any failing assessment
-    fails the gate (a single show-stopper is enough).
-    """
-    marks: dict[tuple[str, str], GateMark] = {}
-    own: dict[tuple[str, str], GateMark] = {}
-    for rnd in workshop.rounds:
-        if rnd.method != "gates":
-            continue
-        for vote in rnd.votes:
-            if not (vote.initiative and vote.criterion and isinstance(vote.value, bool)):
-                continue
-            cell = (vote.initiative, vote.criterion)
-            if rnd.key == round_key:
-                own[cell] = GateMark(vote.value, vote.note)
-            elif cell not in marks or (marks[cell].passed and not vote.value):
-                marks[cell] = GateMark(vote.value, vote.note)
-    marks.update(own)
-    return marks
 
 
 def shortlist(workshop: Workshop, round_key: str = "gates") -> Shortlist:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from workshop_tui.domain.methods.problems import BallotProblem
+from workshop_tui.domain.model import Workshop
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,35 @@ def failures(table: Mapping[str, Mapping[str, GateCell]], gate_order: Sequence[s
         if failed:
             out[item] = failed
     return out
+
+
+@dataclass(frozen=True)
+class GateMark:
+    passed: bool
+    note: str = ""
+
+
+def gate_marks(workshop: Workshop, round_key: str = "gates") -> dict[tuple[str, str], GateMark]:
+    """(initiative, gate) → its verdict.
+
+    The facilitator's record (the round keyed ``round_key``) decides a cell it
+    has; otherwise other gates rounds count, where any failing assessment
+    fails the gate (a single show-stopper is enough).
+    """
+    marks: dict[tuple[str, str], GateMark] = {}
+    own: dict[tuple[str, str], GateMark] = {}
+    for rnd in workshop.rounds:
+        if rnd.method != "gates":
+            continue
+        for vote in rnd.votes:
+            if not (vote.initiative and vote.criterion and isinstance(vote.value, bool)):
+                continue
+            cell = (vote.initiative, vote.criterion)
+            if rnd.key == round_key:
+                own[cell] = GateMark(vote.value, vote.note)
+            elif cell not in marks or (marks[cell].passed and not vote.value):
+                marks[cell] = GateMark(vote.value, vote.note)
+    marks.update(own)
+    return marks
+
+
