@@ -97,6 +97,14 @@ def demo(ctx: click.Context, db_path: str | None, database_url: str | None) -> N
     for item in sessions.load_samples(db):
         state = "loaded" if item.loaded else "already there"
         click.echo(f"{item.session_id:>4}  {item.title}  ({state})")
+    _backup_on_close(db)
+
+
+def _backup_on_close(db) -> None:
+    """After a command that wrote: the bounded automatic backup (see services/backups.py)."""
+    from workshop_tui.services.backups import backup_on_close
+
+    backup_on_close(db)
 
 
 @main.command("sessions")
@@ -144,6 +152,7 @@ def import_cmd(ctx: click.Context, db_path: str | None, database_url: str | None
         session_id = sessions.import_file(db, file)
     except SessionFileError as exc:
         raise BadInput(exc.render()) from None
+    _backup_on_close(db)
     if as_json:
         emit_json({"id": session_id})
     else:
