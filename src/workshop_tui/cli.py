@@ -131,8 +131,11 @@ def sessions_cmd(ctx: click.Context, db_path: str | None, database_url: str | No
     table = Table(title="Sessions", title_justify="left")
     for column in ("id", "title", "organisation", "date", "stage", "initiatives", "participants", "rounds"):
         table.add_column(column, justify="right" if column in ("id", "initiatives", "participants", "rounds") else "left")
+    from workshop_tui.textsafe import for_terminal
+
     for r in rows:
-        table.add_row(str(r.id), r.title, r.organisation, r.date.isoformat() if r.date else "", r.stage,
+        table.add_row(str(r.id), for_terminal(r.title), for_terminal(r.organisation),
+                      r.date.isoformat() if r.date else "", r.stage,
                       str(r.initiatives), str(r.participants), str(r.rounds))
     Console(markup=False, highlight=False).print(table)
 
