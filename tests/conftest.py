@@ -29,7 +29,21 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: checks SQLite itself; not run on PostgreSQL")
 
 
+_SERVER_LINE: list[str] = []
+
+
 def pytest_report_header(config):
+    if not _SERVER_LINE:
+        _SERVER_LINE.extend(_server_line())
+    return list(_SERVER_LINE)
+
+
+def pytest_terminal_summary(terminalreporter):
+    # The header is hidden in quiet mode (addopts -q), so say it again at the end.
+    terminalreporter.write_line(pytest_report_header(terminalreporter.config)[0])
+
+
+def _server_line() -> list[str]:
     url = pg_url()
     if not url:
         return ["postgresql: not configured (WORKSHOP_TUI_TEST_PG_URL unset); postgres tests are skipped"]
@@ -42,7 +56,7 @@ def pytest_report_header(config):
         engine.dispose()
     except Exception as exc:  # the header must never break the run
         return [f"postgresql: {url} unreachable ({exc.__class__.__name__}: {exc})"]
-    return [f"postgresql: {version}"]
+    return [f"postgresql server for this run: {version}"]
 
 
 def _portable(metafunc) -> bool:
