@@ -97,6 +97,14 @@ def demo(ctx: click.Context, db_path: str | None, database_url: str | None) -> N
     for item in sessions.load_samples(db):
         state = "loaded" if item.loaded else "already there"
         click.echo(f"{item.session_id:>4}  {item.title}  ({state})")
+    _backup_on_close(db)
+
+
+def _backup_on_close(db) -> None:
+    """After a command that wrote: the bounded automatic backup (see services/backups.py)."""
+    from workshop_tui.services.backups import backup_on_close
+
+    backup_on_close(db)
 
 
 @main.command("sessions")
@@ -123,8 +131,11 @@ def sessions_cmd(ctx: click.Context, db_path: str | None, database_url: str | No
     table = Table(title="Sessions", title_justify="left")
     for column in ("id", "title", "organisation", "date", "stage", "initiatives", "participants", "rounds"):
         table.add_column(column, justify="right" if column in ("id", "initiatives", "participants", "rounds") else "left")
+    from workshop_tui.textsafe import for_terminal
+
     for r in rows:
-        table.add_row(str(r.id), r.title, r.organisation, r.date.isoformat() if r.date else "", r.stage,
+        table.add_row(str(r.id), for_terminal(r.title), for_terminal(r.organisation),
+                      r.date.isoformat() if r.date else "", r.stage,
                       str(r.initiatives), str(r.participants), str(r.rounds))
     Console(markup=False, highlight=False).print(table)
 
@@ -144,6 +155,7 @@ def import_cmd(ctx: click.Context, db_path: str | None, database_url: str | None
         session_id = sessions.import_file(db, file)
     except SessionFileError as exc:
         raise BadInput(exc.render()) from None
+    _backup_on_close(db)
     if as_json:
         emit_json({"id": session_id})
     else:

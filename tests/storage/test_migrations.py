@@ -1,3 +1,4 @@
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
@@ -15,6 +16,7 @@ def test_an_empty_database_upgraded_to_head_matches_the_models(db):
     assert current_revision(db) == head_revision()
 
 
+@pytest.mark.sqlite_only
 def test_every_connection_has_foreign_keys_on_and_wal(db):
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1

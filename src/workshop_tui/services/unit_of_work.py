@@ -1,4 +1,13 @@
-"""One user action, one transaction: committed before the caller says "done"."""
+"""One user action, one transaction: committed before the caller says "done".
+
+Writers queue rather than fail: on SQLite every transaction starts with
+``BEGIN IMMEDIATE`` (see storage/engine.py) and waits up to the busy timeout;
+on PostgreSQL a write transaction first takes a transaction-scoped advisory
+lock, so two writers (two facilitators' laptops, or the app and the CLI) run
+one after the other, just as on SQLite, and "the next id" style reads inside
+a write cannot race. A write that still meets a lock, a deadlock or a
+serialisation failure is retried whole, so it is never lost half-done.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +15,16 @@ import time
 from contextlib import contextmanager
 from typing import Callable, Iterator, TypeVar
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from workshop_tui.storage.engine import Database
 
 T = TypeVar("T")
-RETRIES = 5
+RETRIES = 6
+# An arbitrary constant: "the workshop-tui writer" lock (pg_advisory_xact_lock).
+PG_WRITE_LOCK = 0x5754_5549  # "WTUI"
 
 
 @contextmanager
@@ -20,6 +32,8 @@ def transaction(db: Database) -> Iterator[Session]:
     """A session whose work is committed on a clean exit and rolled back on error."""
     with Session(db.engine, expire_on_commit=False) as s:
         try:
+            if db.engine.dialect.name == "postgresql":
+                s.exec(text("SELECT pg_advisory_xact_lock(:k)").bindparams(k=PG_WRITE_LOCK))
             yield s
             s.commit()
         except BaseException:
@@ -33,23 +47,40 @@ def reading(db: Database) -> Iterator[Session]:
         yield s
 
 
+# SQLSTATEs worth retrying on PostgreSQL: serialization_failure, deadlock_detected,
+# lock_not_available.
+_PG_RETRY_STATES = {"40001", "40P01", "55P03"}
+
+
+def _is_transient(exc: DBAPIError) -> bool:
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in _PG_RETRY_STATES:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    message = str(orig if orig is not None else exc).lower()
+    return "locked" in message or "busy" in message
+
+
+# Kept for callers that used the old name.
 def _is_locked(exc: OperationalError) -> bool:
-    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
-    return "locked" in text or "busy" in text
+    return _is_transient(exc)
 
 
 def write(db: Database, work: Callable[[Session], T]) -> T:
     """Run ``work`` in a transaction, retrying when another process holds the lock.
 
     SQLite's busy timeout already waits; this covers the rarer case where the
-    lock outlives it, so a write is retried rather than lost.
+    lock outlives it, so a write is retried rather than lost. ``work`` may run
+    more than once, so it must only touch the database through ``s``.
     """
     for attempt in range(RETRIES):
         try:
             with transaction(db) as s:
                 return work(s)
-        except OperationalError as exc:
-            if not _is_locked(exc) or attempt == RETRIES - 1:
+        except DBAPIError as exc:
+            if not _is_transient(exc) or attempt == RETRIES - 1:
                 raise
             time.sleep(0.05 * (2**attempt))
     raise AssertionError("unreachable")

@@ -25,6 +25,24 @@ MAX_NAME = 300
 MAX_TEXT = 20_000
 MAX_NUMBER = Fraction(10**12)
 MAX_ITEMS = 100_000
+MAX_DECIMALS = 12  # digits after the point; also keeps 1e-99999999 from hanging Fraction()
+
+
+def decimal_problem(value: Any) -> str | None:
+    """Why a JSON decimal cannot be turned into an exact Fraction cheaply, if it cannot."""
+    if not isinstance(value, Decimal):
+        return None
+    if not value.is_finite():
+        return "is not a usable number"
+    if value.adjusted() > 15:
+        return f"is too large (the limit is {MAX_NUMBER})"
+    if value.is_zero():
+        return None
+    sign, digits, exponent = value.as_tuple()
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if exponent + trailing_zeros < -MAX_DECIMALS:
+        return f"has too many decimal places (the limit is {MAX_DECIMALS})"
+    return None
 
 TOP_FIELDS = {"format", "version", "session", "participants", "initiatives", "bottlenecks", "criteria",
               "rounds", "decisions", "actions"}
@@ -70,6 +88,8 @@ def _number_between(lo: Fraction, hi: Fraction) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
             return "must be a number"
+        if decimal_problem(value):
+            return decimal_problem(value)
         if not lo <= Fraction(value) <= hi:
             return f"must be between {lo} and {hi}"
         return None
@@ -188,6 +208,9 @@ class _Checker:
             value = Fraction(value)  # exact values the writer could not express as decimals
         if isinstance(value, bool) or not isinstance(value, (int, Decimal, Fraction)):
             self.add(where, f"must be a number, not {_type_name(value)}")
+            return default
+        if decimal_problem(value):
+            self.add(where, f"{_show(value)} {decimal_problem(value)}")
             return default
         try:
             number = Fraction(value)

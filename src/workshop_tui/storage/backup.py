@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -29,6 +30,13 @@ def copy_sqlite(source: Path, target: Path) -> None:
         src.close()
 
 
+def backup_stem(path: Path) -> str:
+    """Backups of one database share a name prefix: its name plus a digest of where it is,
+    so two files both called workshop.db never prune each other's copies."""
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:8]
+    return f"{path.stem}-{digest}"
+
+
 def backup_before(db: Database, *, reason: str) -> Path | None:
     """Back up before something risky; keeps the newest MAX_BACKUPS copies."""
     path = db.path
@@ -36,10 +44,31 @@ def backup_before(db: Database, *, reason: str) -> Path | None:
         return None
     folder = backups_dir()
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{path.stem}-{stamp}-{reason}.db"
+    target = folder / f"{backup_stem(path)}-{stamp}-{reason}.db"
     copy_sqlite(path, target)
-    prune(folder, path.stem)
+    prune(folder, backup_stem(path))
     return target
+
+
+def list_backups(db: Database) -> list[Path]:
+    """This database's automatic backups, oldest first."""
+    if db.path is None or not backups_dir().is_dir():
+        return []
+    return sorted(backups_dir().glob(f"{backup_stem(db.path)}-*.db"))
+
+
+def changed_since_last_backup(db: Database) -> bool:
+    """True unless the newest automatic backup is newer than the file and its WAL."""
+    path = db.path
+    if path is None or not path.exists():
+        return False
+    copies = list_backups(db)
+    if not copies:
+        return True
+    newest = copies[-1].stat().st_mtime_ns
+    wal = Path(f"{path}-wal")
+    latest_change = max(path.stat().st_mtime_ns, wal.stat().st_mtime_ns if wal.exists() else 0)
+    return latest_change > newest
 
 
 def prune(folder: Path, stem: str, keep: int = MAX_BACKUPS) -> None:
@@ -48,11 +77,25 @@ def prune(folder: Path, stem: str, keep: int = MAX_BACKUPS) -> None:
         old.unlink(missing_ok=True)
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
 def backup_to(db: Database, target: Path) -> Path:
     if db.path is None:
         raise DatabaseError("Backups are for SQLite files; use your server's own tools for PostgreSQL.")
     if target.exists() and target.is_dir():
         target = target / f"{db.path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.db"
+    if _same_file(target, db.path):
+        raise DatabaseError(f"{target} is the database itself; choose another file for the backup.")
+    if target.exists() and target.stat().st_size > 0:
+        from workshop_tui.storage.meta import is_ours_sqlite
+
+        if not is_ours_sqlite(target):
+            raise DatabaseError(f"{target} exists and is not a workshop-tui backup; it was left untouched.")
     copy_sqlite(db.path, target)
     return target
 
@@ -65,6 +108,8 @@ def restore_from(db: Database, source: Path) -> Path | None:
         raise DatabaseError("Restore works on SQLite files only.")
     if not source.is_file():
         raise DatabaseError(f"{source} does not exist.")
+    if _same_file(source, db.path):
+        raise DatabaseError(f"{source} is the database itself; nothing was restored.")
     with source.open("rb") as handle:
         if handle.read(16) != b"SQLite format 3\x00":
             raise DatabaseError(f"{source} is not an SQLite database; nothing was restored.")

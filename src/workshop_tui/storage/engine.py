@@ -114,6 +114,12 @@ def check_sqlite_file(path: Path) -> None:
             raise DatabaseError(f"{path} is not an SQLite database; it was left untouched.")
         if not os.access(path, os.W_OK):
             raise DatabaseError(f"{path} is read-only; workshop-tui needs to save every change. Copy it somewhere writable.")
+        if not os.access(path.parent, os.W_OK):
+            # WAL mode keeps its -wal and -shm files beside the database.
+            raise DatabaseError(
+                f"{path} is in a read-only folder ({path.parent}); workshop-tui needs to save every change "
+                "there. Copy it somewhere writable."
+            )
     else:
         parent = path.parent
         try:
@@ -124,12 +130,25 @@ def check_sqlite_file(path: Path) -> None:
             raise DatabaseError(f"Cannot create a database in {parent}: the folder is read-only.")
 
 
+def readonly_uri(path: Path) -> str:
+    """An SQLite URI that reads ``path`` without creating or changing anything.
+
+    A plain ``mode=ro`` connection to a WAL database still creates the -wal and
+    -shm files beside it; when there is no -wal file there is nothing but the
+    main file to read, so ``immutable=1`` reads it without touching the folder.
+    """
+    from urllib.parse import quote
+
+    base = f"file:{quote(str(path))}?mode=ro"
+    return base if Path(f"{path}-wal").exists() else base + "&immutable=1"
+
+
 def check_sqlite_integrity(path: Path) -> None:
     """A quick check that an existing file is a healthy SQLite database."""
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(readonly_uri(path), uri=True)
         try:
             result = conn.execute("PRAGMA quick_check").fetchone()
         finally:
@@ -138,6 +157,33 @@ def check_sqlite_integrity(path: Path) -> None:
         raise DatabaseError(f"{path} is damaged or not a database ({exc}); it was left untouched.") from exc
     if not result or result[0] != "ok":
         raise DatabaseError(f"{path} is damaged ({result[0] if result else 'no answer'}); it was left untouched.")
+
+
+def check_sqlite_contents(path: Path) -> None:
+    """Before any read-write connection (which would switch the file to WAL mode):
+    refuse another application's database, or one from a newer workshop-tui."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        conn = sqlite3.connect(readonly_uri(path), uri=True)
+        try:
+            names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revision = None
+            if "alembic_version" in names:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path} is damaged or not a database ({exc}); it was left untouched.") from exc
+    names.discard("sqlite_sequence")
+    if names and "workshop_meta" not in names and "alembic_version" not in names:
+        shown = ", ".join(sorted(names)[:5])
+        raise DatabaseError(f"{path} holds tables that are not workshop-tui's ({shown}); it was left untouched.")
+    if revision is not None:
+        from workshop_tui.storage.migrate import refuse_unknown_revision
+
+        refuse_unknown_revision(revision)
 
 
 def foreign_tables(engine: Engine) -> list[str]:
@@ -169,6 +215,7 @@ def open_database(url: str, *, migrate: bool = True, backup: bool = True) -> Dat
     if path is not None:
         check_sqlite_file(path)
         check_sqlite_integrity(path)
+        check_sqlite_contents(path)
     engine = make_engine(url)
     try:
         with engine.connect() as conn:

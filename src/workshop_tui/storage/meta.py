@@ -20,8 +20,10 @@ def is_ours_sqlite(path) -> bool:
     """True when an SQLite file carries our marker (read-only check)."""
     import sqlite3
 
+    from workshop_tui.storage.engine import readonly_uri
+
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(readonly_uri(path), uri=True)
         try:
             row = conn.execute("SELECT value FROM workshop_meta WHERE name = 'app'").fetchone()
         finally:

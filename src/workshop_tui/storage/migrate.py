@@ -29,6 +29,16 @@ def current_revision(db: Database) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def refuse_unknown_revision(current: str) -> None:
+    """A schema revision this version does not know was written by a newer one."""
+    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if current not in known:
+        raise DatabaseError(
+            "This database was written by a newer version of workshop-tui "
+            f"(schema {current}); upgrade workshop-tui to open it. The file was left untouched."
+        )
+
+
 def upgrade_to_head(db: Database, *, backup: bool = True) -> None:
     """Bring the schema to head. Refuses a database from a newer app version."""
     script = ScriptDirectory.from_config(alembic_config())
@@ -37,12 +47,7 @@ def upgrade_to_head(db: Database, *, backup: bool = True) -> None:
     if current == head:
         return
     if current is not None:
-        known = {rev.revision for rev in script.walk_revisions()}
-        if current not in known:
-            raise DatabaseError(
-                "This database was written by a newer version of workshop-tui "
-                f"(schema {current}); upgrade workshop-tui to open it. The file was left untouched."
-            )
+        refuse_unknown_revision(current)
         if backup and db.path is not None:
             from workshop_tui.storage.backup import backup_before
 

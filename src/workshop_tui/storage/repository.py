@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Iterable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
 from workshop_tui.domain import model as m
@@ -342,6 +342,35 @@ def add_votes(s: Session, session_id: int, round_key: str, votes: Iterable[m.Vot
             note=v.note,
             created_at=stamp,
         ))
+    if anonymous:
+        reshuffle_secret_rows(s, VoteRow, rnd.id)
+
+
+def reshuffle_secret_rows(s: Session, table: Any, round_id: int) -> None:
+    """PostgreSQL only: rewrite a secret round's rows with fresh random ids, in random order.
+
+    PostgreSQL stores, for every row, the transaction that wrote it (``xmin``) and
+    keeps rows in insertion order (``ctid``), so ballots and "who has voted" rows
+    written one person at a time would line up. Rewriting the round's rows in the
+    same transaction as each new one gives them all one ``xmin`` and a physical
+    order that follows random ids. (SQLite has neither: its rows live in the
+    order of their random ids.) A round holds at most a few hundred rows.
+    """
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    s.flush()
+    for obj in list(s.identity_map.values()):
+        if isinstance(obj, table) and obj.round_id == round_id:
+            s.expunge(obj)
+    raw = table.__table__
+    found = [dict(r) for r in s.execute(select(raw).where(raw.c.round_id == round_id)).mappings()]
+    if not found:
+        return
+    s.execute(delete(raw).where(raw.c.round_id == round_id))
+    for row in found:
+        row["id"] = random_id()
+    found.sort(key=lambda row: row["id"])
+    s.execute(insert(raw), found)
 
 
 def next_vote_id(s: Session) -> int:
@@ -379,11 +408,13 @@ def set_voter(s: Session, session_id: int, round_key: str, participant: str, sta
     if status is None:
         if row is not None:
             s.delete(row)
-        return
-    if row is None:
-        row = RoundVoterRow(id=random_id(), round_id=rnd.id, participant_id=pid, status=status)
-    row.status = status
-    s.add(row)
+    else:
+        if row is None:
+            row = RoundVoterRow(id=random_id(), round_id=rnd.id, participant_id=pid, status=status)
+        row.status = status
+        s.add(row)
+    if rnd.anonymous:
+        reshuffle_secret_rows(s, RoundVoterRow, rnd.id)
 
 
 # -- decisions and actions --------------------------------------------------

@@ -1,0 +1,32 @@
+"""Backups as user actions: the copy taken when a session is closed, and on demand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workshop_tui.storage import backup as storage_backup
+from workshop_tui.storage.engine import Database
+
+
+def backup_on_close(db: Database) -> Path | None:
+    """Take an online backup when the app (or a CLI command that wrote) closes.
+
+    Kept in the data directory's ``backups`` folder with the migration and
+    restore copies, bounded to ``MAX_BACKUPS`` per database. Skipped for
+    PostgreSQL (use pg_dump) and when nothing changed since the newest copy.
+    Never raises: a failed backup must not stop the app from closing, so it
+    returns None instead.
+    """
+    if db.path is None:
+        return None
+    try:
+        if not storage_backup.changed_since_last_backup(db):
+            return None
+        return storage_backup.backup_before(db, reason="close")
+    except Exception:  # noqa: BLE001 - closing must always succeed
+        return None
+
+
+def backups(db: Database) -> list[Path]:
+    """This database's automatic backups, oldest first."""
+    return storage_backup.list_backups(db)

@@ -1,0 +1,20 @@
+"""Showing user text on a terminal harmlessly (pure; no UI library).
+
+User text is data: it is stored and exported exactly as typed. Only when it is
+printed to a terminal are control characters (ESC starts the sequences that clear
+the screen, retitle the window or fake a prompt) shown as visible escapes such as
+``\\x1b``. Rich markup is never interpreted: callers print with markup off or
+wrap the text in ``rich.text.Text``.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def for_terminal(text: str) -> str:
+    """``text`` with control and bidi-override characters made visible (tab and newline kept)."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100
+                        else f"\\u{ord(match.group()):04x}", text)
