@@ -140,7 +140,7 @@ SESSION: dict[str, tuple[bytes, str]] = {
     "depends-on-itself.json": (mutated(lambda d: d["initiatives"][0].update(depends_on=[d["initiatives"][0]["key"]])),
                                "cycle"),
     "dependency-cycle-of-three.json": (mutated(lambda d: [d["initiatives"][n].update(
-        depends_on=[d["initiatives"][(n + 1) % 3]["key"]]) for n in range(3)]), "dependency cycle among"),
+        depends_on=[d["initiatives"][(n + 1) % 3]["key"]]) for n in range(3)]), "dependency cycle: "),
     "decision-unknown-initiative.json": (mutated(lambda d: d.setdefault("decisions", []).append(
         {"initiative": "ghost", "outcome": "include", "rationale": "x"})), "].initiative: unknown initiative 'ghost'"),
     "action-unknown-initiative.json": (mutated(lambda d: d.setdefault("actions", []).append(
