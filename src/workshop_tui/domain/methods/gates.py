@@ -1,0 +1,69 @@
+"""Exemplar gates: show-stoppers that rule an initiative out (DOMAIN.md stage 3).
+
+An initiative fails a gate criterion if any recorded assessment of it is
+false; an unassessed gate is not a failure (nobody raised a show-stopper).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+from workshop_tui.domain.methods.problems import BallotProblem
+
+
+@dataclass(frozen=True)
+class GateCell:
+    passes: int
+    fails: int
+    notes: tuple[str, ...]  # notes on the failing assessments, first-recorded first
+
+    @property
+    def outcome(self) -> str:
+        if self.fails:
+            return "fail"
+        return "pass" if self.passes else "unassessed"
+
+
+def validate_submission(
+    entries: Sequence[tuple[str | None, str | None, object, str]],
+    items: Sequence[str] | set[str],
+    gates: Sequence[str] | set[str],
+) -> list[BallotProblem]:
+    """Every assessment must name a known initiative and gate and be True/False/None."""
+    problems = []
+    for item, crit, value, _note in entries:
+        if item is None or item not in items:
+            problems.append(BallotProblem("unknown_item", item, value, None, f"{item!r} is not an initiative in this session"))
+        elif crit is None or crit not in gates:
+            problems.append(BallotProblem("unknown_gate", item, crit, None, f"{item}: {crit!r} is not a gate criterion"))
+        elif value is not None and not isinstance(value, bool):
+            problems.append(BallotProblem("not_pass_fail", item, value, None, f"{item}: a gate is passed or failed, not {value!r}"))
+    return problems
+
+
+def gate_table(assessments: Iterable[tuple[str, str, bool | None, str]]) -> dict[str, dict[str, GateCell]]:
+    """(initiative, gate, passed, note) rows → initiative → gate → cell."""
+    counts: dict[str, dict[str, list]] = {}
+    for item, crit, passed, note in assessments:
+        if passed is None:
+            continue
+        cell = counts.setdefault(item, {}).setdefault(crit, [0, 0, []])
+        if passed:
+            cell[0] += 1
+        else:
+            cell[1] += 1
+            if note and note not in cell[2]:
+                cell[2].append(note)
+    return {i: {c: GateCell(v[0], v[1], tuple(v[2])) for c, v in row.items()} for i, row in counts.items()}
+
+
+def failures(table: Mapping[str, Mapping[str, GateCell]], gate_order: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+    """initiative → [(gate, note)] for every failed gate, in the gates' declared order."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for item in sorted(table):
+        row = table[item]
+        failed = [(g, "; ".join(row[g].notes)) for g in gate_order if g in row and row[g].fails]
+        if failed:
+            out[item] = failed
+    return out

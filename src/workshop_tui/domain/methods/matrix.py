@@ -1,0 +1,251 @@
+"""Weighted criteria matrix: the linear additive model (METHODS.md §2).
+
+Each participant scores each item on each criterion; a participant's total
+is a weighted sum under one of four normalisations, and the room's score is
+an aggregate (mean, median or trimmed mean) of totals (total-first, the
+headline) or of per-criterion scores then weighted (criterion-first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping, Sequence
+
+from workshop_tui.domain.consensus import mean, median, trimmed_mean
+from workshop_tui.domain.methods.problems import BallotProblem, SettingsError
+from workshop_tui.domain.model import Criterion
+from workshop_tui.domain.numbers import competition_ranks, display
+
+NORMALISATIONS = ("minmax", "ratio", "sum_of_max", "weighted_sum")
+AGGREGATES = ("mean", "median", "trimmed_mean")
+ORDERS = ("total_first", "criterion_first")
+DEFAULT_TRIM = Fraction(1, 5)
+
+
+@dataclass(frozen=True)
+class MatrixSettings:
+    normalisation: str = "minmax"
+    aggregate: str = "mean"
+    trim: Fraction = DEFAULT_TRIM
+    order: str = "total_first"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"aggregate": self.aggregate, "normalisation": self.normalisation, "order": self.order, "trim": self.trim}
+
+
+def matrix_settings(settings: Mapping[str, object]) -> MatrixSettings:
+    """Effective settings with defaults: minmax (N2), mean, α = 0.2, total-first."""
+    norm = settings.get("normalisation", "minmax")
+    agg = settings.get("aggregate", "mean")
+    order = settings.get("order", "total_first")
+    trim = settings.get("trim", DEFAULT_TRIM)
+    if norm not in NORMALISATIONS:
+        raise SettingsError(f"normalisation must be one of {', '.join(NORMALISATIONS)}, not {norm!r}")
+    if agg not in AGGREGATES:
+        raise SettingsError(f"aggregate must be one of {', '.join(AGGREGATES)}, not {agg!r}")
+    if order not in ORDERS:
+        raise SettingsError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    try:
+        trim_q = Fraction(str(trim)) if isinstance(trim, float) else Fraction(trim)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"trim must be a number, not {trim!r}") from exc
+    if not 0 <= trim_q < Fraction(1, 2):
+        raise SettingsError(f"trim must be at least 0 and below 0.5, not {trim!r}")
+    return MatrixSettings(str(norm), str(agg), trim_q, str(order))
+
+
+def check_criteria(criteria: Sequence[Criterion]) -> list[str]:
+    """Raise on unusable criteria; return warnings about usable but odd ones."""
+    if not criteria:
+        raise SettingsError("a matrix round needs at least one scored criterion")
+    for c in criteria:
+        if c.weight < 0:
+            raise SettingsError(f"criterion {c.key}: weight cannot be negative")
+        if not c.min < c.max:
+            raise SettingsError(f"criterion {c.key}: scale minimum must be below its maximum")
+        if c.direction not in ("benefit", "cost"):
+            raise SettingsError(f"criterion {c.key}: direction must be benefit or cost")
+    total = sum((Fraction(c.weight) for c in criteria), Fraction(0))
+    if total <= 0:
+        raise SettingsError("the criteria weights add up to 0")
+    warnings = []
+    # Weights entered as shares (sum 1) or percentages (sum 100) both mean 100 %.
+    if total not in (1, 100):
+        warnings.append(f"criteria weights add up to {display(total)}, not 100 %; they were scaled to shares")
+    return warnings
+
+
+def adjusted(c: Criterion, score: Fraction) -> Fraction:
+    """s' : a cost score is inverted on its own scale (L + U − s)."""
+    return Fraction(c.min) + Fraction(c.max) - score if c.direction == "cost" else score
+
+
+def weighted_total(criteria: Sequence[Criterion], scores: Mapping[str, Fraction], normalisation: str) -> Fraction:
+    """One total from direction-adjusted scores s' per criterion key.
+
+    N0 (sum_of_max) also uses s' (decision: the formula is stated for benefit
+    criteria; summing a raw cost score would reward cost).
+    """
+    wsum = sum((Fraction(c.weight) for c in criteria), Fraction(0))
+    if normalisation == "sum_of_max":
+        return sum((scores[c.key] for c in criteria), Fraction(0)) / sum((Fraction(c.max) for c in criteria), Fraction(0))
+    if normalisation == "minmax":
+        return sum((Fraction(c.weight) / wsum * (scores[c.key] - c.min) / (c.max - c.min) for c in criteria), Fraction(0))
+    ws = sum((Fraction(c.weight) / wsum * scores[c.key] for c in criteria), Fraction(0))
+    if normalisation == "weighted_sum":
+        return ws
+    return ws / sum((Fraction(c.weight) / wsum * Fraction(c.max) for c in criteria), Fraction(0))
+
+
+def total_range(criteria: Sequence[Criterion], normalisation: str) -> tuple[Fraction, Fraction]:
+    """The lowest and highest possible total (the scale used for "contested")."""
+    lows = {c.key: Fraction(c.min) for c in criteria}
+    highs = {c.key: Fraction(c.max) for c in criteria}
+    return weighted_total(criteria, lows, normalisation), weighted_total(criteria, highs, normalisation)
+
+
+def _number(value: object) -> Fraction | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, Fraction)):
+        return Fraction(value)
+    if isinstance(value, float):
+        return Fraction(repr(value))
+    return None
+
+
+def validate_submission(
+    entries: Sequence[tuple[str | None, str | None, object]],
+    items: Sequence[str] | set[str],
+    criteria: Sequence[Criterion],
+) -> tuple[dict[tuple[str, str], Fraction], list[BallotProblem]]:
+    """Check one participant's (item, criterion, score) entries.
+
+    Returns the direction-adjusted scores that were entered (blank entries
+    are simply absent) and every problem. A score outside [L, U] invalidates
+    the whole submission (§2), as does an unknown item or criterion.
+    """
+    known_items = set(items)
+    by_key = {c.key: c for c in criteria}
+    scores: dict[tuple[str, str], Fraction] = {}
+    seen: set[tuple[str, str]] = set()
+    problems: list[BallotProblem] = []
+    for item, crit, value in entries:
+        if item is None or item not in known_items:
+            problems.append(BallotProblem("unknown_item", item, value, None, f"{item!r} is not an initiative in this session"))
+            continue
+        if crit is None or crit not in by_key:
+            problems.append(BallotProblem("unknown_criterion", item, crit, None, f"{item}: {crit!r} is not a scored criterion"))
+            continue
+        if (item, crit) in seen:
+            problems.append(BallotProblem("duplicate_score", item, value, None, f"{item} is scored more than once on {by_key[crit].name}"))
+            continue
+        seen.add((item, crit))
+        if value is None:
+            continue
+        c = by_key[crit]
+        number = _number(value)
+        if number is None:
+            problems.append(BallotProblem("not_a_number", item, value, None, f"{item}: {c.name} score {value!r} is not a number"))
+            continue
+        if not c.min <= number <= c.max:
+            problems.append(BallotProblem(
+                "out_of_range", item, number, (Fraction(c.min), Fraction(c.max)),
+                f"{item}: {c.name} score {display(number)} is outside {display(c.min)}–{display(c.max)}",
+            ))
+            continue
+        scores[(item, crit)] = adjusted(c, number)
+    return scores, problems
+
+
+def aggregate(values: Sequence[Fraction], how: str, trim: Fraction = DEFAULT_TRIM) -> Fraction:
+    """Mean, median (even n: mean of the middle two) or trimmed mean."""
+    if how == "mean":
+        return mean(values)
+    if how == "median":
+        return median(values)
+    return trimmed_mean(values, trim)
+
+
+def tie_break_criterion(criteria: Sequence[Criterion]) -> Criterion:
+    """The highest-weight criterion; the first listed if weights tie."""
+    best = criteria[0]
+    for c in criteria[1:]:
+        if c.weight > best.weight:
+            best = c
+    return best
+
+
+@dataclass(frozen=True)
+class MatrixOutcome:
+    """Scores per item (only items with at least one usable total/score)."""
+
+    scores: Mapping[str, Fraction]
+    n: Mapping[str, int]
+    totals: Mapping[str, tuple[Fraction, ...]]  # each complete participant's total
+    criterion_aggregates: Mapping[str, Mapping[str, Fraction]]
+    criterion_medians: Mapping[str, Mapping[str, Fraction]]
+    ranks: Mapping[str, int]
+    groups: tuple[tuple[str, ...], ...]
+    unscored: tuple[str, ...]
+    scale: tuple[Fraction, Fraction]
+    tie_criterion: str
+    warnings: tuple[str, ...]
+
+
+def evaluate(
+    items: Sequence[str],
+    criteria: Sequence[Criterion],
+    submissions: Sequence[Mapping[tuple[str, str], Fraction]],
+    s: MatrixSettings,
+) -> MatrixOutcome:
+    """Aggregate valid, non-blank submissions (s' per (item, criterion)).
+
+    A participant with any blank criterion for an item is left out of that
+    item's totals but still counts in the per-criterion aggregates. The
+    ranking is by score, then the aggregate on the tie-break criterion, then
+    a declared tie.
+    """
+    warnings = list(check_criteria(criteria))
+    if s.normalisation == "weighted_sum" and len({(c.min, c.max) for c in criteria}) > 1:
+        warnings.append("weighted sum is only meaningful when all criteria share one scale; these do not")
+    if s.normalisation == "sum_of_max":
+        warnings.append("sum of maxima ignores the weights (kept only to reproduce a paper form)")
+    tie_c = tie_break_criterion(criteria)
+    totals: dict[str, list[Fraction]] = {i: [] for i in items}
+    per_crit: dict[str, dict[str, list[Fraction]]] = {i: {c.key: [] for c in criteria} for i in items}
+    for sub in submissions:
+        for i in items:
+            row = {}
+            for c in criteria:
+                v = sub.get((i, c.key))
+                if v is not None:
+                    row[c.key] = v
+                    per_crit[i][c.key].append(v)
+            if len(row) == len(criteria):
+                totals[i].append(weighted_total(criteria, row, s.normalisation))
+    scores: dict[str, Fraction] = {}
+    n: dict[str, int] = {}
+    crit_agg: dict[str, dict[str, Fraction]] = {}
+    crit_med: dict[str, dict[str, Fraction]] = {}
+    for i in items:
+        crit_agg[i] = {k: aggregate(v, s.aggregate, s.trim) for k, v in per_crit[i].items() if v}
+        crit_med[i] = {k: median(v) for k, v in per_crit[i].items() if v}
+        if s.order == "total_first":
+            n[i] = len(totals[i])
+            if totals[i]:
+                scores[i] = aggregate(totals[i], s.aggregate, s.trim)
+        else:
+            n[i] = min(len(v) for v in per_crit[i].values())
+            if n[i]:
+                scores[i] = weighted_total(criteria, crit_agg[i], s.normalisation)
+    scored = sorted(scores)
+    ranks, groups = competition_ranks(
+        scored, key=lambda i: (scores[i], crit_agg[i].get(tie_c.key, Fraction(-10**18)))
+    )
+    unscored = tuple(sorted(set(items) - set(scores)))
+    return MatrixOutcome(
+        scores, n, {i: tuple(v) for i, v in totals.items()}, crit_agg, crit_med, ranks, groups,
+        unscored, total_range(criteria, s.normalisation), tie_c.key, tuple(warnings),
+    )

@@ -1,0 +1,610 @@
+"""The engine's facade: one workshop in, results, plans and JSON out.
+
+Everything the rest of the app needs from the methods goes through here:
+``round_result``, ``latest_scored_round``, ``gate_failures``, ``plan``,
+``triangulate``, ``discussion_queue``, ``compare_rounds`` and the two JSON
+shapers. Ballots are the votes of one participant (named rounds) or of one
+secret ballot id (anonymous rounds); participants who abstained are not
+ballots.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Mapping, Sequence
+
+from workshop_tui.domain.consensus import KendallW, Spread, is_contested, kendall_w, mid_ranks, spread
+from workshop_tui.domain.methods import dots as dots_m
+from workshop_tui.domain.methods import gates as gates_m
+from workshop_tui.domain.methods import matrix as matrix_m
+from workshop_tui.domain.methods import moscow as moscow_m
+from workshop_tui.domain.methods import ranked as ranked_m
+from workshop_tui.domain.methods import value_effort as ve_m
+from workshop_tui.domain.methods.problems import BallotProblem, SettingsError
+from workshop_tui.domain.model import Round, Vote, Workshop
+from workshop_tui.domain.numbers import to_json_number
+from workshop_tui.domain.selection import (
+    CapacityUse,
+    Optimisation,
+    Plan,
+    PlanInputError,
+    PlanItem,
+    Ranked,
+    Reason,
+    make_plan,
+)
+
+__all__ = [
+    "BallotProblem", "CapacityUse", "Optimisation", "Plan", "PlanInputError", "PlanItem", "RankMove",
+    "RankedItem", "Reason", "RejectedBallot", "RoundPair", "RoundResult", "SettingsError", "Triangulation",
+    "compare_rounds", "discussion_queue", "gate_failures", "latest_scored_round", "plan", "plan_to_json",
+    "result_to_json", "round_result", "triangulate",
+]
+
+Number = Fraction | float | int
+
+
+@dataclass(frozen=True)
+class RankedItem:
+    initiative: str
+    rank: int
+    tied: bool
+    score: Number | None
+    supporters: int | None
+    spread: Spread | None
+    contested: bool
+    few_scores: bool
+    detail: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RejectedBallot:
+    ballot: str
+    participant: str | None
+    problems: tuple[BallotProblem, ...]
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    round: str
+    method: str
+    variant: str
+    settings: Mapping[str, object]
+    counted: int
+    blank: int
+    rejected: tuple[RejectedBallot, ...]
+    ranking: tuple[RankedItem, ...]
+    groups: tuple[tuple[str, ...], ...]
+    agreement: Mapping[str, object] | None
+    extras: Mapping[str, object]
+    warnings: tuple[str, ...]
+
+    def item(self, key: str) -> RankedItem | None:
+        for r in self.ranking:
+            if r.initiative == key:
+                return r
+        return None
+
+
+# ----------------------------------------------------------------- ballots
+
+
+@dataclass(frozen=True)
+class _Ballot:
+    id: str
+    participant: str | None
+    votes: tuple[Vote, ...]
+
+
+def _ballots(workshop: Workshop, rnd: Round) -> tuple[list[_Ballot], list[RejectedBallot], list[str]]:
+    """Group votes into ballots sorted by id; reject ones nobody can own."""
+    abstained = set(rnd.abstained)
+    known = {p.key for p in workshop.participants}
+    grouped: dict[str, list[Vote]] = {}
+    skipped = set()
+    for v in rnd.votes:
+        if v.participant is not None and v.participant in abstained:
+            skipped.add(v.participant)
+            continue
+        grouped.setdefault(rnd.ballot_id(v), []).append(v)
+    warnings = []
+    if skipped:
+        warnings.append(f"votes from participants marked as abstaining were ignored: {', '.join(sorted(skipped))}")
+    ballots, rejected = [], []
+    for bid in sorted(grouped):
+        # A vote that names nothing and carries nothing marks a blank ballot.
+        votes = tuple(v for v in grouped[bid] if not _is_blank_marker(v))
+        people = {v.participant for v in grouped[bid]}
+        participant = None if rnd.anonymous or len(people) != 1 else next(iter(people))
+        problems = []
+        if bid == "":
+            problems.append(BallotProblem("no_ballot", None, None, None, "votes with neither a participant nor a ballot id"))
+        if not rnd.anonymous and participant is not None and known and participant not in known:
+            problems.append(BallotProblem("unknown_participant", None, participant, None, f"{participant!r} is not a participant in this session"))
+        if problems:
+            rejected.append(RejectedBallot(bid, participant, tuple(problems)))
+        else:
+            ballots.append(_Ballot(bid, participant, votes))
+    return ballots, rejected, warnings
+
+
+def _is_blank_marker(v: Vote) -> bool:
+    return v.initiative is None and v.criterion is None and v.value is None and v.effort is None and not v.ranking
+
+
+def _agreement(k: KendallW) -> dict[str, object]:
+    return {
+        "kendall_w": k.w,
+        "chi2": k.chi2,
+        "df": k.df,
+        "p_value": k.p_value,
+        "raters": k.raters,
+        "items": k.items,
+        "excluded_raters": k.excluded_raters,
+        "meaningful": k.meaningful,
+        "indicative": k.indicative,
+        "band": k.band,
+    }
+
+
+def _ranked_items(groups, ranks, score, *, supporters=None, spreads=None, scale=None, detail=None) -> tuple[RankedItem, ...]:
+    out = []
+    for g in groups:
+        for k in g:
+            s = spreads.get(k) if spreads else None
+            out.append(RankedItem(
+                k, ranks[k], len(g) > 1, score(k),
+                supporters.get(k) if supporters is not None else None,
+                s, is_contested(s, *scale) if s is not None and scale else False,
+                s.few_scores if s is not None else False,
+                detail(k) if detail else {},
+            ))
+    return tuple(out)
+
+
+# ------------------------------------------------------------ round result
+
+
+def round_result(workshop: Workshop, round_key: str) -> RoundResult:
+    """Compute one round's result with its effective settings and ballot counts.
+
+    Raises ``KeyError`` for an unknown round and ``SettingsError`` for
+    settings the method cannot use.
+    """
+    rnd = workshop.round(round_key)
+    ballots, rejected, warnings = _ballots(workshop, rnd)
+    items = sorted(i.key for i in workshop.initiatives)
+    handler = _HANDLERS.get(rnd.method)
+    if handler is None:
+        raise SettingsError(f"unknown method {rnd.method!r}")
+    return handler(workshop, rnd, items, ballots, rejected, warnings)
+
+
+def _finish(rnd, variant, settings, counted, blank, rejected, ranking, groups, agreement, extras, warnings) -> RoundResult:
+    if counted == 0:
+        warnings.append("no counted ballots: nothing to rank yet")
+    return RoundResult(rnd.key, rnd.method, variant, dict(sorted(settings.items())), counted, blank,
+                       tuple(rejected), tuple(ranking), tuple(groups), agreement, extras, tuple(warnings))
+
+
+def _dots(workshop, rnd, items, ballots, rejected, warnings):
+    s = dots_m.dots_settings(len(items), rnd.settings)
+    allocations, blank = [], 0
+    raters = []
+    for b in ballots:
+        alloc, problems = dots_m.validate_allocation([(v.initiative, v.value) for v in b.votes], items, s)
+        if problems:
+            rejected.append(RejectedBallot(b.id, b.participant, tuple(problems)))
+        elif not alloc:
+            blank += 1
+        else:
+            allocations.append(alloc)
+            raters.append({i: alloc.get(i, 0) for i in items})
+    t = dots_m.tally(items, allocations, s)
+    ranking, groups, agreement = (), (), None
+    if allocations:
+        spreads = {i: spread(t.per_ballot[i]) for i in items}
+        ranking = _ranked_items(
+            t.groups, t.ranks, lambda k: Fraction(t.dots[k]), supporters=t.supporters, spreads=spreads,
+            scale=(0, s.max_per_initiative),
+            detail=lambda k: {"dots": t.dots[k], "supporters": t.supporters[k], "share": t.shares[k], "cross_session": t.cross_session[k]},
+        )
+        groups = t.groups
+        agreement = _agreement(kendall_w(raters, items))
+    return _finish(rnd, dots_m.variant_name(s, len(items)), s.as_dict(), len(allocations), blank, rejected, ranking, groups, agreement, {}, warnings)
+
+
+def _matrix(workshop, rnd, items, ballots, rejected, warnings):
+    s = matrix_m.matrix_settings(rnd.settings)
+    criteria = workshop.scored_criteria
+    subs, blank, raters = [], 0, []
+    for b in ballots:
+        scores, problems = matrix_m.validate_submission([(v.initiative, v.criterion, v.value) for v in b.votes], items, criteria)
+        if problems:
+            rejected.append(RejectedBallot(b.id, b.participant, tuple(problems)))
+        elif not scores:
+            blank += 1
+        else:
+            subs.append(scores)
+    out = matrix_m.evaluate(items, criteria, subs, s)
+    warnings.extend(out.warnings)
+    for sub in subs:
+        row = {}
+        for i in items:
+            if all((i, c.key) in sub for c in criteria):
+                row[i] = matrix_m.weighted_total(criteria, {c.key: sub[(i, c.key)] for c in criteria}, s.normalisation)
+        raters.append(row)
+    ranking, agreement = (), None
+    if subs:
+        spreads = {i: spread(out.totals[i]) for i in out.scores}
+        ranking = _ranked_items(
+            out.groups, out.ranks, lambda k: out.scores[k], spreads=spreads, scale=out.scale,
+            detail=lambda k: {"n": out.n[k], "criteria": dict(out.criterion_aggregates[k]), "criterion_medians": dict(out.criterion_medians[k])},
+        )
+        scored = sorted(out.scores)
+        agreement = _agreement(kendall_w([{i: r[i] for i in scored if i in r} for r in raters], scored))
+    extras = {"unscored": out.unscored, "scale": out.scale, "tie_criterion": out.tie_criterion,
+              "label": ("median of totals" if s.aggregate == "median" else s.aggregate) if s.order == "total_first" else f"total of per-criterion {s.aggregate}s"}
+    return _finish(rnd, s.normalisation, s.as_dict(), len(subs), blank, rejected, ranking, out.groups if subs else (), agreement, extras, warnings)
+
+
+def _ranking(workshop, rnd, items, ballots, rejected, warnings):
+    rule = rnd.settings.get("rule", "schulze")
+    variant = rnd.settings.get("borda_variant", "averaged")
+    if rule not in ranked_m.RULES:
+        raise SettingsError(f"rule must be one of {', '.join(ranked_m.RULES)}, not {rule!r}")
+    if variant not in ranked_m.BORDA_VARIANTS:
+        raise SettingsError(f"borda_variant must be one of {', '.join(ranked_m.BORDA_VARIANTS)}, not {variant!r}")
+    counted, blank = [], 0
+    for b in ballots:
+        with_ranking = [v for v in b.votes if v.ranking]
+        problems: list[BallotProblem] = []
+        if len(with_ranking) > 1:
+            problems.append(BallotProblem("multiple_rankings", None, len(with_ranking), 1, "more than one ranking on one ballot"))
+        ballot, more = ranked_m.normalise_ballot(with_ranking[0].ranking if with_ranking else None)
+        problems += more
+        if ballot is not None:
+            problems += ranked_m.validate_ballot(ballot, items)
+        if problems:
+            rejected.append(RejectedBallot(b.id, b.participant, tuple(problems)))
+        elif ballot is None:
+            blank += 1
+        else:
+            counted.append(ballot)
+    settings = {"rule": rule, "borda_variant": variant}
+    variant_name = f"borda_{variant}" if rule == "borda" else rule
+    if not counted or not items:
+        return _finish(rnd, variant_name, settings, len(counted), blank, rejected, (), (), None, {}, warnings)
+    out = ranked_m.rank(items, counted, rule, variant)
+    per_ballot = [ranked_m.positions(b, items, "averaged") for b in counted]
+    spreads = {i: spread([p[i] for p in per_ballot]) for i in items}
+    ranking = _ranked_items(
+        out.groups, out.ranks, lambda k: out.scores[k], spreads=spreads, scale=(0, len(items) - 1),
+        detail=lambda k: {"copeland": out.copeland[k]},
+    )
+    agreement = _agreement(kendall_w(per_ballot, items))
+    agreement["condorcet"] = {"winner": out.condorcet.winner, "weak_winners": list(out.condorcet.weak_winners), "loser": out.condorcet.loser, "summary": out.condorcet.summary}
+    extras = {"schulze_winners": out.schulze_winners, "tied_pairs": {f"{a}|{b}": v for (a, b), v in out.tied_pairs.items()}, "pairwise": out.pairwise, "candidates": tuple(items)}
+    return _finish(rnd, variant_name, settings, len(counted), blank, rejected, ranking, out.groups, agreement, extras, warnings)
+
+
+def _value_effort(workshop, rnd, items, ballots, rejected, warnings):
+    s = ve_m.value_effort_settings(rnd.settings)
+    subs, blank = [], 0
+    for b in ballots:
+        sub, problems = ve_m.validate_submission([(v.initiative, v.value, v.effort) for v in b.votes], items, s)
+        if problems:
+            rejected.append(RejectedBallot(b.id, b.participant, tuple(problems)))
+        elif not any(v is not None or e is not None for v, e in sub.values()):
+            blank += 1
+        else:
+            subs.append(sub)
+    out = ve_m.evaluate(items, subs, s)
+    spreads = {i: spread(out.values[i]) for i in out.value}
+    ranking = _ranked_items(
+        out.groups, out.ranks, lambda k: out.value[k], spreads=spreads, scale=(s.value_min, s.value_max),
+        detail=lambda k: {"value": out.value[k], "effort": out.effort[k], "quadrant": out.quadrants[k]},
+    )
+    extras = {"thresholds": {"value": out.t_value, "effort": out.t_effort}, "quadrants": {q: tuple(i for g in out.groups for i in g if out.quadrants[i] == q) for q in ve_m.QUADRANTS}, "unplaced": out.unplaced}
+    raters = [{i: v for i, (v, _e) in sub.items() if v is not None} for sub in subs]
+    agreement = _agreement(kendall_w(raters, sorted(out.value))) if subs else None
+    return _finish(rnd, s.thresholds, s.as_dict(), len(subs), blank, rejected, ranking, out.groups, agreement, extras, warnings)
+
+
+def _moscow(workshop, rnd, items, ballots, rejected, warnings):
+    subs, blank = [], 0
+    for b in ballots:
+        sub, problems = moscow_m.validate_submission([(v.initiative, v.value) for v in b.votes], items)
+        if problems:
+            rejected.append(RejectedBallot(b.id, b.participant, tuple(problems)))
+        elif not sub:
+            blank += 1
+        else:
+            subs.append(sub)
+    score_round = _latest(workshop, exclude=("gates", "moscow"))
+    scores = {}
+    if score_round is not None:
+        scores = {r.initiative: r.score for r in round_result(workshop, score_round).ranking if r.score is not None}
+    out = moscow_m.evaluate(items, subs, {i.key: i.effort for i in workshop.initiatives}, scores)
+    warnings.extend(out.warnings)
+    spreads = {i: spread(out.codes[i]) for i in out.category}
+    ranking = _ranked_items(
+        out.groups, out.ranks, lambda k: Fraction(moscow_m.CODES[out.category[k]]), spreads=spreads, scale=(1, 4),
+        detail=lambda k: {"category": out.category[k], "leik": out.leik[k], "frequencies": out.frequencies[k]},
+    )
+    order = {k: n for n, k in enumerate(out.order)}
+    ranking = tuple(sorted(ranking, key=lambda r: order[r.initiative]))
+    extras = {"shares": out.shares, "effort": out.effort, "order": out.order, "score_round": score_round, "uncategorised": out.uncategorised}
+    raters = [{i: moscow_m.CODES[c] for i, c in sub.items()} for sub in subs]
+    agreement = _agreement(kendall_w(raters, sorted(out.category))) if subs else None
+    return _finish(rnd, "lower_median", {}, len(subs), blank, rejected, ranking, out.groups, agreement, extras, warnings)
+
+
+def _gates(workshop, rnd, items, ballots, rejected, warnings):
+    gates = [c.key for c in workshop.gates]
+    rows, counted, blank = [], 0, 0
+    for b in ballots:
+        entries = [(v.initiative, v.criterion, v.value, v.note) for v in b.votes]
+        problems = gates_m.validate_submission(entries, set(items), set(gates))
+        if problems:
+            rejected.append(RejectedBallot(b.id, b.participant, tuple(problems)))
+        elif all(e[2] is None for e in entries):
+            blank += 1
+        else:
+            counted += 1
+            rows.extend(entries)
+    table = gates_m.gate_table(rows)
+    extras = {"table": table, "failures": gates_m.failures(table, gates)}
+    return _finish(rnd, "any_fail", {}, counted, blank, rejected, (), (), None, extras, warnings)
+
+
+_HANDLERS = {"dots": _dots, "matrix": _matrix, "ranking": _ranking, "value_effort": _value_effort, "moscow": _moscow, "gates": _gates}
+
+
+# --------------------------------------------------------- other questions
+
+
+def _latest(workshop: Workshop, exclude: Sequence[str] = ("gates",)) -> str | None:
+    for rnd in reversed(workshop.rounds):
+        if rnd.method not in exclude and rnd.votes:
+            return rnd.key
+    return None
+
+
+def latest_scored_round(workshop: Workshop) -> str | None:
+    """The last round (in order) that is not a gates round and has votes."""
+    return _latest(workshop)
+
+
+def gate_failures(workshop: Workshop) -> dict[str, list[tuple[str, str]]]:
+    """initiative → [(gate criterion, note)] over all gates rounds' counted ballots."""
+    rows = []
+    for rnd in workshop.rounds:
+        if rnd.method != "gates":
+            continue
+        ballots, _, _ = _ballots(workshop, rnd)
+        gates = {c.key for c in workshop.gates}
+        items = {i.key for i in workshop.initiatives}
+        for b in ballots:
+            entries = [(v.initiative, v.criterion, v.value, v.note) for v in b.votes]
+            if not gates_m.validate_submission(entries, items, gates):
+                rows.extend(entries)
+    return gates_m.failures(gates_m.gate_table(rows), [c.key for c in workshop.gates])
+
+
+def plan(workshop: Workshop, round_key: str | None = None, overrides: bool = True, *, min_score: Number | None = None, wave_size: int | None = None) -> Plan:
+    """The will-do / not-now / won't plan from a round's ranking (default: the latest scored round)."""
+    key = round_key if round_key is not None else latest_scored_round(workshop)
+    ranking: list[Ranked] = []
+    if key is not None:
+        result = round_result(workshop, key)
+        ranking = [Ranked(r.initiative, r.rank, r.score) for r in result.ranking if r.score is not None]
+    return make_plan(
+        ranking, workshop.initiatives, workshop.bottlenecks, workshop.session.bandwidth, workshop.session.budget,
+        gate_failures(workshop), workshop.decisions if overrides else (),
+        round_key=key, gate_names={c.key: c.name for c in workshop.gates}, min_score=min_score, wave_size=wave_size,
+    )
+
+
+@dataclass(frozen=True)
+class RankMove:
+    initiative: str
+    rank_a: int | None
+    rank_b: int | None
+    change: int | None  # positive: moved up from a to b
+
+
+def compare_rounds(workshop: Workshop, a: str, b: str) -> tuple[RankMove, ...]:
+    """Rank change per initiative from round ``a`` to round ``b`` (ordered by b's rank, then id)."""
+    ra = {r.initiative: r.rank for r in round_result(workshop, a).ranking}
+    rb = {r.initiative: r.rank for r in round_result(workshop, b).ranking}
+    keys = sorted(set(ra) | set(rb), key=lambda k: (rb.get(k, math.inf), k))
+    return tuple(RankMove(k, ra.get(k), rb.get(k), ra[k] - rb[k] if k in ra and k in rb else None) for k in keys)
+
+
+@dataclass(frozen=True)
+class RoundPair:
+    a: str
+    b: str
+    spearman_rho: float | None
+    kendall_w: Fraction | None
+    common: int
+
+
+@dataclass(frozen=True)
+class Triangulation:
+    rounds: tuple[str, ...]
+    pairs: tuple[RoundPair, ...]
+    overall: KendallW | None
+    plans: Mapping[str, tuple[str, ...]]  # round → will-do initiatives
+    always_in: tuple[str, ...]
+    sometimes_in: tuple[str, ...]  # in the plan under some rounds' rankings, not all
+    never_in: tuple[str, ...]
+
+
+def _spearman(xs: Sequence[Number], ys: Sequence[Number]) -> float | None:
+    """Pearson correlation of mid-ranks (Spearman's rho with ties)."""
+    if len(xs) < 2:
+        return None
+    rx, _ = mid_ranks(xs)
+    ry, _ = mid_ranks(ys)
+    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+    sxy = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
+    sxx = sum((a - mx) ** 2 for a in rx)
+    syy = sum((b - my) ** 2 for b in ry)
+    if sxx == 0 or syy == 0:
+        return None
+    return float(sxy) / math.sqrt(sxx * syy)
+
+
+def triangulate(workshop: Workshop) -> Triangulation:
+    """Do the scored rounds agree? Pairwise rho and W, overall W, and plan membership per round."""
+    keys = tuple(r.key for r in workshop.rounds if r.method != "gates" and r.votes)
+    ranks = {k: {r.initiative: r.rank for r in round_result(workshop, k).ranking} for k in keys}
+    pairs = []
+    for n, a in enumerate(keys):
+        for b in keys[n + 1:]:
+            common = sorted(set(ranks[a]) & set(ranks[b]))
+            # Ranks are "lower is better"; negate so W and rho read the same way round.
+            xs, ys = [-ranks[a][i] for i in common], [-ranks[b][i] for i in common]
+            w = kendall_w([dict(zip(common, xs)), dict(zip(common, ys))], common).w if len(common) >= 2 else None
+            pairs.append(RoundPair(a, b, _spearman(xs, ys), w, len(common)))
+    overall = None
+    if len(keys) >= 2:
+        common_all = sorted(set.intersection(*(set(ranks[k]) for k in keys)))
+        overall = kendall_w([{i: -ranks[k][i] for i in common_all} for k in keys], common_all)
+    plans = {}
+    for k in keys:
+        try:
+            plans[k] = tuple(sorted(p.initiative for p in plan(workshop, k).will_do))
+        except PlanInputError:
+            plans[k] = ()
+    every = sorted(i.key for i in workshop.initiatives)
+    counts = {i: sum(i in p for p in plans.values()) for i in every}
+    n = len(plans)
+    return Triangulation(
+        keys, tuple(pairs), overall, plans,
+        tuple(i for i in every if n and counts[i] == n),
+        tuple(i for i in every if 0 < counts[i] < n),
+        tuple(i for i in every if counts[i] == 0),
+    )
+
+
+def discussion_queue(workshop: Workshop, round_key: str) -> list[RankedItem]:
+    """Contested initiatives near the plan's cut line: closest first, then most contested, then id."""
+    result = round_result(workshop, round_key)
+    try:
+        cut = plan(workshop, round_key).cut_line
+    except PlanInputError:
+        cut = len(result.ranking)
+    effort = {i.key: Fraction(i.effort or 0) for i in workshop.initiatives}
+    order = sorted(result.ranking, key=lambda r: (r.rank, effort.get(r.initiative, 0), r.initiative))
+    queue = []
+    for n, r in enumerate(order):
+        if not r.contested or r.spread is None:
+            continue
+        distance = cut - 1 - n if n < cut else n - cut  # 0 just above or just below the line
+        queue.append((distance, -(r.spread.iqr or 0), r.initiative, r))
+    return [q[-1] for q in sorted(queue, key=lambda q: q[:3])]
+
+
+# -------------------------------------------------------------------- JSON
+
+
+def _json(x: object) -> object:
+    if isinstance(x, Mapping):
+        return {str(k): _json(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_json(v) for v in x]
+    if x is None or isinstance(x, (bool, str)):
+        return x
+    if isinstance(x, (int, float, Fraction)):
+        return to_json_number(x)
+    return str(x)
+
+
+def _titles(workshop: Workshop) -> dict[str, str]:
+    return {i.key: i.title for i in workshop.initiatives}
+
+
+def result_to_json(workshop: Workshop, result: RoundResult) -> dict:
+    """The results export shape (numbers via ``to_json_number``, keys in a fixed order)."""
+    titles = _titles(workshop)
+    ranking = []
+    for r in result.ranking:
+        row: dict[str, object] = {"initiative": r.initiative, "title": titles.get(r.initiative, ""), "rank": r.rank, "tied": r.tied, "score": _json(r.score)}
+        if r.supporters is not None:
+            row["supporters"] = r.supporters
+        if r.spread is not None:
+            s = r.spread
+            row["spread"] = {"n": s.n, "mean": _json(s.mean), "median": _json(s.median), "sd": _json(s.sd), "iqr": _json(s.iqr)}
+        row["contested"] = r.contested
+        ranking.append(row)
+    out: dict[str, object] = {
+        "session": workshop.session.title,
+        "round": result.round,
+        "method": result.method,
+        "variant": result.variant,
+        "settings": _json(dict(sorted(result.settings.items()))),
+        "ballots": {
+            "counted": result.counted,
+            "blank": result.blank,
+            "rejected": [
+                {"participant": rb.participant, "reasons": [{"rule": p.rule, "item": p.item, "value": _json(p.value), "limit": _json(p.limit), "message": p.message} for p in rb.problems]}
+                for rb in result.rejected
+            ],
+        },
+        "ranking": ranking,
+    }
+    if result.agreement is not None:
+        out["agreement"] = _json(result.agreement)
+    out["warnings"] = list(result.warnings)
+    return out
+
+
+def _reasons(rs: Sequence[Reason]) -> list[dict[str, str]]:
+    return [{"code": r.code, "detail": r.detail} for r in rs]
+
+
+def plan_to_json(workshop: Workshop, p: Plan) -> dict:
+    """The plan export shape (numbers via ``to_json_number``, keys in a fixed order)."""
+    titles = _titles(workshop)
+
+    def row(i: PlanItem, with_wave: bool) -> dict:
+        r: dict[str, object] = {"initiative": i.initiative, "title": titles.get(i.initiative, ""), "rank": i.rank}
+        if with_wave:
+            r["wave"] = i.wave
+            r["decided"] = i.decided
+        r["reasons"] = _reasons(i.reasons)
+        return r
+
+    optimiser = None
+    if p.optimiser is not None:
+        o = p.optimiser
+        optimiser = {
+            "method": o.method,
+            "will_do": list(o.chosen),
+            "total": _json(o.total),
+            "greedy_total": _json(o.greedy_total),
+            "gain": _json(o.gain),
+            "swap": {"out": list(o.swap_out), "in": list(o.swap_in)},
+            "displaced": [{"initiative": d.initiative, "title": titles.get(d.initiative, ""), "reasons": _reasons(d.reasons)} for d in o.displaced],
+            "value_shift": _json(o.value_shift),
+        }
+    bottlenecks = [{"key": c.key, "name": c.name, "capacity": _json(c.capacity), "used": _json(c.used), "unit": c.unit} for c in p.bottlenecks]
+    if p.budget is not None:
+        bottlenecks.append({"key": p.budget.key, "name": p.budget.name, "capacity": _json(p.budget.capacity), "used": _json(p.budget.used), "unit": p.budget.unit})
+    return {
+        "round": p.round,
+        "bandwidth": p.bandwidth,
+        "bottlenecks": bottlenecks,
+        "will_do": [row(i, True) for i in p.will_do],
+        "not_now": [row(i, False) for i in p.not_now],
+        "wont": [row(i, False) for i in p.wont],
+        "cut_line": p.cut_line,
+        "optimiser": optimiser,
+        "cycles": [list(c) for c in p.cycles],
+        "warnings": list(p.warnings),
+    }

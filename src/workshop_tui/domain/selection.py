@@ -1,0 +1,545 @@
+"""The plan: what we will do, what not now, what not at all, and why (METHODS.md §7).
+
+The plan shown is the greedy walk in the round's rank order with
+prerequisite closure, because a room can follow and check it line by line.
+An exact optimiser runs beside it and is reported only when it finds a
+higher total score.
+
+Decisions where METHODS is silent (†):
+- Decided initiatives are pre-committed in rank order (unranked ones after,
+  by id), then facilitator "include" overrides; both pull in their
+  prerequisites even past a gate failure or an exclude override, with a
+  warning, because a decision already made is never dropped silently. A
+  dependency cycle cannot be satisfied, so it wins, also with a warning.
+- The latest decision recorded for an initiative is the one that applies.
+- Items not ranked in the round, or below ``min_score``, are only chosen as
+  prerequisites of chosen ones; the optimiser values them at 0.
+- A missing effort counts as 0 for ordering; a missing cost counts as 0
+  against the budget, with a warning naming the initiatives.
+- Waves start decided initiatives first, then by score, then id.
+- The optimiser breaks ties by Σv, then lowest Σeffort, then fewest
+  initiatives, then the lexicographically smallest id list (exact in the
+  branch-and-bound; the MILP path approximates the last rule by preferring
+  earlier ids). Scores are shifted up if any is negative (Copeland), since a
+  negative value would make "do nothing" look better than doing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping, Sequence
+
+from workshop_tui.domain.graph import closure, cycle_path, kahn_order, tarjan_cycles
+from workshop_tui.domain.model import DECIDED_LABELS, Bottleneck, Decision, Initiative
+from workshop_tui.domain.numbers import display
+
+Number = Fraction | float | int
+
+WILL_DO_CODES = ("pre_committed", "priority", "prerequisite_of", "override")
+NOT_NOW_CODES = ("over_bandwidth", "bottleneck", "over_budget", "displaced", "below_threshold", "not_ranked")
+WONT_CODES = ("failed_gate", "dependency_cycle", "depends_on_cycle", "override", "prerequisite_not_chosen")
+
+
+class PlanInputError(ValueError):
+    """The plan cannot be made from these inputs (e.g. an unknown prerequisite)."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    initiative: str
+    rank: int | None
+    score: Number | None
+    wave: int | None
+    decided: str | None
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class CapacityUse:
+    key: str
+    name: str
+    capacity: Number | None
+    used: Number
+    unit: str
+
+
+@dataclass(frozen=True)
+class Optimisation:
+    """The exact optimum beside the greedy plan (values as used by the optimiser)."""
+
+    method: str  # "milp" or "branch_and_bound"
+    chosen: tuple[str, ...]
+    total: Number
+    greedy_total: Number
+    gain: Number
+    swap_out: tuple[str, ...]
+    swap_in: tuple[str, ...]
+    displaced: tuple[PlanItem, ...]
+    value_shift: Number
+
+
+@dataclass(frozen=True)
+class Plan:
+    round: str | None
+    bandwidth: int | None
+    slots_used: int
+    bottlenecks: tuple[CapacityUse, ...]
+    budget: CapacityUse | None
+    will_do: tuple[PlanItem, ...]
+    not_now: tuple[PlanItem, ...]
+    wont: tuple[PlanItem, ...]
+    cut_line: int
+    optimiser: Optimisation | None
+    cycles: tuple[tuple[str, ...], ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One initiative's place in the round's result, as the plan consumes it."""
+
+    initiative: str
+    rank: int
+    score: Number
+
+
+def _name(by_key: Mapping[str, Initiative], key: str) -> str:
+    item = by_key.get(key)
+    return item.title if item is not None and item.title else key
+
+
+def _names(by_key: Mapping[str, Initiative], keys: Sequence[str]) -> str:
+    return ", ".join(_name(by_key, k) for k in keys)
+
+
+def _qty(x: Number, unit: str = "") -> str:
+    return f"{display(x)} {unit}".strip()
+
+
+class _Ledger:
+    """Capacity in use: slots, budget and each bottleneck, in declared order."""
+
+    def __init__(self, by_key, bottlenecks, bandwidth, budget):
+        self.by_key = by_key
+        self.bottlenecks = tuple(bottlenecks)
+        self.bandwidth = bandwidth
+        self.budget = None if budget is None else Fraction(budget)
+        self.slots = 0
+        self.cost = Fraction(0)
+        self.use = {b.key: 0 for b in self.bottlenecks}
+
+    def cost_of(self, keys) -> Fraction:
+        return sum((Fraction(self.by_key[k].cost or 0) for k in keys), Fraction(0))
+
+    def demand_of(self, keys, b: Bottleneck) -> int:
+        return sum(int(self.by_key[k].demands.get(b.key, 0)) for k in keys)
+
+    def add(self, keys) -> None:
+        self.slots += len(keys)
+        self.cost += self.cost_of(keys)
+        for b in self.bottlenecks:
+            self.use[b.key] += self.demand_of(keys, b)
+
+    def shortfalls(self, item: str, need: Sequence[str]) -> list[Reason]:
+        """Every constraint ``need`` would break: budget, then count, then bottlenecks."""
+        extra = [k for k in need if k != item]
+        incl = f" (including prerequisites {_names(self.by_key, extra)})" if extra else ""
+        out = []
+        if self.budget is not None:
+            cost, left = self.cost_of(need), self.budget - self.cost
+            if cost > left:
+                out.append(Reason("over_budget", f"Not selected: needs {display(cost)} of the budget{incl} but only {display(max(left, 0))} of {display(self.budget)} is left"))
+        if self.bandwidth is not None and self.slots + len(need) > self.bandwidth:
+            left = max(self.bandwidth - self.slots, 0)
+            out.append(Reason("over_bandwidth", f"Not selected: would exceed the bandwidth of {self.bandwidth} initiatives at once (needs {len(need)} slot{'s' if len(need) != 1 else ''}{incl}, {left} left)"))
+        for b in self.bottlenecks:
+            demand, left = self.demand_of(need, b), b.capacity - self.use[b.key]
+            if demand > left:
+                out.append(Reason("bottleneck", f"{b.name} exhausted: needs {_qty(demand, b.unit)}{incl}, {display(max(left, 0))} of {display(b.capacity)} left"))
+        return out
+
+    def overcommitment(self) -> list[str]:
+        out = []
+        if self.bandwidth is not None and self.slots > self.bandwidth:
+            out.append(f"{self.slots} initiatives at once against a bandwidth of {self.bandwidth}")
+        if self.budget is not None and self.cost > self.budget:
+            out.append(f"{display(self.cost)} of a budget of {display(self.budget)}")
+        for b in self.bottlenecks:
+            if self.use[b.key] > b.capacity:
+                out.append(f"{_qty(self.use[b.key], b.unit)} of {b.name} against a capacity of {display(b.capacity)}")
+        return out
+
+
+def make_plan(
+    ranking: Sequence[Ranked],
+    initiatives: Sequence[Initiative],
+    bottlenecks: Sequence[Bottleneck] = (),
+    bandwidth: int | None = None,
+    budget: Number | None = None,
+    gate_failures: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+    decisions: Sequence[Decision] = (),
+    *,
+    round_key: str | None = None,
+    gate_names: Mapping[str, str] | None = None,
+    min_score: Number | None = None,
+    wave_size: int | None = None,
+    optimise_plan: bool = True,
+) -> Plan:
+    """Fit the ranked initiatives to bandwidth, budget and bottlenecks.
+
+    ``ranking`` is the round's result (rank order: rank, then effort
+    ascending, then id, is applied here). Raises ``PlanInputError`` for a
+    prerequisite that names no initiative (§7 pre-check 1).
+    """
+    by_key = {i.key: i for i in initiatives}
+    prereqs = {k: tuple(dict.fromkeys(i.depends_on)) for k, i in by_key.items()}
+    unknown = sorted((k, p) for k, ps in prereqs.items() for p in ps if p not in by_key)
+    if unknown:
+        raise PlanInputError("unknown prerequisite: " + "; ".join(f"{k} depends on {p!r}, which is not an initiative" for k, p in unknown))
+    gate_failures = gate_failures or {}
+    gate_names = gate_names or {}
+    warnings: list[str] = []
+    effort = {k: Fraction(i.effort or 0) for k, i in by_key.items()}
+    scored = {r.initiative: r for r in ranking if r.initiative in by_key}
+    order = sorted(scored.values(), key=lambda r: (r.rank, effort[r.initiative], r.initiative))
+
+    # -- pre-checks: cycles, and what depends on them
+    _, leftover = kahn_order(prereqs)
+    cycles = tarjan_cycles(prereqs)
+    reasons: dict[str, list[Reason]] = {}
+    wont: set[str] = set()
+    in_cycle: dict[str, tuple[str, ...]] = {m: c for c in cycles for m in c}
+    for c in cycles:
+        path = " -> ".join(_name(by_key, k) for k in cycle_path(c, prereqs))
+        for m in c:
+            reasons.setdefault(m, []).append(Reason("dependency_cycle", f"Left out: part of a dependency cycle ({path}); fix the dependencies to include it"))
+            wont.add(m)
+    for k in leftover:
+        if k not in in_cycle:
+            blockers = sorted(p for p in closure(k, prereqs) if p in in_cycle)
+            reasons.setdefault(k, []).append(Reason("depends_on_cycle", f"Left out: depends on {_names(by_key, blockers)}, caught in a dependency cycle"))
+            wont.add(k)
+
+    # -- gates and facilitator decisions (the latest per initiative applies)
+    gated: set[str] = set()
+    for k, fails in sorted(gate_failures.items()):
+        if k not in by_key:
+            continue
+        for crit, note in fails:
+            label = gate_names.get(crit, crit)
+            why = f": {note}" if note else ""
+            reasons.setdefault(k, []).append(Reason("failed_gate", f"Ruled out: failed the gate '{label}'{why}"))
+        gated.add(k)
+    latest: dict[str, Decision] = {}
+    for d in decisions:
+        if d.initiative not in by_key:
+            warnings.append(f"a decision names {d.initiative!r}, which is not an initiative; ignored")
+        elif d.outcome not in ("include", "exclude"):
+            warnings.append(f"decision on {d.initiative} has outcome {d.outcome!r} (not include/exclude); ignored")
+        else:
+            latest[d.initiative] = d
+    excluded_by_override = {k for k, d in latest.items() if d.outcome == "exclude"}
+    included_by_override = [k for k, d in latest.items() if d.outcome == "include"]
+    for k in sorted(excluded_by_override):
+        reasons.setdefault(k, []).append(Reason("override", f"Facilitator decision: {latest[k].rationale}"))
+    blocked = wont | gated | excluded_by_override  # may not be chosen by the arithmetic
+
+    # -- pre-commit decisions already made, then include-overrides
+    ledger = _Ledger(by_key, bottlenecks, bandwidth, budget)
+    selected: dict[str, list[Reason]] = {}
+    rank_pos = {r.initiative: n for n, r in enumerate(order)}
+
+    def force(key: str, reason: Reason, why: str) -> None:
+        if key in wont:
+            warnings.append(f"{_name(by_key, key)} is {why} but is caught in a dependency cycle; it cannot be planned until the dependencies are fixed")
+            return
+        if key in excluded_by_override and why == "a decision already made":
+            # The facilitator's explicit exclusion stands, but say so.
+            warnings.append(f"{_name(by_key, key)} is a decision already made but the facilitator excluded it")
+            return
+        if key in gated:
+            warnings.append(f"{_name(by_key, key)} failed a gate but is {why}; it is kept in the plan")
+        need = sorted((closure(key, prereqs) | {key}) - set(selected))
+        for p in need:
+            if p != key and p in blocked:
+                warnings.append(f"{_name(by_key, p)} is ruled out but {_name(by_key, key)} ({why}) needs it first; it is kept in the plan")
+        ledger.add(need)
+        for p in need:
+            if p != key:
+                selected[p] = [Reason("prerequisite_of", f"Selected: needed first by {_name(by_key, key)} ({why})")]
+        selected[key] = [reason]
+
+    decided = sorted((k for k, i in by_key.items() if i.decided), key=lambda k: (rank_pos.get(k, len(order)), k))
+    for k in decided:
+        if k not in selected:
+            label = DECIDED_LABELS.get(by_key[k].decided or "", by_key[k].decided)
+            force(k, Reason("pre_committed", f"Decision already made: {label}"), "a decision already made")
+    for k in sorted(included_by_override, key=lambda k: (rank_pos.get(k, len(order)), k)):
+        if k in selected:
+            selected[k] = [Reason("override", f"Facilitator decision: {latest[k].rationale}")]
+        else:
+            force(k, Reason("override", f"Facilitator decision: {latest[k].rationale}"), "included by the facilitator")
+    over = ledger.overcommitment()
+    if over:
+        warnings.append("Over-committed before choosing anything: decisions already made need " + "; ".join(over))
+    forced = set(selected)
+
+    # -- the greedy walk in rank order
+    walk_reasons: dict[str, list[Reason]] = {}
+    for r in order:
+        k = r.initiative
+        if k in selected or k in blocked:
+            continue
+        if min_score is not None and r.score < min_score:
+            walk_reasons[k] = [Reason("below_threshold", f"Not selected: score {display(r.score)} is below the minimum of {display(min_score)}")]
+            continue
+        need = sorted((closure(k, prereqs) | {k}) - set(selected))
+        stopped = [p for p in need if p in blocked]
+        if stopped:
+            walk_reasons[k] = [Reason("prerequisite_not_chosen", f"Not possible: needs {_name(by_key, p)} first, which is ruled out") for p in stopped]
+            continue
+        short = ledger.shortfalls(k, need)
+        if short:
+            walk_reasons[k] = short
+            continue
+        ledger.add(need)
+        for p in need:
+            if p != k:
+                selected[p] = [Reason("prerequisite_of", f"Selected: needed first by {_name(by_key, k)}")]
+                walk_reasons.pop(p, None)
+        selected[k] = [Reason("priority", "Selected: priority order")]
+
+    missing_cost = sorted(k for k in selected if by_key[k].cost is None)
+    if budget is not None and missing_cost:
+        warnings.append(f"no cost recorded for {_names(by_key, missing_cost)}; counted as 0 against the budget")
+
+    # -- waves: start order
+    shift = -min((Fraction(r.score) if not isinstance(r.score, float) else r.score for r in order), default=0)
+    shift = max(shift, 0)
+    value = {k: (scored[k].score + shift if k in scored and (min_score is None or scored[k].score >= min_score) else 0) for k in by_key}
+    waves = _waves(selected, prereqs, by_key, scored, wave_size if wave_size is not None else bandwidth)
+
+    # -- classify everything
+    def item(k: str, rs: Sequence[Reason], wave: int | None = None) -> PlanItem:
+        r = scored.get(k)
+        return PlanItem(k, r.rank if r else None, r.score if r else None, wave, by_key[k].decided, tuple(rs))
+
+    will_do = tuple(item(k, rs, waves[k]) for k, rs in selected.items())
+    not_now_list, wont_list = [], []
+    for k in [r.initiative for r in order] + sorted(k for k in by_key if k not in scored):
+        if k in selected:
+            continue
+        rs = reasons.get(k) or walk_reasons.get(k)
+        if rs:
+            target = wont_list if k in blocked or any(x.code == "prerequisite_not_chosen" for x in rs) else not_now_list
+            target.append(item(k, rs))
+        else:
+            not_now_list.append(item(k, [Reason("not_ranked", "Not considered: it was not scored in this round")]))
+
+    capacity_codes = {"over_bandwidth", "bottleneck", "over_budget"}
+    cut_line = len(order)
+    for n, r in enumerate(order):
+        rs = walk_reasons.get(r.initiative, ())
+        if r.initiative not in selected and any(x.code in capacity_codes for x in rs):
+            cut_line = n
+            break
+
+    optimiser = None
+    if optimise_plan:
+        opt = optimise(
+            by_key, prereqs, bottlenecks, bandwidth, budget, value, effort,
+            forced=forced, blocked=blocked, ledger_start=_usage(forced, by_key, bottlenecks),
+        )
+        if opt is None:
+            warnings.append("the exact optimiser is unavailable for this many initiatives without SciPy")
+        else:
+            method, chosen = opt
+            greedy_total = sum((value[k] for k in selected), Fraction(0))
+            total = sum((value[k] for k in chosen), Fraction(0))
+            if total > greedy_total:
+                out_ = tuple(sorted(set(selected) - set(chosen)))
+                in_ = tuple(sorted(set(chosen) - set(selected)))
+                gain = total - greedy_total
+                displaced = tuple(
+                    item(k, [Reason("displaced", f"The exact optimum uses its capacity for {_names(by_key, in_)} instead, gaining {display(gain)} in total score")])
+                    for k in out_
+                )
+                optimiser = Optimisation(method, tuple(sorted(chosen)), total, greedy_total, gain, out_, in_, displaced, shift)
+
+    caps = tuple(CapacityUse(b.key, b.name, b.capacity, ledger.use[b.key], b.unit) for b in bottlenecks)
+    budget_use = None if budget is None else CapacityUse("budget", "Budget", Fraction(budget), ledger.cost, "")
+    return Plan(round_key, bandwidth, ledger.slots, caps, budget_use, will_do, tuple(not_now_list), tuple(wont_list), cut_line, optimiser, tuple(cycles), tuple(warnings))
+
+
+def _usage(keys, by_key, bottlenecks):
+    return (len(keys), sum((Fraction(by_key[k].cost or 0) for k in keys), Fraction(0)), {b.key: sum(int(by_key[k].demands.get(b.key, 0)) for k in keys) for b in bottlenecks})
+
+
+def _waves(selected, prereqs, by_key, scored, limit: int | None) -> dict[str, int]:
+    """Wave numbers from 1: ready once every selected prerequisite started in an earlier wave."""
+    waves: dict[str, int] = {}
+    pending = set(selected)
+    wave = 0
+    limit = None if limit is None or limit < 1 else limit
+    while pending:
+        wave += 1
+        ready = [k for k in pending if all(p in waves for p in prereqs[k] if p in selected)]
+        ready.sort(key=lambda k: (not by_key[k].decided, k not in scored, -(scored[k].score if k in scored else 0), k))
+        for k in ready[:limit] if limit else ready:
+            waves[k] = wave
+            pending.discard(k)
+        if not ready:  # cannot happen once cycles are excluded; guard against looping forever
+            for k in sorted(pending):
+                waves[k] = wave
+            break
+    return waves
+
+
+# ------------------------------------------------------------------ optimiser
+
+
+def optimise(
+    by_key: Mapping[str, Initiative],
+    prereqs: Mapping[str, Sequence[str]],
+    bottlenecks: Sequence[Bottleneck],
+    bandwidth: int | None,
+    budget: Number | None,
+    value: Mapping[str, Number],
+    effort: Mapping[str, Fraction],
+    *,
+    forced: set[str],
+    blocked: set[str],
+    ledger_start,
+    max_branch_and_bound: int = 20,
+) -> tuple[str, set[str]] | None:
+    """The best feasible set: maximise Σv over sets closed under prerequisites.
+
+    Forced items are in; blocked items and anything needing them are out;
+    capacity left after the forced items bounds the rest. Uses SciPy's MILP
+    when available, else an exact branch-and-bound for up to 20 candidates;
+    returns None when neither applies.
+    """
+    free = sorted(k for k in by_key if k not in forced and k not in blocked and not (closure(k, prereqs) & blocked))
+    slots0, cost0, use0 = ledger_start
+    caps = {
+        "slots": None if bandwidth is None else max(bandwidth - slots0, 0),
+        "budget": None if budget is None else max(Fraction(budget) - cost0, Fraction(0)),
+    }
+    res_caps = {b.key: max(b.capacity - use0[b.key], 0) for b in bottlenecks}
+    if not free:
+        return "branch_and_bound", set(forced)
+    try:
+        chosen = _milp(free, by_key, prereqs, bottlenecks, caps, res_caps, value, effort, forced)
+        method = "milp"
+    except ImportError:
+        if len(free) > max_branch_and_bound:
+            return None
+        chosen = _branch_and_bound(free, by_key, prereqs, bottlenecks, caps, res_caps, value, effort, forced)
+        method = "branch_and_bound"
+    return method, chosen | forced
+
+
+def _branch_and_bound(free, by_key, prereqs, bottlenecks, caps, res_caps, value, effort, forced) -> set[str]:
+    """Exact search with the full tie order: Σv, then −Σe, then −count, then smallest ids."""
+    topo, _ = kahn_order({k: [p for p in prereqs[k] if p in free] for k in free})
+    values = [Fraction(value[k]) if not isinstance(value[k], float) else value[k] for k in topo]
+    suffix = [0] * (len(topo) + 1)
+    for n in range(len(topo) - 1, -1, -1):
+        suffix[n] = suffix[n + 1] + max(values[n], 0)
+    best: list = [None, None]  # (key tuple, chosen set)
+
+    def key_of(chosen, total):
+        ids = tuple(sorted(chosen))
+        return (total, -sum((effort[k] for k in chosen), Fraction(0)), -len(chosen), _Lex(ids))
+
+    def visit(n, chosen, total, slots, cost, use):
+        if best[0] is not None and total + suffix[n] < best[0][0]:
+            return
+        if n == len(topo):
+            k = key_of(chosen, total)
+            if best[0] is None or k > best[0]:
+                best[0], best[1] = k, set(chosen)
+            return
+        item = topo[n]
+        ok = all(p in chosen or p in forced for p in prereqs[item])
+        if ok:
+            i = by_key[item]
+            s2, c2 = slots + 1, cost + Fraction(i.cost or 0)
+            u2 = {b.key: use[b.key] + int(i.demands.get(b.key, 0)) for b in bottlenecks}
+            if (caps["slots"] is None or s2 <= caps["slots"]) and (caps["budget"] is None or c2 <= caps["budget"]) and all(u2[b] <= res_caps[b] for b in u2):
+                chosen.append(item)
+                visit(n + 1, chosen, total + values[n], s2, c2, u2)
+                chosen.pop()
+        visit(n + 1, chosen, total, slots, cost, use)
+
+    visit(0, [], 0, 0, Fraction(0), {b.key: 0 for b in bottlenecks})
+    return best[1] or set()
+
+
+class _Lex:
+    """Orders id lists so the lexicographically smallest compares as the largest."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, ids):
+        self.ids = ids
+
+    def __gt__(self, other):
+        return self.ids < other.ids
+
+    def __lt__(self, other):
+        return self.ids > other.ids
+
+    def __eq__(self, other):
+        return self.ids == other.ids
+
+
+def _milp(free, by_key, prereqs, bottlenecks, caps, res_caps, value, effort, forced) -> set[str]:
+    """Lexicographic MILP: max Σv, then min Σe, then min count, then prefer earlier ids."""
+    import numpy as np  # noqa: PLC0415 - optional dependency, imported only when optimising
+    from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415
+
+    n = len(free)
+    index = {k: j for j, k in enumerate(free)}
+    rows, lows, highs = [], [], []
+    for k in free:
+        for p in prereqs[k]:
+            if p in index:  # x_k <= x_p
+                row = np.zeros(n)
+                row[index[k]], row[index[p]] = 1, -1
+                rows.append(row)
+                lows.append(-np.inf)
+                highs.append(0)
+    if caps["slots"] is not None:
+        rows.append(np.ones(n)); lows.append(-np.inf); highs.append(caps["slots"])  # noqa: E702
+    if caps["budget"] is not None:
+        rows.append(np.array([float(by_key[k].cost or 0) for k in free])); lows.append(-np.inf); highs.append(float(caps["budget"]))  # noqa: E702
+    for b in bottlenecks:
+        rows.append(np.array([float(by_key[k].demands.get(b.key, 0)) for k in free])); lows.append(-np.inf); highs.append(float(res_caps[b.key]))  # noqa: E702
+    v = np.array([float(value[k]) for k in free])
+    e = np.array([float(effort[k]) for k in free])
+    objectives = [-v, e, np.ones(n), np.arange(1, n + 1, dtype=float) / n]
+    x = None
+    integrality = np.ones(n)
+    bounds = Bounds(0, 1)
+    for obj in objectives:
+        cons = [LinearConstraint(np.array(rows), lows, highs)] if rows else []
+        res = milp(obj, constraints=cons, integrality=integrality, bounds=bounds)
+        if res.x is None:
+            break
+        x = res.x
+        # Hold this objective at its optimum (with a tolerance) for the next.
+        best = float(obj @ np.round(x))
+        rows.append(obj)
+        lows.append(-np.inf)
+        highs.append(best + 1e-7 * max(1.0, abs(best)))
+    if x is None:
+        return set()
+    return {free[j] for j in range(n) if x[j] > 0.5}

@@ -1,0 +1,55 @@
+from decimal import Decimal
+from fractions import Fraction as F
+
+import pytest
+
+from workshop_tui.domain.numbers import competition_ranks, display, rank_label, round_half_away, to_json_number
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (F(1, 3), "0.3333"),
+        (F(2, 3), "0.6667"),
+        (F(1, 20000), "0.0001"),  # exactly half: away from zero
+        (F(-1, 20000), "-0.0001"),
+        (F(5, 100000) * 3, "0.0002"),  # 0.00015 -> 0.0002, not to-even 0.0002/0.0001 confusion
+        (F(25, 100000), "0.0003"),  # 0.00025: half-even would give 0.0002
+        (F(-25, 100000), "-0.0003"),
+        (2.675, "2.6750"),
+        (0.00025, "0.0003"),  # binary value is just above half
+        (2.00005, "2.0000"),  # binary value is just below half: quantize on the exact binary value
+        (1.00005, "1.0001"),  # and this one just above
+        (7, "7.0000"),
+    ],
+)
+def test_rounding_is_half_away_from_zero_on_the_exact_value(value, expected):
+    assert round_half_away(value) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(F(7, 10), 0.7), (F(3), 3), (F(1, 3), 0.3333), (None, None), (True, True), (5, 5), (0.12345, 0.1235), (2.0, 2.0)],
+)
+def test_json_numbers_are_ints_when_integral_and_rounded_floats_otherwise(value, expected):
+    out = to_json_number(value)
+    assert out == expected and type(out) is type(expected)
+
+
+def test_display_shows_integers_plainly():
+    assert display(F(4)) == "4"
+    assert display(F(1, 8)) == "0.1250"
+    assert display(None) == "–"
+
+
+def test_competition_ranks_are_1224_with_sorted_groups():
+    scores = {"d": 5, "b": 3, "c": 3, "a": 1}
+    ranks, groups = competition_ranks(list(scores), key=scores.__getitem__)
+    assert ranks == {"d": 1, "b": 2, "c": 2, "a": 4}
+    assert groups == (("d",), ("b", "c"), ("a",))
+    assert rank_label(2, True) == "=2"
+
+
+def test_competition_ranks_do_not_depend_on_input_order():
+    scores = {"x": 1, "y": 1, "z": 2}
+    assert competition_ranks(["x", "y", "z"], scores.get) == competition_ranks(["z", "y", "x"], scores.get)
