@@ -6,8 +6,37 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
+from textual.theme import Theme
 
+from workshop_tui.tui.commands import WorkshopCommands
 from workshop_tui.tui.screens.home import HomeScreen
+
+HIGH_CONTRAST = "workshop-high-contrast"
+NORMAL_THEME = "textual-dark"
+
+# For projectors washed out by daylight: pure black and white, saturated accents.
+HIGH_CONTRAST_THEME = Theme(
+    name=HIGH_CONTRAST,
+    primary="#FFFF00",
+    secondary="#00FFFF",
+    accent="#FF80FF",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#202020",
+    boost="#303030",
+    warning="#FFB000",
+    error="#FF5050",
+    success="#40FF40",
+    dark=True,
+    variables={
+        "text-muted": "#FFFFFF",
+        "block-cursor-background": "#FFFF00",
+        "block-cursor-foreground": "#000000",
+        "footer-key-foreground": "#FFFF00",
+        "input-selection-background": "#FFFF00 40%",
+    },
+)
 
 
 class WorkshopApp(App[int]):
@@ -16,8 +45,10 @@ class WorkshopApp(App[int]):
     TITLE = "workshop-tui"
     SUB_TITLE = "prioritisation workshop"
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {WorkshopCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("f2", "toggle_contrast", "Contrast", id="app.contrast"),
     ]
 
     class DatabaseReady(Message):
@@ -33,6 +64,7 @@ class WorkshopApp(App[int]):
         self.url = url
         self.db = db
         self.load_samples_when_empty = load_samples_when_empty
+        self.register_theme(HIGH_CONTRAST_THEME)
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
@@ -69,6 +101,11 @@ class WorkshopApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.show_error(message.message)
+
+    def action_toggle_contrast(self) -> None:
+        # Not persisted: the choice belongs to today's room and projector.
+        self.theme = NORMAL_THEME if self.theme == HIGH_CONTRAST else HIGH_CONTRAST
+        self.notify("High contrast on" if self.theme == HIGH_CONTRAST else "High contrast off", timeout=2)
 
     def on_unmount(self) -> None:
         if self.db is not None and self.url is not None:

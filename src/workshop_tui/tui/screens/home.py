@@ -1,4 +1,4 @@
-"""Home: the sessions in this database."""
+"""Home: the sessions in this database, and what can be done with them."""
 
 from __future__ import annotations
 
@@ -8,51 +8,199 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from workshop_tui.tui.stages import LABELS
+
+EMPTY_HELP = (
+    "No sessions yet.\n\n"
+    "Press n to start a new workshop session: you will be asked for a title, the organisation "
+    "and the date, then taken to Setup.\n"
+    "Press i to import a session file another facilitator sent you.\n"
+    "Press ? at any time for help."
+)
+
 
 class HomeScreen(Screen):
     """Lists the sessions with title, organisation, date and stage reached."""
 
     BINDINGS = [
-        Binding("r", "refresh", "Refresh", id="home.refresh"),
+        Binding("enter", "open", "Open", id="home.open", show=True),
+        Binding("n", "new", "New", id="home.new"),
+        Binding("c", "duplicate", "Copy", id="home.duplicate"),
+        Binding("d", "delete", "Delete", id="home.delete"),
+        Binding("i", "import_file", "Import", id="home.import"),
+        Binding("e", "export", "Export", id="home.export"),
+        Binding("question_mark,f1", "help", "Help", id="home.help"),
+        Binding("r", "refresh", "Refresh", id="home.refresh", show=False),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summaries: list = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Opening the database...", id="status")
         table: DataTable = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Title", "Organisation", "Date", "Stage", "Initiatives", "People")
+        table.add_columns("Title", "Organisation", "Date", "Stage reached", "Items", "People")
         yield table
+        yield Static(EMPTY_HELP, id="empty")
         yield Footer()
 
-    def refresh_sessions(self) -> None:
+    def on_mount(self) -> None:
+        self.query_one("#empty").display = False
+
+    # -- loading ------------------------------------------------------------
+
+    def refresh_sessions(self, select_id: int | None = None) -> None:
         from workshop_tui.services import sessions
 
-        db = self.app.db
-        rows = sessions.list_sessions(db)
+        if self.app.db is None:
+            return
         table = self.query_one("#sessions", DataTable)
+        if select_id is None and self.selected_id() is not None:
+            select_id = self.selected_id()
+        self.summaries = sessions.list_sessions(self.app.db)
         table.clear()
-        for r in rows:
+        for r in self.summaries:
             # Text(...) so a title like "[bold]x" is shown literally, never as markup.
             table.add_row(Text(r.title), Text(r.organisation), r.date.isoformat() if r.date else "",
-                          r.stage, str(r.initiatives), str(r.participants), key=str(r.id))
+                          LABELS.get(r.stage, r.stage), str(r.initiatives), str(r.participants), key=str(r.id))
+        for n, r in enumerate(self.summaries):
+            if r.id == select_id:
+                table.move_cursor(row=n)
+        empty = not self.summaries
+        table.display = not empty
+        self.query_one("#empty").display = empty
         status = self.query_one("#status", Static)
         status.remove_class("error")
-        status.update(Text(f"{len(rows)} session(s)"))
-        table.focus()
+        status.update(Text("No sessions in this database" if empty else
+                           f"{len(self.summaries)} session(s). Enter opens the highlighted one."))
+        if not empty:
+            table.focus()
+        self.refresh_bindings()
 
     def show_error(self, message: str) -> None:
         status = self.query_one("#status", Static)
         status.add_class("error")
         status.update(Text(message))
 
+    def selected_id(self) -> int | None:
+        table = self.query_one("#sessions", DataTable)
+        if not self.summaries or table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return int(row_key.value)
+
+    def selected(self):
+        chosen = self.selected_id()
+        return next((r for r in self.summaries if r.id == chosen), None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open", "duplicate", "delete", "export"):
+            return self.selected_id() is not None
+        if action in ("new", "import_file", "refresh"):
+            return self.app.db is not None
+        return True
+
+    # -- actions --------------------------------------------------------------
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.open_session(int(event.row_key.value))
 
-    def open_session(self, session_id: int) -> None:
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def open_session(self, session_id: int, stage: str | None = None) -> None:
         from workshop_tui.tui.screens.session import SessionScreen
 
-        self.app.push_screen(SessionScreen(session_id))
+        self.app.push_screen(SessionScreen(session_id, stage))
+
+    def action_open(self) -> None:
+        chosen = self.selected_id()
+        if chosen is not None:
+            self.open_session(chosen)
+
+    def action_new(self) -> None:
+        from workshop_tui.tui.modals.new_session import NewSessionModal
+
+        def created(info) -> None:
+            if info is None:
+                return
+            from workshop_tui.services import sessions
+
+            new_id = sessions.create(self.app.db, info)
+            self.refresh_sessions(select_id=new_id)
+            self.open_session(new_id, "setup")
+
+        self.app.push_screen(NewSessionModal(), created)
+
+    def action_duplicate(self) -> None:
+        from workshop_tui.services import sessions
+
+        chosen = self.selected()
+        if chosen is None:
+            return
+        new_id = sessions.duplicate(self.app.db, chosen.id)
+        self.refresh_sessions(select_id=new_id)
+        self.app.notify(f"Copied for re-prioritisation: {chosen.title}", markup=False, timeout=4)
+
+    def action_delete(self) -> None:
+        from workshop_tui.tui.modals.confirm import ConfirmModal
+
+        chosen = self.selected()
+        if chosen is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            from workshop_tui.services import sessions
+
+            sessions.delete(self.app.db, chosen.id)
+            self.refresh_sessions()
+            self.app.notify(f"Deleted: {chosen.title}", markup=False, timeout=4)
+
+        what = f"{chosen.initiatives} initiative(s), {chosen.participants} participant(s), {chosen.rounds} round(s)"
+        self.app.push_screen(ConfirmModal(f"Delete the session \u201c{chosen.title}\u201d ({what})? "
+                                          "This cannot be undone; export it first if in doubt.",
+                                          yes="Delete", no="Keep it"), answered)
+
+    def action_import_file(self) -> None:
+        from workshop_tui.tui.modals.import_session import ImportSessionModal
+
+        def imported(new_id: int | None) -> None:
+            if new_id is not None:
+                self.refresh_sessions(select_id=new_id)
+                self.app.notify("Imported", timeout=3)
+
+        self.app.push_screen(ImportSessionModal(), imported)
+
+    def action_export(self) -> None:
+        from workshop_tui.services import exports
+        from workshop_tui.tui.modals.export_session import ExportSessionModal
+
+        chosen = self.selected()
+        if chosen is not None:
+            self.app.push_screen(ExportSessionModal(chosen.id, chosen.title, exports.formats()))
+
+    def action_help(self) -> None:
+        from workshop_tui.tui.modals.help import HelpModal
+
+        self.app.push_screen(HelpModal("Sessions", HOME_HELP))
 
     def action_refresh(self) -> None:
-        if self.app.db is not None:
-            self.refresh_sessions()
+        self.refresh_sessions()
+
+
+HOME_HELP = (
+    "Each line is one workshop session kept in this laptop's database; everything is saved as it is typed.\n\n"
+    "Enter opens the highlighted session at the stage it reached.\n"
+    "n starts a new session (title, organisation, date), then opens Setup.\n"
+    "c copies a session for a quarterly re-prioritisation: people, initiatives, criteria and bottlenecks "
+    "are kept; votes, choices and actions start afresh.\n"
+    "d deletes a session, after asking.\n"
+    "i imports a session file (.json) from another laptop; if the file has problems they are all listed "
+    "and nothing is imported.\n"
+    "e exports the highlighted session (a session file, or a report for the board).\n"
+    "F2 switches the high-contrast theme for a washed-out projector. Ctrl+P finds any command; Ctrl+Q quits."
+)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header
+from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from workshop_tui.domain.model import STAGES
 from workshop_tui.domain.progress import stage_done
@@ -15,14 +17,34 @@ from workshop_tui.tui.widgets.pane import StagePane
 from workshop_tui.tui.widgets.stepper import Stepper
 
 
+class MissingStagePane(StagePane):
+    """Shown when a stage's pane cannot be imported (a broken or partial install)."""
+
+    TITLE = "Not available"
+
+    def __init__(self, session_id: int, stage: str, problem: str, **kwargs) -> None:
+        super().__init__(session_id, **kwargs)
+        self.STAGE = stage
+        self.HELP = "This stage could not be loaded in this installation of workshop-tui."
+        self.problem = problem
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"The {LABELS[self.STAGE]} stage could not be loaded: {self.problem}. "
+                          "Your data is safe; reinstall workshop-tui to use this stage."), classes="pane-note")
+
+
 class SessionScreen(Screen):
-    """Walks the workshop stage by stage; any stage can be reached at any time."""
+    """Walks the workshop stage by stage; any stage can be reached at any time.
+
+    Panes are created the first time their stage is shown, so opening a
+    session builds one pane, not nine.
+    """
 
     BINDINGS = [
         *[Binding(str(n), f"go('{stage}')", label, show=False, id=f"stage.{stage}")
           for n, (stage, label, _) in enumerate(STAGE_PANES, start=1)],
         Binding("ctrl+right", "step(1)", "Next stage", id="stage.next"),
-        Binding("ctrl+left", "step(-1)", "Previous stage", id="stage.previous"),
+        Binding("ctrl+left", "step(-1)", "Previous stage", id="stage.previous", show=False),
         Binding("question_mark,f1", "help", "Help", id="stage.help"),
         Binding("ctrl+h,ctrl+escape", "home", "Sessions", id="session.home"),
     ]
@@ -32,19 +54,18 @@ class SessionScreen(Screen):
         self.session_id = session_id
         self.initial_stage = stage
         self.workshop = None
+        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Stepper(id="stepper")
-        with ContentSwitcher(id="stages"):
-            for stage, _label, _target in STAGE_PANES:
-                yield pane_class(stage)(self.session_id, id=f"stage-{stage}")
+        yield ContentSwitcher(id="stages")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.reload()
         stage = self.initial_stage or (self.workshop.session.stage if self.workshop else "setup")
-        self.show_stage(stage if stage in STAGES else "setup", remember=False)
+        await self.show_stage(stage if stage in STAGES else "setup", remember=self.initial_stage is not None)
 
     @property
     def current(self) -> str:
@@ -58,43 +79,65 @@ class SessionScreen(Screen):
         from workshop_tui.services import sessions
 
         self.workshop = sessions.load(self.app.db, self.session_id)
-        self.sub_title = self.workshop.session.title
-        self.title = "workshop-tui"
+        self._stale = False
 
-    def show_stage(self, stage: str, *, remember: bool = True) -> None:
+    async def _ensure_pane(self, stage: str) -> StagePane:
         switcher = self.query_one("#stages", ContentSwitcher)
-        switcher.current = f"stage-{stage}"
-        pane = self.pane(stage)
+        found = switcher.query(f"#stage-{stage}")
+        if found:
+            return found.first(StagePane)
+        try:
+            pane = pane_class(stage)(self.session_id, id=f"stage-{stage}")
+        except ImportError as exc:
+            pane = MissingStagePane(self.session_id, stage, str(exc), id=f"stage-{stage}")
+        await switcher.mount(pane)
+        return pane
+
+    async def show_stage(self, stage: str, *, remember: bool = True) -> None:
+        if self._stale:
+            self.reload()
+        pane = await self._ensure_pane(stage)
+        self.query_one("#stages", ContentSwitcher).current = f"stage-{stage}"
         pane.load(self.workshop)
         self.query_one(Stepper).show(stage, stage_done(self.workshop))
         self.app.sub_title = f"{self.workshop.session.title} · {LABELS[stage]}"
         if remember and self.workshop.session.stage != stage:
             from workshop_tui.services import sessions
 
+            # Committed now, so reopening after a crash returns to this stage.
             sessions.set_stage(self.app.db, self.session_id, stage)
-        # Focus the stage's first focusable widget so its keys show in the footer.
         self.call_after_refresh(self._focus_pane, pane)
 
     def _focus_pane(self, pane: StagePane) -> None:
-        focusable = [w for w in pane.query("*") if w.focusable and w.display]
-        if focusable:
-            focusable[0].focus()
+        pane.focus_first()
 
     def on_stage_pane_changed(self, message: StagePane.Changed) -> None:
+        message.stop()
+        if not message.reload:
+            # The pane updated itself in place; others reload when next shown.
+            self._stale = True
+            return
         self.reload()
         self.pane().load(self.workshop)
         self.query_one(Stepper).show(self.current, stage_done(self.workshop))
+        self.app.sub_title = f"{self.workshop.session.title} · {LABELS[self.current]}"
 
-    def on_stepper_stage_chosen(self, message: Stepper.StageChosen) -> None:
-        self.show_stage(message.stage)
+    async def on_stepper_stage_chosen(self, message: Stepper.StageChosen) -> None:
+        await self.show_stage(message.stage)
 
-    def action_go(self, stage: str) -> None:
-        self.show_stage(stage)
+    async def action_go(self, stage: str) -> None:
+        await self.show_stage(stage)
 
-    def action_step(self, delta: int) -> None:
+    async def action_step(self, delta: int) -> None:
         index = STAGES.index(self.current) + delta
         if 0 <= index < len(STAGES):
-            self.show_stage(STAGES[index])
+            await self.show_stage(STAGES[index])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "step" and self.workshop is not None:
+            index = STAGES.index(self.current) + int(parameters[0])
+            return 0 <= index < len(STAGES)
+        return True
 
     def action_help(self) -> None:
         from workshop_tui.tui.modals.help import HelpModal
@@ -106,12 +149,17 @@ class SessionScreen(Screen):
         self.app.pop_screen()
         home = self.app.screen
         if hasattr(home, "refresh_sessions"):
-            home.refresh_sessions()
+            home.refresh_sessions(select_id=self.session_id)
+
+    def stage_commands(self) -> list[tuple[str, str, object]]:
+        """For the command palette: every stage by name."""
+        return [(f"Go to stage {n}: {label}", f"key: {n}", partial(self.run_action, f"go('{stage}')"))
+                for n, (stage, label, _) in enumerate(STAGE_PANES, start=1)]
 
 
 GENERAL_HELP = (
     "\n\nMoving around: the numbers 1 to 9 jump to a stage (when you are not typing in a box); "
     "Ctrl+Right and Ctrl+Left go to the next or previous stage; Ctrl+H goes back to the list "
-    "of sessions; Ctrl+P opens the command palette, which can reach every action. "
-    "Everything you enter is saved the moment you enter it."
+    "of sessions; Ctrl+P opens the command palette, which can reach every action; F2 switches "
+    "the high-contrast theme. Everything you enter is saved the moment you enter it."
 )

@@ -17,6 +17,8 @@ class StagePane(Vertical):
     implement ``load(workshop)`` to (re)draw from fresh domain values. They
     change data only through ``workshop_tui.services`` and call
     ``self.changed()`` after a service call returns (it has committed).
+    A pane that has already updated itself in place (one cell of a grid)
+    calls ``self.changed(reload=False)`` so the whole workshop is not re-read.
     """
 
     STAGE: ClassVar[str] = ""
@@ -26,9 +28,10 @@ class StagePane(Vertical):
     class Changed(Message):
         """Data in this session changed (already committed); panes reload."""
 
-        def __init__(self, note: str = "") -> None:
+        def __init__(self, note: str = "", reload: bool = True) -> None:
             super().__init__()
             self.note = note
+            self.reload = reload
 
     def __init__(self, session_id: int, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -41,11 +44,18 @@ class StagePane(Vertical):
     def load(self, workshop: Workshop) -> None:
         """Draw this stage from ``workshop``; called whenever the pane is shown."""
 
-    def changed(self, note: str = "Saved") -> None:
-        self.post_message(self.Changed(note))
+    def focus_first(self) -> None:
+        """Focus the stage's first focusable widget so its keys show in the footer."""
+        for widget in self.query("*"):
+            if widget.focusable and widget.display and widget.visible:
+                widget.focus()
+                return
+
+    def changed(self, note: str = "Saved", *, reload: bool = True) -> None:
+        self.post_message(self.Changed(note, reload))
 
     def notify_saved(self, note: str = "Saved") -> None:
-        self.app.notify(note, timeout=2)
+        self.app.notify(note, timeout=2, markup=False)
 
     def fail(self, message: str) -> None:
         """Show a problem plainly; nothing was saved."""
