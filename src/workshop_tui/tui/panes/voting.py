@@ -78,6 +78,7 @@ class VotingPane(StagePane):
         self.person_index = 0
         self.channel = "facilitator"
         self.timer_end: float | None = None
+        self.focus_grid_on_load = False  # a new round: start typing votes at once
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.TITLE, style="bold"), classes="pane-title")
@@ -176,6 +177,9 @@ class VotingPane(StagePane):
             self._build_grid()
         self._update_lines()
         self.refresh_bindings()
+        if self.focus_grid_on_load:
+            self.focus_grid_on_load = False
+            self.focus_first()
 
     def _no_grid(self, text: str) -> None:
         self.query_one(VoteGrid).display = False
@@ -366,6 +370,7 @@ class VotingPane(StagePane):
             self.round_key = key
             self.changed()
             self.notify_saved(f"Round {key} created and open for votes")
+            self.focus_grid_on_load = True
 
         self.app.push_screen(RoundFormModal(len(self.workshop.initiatives)), done)
 

@@ -107,6 +107,7 @@ class PrivateBallotScreen(Screen[int]):
         names.clear_options()
         people = {p.key: p.name for p in self.workshop.participants}
         names.add_options([Option(Text(people[k]), id=k) for k in waiting])
+        names.highlighted = 0 if waiting else None
         if not waiting:
             self.query_one("#pb-pick-help", Static).update(
                 Text("Everyone has voted or abstained. Press Escape to go back to the facilitator."))
