@@ -44,8 +44,10 @@ async def test_a_dots_round_by_facilitator_entry_is_saved_per_keypress(db):
         await pilot.press("right", "right", "a")  # Dev abstains
         await pilot.pause()
         assert sessions.load(db, sid).round(rnd.key).abstained == ("dev",)
-        text = screen_text(app)
-        assert "abstained: Dev Patel" in text and "Cat [b]Jones[/b]" in text
+        assert "abstained: Dev Patel" in screen_text(app)
+        await pilot.press("left")  # Cat's column: her name is shown as typed, never as markup
+        await pilot.pause()
+        assert "Cat [b]Jones[/b]: 2 of 2 dots left" in screen_text(app)
         await pilot.press("r", "y")
         await pilot.pause()
         await pilot.pause()

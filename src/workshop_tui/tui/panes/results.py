@@ -156,7 +156,9 @@ class ResultsPane(StagePane):
             table.add_column("People", justify="right", no_wrap=True)
         if result.method == "moscow":
             table.add_column("Group", no_wrap=True)
-        table.add_column("SD", justify="right", no_wrap=True)
+        narrow = self.size.width < 100  # at 80 columns the initiative's name matters more than the SD
+        if not narrow:
+            table.add_column("SD", justify="right", no_wrap=True)
         table.add_column("IQR", justify="right", no_wrap=True)
         if compared:
             table.add_column("Moved", justify="center", no_wrap=True)
@@ -168,8 +170,9 @@ class ResultsPane(StagePane):
                 cells.append(Text(display(r.supporters)))
             if result.method == "moscow":
                 cells.append(Text(MOSCOW_NAMES.get(str(r.detail.get("category")), "")))
-            cells += [Text(display(r.spread.sd) if r.spread else "–"),
-                      Text(display(r.spread.iqr) if r.spread else "–")]
+            if not narrow:
+                cells.append(Text(display(r.spread.sd) if r.spread else "–"))
+            cells.append(Text(display(r.spread.iqr) if r.spread else "–"))
             if compared:
                 cells.append(moved_text(moves.get(r.initiative)))
             flags = []

@@ -18,6 +18,7 @@ from workshop_tui.tui.widgets.ballot_layout import (
     ROOM_METHODS,
     person_columns,
     room_columns,
+    short_names,
     vote_text,
 )
 from workshop_tui.tui.widgets.pane import StagePane
@@ -37,7 +38,8 @@ class VotingPane(StagePane):
         "typed. Dots: each person's dots left are shown above the grid. Matrix, value/effort and ranking are "
         "entered one person at a time: [ and ] change the person. For a ranking, type each initiative's "
         "position (1 = best; the same number twice is a tie) and press Enter. Press f when you are typing in "
-        "paper cards, so the votes are recorded as paper.\n\n"
+        "paper cards, so the votes are recorded as paper. While the grid has the cursor, number keys are votes: "
+        "press Escape to leave the grid, and the number keys change stage again.\n\n"
         "Pass the laptop (p): each person picks their name, votes privately on a screen that shows nobody "
         "else's votes, submits, and a hand-back screen hides their ballot before the next person. In a secret "
         "ballot round only this way is possible, and the stored ballot is linked to nobody.\n\n"
@@ -87,9 +89,9 @@ class VotingPane(StagePane):
         rounds.styles.height = "auto"
         rounds.styles.max_height = 6
         rounds.add_column("Round", key="key", width=5)
-        rounds.add_column("Title", key="title", width=30)
+        rounds.add_column("Title", key="title", width=28)
         rounds.add_column("Method", key="method", width=16)
-        rounds.add_column("Status", key="status", width=8)
+        rounds.add_column("Status", key="status", width=14)
         rounds.add_column("Ballots", key="ballots", width=8)
         yield rounds
         with Horizontal(id="voting-head"):
@@ -257,7 +259,9 @@ class VotingPane(StagePane):
         if desk.abstained:
             wait_line.append(f" · abstained: {', '.join(names[k] for k in names if k in desk.abstained)}")
         if waiting:
-            wait_line.append(f" · not voted yet: {', '.join(names[k] for k in waiting)}")
+            # Short names on one line: the room can read it at a glance on a projector.
+            short = short_names(self.workshop.participants, 14)
+            wait_line.append(f" · not voted yet ({len(waiting)}): {', '.join(short[k] for k in waiting)}")
         self._lines(head, person_line, wait_line)
         rounds = self.query_one("#voting-rounds", DataTable)
         if not rnd.anonymous and rnd.key in rounds.rows:
@@ -377,7 +381,7 @@ class VotingPane(StagePane):
     def action_person(self, step: int) -> None:
         if not self.workshop or not self.workshop.participants or self.rnd is None:
             return
-        self.query_one(VoteGrid).action_cancel_typing()
+        self.query_one(VoteGrid).drop_typing()
         self.person_index = (self.person_index + step) % len(self.workshop.participants)
         self._build_grid()
         self._update_lines()

@@ -13,10 +13,29 @@ ROOM_METHODS = ("dots", "moscow")  # one column per person
 PERSON_METHODS = ("matrix", "value_effort", "ranking")  # one person at a time
 
 
+HONORIFICS = {"dr", "dr.", "prof", "prof.", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame", "cllr"}
+
+
 def short_name(name: str, width: int = 9) -> str:
-    """A column label: the first name, or the start of the name."""
-    first = name.split()[0] if name.split() else name
-    return first[:width]
+    """A column label: the first name (after any title such as Dr), or the start of the name."""
+    words = [w for w in name.split() if w.lower() not in HONORIFICS] or name.split() or [name]
+    return words[0][:width]
+
+
+def short_names(people: tuple[m.Participant, ...], width: int = 9) -> dict[str, str]:
+    """Short labels for everyone, with a surname initial where first names repeat."""
+    firsts = {p.key: short_name(p.name, width) for p in people}
+    counts: dict[str, int] = {}
+    for label in firsts.values():
+        counts[label] = counts.get(label, 0) + 1
+    out = {}
+    for p in people:
+        label = firsts[p.key]
+        rest = [w for w in p.name.split() if w.lower() not in HONORIFICS][1:]
+        if counts[label] > 1 and rest:
+            label = f"{label[: width - 2]} {rest[0][0]}"
+        out[p.key] = label
+    return out
 
 
 def person_columns(workshop: m.Workshop, rnd: m.Round) -> list[GridColumn]:
@@ -38,7 +57,8 @@ def person_columns(workshop: m.Workshop, rnd: m.Round) -> list[GridColumn]:
 def room_columns(workshop: m.Workshop, rnd: m.Round) -> list[GridColumn]:
     kind = "moscow" if rnd.method == "moscow" else "number"
     cap = rnd.settings.get("max_per_initiative") if rnd.method == "dots" else None
-    return [GridColumn(p.key, short_name(p.name), kind=kind, max=cap, width=9) for p in workshop.participants]
+    labels = short_names(workshop.participants)
+    return [GridColumn(p.key, labels[p.key], kind=kind, max=cap, width=9) for p in workshop.participants]
 
 
 def vote_text(method: str, vote: m.Vote | None, column: str = "") -> Text:

@@ -53,7 +53,7 @@ class VoteGrid(DataTable):
         *_typing_bindings(),
         Binding("enter", "save_typed", "Save", show=False, id="grid.save"),
         Binding("backspace,delete", "erase", "Clear cell", show=False, id="grid.clear"),
-        Binding("escape", "cancel_typing", "Cancel typing", show=False, id="grid.cancel"),
+        Binding("escape", "cancel_typing", "Leave grid", show=False, id="grid.cancel"),
     ]
 
     class Saved(Message):
@@ -155,11 +155,19 @@ class VoteGrid(DataTable):
             return
         self._save(here, None, advance=False)
 
-    def action_cancel_typing(self) -> None:
+    def drop_typing(self) -> None:
+        """Forget a half-typed number and redraw its cell."""
         here = self.current
         if self.buffer and here is not None:
             self.buffer = ""
             self._restore(here)
+
+    def action_cancel_typing(self) -> None:
+        if self.buffer:
+            self.drop_typing()
+        elif self.has_focus:
+            # Nothing being typed: leave the grid, so number keys change stage again.
+            self.screen.focus_previous()
 
     def _restore(self, here: tuple[str, str]) -> None:
         if self.cell_text is not None:
@@ -188,7 +196,7 @@ class VoteGrid(DataTable):
             self.cursor_coordinate = Coordinate(row + 1, 1 if self.across else column)
 
     def on_blur(self) -> None:
-        self.action_cancel_typing()
+        self.drop_typing()
 
 
 def _number(text: str) -> int | Fraction:
