@@ -1,0 +1,186 @@
+"""Results, the plan, facilitator overrides and actions, for the TUI and the CLI.
+
+Reading functions take a ``Workshop`` already loaded (the screens have one)
+and turn the engine's exceptions into ``ChoiceError`` with a plain message.
+Writing functions are one user action and one committed transaction each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from workshop_tui.domain import model as m
+from workshop_tui.domain import results as engine
+from workshop_tui.services.unit_of_work import write
+from workshop_tui.storage import repository as repo
+from workshop_tui.storage.engine import Database
+
+OUTCOMES = {"include": "will do", "exclude": "won't do"}
+
+
+class ChoiceError(ValueError):
+    """Something the facilitator asked for cannot be done; the message says why."""
+
+
+# -- results ------------------------------------------------------------------
+
+def scored_rounds(workshop: m.Workshop) -> list[m.Round]:
+    """Rounds that produce a ranking (every method but gate checks), in order."""
+    return [r for r in workshop.rounds if r.method != "gates"]
+
+
+def default_round(workshop: m.Workshop) -> str | None:
+    """The latest scored round with votes whose results are shown, else the latest scored round."""
+    shown = [r.key for r in scored_rounds(workshop) if r.votes and not r.hidden]
+    if shown:
+        return shown[-1]
+    rounds = scored_rounds(workshop)
+    return rounds[-1].key if rounds else None
+
+
+def result(workshop: m.Workshop, round_key: str) -> engine.RoundResult:
+    try:
+        return engine.round_result(workshop, round_key)
+    except KeyError:
+        raise ChoiceError(f"There is no round {round_key!r} in this session.") from None
+    except engine.SettingsError as exc:
+        raise ChoiceError(f"Round {round_key} cannot be counted: {exc}.") from None
+
+
+def previous_round(workshop: m.Workshop, round_key: str) -> str | None:
+    """The scored round with votes just before ``round_key`` (for "who moved")."""
+    keys = [r.key for r in scored_rounds(workshop) if r.votes and not r.hidden]
+    if round_key not in keys:
+        return None
+    n = keys.index(round_key)
+    return keys[n - 1] if n > 0 else None
+
+
+def compare(workshop: m.Workshop, before: str, after: str) -> dict[str, engine.RankMove]:
+    try:
+        return {move.initiative: move for move in engine.compare_rounds(workshop, before, after)}
+    except (KeyError, engine.SettingsError) as exc:
+        raise ChoiceError(f"These rounds cannot be compared: {exc}.") from None
+
+
+# -- the plan -----------------------------------------------------------------
+
+def plan(workshop: m.Workshop, round_key: str | None = None) -> engine.Plan:
+    key = round_key if round_key is not None else default_round(workshop)
+    try:
+        return engine.plan(workshop, key)
+    except engine.PlanInputError as exc:
+        raise ChoiceError(f"No plan can be made yet: {exc}.") from None
+    except engine.SettingsError as exc:
+        raise ChoiceError(f"Round {key} cannot be counted: {exc}.") from None
+
+
+def discussion(workshop: m.Workshop, round_key: str) -> list[engine.RankedItem]:
+    try:
+        return engine.discussion_queue(workshop, round_key)
+    except (engine.PlanInputError, engine.SettingsError):
+        return []
+
+
+def record_override(db: Database, session_id: int, initiative: str, outcome: str, rationale: str,
+                    round_key: str | None = None) -> None:
+    """The facilitator overrules the arithmetic for one initiative, saying why."""
+    if outcome not in OUTCOMES:
+        raise ChoiceError("An override either includes (will do) or excludes (won't do) an initiative.")
+    rationale = rationale.strip()
+    if not rationale:
+        raise ChoiceError("Say why: the reason is recorded with the decision and shown to the board.")
+
+    def work(s):
+        repo.add_decision(s, session_id, m.Decision(initiative=initiative, outcome=outcome, rationale=rationale,
+                                                    round=round_key))
+        repo.audit(s, session_id, "decision.override", initiative=initiative, outcome=outcome, round=round_key)
+        repo.touch(s, session_id)
+
+    _write(db, work)
+
+
+def remove_override(db: Database, session_id: int, initiative: str) -> None:
+    def work(s):
+        repo.delete_decision(s, session_id, initiative)
+        repo.audit(s, session_id, "decision.remove", initiative=initiative)
+        repo.touch(s, session_id)
+
+    _write(db, work)
+
+
+# -- actions ------------------------------------------------------------------
+
+def parse_due(text: str) -> dt.date | None:
+    """A due date typed as YYYY-MM-DD (empty: none yet)."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ChoiceError(f"{text!r} is not a date: type it as YYYY-MM-DD, e.g. 2027-03-31.") from None
+
+
+def save_action(db: Database, session_id: int, action: m.Action) -> str:
+    """Create or update an action; returns its key. Only the title is required
+    to save: what is still missing is shown by ``check_actions``."""
+    if not action.title.strip():
+        raise ChoiceError("An action needs a title: what will be done.")
+
+    def work(s):
+        key = repo.save_action(s, session_id, action)
+        repo.audit(s, session_id, "action.save", key=key, initiative=action.initiative)
+        repo.touch(s, session_id)
+        return key
+
+    return _write(db, work)
+
+
+def delete_action(db: Database, session_id: int, key: str) -> None:
+    def work(s):
+        repo.delete_action(s, session_id, key)
+        repo.audit(s, session_id, "action.delete", key=key)
+        repo.touch(s, session_id)
+
+    _write(db, work)
+
+
+@dataclass(frozen=True)
+class ActionCheck:
+    action: str  # key ("" for the list as a whole)
+    message: str
+
+
+def missing(action: m.Action) -> list[str]:
+    """What a commitment still lacks: an owner, a measure, a due date."""
+    out = []
+    if not action.owner.strip():
+        out.append("owner")
+    if not action.measure.strip():
+        out.append("measure")
+    if action.due is None:
+        out.append("due date")
+    return out
+
+
+def check_actions(workshop: m.Workshop) -> list[ActionCheck]:
+    """The guidance: each action has an owner, a measure and a date, and there are few of them."""
+    checks = []
+    for a in workshop.actions:
+        lacks = missing(a)
+        if lacks:
+            checks.append(ActionCheck(a.key, f"{a.title}: no {', no '.join(lacks)}"))
+    limit = workshop.session.max_actions or 5
+    if len(workshop.actions) > limit:
+        checks.append(ActionCheck("", f"{len(workshop.actions)} actions: the guidance asks for a short list "
+                                      f"(at most {limit} here). Merge or drop some."))
+    return checks
+
+
+def _write(db: Database, work):
+    try:
+        return write(db, work)
+    except repo.NotFound as exc:
+        raise ChoiceError(str(exc)) from None

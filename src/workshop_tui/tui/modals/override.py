@@ -1,0 +1,45 @@
+"""The facilitator overrules the arithmetic for one initiative; the reason is required."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class OverrideModal(ModalScreen[str | None]):
+    """Returns the rationale typed, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    OverrideModal { align: center middle; }
+    OverrideModal #override-box { width: 76; max-width: 100%; height: auto; border: thick $warning;
+                                  background: $surface; padding: 0 1; }
+    OverrideModal #override-hint { color: $text-muted; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="override.cancel")]
+
+    def __init__(self, title: str, outcome: str, current: str = "") -> None:
+        super().__init__()
+        self.item_title, self.outcome, self.current = title, outcome, current
+
+    def compose(self) -> ComposeResult:
+        verb = "We WILL do" if self.outcome == "include" else "We will NOT do"
+        with Vertical(id="override-box"):
+            yield Static(Text.assemble((f"{verb}: ", "bold"), self.item_title))
+            yield Static(Text("Why? The reason is recorded with the decision and shown in the plan and the export."))
+            yield Input(self.current, placeholder="The reason, in a sentence the board will understand",
+                        id="override-rationale")
+            yield Static(Text("Enter to record, Escape to cancel"), id="override-hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.app.notify("Type the reason first: an override without a reason is not recorded.",
+                            severity="warning", markup=False)
+            return
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,255 @@
+"""Stage 9, choices: what we will do, not now and won't, and why; overrides with a reason."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from workshop_tui.domain import model as m
+from workshop_tui.domain.numbers import display
+from workshop_tui.services import choices
+from workshop_tui.services.choices import ChoiceError
+from workshop_tui.tui.widgets.pane import StagePane
+
+CUT = "__cut__"
+OUTCOME = {"will": "Will do", "not_now": "Not now", "wont": "Won't"}
+
+
+def usage_bar(used, capacity, width: int = 12) -> str:
+    if not capacity:
+        return ""
+    filled = min(width, int(float(used) / float(capacity) * width))
+    return "█" * filled + "░" * (width - filled)
+
+
+class ChoicesPane(StagePane):
+    STAGE = "choices"
+    TITLE = "What we will do, and what we won't"
+    HELP = (
+        "The plan fits the round's ranking to your bandwidth (how many initiatives can run at once), the "
+        "named bottlenecks and the budget, and honours prerequisites. Decisions already made come first. "
+        "Everything above the cut line we will do (the wave says which can start first); below it, not now "
+        "and won't, each with its reason in plain words. Enter shows the full reasons for the highlighted "
+        "initiative.\n\n"
+        "You can overrule the arithmetic: i includes the highlighted initiative, x excludes it; you must "
+        "say why, and the reason is recorded and shown to the board. Delete removes your override.\n\n"
+        "The discussion queue lists contested initiatives close to the cut line: talk about these before "
+        "another round. When an exact optimiser finds a better combination within the same limits, it is "
+        "shown below the table with the swap it makes. [ and ] change the round the plan is built from."
+    )
+    DEFAULT_CSS = """
+    ChoicesPane #choices-head { height: auto; text-style: bold; }
+    ChoicesPane #choices-capacity { height: auto; }
+    ChoicesPane #choices-notes { height: auto; max-height: 6; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("i", "override('include')", "Include", id="choices.include"),
+        Binding("x", "override('exclude')", "Exclude", id="choices.exclude"),
+        Binding("delete,backspace", "remove_override", "Remove override", id="choices.remove"),
+        Binding("enter", "why", "Why?", id="choices.why"),
+        Binding("left_square_bracket", "round(-1)", "Prev round", id="choices.prev"),
+        Binding("right_square_bracket", "round(1)", "Next round", id="choices.next"),
+    ]
+
+    def __init__(self, session_id: int, **kwargs) -> None:
+        super().__init__(session_id, **kwargs)
+        self.workshop: m.Workshop | None = None
+        self.round_key: str | None = None
+        self.plan = None
+        self.items: dict[str, tuple[str, object]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.TITLE, style="bold"), classes="pane-title")
+        yield Static(id="choices-head")
+        yield Static(id="choices-capacity")
+        table = DataTable(id="choices-table", cursor_type="row", zebra_stripes=True)
+        table.add_column("Outcome", key="outcome", width=8)
+        table.add_column("Wave", key="wave", width=4)
+        table.add_column("Rank", key="rank", width=4)
+        table.add_column("Initiative", key="title", width=26)
+        table.add_column("Why", key="why")
+        yield table
+        yield Static(id="choices-notes")
+
+    def load(self, workshop: m.Workshop) -> None:
+        self.workshop = workshop
+        keys = [r.key for r in choices.scored_rounds(workshop)]
+        if self.round_key not in keys:
+            self.round_key = choices.default_round(workshop)
+        self._draw()
+
+    def _draw(self) -> None:
+        workshop = self.workshop
+        head = self.query_one("#choices-head", Static)
+        table = self.query_one("#choices-table", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        self.items, self.plan = {}, None
+        rnd = workshop.round(self.round_key) if self.round_key else None
+        if rnd is not None and rnd.hidden:
+            head.update(Text(f"Round {rnd.key}: results hidden until revealed (press r on the Voting stage, 6)."))
+            self._clear_extras()
+            return
+        try:
+            plan = choices.plan(workshop, self.round_key)
+        except ChoiceError as exc:
+            head.update(Text(str(exc)))
+            self._clear_extras()
+            return
+        self.plan = plan
+        source = f"round {plan.round}" if plan.round else "no votes yet: decisions already made only"
+        bandwidth = f"{plan.slots_used} of {plan.bandwidth} slots used" if plan.bandwidth else \
+            f"{plan.slots_used} chosen (no bandwidth set)"
+        head.update(Text(f"Plan from {source} · {bandwidth} · "
+                         f"{len(plan.will_do)} will do, {len(plan.not_now)} not now, {len(plan.wont)} won't"))
+        self._capacity(plan)
+        titles = {i.key: i.title for i in workshop.initiatives}
+        overridden = {d.initiative for d in workshop.decisions}
+        for item in sorted(plan.will_do, key=lambda i: (i.wave or 99, i.rank or 999, i.initiative)):
+            self._row("will", item, titles, overridden)
+        table.add_row(Text("────────", style="bold"), Text(""), Text(""),
+                      Text("───── cut line ─────", style="bold"), Text(""), key=CUT)
+        for item in plan.not_now:
+            self._row("not_now", item, titles, overridden)
+        for item in plan.wont:
+            self._row("wont", item, titles, overridden)
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        self._notes(plan, titles)
+        self.refresh_bindings()
+
+    def _row(self, outcome: str, item, titles: dict, overridden: set) -> None:
+        why = "; ".join(r.detail for r in item.reasons)
+        label = OUTCOME[outcome] + ("*" if item.initiative in overridden else "")
+        style = "bold" if outcome == "will" else ("italic" if outcome == "wont" else "")
+        self.query_one("#choices-table", DataTable).add_row(
+            Text(label, style=style), Text(display(item.wave) if item.wave else ""),
+            Text(display(item.rank) if item.rank else "–"),
+            Text(titles.get(item.initiative, item.initiative), overflow="ellipsis", no_wrap=True),
+            Text(why, overflow="ellipsis", no_wrap=True), key=item.initiative)
+        self.items[item.initiative] = (outcome, item)
+
+    def _capacity(self, plan) -> None:
+        lines = Text()
+        uses = list(plan.bottlenecks) + ([plan.budget] if plan.budget is not None else [])
+        for use in uses:
+            full = use.capacity is not None and use.used >= use.capacity
+            lines.append(f"{use.name[:28]:<28} ", style="bold" if full else "")
+            lines.append(usage_bar(use.used, use.capacity))
+            lines.append(f" {display(use.used)} of {display(use.capacity)} {use.unit}".rstrip() + "\n",
+                         style="bold" if full else "")
+        lines.rstrip()
+        widget = self.query_one("#choices-capacity", Static)
+        widget.display = bool(uses)
+        widget.update(lines)
+
+    def _notes(self, plan, titles: dict) -> None:
+        out = Text()
+        queue = choices.discussion(self.workshop, plan.round) if plan.round else []
+        if queue:
+            out.append("Discuss first (contested, near the cut line): ", style="bold")
+            out.append(", ".join(titles.get(r.initiative, r.initiative) for r in queue[:5]) + "\n")
+        if plan.optimiser is not None:
+            o = plan.optimiser
+            out.append("An exact optimiser finds a better combination: ", style="bold")
+            out.append(f"swap out {', '.join(titles.get(k, k) for k in o.swap_out) or 'nothing'}, "
+                       f"swap in {', '.join(titles.get(k, k) for k in o.swap_in) or 'nothing'} "
+                       f"(score {display(o.greedy_total)} → {display(o.total)}).\n")
+        for cycle in plan.cycles:
+            out.append(f"Dependency cycle: {' → '.join(titles.get(k, k) for k in cycle)}\n")
+        for w in plan.warnings:
+            out.append(f"Note: {w}\n")
+        if any(d for d in self.workshop.decisions):
+            out.append("* the facilitator's override, with its recorded reason\n")
+        out.rstrip()
+        notes = self.query_one("#choices-notes", Static)
+        notes.display = bool(out.plain)
+        notes.update(out)
+
+    def _clear_extras(self) -> None:
+        self.query_one("#choices-capacity", Static).display = False
+        self.query_one("#choices-notes", Static).display = False
+        self.refresh_bindings()
+
+    # -- keys -----------------------------------------------------------------
+    @property
+    def highlighted(self) -> str | None:
+        table = self.query_one("#choices-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if key == CUT else key
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.workshop is None:
+            return False
+        if action == "round":
+            return len(choices.scored_rounds(self.workshop)) > 1
+        if action in ("override", "why"):
+            return self.plan is not None
+        if action == "remove_override":
+            return bool(self.workshop.decisions) and self.plan is not None
+        return True
+
+    def on_data_table_row_highlighted(self, _event) -> None:
+        self.refresh_bindings()
+
+    def action_round(self, step: int) -> None:
+        keys = [r.key for r in choices.scored_rounds(self.workshop)]
+        if keys:
+            n = keys.index(self.round_key) if self.round_key in keys else 0
+            self.round_key = keys[(n + step) % len(keys)]
+            self._draw()
+
+    def action_why(self) -> None:
+        from workshop_tui.tui.modals.help import HelpModal
+
+        key = self.highlighted
+        if key is None or key not in self.items:
+            return
+        outcome, item = self.items[key]
+        title = self.workshop.initiative(key).title
+        body = "\n\n".join(f"{r.detail} ({r.code})" for r in item.reasons) or "No reason recorded."
+        self.app.push_screen(HelpModal(f"{OUTCOME[outcome]}: {title}", body))
+
+    def action_override(self, outcome: str) -> None:
+        from workshop_tui.tui.modals.override import OverrideModal
+
+        key = self.highlighted
+        if key is None:
+            return
+        current = next((d.rationale for d in self.workshop.decisions if d.initiative == key), "")
+
+        def done(rationale: str | None) -> None:
+            if rationale is None:
+                return
+            try:
+                choices.record_override(self.db, self.session_id, key, outcome, rationale, self.plan.round)
+            except ChoiceError as exc:
+                self.fail(str(exc))
+                return
+            self.changed()
+            self.notify_saved(f"Override recorded: {self.workshop.initiative(key).title}")
+
+        self.app.push_screen(OverrideModal(self.workshop.initiative(key).title, outcome, current), done)
+
+    def action_remove_override(self) -> None:
+        from workshop_tui.tui.modals.confirm import ConfirmModal
+
+        key = self.highlighted
+        if key is None:
+            return
+        if key not in {d.initiative for d in self.workshop.decisions}:
+            self.app.notify("This initiative has no override to remove.", timeout=3)
+            return
+        title = self.workshop.initiative(key).title
+
+        def done(yes: bool) -> None:
+            if yes:
+                choices.remove_override(self.db, self.session_id, key)
+                self.changed()
+                self.notify_saved(f"Override removed: {title}")
+
+        self.app.push_screen(ConfirmModal(Text(f"Remove your override for {title}?").plain), done)

@@ -1,0 +1,534 @@
+"""Stage 7, voting: rounds, facilitator entry, private ballots, timer, undo, close and reveal."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Static
+
+from workshop_tui.domain import model as m
+from workshop_tui.services import voting
+from workshop_tui.services.voting import RoundDesk, VotingError
+from workshop_tui.tui.widgets.ballot_layout import (
+    PERSON_METHODS,
+    ROOM_METHODS,
+    person_columns,
+    room_columns,
+    short_names,
+    vote_text,
+)
+from workshop_tui.tui.widgets.pane import StagePane
+from workshop_tui.tui.widgets.vote_grid import VoteGrid
+
+STATUS_TEXT = {"draft": "draft", "open": "open", "closed": "closed"}
+
+
+class VotingPane(StagePane):
+    STAGE = "voting"
+    TITLE = "Vote on the initiatives"
+    HELP = (
+        "Create a round with n: choose the method (dot voting, weighted matrix, ranking, value/effort or MoSCoW), "
+        "whether it is a secret ballot, and whether results stay hidden until you reveal them.\n\n"
+        "Facilitator entry: move with the arrow keys and type a number (or M, S, C, W for MoSCoW). It is saved "
+        "the moment you type it and the cursor moves down. Backspace clears a cell; u undoes the last vote you "
+        "typed. Dots: each person's dots left are shown above the grid. Matrix, value/effort and ranking are "
+        "entered one person at a time: [ and ] change the person. For a ranking, type each initiative's "
+        "position (1 = best; the same number twice is a tie) and press Enter. Press f when you are typing in "
+        "paper cards, so the votes are recorded as paper. While the grid has the cursor, number keys are votes: "
+        "press Escape to leave the grid, and the number keys change stage again.\n\n"
+        "Pass the laptop (p): each person picks their name, votes privately on a screen that shows nobody "
+        "else's votes, submits, and a hand-back screen hides their ballot before the next person. In a secret "
+        "ballot round only this way is possible, and the stored ballot is linked to nobody.\n\n"
+        "a marks someone as abstaining (or undoes it). t starts a reminder timer; it never closes the round. "
+        "x closes the round, o reopens it, r reveals its results (and closes it)."
+    )
+
+    DEFAULT_CSS = """
+    VotingPane #voting-head { height: 1; }
+    VotingPane #voting-round-line { width: 1fr; text-style: bold; }
+    VotingPane #voting-timer { width: auto; color: $warning; text-style: bold; }
+    VotingPane #voting-person { height: auto; color: $text; }
+    VotingPane #voting-waiting { height: auto; color: $text-muted; }
+    VotingPane #voting-message { height: auto; padding: 1 0; }
+    """
+
+    BINDINGS = [
+        Binding("u", "undo", "Undo", id="voting.undo"),
+        Binding("left_square_bracket", "person(-1)", "Prev person", id="voting.person_prev"),
+        Binding("right_square_bracket", "person(1)", "Next person", id="voting.person_next"),
+        Binding("p", "private", "Pass laptop", id="voting.private"),
+        Binding("a", "abstain", "Abstain", id="voting.abstain"),
+        Binding("x", "close_round", "Close round", id="voting.close"),
+        Binding("o", "reopen", "Reopen", id="voting.reopen"),
+        Binding("r", "reveal", "Reveal", id="voting.reveal"),
+        Binding("n", "new_round", "New round", id="voting.new"),
+        # Less frequent: in the palette (Ctrl+P) and the help, not the footer.
+        Binding("f", "channel", "Paper cards on/off", show=False, id="voting.channel"),
+        Binding("t", "timer", "Timer start/stop", show=False, id="voting.timer"),
+        Binding("ctrl+d", "delete_round", "Delete round", show=False, id="voting.delete"),
+    ]
+
+    def __init__(self, session_id: int, **kwargs) -> None:
+        super().__init__(session_id, **kwargs)
+        self.workshop: m.Workshop | None = None
+        self.round_key: str | None = None
+        self.desks: dict[str, RoundDesk] = {}
+        self.person_index = 0
+        self.channel = "facilitator"
+        self.timer_end: float | None = None
+        self.focus_grid_on_load = False  # a new round: start typing votes at once
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.TITLE, style="bold"), classes="pane-title")
+        rounds = DataTable(id="voting-rounds", cursor_type="row")
+        # Inline, because the app's stylesheet makes every pane table fill the pane.
+        rounds.styles.height = "auto"
+        rounds.styles.max_height = 6
+        rounds.add_column("Round", key="key", width=5)
+        rounds.add_column("Title", key="title", width=28)
+        rounds.add_column("Method", key="method", width=16)
+        rounds.add_column("Status", key="status", width=14)
+        rounds.add_column("Ballots", key="ballots", width=8)
+        yield rounds
+        with Horizontal(id="voting-head"):
+            yield Static(id="voting-round-line")
+            yield Static(id="voting-timer")
+        yield Static(id="voting-person")
+        yield Static(id="voting-waiting")
+        yield Static(id="voting-message")
+        yield VoteGrid(id="voting-grid")
+
+    def on_mount(self) -> None:
+        grid = self.query_one(VoteGrid)
+        grid.on_entry = self._enter
+        grid.cell_text = self._cell_text
+        self.set_interval(1, self._tick)
+
+    def focus_first(self) -> None:
+        grid = self.query_one(VoteGrid)
+        (grid if grid.display else self.query_one("#voting-rounds", DataTable)).focus()
+
+    # -- drawing --------------------------------------------------------
+    @property
+    def desk(self) -> RoundDesk | None:
+        return self.desks.get(self.round_key) if self.round_key else None
+
+    @property
+    def rnd(self) -> m.Round | None:
+        desk = self.desk
+        return desk.round if desk else None
+
+    def load(self, workshop: m.Workshop) -> None:
+        self.workshop = workshop
+        keys = [r.key for r in workshop.rounds]
+        if self.round_key not in keys:
+            open_rounds = [r.key for r in workshop.rounds if r.status == "open" and r.method != "gates"]
+            self.round_key = (open_rounds or keys or [None])[-1]
+        for key in list(self.desks):
+            if key not in keys:
+                del self.desks[key]
+        table = self.query_one("#voting-rounds", DataTable)
+        table.clear()
+        for r in workshop.rounds:
+            ballots = len({r.ballot_id(v) for v in r.votes}) if r.votes else 0
+            status = STATUS_TEXT.get(r.status, r.status) + (", hidden" if r.hidden else "")
+            table.add_row(Text(r.key), Text(r.title or "", overflow="ellipsis", no_wrap=True),
+                          Text(m.METHOD_LABELS.get(r.method, r.method) + (" (secret)" if r.anonymous else "")),
+                          Text(status), Text(str(ballots)), key=r.key)
+        table.display = bool(workshop.rounds)
+        if self.round_key is not None:
+            table.move_cursor(row=keys.index(self.round_key), scroll=True)
+        self._show_round()
+
+    def _show_round(self) -> None:
+        workshop, grid = self.workshop, self.query_one(VoteGrid)
+        message = self.query_one("#voting-message", Static)
+        if workshop is None:
+            return
+        if self.round_key is None:
+            grid.display = False
+            self._lines("", "", "")
+            message.display = True
+            if not workshop.initiatives or not workshop.participants:
+                message.update(Text("Add participants (stage 2) and initiatives (stage 3) before voting."))
+            else:
+                message.update(Text("No voting rounds yet. Press n to create the first round."))
+            self.refresh_bindings()
+            return
+        desk = self.desks.get(self.round_key)
+        if desk is None:
+            desk = self.desks[self.round_key] = voting.open_desk(self.db, self.session_id, self.round_key, workshop)
+        else:
+            desk.refresh(workshop, self.round_key)
+        rnd = desk.round
+        self.person_index = min(self.person_index, max(0, len(workshop.participants) - 1))
+        if rnd.method == "gates":
+            self._no_grid("Gate checks are recorded on the Criteria stage (4).")
+        elif rnd.anonymous:
+            self._no_grid("Secret ballot: nobody's votes are shown here. Press p to pass the laptop round; "
+                          "each person votes privately.")
+        elif not workshop.participants:
+            self._no_grid("Add participants (stage 2) before voting.")
+        else:
+            message.display = False
+            grid.display = True
+            self._build_grid()
+        self._update_lines()
+        self.refresh_bindings()
+        if self.focus_grid_on_load:
+            self.focus_grid_on_load = False
+            self.focus_first()
+
+    def _no_grid(self, text: str) -> None:
+        self.query_one(VoteGrid).display = False
+        message = self.query_one("#voting-message", Static)
+        message.display = True
+        message.update(Text(text))
+
+    @property
+    def person(self) -> m.Participant | None:
+        if not self.workshop or not self.workshop.participants:
+            return None
+        return self.workshop.participants[self.person_index]
+
+    def _build_grid(self) -> None:
+        workshop, desk, grid = self.workshop, self.desk, self.query_one(VoteGrid)
+        rnd = desk.round
+        rows = [(i.key, i.title) for i in workshop.initiatives]
+        cells: dict[tuple[str, str], Text] = {}
+        if rnd.method in ROOM_METHODS:
+            columns = room_columns(workshop, rnd)
+            for (p, i, _c), vote in desk.cells.items():
+                cells[(i, p)] = vote_text(rnd.method, vote)
+        else:
+            columns = person_columns(workshop, rnd)
+            person = self.person.key
+            if rnd.method == "ranking":
+                for item, pos in voting.ranking_positions(desk.ranking_of(person)).items():
+                    cells[(item, "position")] = Text(str(pos))
+            else:
+                for (p, i, c), vote in desk.cells.items():
+                    if p != person:
+                        continue
+                    if rnd.method == "value_effort":
+                        cells[(i, "value")] = vote_text(rnd.method, vote, "value")
+                        cells[(i, "effort")] = vote_text(rnd.method, vote, "effort")
+                    else:
+                        cells[(i, c or "")] = vote_text(rnd.method, vote)
+        grid.across = rnd.method in ("matrix", "value_effort")
+        grid.build(rows, columns, cells, title_width=26 if self.size.width < 100 else 34)
+
+    def _lines(self, head: str | Text, person: str | Text, waiting: str | Text) -> None:
+        self.query_one("#voting-round-line", Static).update(head)
+        self.query_one("#voting-person", Static).update(person)
+        self.query_one("#voting-waiting", Static).update(waiting)
+
+    def _update_lines(self) -> None:
+        """The round line, the current person's budget and who has not voted: O(people)."""
+        desk = self.desk
+        if desk is None:
+            return
+        rnd, names = desk.round, {p.key: p.name for p in self.workshop.participants}
+        bits = [f"{rnd.key} · {m.METHOD_LABELS.get(rnd.method, rnd.method)} · {rnd.status}",
+                "secret ballot" if rnd.anonymous else "named", "results hidden" if rnd.hidden else "results shown"]
+        if rnd.method == "dots":
+            bits.append(f"{desk.rules.budget} dots each, at most {desk.rules.cap} on one")
+        if not rnd.anonymous and rnd.method != "gates":
+            bits.append("entering paper cards" if self.channel == "paper" else "facilitator entry")
+        head = Text(" · ".join(bits))
+        person_line = Text("")
+        who = self._cursor_person()
+        if who is not None and not rnd.anonymous and rnd.method != "gates":
+            if rnd.method in PERSON_METHODS:
+                person_line.append("Entering for: ", style="bold")
+                person_line.append(names[who])
+                person_line.append(f"  ({self.person_index + 1} of {len(names)}; [ and ] change person)")
+            else:
+                person_line.append(names[who], style="bold")
+            if rnd.method == "dots":
+                person_line.append(f": {desk.remaining(who)} of {desk.rules.budget} dots left")
+            if who in desk.abstained:
+                person_line.append(" · abstaining", style="italic")
+        waiting = desk.not_voted()
+        voted = len(names) - len(waiting) - len(desk.abstained)
+        wait_line = Text(f"Voted {voted} of {len(names)}")
+        if desk.abstained:
+            wait_line.append(f" · abstained: {', '.join(names[k] for k in names if k in desk.abstained)}")
+        if waiting:
+            # Short names on one line: the room can read it at a glance on a projector.
+            short = short_names(self.workshop.participants, 14)
+            wait_line.append(f" · not voted yet ({len(waiting)}): {', '.join(short[k] for k in waiting)}")
+        self._lines(head, person_line, wait_line)
+        rounds = self.query_one("#voting-rounds", DataTable)
+        if not rnd.anonymous and rnd.key in rounds.rows:
+            rounds.update_cell(rnd.key, "ballots", Text(str(len(desk.voted))))
+
+    def _cursor_person(self) -> str | None:
+        rnd = self.rnd
+        if rnd is None or not self.workshop.participants:
+            return None
+        if rnd.method in ROOM_METHODS:
+            here = self.query_one(VoteGrid).current
+            return here[1] if here else self.workshop.participants[0].key
+        return self.person.key
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        if event.data_table.id == "voting-grid" and self.rnd is not None and self.rnd.method in ROOM_METHODS:
+            self._update_lines()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id != "voting-rounds" or event.row_key is None:
+            return
+        key = event.row_key.value
+        if key != self.round_key:
+            self.round_key = key
+            self._show_round()
+
+    # -- one vote: commit, then redraw one cell and the lines --------------------
+    def _person_and_cell(self, row: str, column: str) -> tuple[str, str | None, str]:
+        method = self.rnd.method
+        if method in ROOM_METHODS:
+            return column, None, "value"
+        if method == "matrix":
+            return self.person.key, column, "value"
+        return self.person.key, None, column  # value_effort: the column is the axis
+
+    def _enter(self, row: str, column: str, value: object) -> Text:
+        desk = self.desk
+        if self.rnd.method == "ranking":
+            return self._enter_position(row, value)
+        participant, criterion, axis = self._person_and_cell(row, column)
+        vote = desk.cast(participant, row, criterion, value, channel=self.channel, axis=axis)
+        return vote_text(self.rnd.method, vote, column)
+
+    def _enter_position(self, row: str, value: object) -> Text:
+        desk, person = self.desk, self.person.key
+        positions = voting.ranking_positions(desk.ranking_of(person))
+        if value is None:
+            positions.pop(row, None)
+        elif not isinstance(value, int):
+            raise VotingError("A position is a whole number: 1 is the best.")
+        else:
+            positions[row] = value
+        desk.set_ranking(person, voting.parse_ranking(positions), channel=self.channel)
+        return Text("" if value is None else str(value))
+
+    def _cell_text(self, row: str, column: str) -> Text:
+        desk, method = self.desk, self.rnd.method
+        if method == "ranking":
+            pos = voting.ranking_positions(desk.ranking_of(self.person.key)).get(row)
+            return Text("" if pos is None else str(pos))
+        participant, criterion, _axis = self._person_and_cell(row, column)
+        return vote_text(method, desk.value(participant, row, criterion), column)
+
+    def on_vote_grid_saved(self, _event: VoteGrid.Saved) -> None:
+        self._update_lines()
+        self.refresh_bindings()
+        # Committed and drawn in place: other stages re-read when next shown.
+        self.changed("", reload=False)
+
+    def on_vote_grid_refused(self, event: VoteGrid.Refused) -> None:
+        self.fail(event.message)
+
+    # -- keys -----------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        rnd = self.rnd
+        if action == "new_round":
+            return True
+        if rnd is None:
+            return False if action != "delete_round" else None
+        live = rnd.status == "open" and rnd.method != "gates"
+        named_entry = live and not rnd.anonymous
+        rules = {
+            "private": live,
+            "person": not rnd.anonymous and rnd.method in PERSON_METHODS,
+            "undo": named_entry and bool(self.desk and self.desk.history),
+            "abstain": live,
+            "channel": named_entry,
+            "timer": live,
+            "close_round": rnd.status == "open",
+            "reopen": rnd.status == "closed",
+            "reveal": rnd.hidden or rnd.status == "open",
+            "delete_round": True,
+        }
+        return rules.get(action, True)
+
+    def action_new_round(self) -> None:
+        from workshop_tui.tui.modals.round_form import RoundFormModal
+
+        if self.workshop is None:
+            return
+
+        def done(answer: dict | None) -> None:
+            if answer is None:
+                return
+            try:
+                key = voting.create_round(self.db, self.session_id, **answer)
+            except VotingError as exc:
+                self.fail(str(exc))
+                return
+            self.round_key = key
+            self.changed()
+            self.notify_saved(f"Round {key} created and open for votes")
+            self.focus_grid_on_load = True
+
+        self.app.push_screen(RoundFormModal(len(self.workshop.initiatives)), done)
+
+    def action_person(self, step: int) -> None:
+        if not self.workshop or not self.workshop.participants or self.rnd is None:
+            return
+        self.query_one(VoteGrid).drop_typing()
+        self.person_index = (self.person_index + step) % len(self.workshop.participants)
+        self._build_grid()
+        self._update_lines()
+
+    def action_undo(self) -> None:
+        desk = self.desk
+        if desk is None:
+            return
+        try:
+            cell = desk.undo()
+        except VotingError as exc:
+            self.fail(str(exc))
+            return
+        if cell is None:
+            self.app.notify("Nothing to undo.", timeout=2)
+            return
+        participant, initiative, criterion = cell
+        grid = self.query_one(VoteGrid)
+        if self.rnd.method in ROOM_METHODS:
+            grid.show(initiative, participant, self._cell_text(initiative, participant))
+        elif participant == self.person.key:
+            self._build_grid()
+        self._update_lines()
+        self.refresh_bindings()
+        self.changed("", reload=False)
+        name = next(p.name for p in self.workshop.participants if p.key == participant)
+        self.app.notify(Text(f"Undone: {name}'s last vote").plain, timeout=2, markup=False)
+
+    def action_abstain(self) -> None:
+        desk = self.desk
+        if desk is None:
+            return
+        if desk.round.anonymous:
+            from workshop_tui.tui.modals.pick import PickModal
+
+            names = {p.key: p.name for p in self.workshop.participants}
+            options = [(k, names[k] + (" (abstaining: choose to undo)" if k in desk.abstained else ""))
+                       for k in names if k not in desk.voted]
+            self.app.push_screen(PickModal("Who does not vote in this round?", options), self._toggle_abstain)
+        else:
+            self._toggle_abstain(self._cursor_person())
+
+    def _toggle_abstain(self, who: str | None) -> None:
+        desk = self.desk
+        if who is None or desk is None:
+            return
+        try:
+            desk.abstain(who, on=who not in desk.abstained)
+        except VotingError as exc:
+            self.fail(str(exc))
+            return
+        self.changed()
+        self.notify_saved("Saved: abstaining" if who in desk.abstained else "Saved: no longer abstaining")
+
+    def action_channel(self) -> None:
+        self.channel = "paper" if self.channel == "facilitator" else "facilitator"
+        self._update_lines()
+        self.app.notify("Entering paper cards: votes are recorded as paper." if self.channel == "paper"
+                        else "Facilitator entry: votes are recorded as entered by you.", timeout=3)
+
+    def action_private(self) -> None:
+        from workshop_tui.tui.screens.private_ballot import PrivateBallotScreen
+
+        if self.rnd is None:
+            return
+        self.app.push_screen(PrivateBallotScreen(self.session_id, self.round_key), self._ballots_done)
+
+    def _ballots_done(self, cast: int | None) -> None:
+        self.changed()
+        if cast:
+            self.notify_saved(f"{cast} private ballot(s) saved")
+
+    def action_timer(self) -> None:
+        from workshop_tui.tui.modals.ask import AskModal
+
+        if self.timer_end is not None:
+            self.timer_end = None
+            self.query_one("#voting-timer", Static).update("")
+            self.app.notify("Timer stopped.", timeout=2)
+            return
+
+        def start(answer: str | None) -> None:
+            if not answer:
+                return
+            try:
+                minutes = float(answer)
+            except ValueError:
+                self.fail("The timer takes a number of minutes, e.g. 5.")
+                return
+            if not 0 < minutes <= 180:
+                self.fail("The timer takes between 1 second and 180 minutes.")
+                return
+            self.timer_end = time.monotonic() + minutes * 60
+            self._tick()
+
+        self.app.push_screen(AskModal("Timer: how many minutes?", "5", kind="number",
+                                      hint="A reminder only: the round stays open when time is up."), start)
+
+    def _tick(self) -> None:
+        if self.timer_end is None:
+            return
+        left = self.timer_end - time.monotonic()
+        label = self.query_one("#voting-timer", Static)
+        if left <= 0:
+            label.update(Text(" Time is up (the round stays open) "))
+        else:
+            label.update(Text(f" ⏱ {int(left) // 60:02d}:{int(left) % 60:02d} left "))
+
+    def _confirm(self, question: str, then) -> None:
+        from workshop_tui.tui.modals.confirm import ConfirmModal
+
+        self.app.push_screen(ConfirmModal(question), lambda yes: then() if yes else None)
+
+    def _round_action(self, fn, note: str) -> None:
+        try:
+            fn(self.db, self.session_id, self.round_key)
+        except VotingError as exc:
+            self.fail(str(exc))
+            return
+        self.changed()
+        self.notify_saved(note)
+
+    def action_close_round(self) -> None:
+        rnd = self.rnd
+        if rnd is None:
+            return
+        waiting = len(self.desk.not_voted())
+        extra = f" {waiting} people have not voted yet." if waiting else ""
+        self._confirm(f"Close round {rnd.key}? No more votes will be taken.{extra}",
+                      lambda: self._round_action(voting.close_round, f"Round {rnd.key} closed"))
+
+    def action_reopen(self) -> None:
+        if self.rnd is not None:
+            self._round_action(voting.reopen_round, f"Round {self.rnd.key} open again")
+
+    def action_reveal(self) -> None:
+        rnd = self.rnd
+        if rnd is None:
+            return
+        self._confirm(f"Reveal the results of round {rnd.key}? This also closes it.",
+                      lambda: self._round_action(voting.reveal_round, f"Round {rnd.key} revealed: see Results (7)"))
+
+    def action_delete_round(self) -> None:
+        rnd = self.rnd
+        if rnd is None:
+            return
+        count = len(rnd.votes)
+        self._confirm(f"Delete round {rnd.key} and its {count} vote(s)? This cannot be undone.",
+                      lambda: self._round_action(voting.delete_round, f"Round {rnd.key} deleted"))
+

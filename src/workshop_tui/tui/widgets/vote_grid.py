@@ -1,0 +1,211 @@
+"""A keyboard grid for entering votes: type a number (or M/S/C/W) and it is saved.
+
+The grid holds no rules and no data of its own: its owner gives it rows,
+columns and cell texts, an ``on_entry`` callback that checks and commits one
+entry (raising ``VotingError`` with a plain message when refused) and returns
+the text to show, and ``cell_text`` to redraw a cell after a cancelled entry. Only the one cell is redrawn, so a vote costs the
+same on a 300 x 40 grid as on a small one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable, Mapping, Sequence
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.coordinate import Coordinate
+from textual.message import Message
+from textual.widgets import DataTable
+
+from workshop_tui.services.voting import VotingError
+
+TITLE_COLUMN = "__title__"
+MOSCOW_KEYS = {"m": "must", "s": "should", "c": "could", "w": "wont"}
+MOSCOW_TEXT = {"must": "Must", "should": "Should", "could": "Could", "wont": "Won't"}
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    key: str
+    label: str
+    kind: str = "number"  # "number", "moscow" or "position"
+    max: Fraction | int | None = None  # lets a typed digit save at once when no longer number fits
+    width: int = 8
+
+
+def _typing_bindings() -> list[Binding]:
+    keys = [(str(d), str(d)) for d in range(10)] + [("full_stop", "."), ("comma", ".")]
+    keys += [(k, k) for k in MOSCOW_KEYS] + [(k.upper(), k) for k in MOSCOW_KEYS]
+    return [Binding(key, f"type({char!r})", show=False, id=f"grid.type.{key}") for key, char in keys]
+
+
+class VoteGrid(DataTable):
+    """Rows are initiatives; columns are people, criteria or value/effort."""
+
+    DEFAULT_CSS = """
+    VoteGrid { height: 1fr; }
+    VoteGrid > .datatable--cursor { text-style: bold reverse; }
+    """
+
+    BINDINGS = [
+        *_typing_bindings(),
+        Binding("enter", "save_typed", "Save", show=False, id="grid.save"),
+        Binding("backspace,delete", "erase", "Clear cell", show=False, id="grid.clear"),
+        Binding("escape", "cancel_typing", "Leave grid", show=False, id="grid.cancel"),
+    ]
+
+    class Saved(Message):
+        """An entry was saved (already committed by ``on_entry``)."""
+
+        def __init__(self, row: str, column: str) -> None:
+            super().__init__()
+            self.row, self.column = row, column
+
+    class Refused(Message):
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="cell", zebra_stripes=True, **kwargs)
+        self.columns_spec: dict[str, GridColumn] = {}
+        self.row_keys: list[str] = []
+        self.buffer = ""
+        self.across = False  # after a save, move right (one person's ballot) rather than down
+        self.on_entry: Callable[[str, str, object], Text | str] | None = None
+        self.cell_text: Callable[[str, str], Text | str] | None = None
+
+    # -- building ---------------------------------------------------------
+    def build(self, rows: Sequence[tuple[str, str]], columns: Sequence[GridColumn],
+              cells: Mapping[tuple[str, str], Text | str], *, title_width: int = 26) -> None:
+        """(Re)draw everything; done on load, never per vote."""
+        where = self.cursor_coordinate
+        self.clear(columns=True)
+        self.buffer = ""
+        self.columns_spec = {c.key: c for c in columns}
+        self.row_keys = [key for key, _ in rows]
+        self.add_column(Text("Initiative", style="bold"), key=TITLE_COLUMN, width=title_width)
+        for c in columns:
+            self.add_column(Text(c.label, style="bold", overflow="ellipsis", no_wrap=True), key=c.key, width=c.width)
+        self.fixed_columns = 1
+        for key, title in rows:
+            self.add_row(Text(title, overflow="ellipsis", no_wrap=True),
+                         *[_cell(cells.get((key, c.key), "")) for c in columns], key=key)
+        if rows and columns:
+            self.move_cursor(row=min(where.row, len(rows) - 1), column=max(1, min(where.column, len(columns))),
+                             scroll=False)
+
+    @property
+    def current(self) -> tuple[str, str] | None:
+        """(row key, column key) under the cursor, unless on the title column."""
+        if not self.row_count or self.cursor_column < 1:
+            return None
+        cell = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return cell.row_key.value, cell.column_key.value
+
+    def show(self, row: str, column: str, text: Text | str) -> None:
+        self.update_cell(row, column, _cell(text))
+
+    # -- typing ---------------------------------------------------------------
+    def action_type(self, char: str) -> None:
+        here = self.current
+        if here is None:
+            if self.cursor_column < 1 and self.columns_spec:
+                self.move_cursor(column=1)
+                here = self.current
+            if here is None:
+                return
+        spec = self.columns_spec[here[1]]
+        if spec.kind == "moscow":
+            if char in MOSCOW_KEYS:
+                self._save(here, MOSCOW_KEYS[char])
+            return
+        if char in MOSCOW_KEYS or (char == "." and spec.kind == "position") or (char == "." and "." in self.buffer):
+            return
+        self.buffer += char
+        if self._complete(spec):
+            self._save(here, _number(self.buffer))
+        else:
+            self.show(*here, Text(f"{self.buffer}…", style="italic"))
+
+    def _complete(self, spec: GridColumn) -> bool:
+        """True when no further digit could make a valid entry (so save now)."""
+        if "." in self.buffer or spec.max is None:
+            return False
+        if self.buffer == "0":
+            return True
+        return int(self.buffer) * 10 > spec.max
+
+    def action_save_typed(self) -> None:
+        here = self.current
+        if here is not None and self.buffer and self.buffer != ".":
+            self._save(here, _number(self.buffer))
+
+    def action_erase(self) -> None:
+        here = self.current
+        if here is None:
+            return
+        if self.buffer:
+            self.buffer = self.buffer[:-1]
+            self.show(*here, Text(f"{self.buffer}…", style="italic") if self.buffer else "")
+            if not self.buffer:
+                self._restore(here)
+            return
+        self._save(here, None, advance=False)
+
+    def drop_typing(self) -> None:
+        """Forget a half-typed number and redraw its cell."""
+        here = self.current
+        if self.buffer and here is not None:
+            self.buffer = ""
+            self._restore(here)
+
+    def action_cancel_typing(self) -> None:
+        if self.buffer:
+            self.drop_typing()
+        elif self.has_focus:
+            # Nothing being typed: leave the grid, so number keys change stage again.
+            self.screen.focus_previous()
+
+    def _restore(self, here: tuple[str, str]) -> None:
+        if self.cell_text is not None:
+            self.show(*here, self.cell_text(*here))
+
+    def _save(self, here: tuple[str, str], value: object, *, advance: bool = True) -> None:
+        self.buffer = ""
+        if self.on_entry is None:
+            return
+        try:
+            text = self.on_entry(here[0], here[1], value)
+        except VotingError as exc:
+            self._restore(here)
+            self.post_message(self.Refused(str(exc)))
+            return
+        self.show(*here, text)
+        if advance:
+            self._advance()
+        self.post_message(self.Saved(*here))
+
+    def _advance(self) -> None:
+        row, column = self.cursor_row, self.cursor_column
+        if self.across and column < len(self.columns_spec):
+            self.cursor_coordinate = Coordinate(row, column + 1)
+        elif row < self.row_count - 1:
+            self.cursor_coordinate = Coordinate(row + 1, 1 if self.across else column)
+
+    def on_blur(self) -> None:
+        self.drop_typing()
+
+
+def _number(text: str) -> int | Fraction:
+    value = Fraction(text if text != "." else "0")
+    return int(value) if value.denominator == 1 and "." not in text else value
+
+
+def _cell(text: Text | str) -> Text:
+    if isinstance(text, Text):
+        text.justify = "center"
+        return text
+    return Text(text, justify="center")
