@@ -42,6 +42,13 @@ def test_display_shows_integers_plainly():
     assert display(None) == "–"
 
 
+def test_display_short_drops_trailing_zeros_only():
+    from workshop_tui.domain.numbers import display_short
+
+    assert [display_short(v) for v in (F(3, 2), F(29, 4), F(1, 3), F(4), F(-1, 100000), None)] == [
+        "1.5", "7.25", "0.3333", "4", "0", "–"]
+
+
 def test_competition_ranks_are_1224_with_sorted_groups():
     scores = {"d": 5, "b": 3, "c": 3, "a": 1}
     ranks, groups = competition_ranks(list(scores), key=scores.__getitem__)

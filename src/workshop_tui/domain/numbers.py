@@ -49,6 +49,15 @@ def display(x: Fraction | int | float | None) -> str:
     return str(round_half_away(x))
 
 
+def display_short(x: Fraction | int | float | None) -> str:
+    """As ``display`` but without trailing zeros (1.5, not 1.5000), for screens
+    where a column of figures should read easily; the value is the same."""
+    text = display(x)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def to_json_number(x: object) -> object:
     """A value ready for JSON: integral Fractions become ints, other numbers
     become floats rounded to 4 dp (half away from zero); None and bools pass

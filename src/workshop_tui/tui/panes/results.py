@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from workshop_tui.domain import model as m
-from workshop_tui.domain.numbers import display
+from workshop_tui.domain.numbers import display_short as display
 from workshop_tui.services import choices
 from workshop_tui.services.choices import ChoiceError
 from workshop_tui.tui.widgets.charts import Bar, BarChart, Point, QuadrantChart
