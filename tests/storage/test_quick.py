@@ -1,3 +1,5 @@
+import pytest
+
 from workshop_tui.services import sessions
 from workshop_tui.storage.migrate import head_revision
 from workshop_tui.storage.quick import SCHEMA_HEAD, list_sessions_fast
@@ -7,6 +9,7 @@ def test_the_fast_list_knows_the_current_schema():
     assert SCHEMA_HEAD == head_revision()
 
 
+@pytest.mark.sqlite_only  # the fast list reads SQLite files only
 def test_the_fast_list_matches_the_full_one(db, db_path):
     sessions.load_samples(db)
     assert list_sessions_fast(db_path) == sessions.list_sessions(db)
