@@ -36,3 +36,24 @@ def test_only_the_tui_package_imports_textual():
         if "import textual" in text or "from textual" in text:
             offenders.append(str(path.relative_to(SRC)))
     assert offenders == []
+
+
+# Which of our own packages each layer may import (ARCHITECTURE.md: dependencies point one way).
+ALLOWED = {
+    "domain": {"domain"},
+    "sessionfile": {"domain", "sessionfile"},
+    "storage": {"domain", "storage"},
+    "exporters": {"domain", "sessionfile", "exporters"},
+    "services": {"domain", "sessionfile", "storage", "exporters", "services", "textsafe"},
+}
+IMPORT_RE = __import__("re").compile(r"^\s*(?:from|import)\s+workshop_tui\.([a-z_]+)", __import__("re").M)
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_each_layer_imports_only_the_layers_below_it(layer):
+    found = {}
+    for path in (SRC / layer).rglob("*.py"):
+        for target in IMPORT_RE.findall(path.read_text(encoding="utf-8")):
+            if target not in ALLOWED[layer]:
+                found.setdefault(target, []).append(str(path.relative_to(SRC)))
+    assert found == {}, f"{layer} reaches into {found}"
