@@ -125,8 +125,9 @@ def read_csv(data: bytes, source: str = "<csv>") -> Sheet:
                              "Check accented names, or save as 'CSV UTF-8' to be sure")
     except UnicodeDecodeError as exc:
         line = exc.object[:exc.start].count(b"\n") + 1
-        raise SpreadsheetError(source, [RowProblem(line, "", f"not readable text: byte 0x{exc.object[exc.start]:02x} "
-                                                             f"does not fit the encoding its BOM names ({exc.encoding})")]) from None
+        reason = (f"not readable text: byte 0x{exc.object[exc.start]:02x} does not fit the encoding "
+                  f"its BOM names ({exc.encoding})")
+        raise SpreadsheetError(source, [RowProblem(line, "", reason)]) from None
     if not text.strip():
         raise SpreadsheetError(source, [RowProblem(1, "", "the file is empty")])
     first = text.splitlines()[0]
