@@ -5,7 +5,8 @@ The ``db`` fixture is a real SQLite file. In the portable test folders
 (``PORTABLE_DIRS``) it also runs against PostgreSQL when
 ``WORKSHOP_TUI_TEST_PG_URL`` names a server (``make test`` starts a throwaway
 one, see scripts/postgres.sh); each such test gets a fresh database on it.
-Mark a test ``@pytest.mark.sqlite_only`` when it checks SQLite itself.
+Mark a test ``@pytest.mark.sqlite_only`` when it checks SQLite itself, and
+``@pytest.mark.postgres_only`` when it checks something only PostgreSQL has.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def pg_url() -> str | None:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: checks SQLite itself; not run on PostgreSQL")
+    config.addinivalue_line("markers", "postgres_only: checks PostgreSQL itself; not run on SQLite")
 
 
 _SERVER_LINE: list[str] = []
@@ -70,9 +72,9 @@ def _portable(metafunc) -> bool:
 
 def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames and _portable(metafunc):
-        metafunc.parametrize(
-            "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
-        )
+        postgres = pytest.param("postgres", marks=pytest.mark.postgres)
+        only_postgres = metafunc.definition.get_closest_marker("postgres_only") is not None
+        metafunc.parametrize("backend", [postgres] if only_postgres else ["sqlite", postgres], indirect=True)
 
 
 @pytest.fixture

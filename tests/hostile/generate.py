@@ -2,9 +2,10 @@
 
     python tests/hostile/generate.py
 
-Each case is a file under session/ or csv/ and an entry in expected.json: the text
-the refusal must contain (the place: a JSON path, or the line/offset for bytes that
-are not JSON at all). The files are committed; this script documents how each was
+Each session file is an entry in expected.json: the text the refusal must contain
+(the place: a JSON path, or the line/offset for bytes that are not JSON at all).
+Each CSV file is an entry in csv-expected.json: refused (with the row and column)
+or stored exactly, see CSV below. The files are committed; this script documents how each was
 made and regenerates them. Very large inputs (a 10 MB title, a 25 MB file) are made
 at test time instead, see test_corpus.py.
 """
@@ -183,30 +184,53 @@ SESSION: dict[str, tuple[bytes, str]] = {
     "votes-is-an-object.json": (mutated(lambda d: rnd(d, "dots").update(votes={"p01": 3})), "rounds[1].votes"),
 }
 
-# Given to `workshop-tui import` (the session-file importer), every CSV file is refused
-# at its first line; the reason differs for empty and non-UTF-8 files.
-CSV_SESSION_NOTE = "not valid JSON at line 1"
-CSV_NOTES = {"initiatives-empty.csv": "the file is empty", "initiatives-latin1.csv": "not UTF-8 text: byte 0xe9",
-             "initiatives-utf16.csv": "not UTF-8 text: byte 0xff at offset 0 (line 1)"}
-CSV: dict[str, bytes] = {
-    "initiatives-truncated-quote.csv": b'key,title,effort\nepr,"EPR optimisation,3\n',
-    "initiatives-formula-injection.csv": b'key,title,effort\nepr,=HYPERLINK("http://evil.example","click"),3\n',
-    "initiatives-latin1.csv": b"key,title,effort\nepr,Caf\xe9 triage,3\n",
-    "initiatives-utf16.csv": "key,title,effort\nepr,EPR,3\n".encode("utf-16"),
-    "initiatives-bom-header.csv": b"\xef\xbb\xbfkey,title,effort\nepr,EPR,3\n",
-    "initiatives-ragged-rows.csv": b"key,title,effort\nepr,EPR\nwifi,Wi-Fi,2,extra,columns\n",
-    "initiatives-duplicate-key.csv": b"key,title,effort\nepr,EPR,3\nepr,EPR again,2\n",
-    "initiatives-effort-nan.csv": b"key,title,effort\nepr,EPR,NaN\nwifi,Wi-Fi,inf\n",
-    "initiatives-nul-byte.csv": b"key,title,effort\nepr,E\x00PR,3\n",
-    "initiatives-huge-number.csv": b"key,title,effort\nepr,EPR," + b"9" * 5000 + b"\n",
-    "initiatives-empty.csv": b"",
-    "initiatives-header-only.csv": b"key,title,effort\n",
-    "votes-negative-dots.csv": b"round,participant,initiative,value\nr2,p01,epr_opt,-1\n",
-    "votes-fractional-dots.csv": b"round,participant,initiative,value\nr2,p01,epr_opt,1.5\n",
-    "votes-unknown-participant.csv": b"round,participant,initiative,value\nr2,nobody,epr_opt,1\n",
-    "votes-overspent.csv": b"round,participant,initiative,value\nr2,p01,epr_opt,3\nr2,p01,wifi,3\n",
-    "votes-escape-sequences.csv": b"round,participant,initiative,value,note\nr2,p01,epr_opt,1,\x1b[2J\x1b]0;pwned\x07\n",
-    "votes-semicolon-separated.csv": b"round;participant;initiative;value\nr2;p01;epr_opt;1\n",
+# CSV files go through the real spreadsheet importers: initiatives-*.csv through
+# `import-initiatives` and votes-*.csv through `import-votes --round r2` (the NHS sample's
+# dots round, budget 5; p11 has not voted in it yet). Each has its own expectation:
+# {"refused": text the message must contain, naming the row and column} or
+# {"stored": what must then be in the database, exactly} (+ "says": text in the output).
+CSV: dict[str, tuple[bytes, dict]] = {
+    "initiatives-truncated-quote.csv": (b'key,title,effort\nepr,"EPR optimisation,3\n',
+                                        {"refused": 'row 2: a quoted cell is never closed'}),
+    # As Excel writes a formula-looking title: quoted, inner quotes doubled.
+    "initiatives-formula-injection.csv": (
+        b'key,title,effort\nepr,"=HYPERLINK(""http://evil.example"",""click"")",3\n',
+        {"stored": {"epr": {"title": '=HYPERLINK("http://evil.example","click")', "effort": "3"}}}),
+    "initiatives-latin1.csv": (b"key,title,effort\nepr,Caf\xe9 triage,3\n",
+                               {"stored": {"epr": {"title": "Café triage", "effort": "3"}},
+                                "says": "read as Windows-1252"}),
+    # UTF-16 with its BOM is Excel's "Unicode text": unambiguous, so it is read.
+    "initiatives-utf16.csv": ("key,title,effort\nepr,EPR,3\n".encode("utf-16"),
+                              {"stored": {"epr": {"title": "EPR", "effort": "3"}}}),
+    "initiatives-bom-header.csv": (b"\xef\xbb\xbfkey,title,effort\nepr,EPR,3\n",
+                                   {"stored": {"epr": {"title": "EPR", "effort": "3"}}}),
+    "initiatives-ragged-rows.csv": (b"key,title,effort\nepr,EPR\nwifi,Wi-Fi,2,extra,columns\n",
+                                    {"refused": "row 3, column 'column 4': has a value but no header"}),
+    "initiatives-duplicate-key.csv": (b"key,title,effort\nepr,EPR,3\nepr,EPR again,2\n",
+                                      {"refused": "row 3, column 'key': key 'epr' is also on row 2"}),
+    "initiatives-effort-nan.csv": (b"key,title,effort\nepr,EPR,NaN\nwifi,Wi-Fi,inf\n",
+                                   {"refused": "row 3, column 'effort': 'inf' is not a number"}),
+    "initiatives-nul-byte.csv": (b"key,title,effort\nepr,E\x00PR,3\n",
+                                 {"refused": "row 2, column 'title': contains a NUL character"}),
+    "initiatives-huge-number.csv": (b"key,title,effort\nepr,EPR," + b"9" * 5000 + b"\n",
+                                    {"refused": "row 2, column 'effort': '99999"}),
+    "initiatives-empty.csv": (b"", {"refused": "row 1: the file is empty"}),
+    "initiatives-header-only.csv": (b"key,title,effort\n", {"refused": "row 2: there are no rows under the header"}),
+    "votes-negative-dots.csv": (b"round,participant,initiative,value\nr2,p11,epr_opt,-1\n",
+                                {"refused": "row 2, column 'value': -1 is below the minimum 0"}),
+    "votes-fractional-dots.csv": (b"round,participant,initiative,value\nr2,p11,epr_opt,1.5\n",
+                                  {"refused": "row 2, column 'value': dots are whole numbers"}),
+    "votes-unknown-participant.csv": (b"round,participant,initiative,value\nr2,nobody,epr_opt,1\n",
+                                      {"refused": "row 2, column 'participant': 'nobody' is not a participant"}),
+    "votes-overspent.csv": (b"round,participant,initiative,value\nr2,p11,epr_opt,3\nr2,p11,wifi,3\n",
+                            {"refused": "row 2: 'p11' spent 6 dots; the budget is 5"}),
+    # A note is data: stored as typed; only a terminal shows it escaped.
+    "votes-escape-sequences.csv": (
+        b"round,participant,initiative,value,note\nr2,p11,epr_opt,1,\x1b[2J\x1b]0;pwned\x07\n",
+        {"stored": [{"participant": "p11", "initiative": "epr_opt", "value": 1, "note": "\x1b[2J\x1b]0;pwned\x07"}]}),
+    "votes-semicolon-separated.csv": (b"round;participant;initiative;value\nr2;p11;epr_opt;1\n",
+                                      {"stored": [{"participant": "p11", "initiative": "epr_opt", "value": 1,
+                                                   "note": ""}]}),
 }
 
 
@@ -217,10 +241,12 @@ def main() -> None:
     for name, (data, text) in SESSION.items():
         (HERE / "session" / name).write_bytes(data)
         expected[f"session/{name}"] = text
-    for name, data in CSV.items():
+    csv_expected = {}
+    for name, (data, expectation) in CSV.items():
         (HERE / "csv" / name).write_bytes(data)
-        expected[f"csv/{name}"] = CSV_NOTES.get(name, CSV_SESSION_NOTE)
-    (HERE / "expected.json").write_text(json.dumps(expected, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+        csv_expected[name] = expectation
+    for file, content in (("expected.json", expected), ("csv-expected.json", csv_expected)):
+        (HERE / file).write_text(json.dumps(content, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     print(f"{len(SESSION)} session files, {len(CSV)} CSV files")
 
 

@@ -1,13 +1,19 @@
 """The hostile-input corpus (tests/hostile/, see generate.py) through the real CLI.
 
-Every file must be refused with exit code 2, a message naming the file and the
-place (a JSON path, or a line/offset for bytes that are not JSON), and the
-database must stay byte for byte as it was (the file and any -wal file, hashed).
+Every session file must be refused with exit code 2, a message naming the file
+and the place (a JSON path, or a line/offset for bytes that are not JSON), and
+the database must stay byte for byte as it was (the file and any -wal file,
+hashed). Each CSV file goes through the spreadsheet importer it is meant for and
+is either refused the same way (naming the row and column) or, when it is only
+unusual (a BOM, Windows-1252, semicolons, a formula-looking title), stored exactly
+as written.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import shutil
 from pathlib import Path
@@ -18,7 +24,9 @@ from click.testing import CliRunner
 from workshop_tui.cli import main
 
 HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
+SAMPLES = Path(__file__).resolve().parents[2] / "src" / "workshop_tui" / "samples"
 EXPECTED: dict[str, str] = json.loads((HOSTILE / "expected.json").read_text())
+CSV_EXPECTED: dict[str, dict] = json.loads((HOSTILE / "csv-expected.json").read_text())
 TRIED: list[str] = []
 
 pytestmark = pytest.mark.sqlite_only
@@ -72,18 +80,61 @@ def test_each_hostile_session_file_is_refused_and_changes_nothing(workshop_db, n
     refuse(workshop_db, HOSTILE / name, EXPECTED[name])
 
 
-def _csv_command() -> tuple[str, ...]:
-    """The CSV importers, once they exist; until then the session importer, which must refuse CSV."""
-    names = set(main.commands)
-    return ("import-initiatives",) if "import-initiatives" in names else ("import",)
+NHS = json.loads((SAMPLES / "nhs-trust-where-to-start.json").read_text())["session"]["title"]
 
 
-@pytest.mark.parametrize("name", sorted(n for n in EXPECTED if n.startswith("csv/")))
-def test_each_hostile_csv_file_is_refused_and_changes_nothing(workshop_db, name):
-    command = _csv_command()
-    if command != ("import",):
-        pytest.skip("CSV importers exist now: give this corpus its own expectations for them")
-    refuse(workshop_db, HOSTILE / name, EXPECTED[name], *command)
+def _csv_command(name: str) -> tuple[str, ...]:
+    """The real importer for a corpus CSV: initiatives, or paper votes for the NHS sample's dots round."""
+    if name.startswith("initiatives-"):
+        return ("import-initiatives", NHS)
+    return ("import-votes", NHS, "--round", "r2")
+
+
+@pytest.mark.parametrize("name", sorted(CSV_EXPECTED))
+def test_each_hostile_csv_file_is_refused_or_stored_literally(workshop_db, name, tmp_path):
+    expectation = CSV_EXPECTED[name]
+    file = HOSTILE / "csv" / name
+    if "refused" in expectation:
+        refuse(workshop_db, file, expectation["refused"], *_csv_command(name))
+        return
+    result = CliRunner().invoke(main, ["--db", str(workshop_db), *_csv_command(name), str(file)])
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert expectation.get("says", "") in result.output
+    assert "\x1b" not in result.output  # nothing from the file reaches the terminal raw
+    workshop = _load(workshop_db)
+    stored = expectation["stored"]
+    if isinstance(stored, dict):
+        for key, fields in stored.items():
+            item = workshop.initiative(key)
+            assert {field: str(getattr(item, field)) for field in fields} == fields
+    else:
+        paper = [v for v in workshop.round("r2").votes if v.channel == "paper"]
+        assert [{"participant": v.participant, "initiative": v.initiative, "value": v.value, "note": v.note}
+                for v in paper] == stored
+
+
+def test_a_formula_looking_title_is_stored_as_typed_and_neutralised_in_the_csv_export(workshop_db, tmp_path):
+    file = HOSTILE / "csv" / "initiatives-formula-injection.csv"
+    assert CliRunner().invoke(main, ["--db", str(workshop_db), *_csv_command(file.name), str(file)]).exit_code == 0
+    formula = '=HYPERLINK("http://evil.example","click")'
+    assert _load(workshop_db).initiative("epr").title == formula
+    out = tmp_path / "export"
+    result = CliRunner().invoke(main, ["--db", str(workshop_db), "export", NHS, "--format", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO((out / "initiatives.csv").read_text(encoding="utf-8-sig"))))
+    assert ["epr", "'" + formula] == rows[[r[0] for r in rows].index("epr")][:2]
+
+
+def _load(path: Path):
+    from workshop_tui.services import sessions
+    from workshop_tui.storage.engine import open_database
+
+    db = open_database(f"sqlite:///{path}", backup=False)
+    try:
+        summary = next(s for s in sessions.list_sessions(db) if s.title == NHS)
+        return sessions.load(db, summary.id)
+    finally:
+        db.dispose()
 
 
 def test_a_10_mb_title_is_refused(workshop_db, tmp_path, sample_bytes):
@@ -113,7 +164,7 @@ def test_a_million_votes_in_one_round_is_refused_with_a_limit(workshop_db, tmp_p
 
 def test_the_corpus_is_big_enough(figures):
     sessions = [n for n in EXPECTED if n.startswith("session/")]
-    csvs = [n for n in EXPECTED if n.startswith("csv/")]
+    csvs = list(CSV_EXPECTED)
     assert len(sessions) + len(csvs) >= 50 and len(sessions) >= 50
     figures("hostile inputs", f"{len(sessions)} session files + {len(csvs)} CSV files in tests/hostile, "
                               f"+ 3 generated at test time; {len(TRIED)} refused with exit 2 so far in this run, "

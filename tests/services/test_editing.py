@@ -78,17 +78,6 @@ def test_a_prerequisite_cycle_is_refused_naming_its_members(db, sid):
     assert sessions.load(db, sid).initiative(a.key).depends_on == ()
 
 
-def test_importing_initiatives_is_all_or_nothing(db, sid):
-    good = m.Initiative(key="a", title="A", depends_on=("b",))
-    bad = m.Initiative(key="b", title="B", depends_on=("a",))
-    with pytest.raises(EditError, match="circle"):
-        editing.import_initiatives(db, sid, [good, bad])
-    assert sessions.load(db, sid).initiatives == ()
-    saved = editing.import_initiatives(db, sid, [good, m.Initiative(key="b", title="B")])
-    assert [i.depends_on for i in sessions.load(db, sid).initiatives] == [("b",), ()]
-    assert len(saved) == 2
-
-
 def test_decided_status_and_demand_cells_are_saved_one_at_a_time(db, sid):
     b = editing.save_bottleneck(db, sid, "Clinical safety officer", 4, "days")
     i = editing.save_initiative(db, sid, m.Initiative(key="", title="e-Obs", demands={b.key: 1}))

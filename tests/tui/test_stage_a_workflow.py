@@ -136,7 +136,8 @@ async def test_a_csv_spreadsheet_is_previewed_and_imported_whole(make_app, db, t
         await app.workers.wait_for_complete()
         await pilot.pause()
         problems = str(modal.query_one("#csv-problems", Static).render())
-        assert "line 3" in problems and "sideways" in problems and "not a number" in problems
+        assert "row 3, column 'Portfolio': 'sideways'" in problems
+        assert "row 3, column 'Effort': 'x' is not a number" in problems
         assert modal.query_one("#csv-import").disabled
         assert "Project → title" in str(modal.query_one("#csv-mapping", Static).render())
         modal.query_one("#csv-path", Input).value = str(good)
@@ -148,7 +149,44 @@ async def test_a_csv_spreadsheet_is_previewed_and_imported_whole(make_app, db, t
         await pilot.click("#csv-import")
         await pilot.pause()
         items = sessions.load(db, sid).initiatives
-        assert [(i.title, i.depends_on) for i in items] == [("Wi-Fi", ()), ("Portal", ("wifi",))]
+        assert [(i.key, i.title, i.depends_on) for i in items] == [("wi_fi", "Wi-Fi", ()),
+                                                                   ("portal", "Portal", ("wi_fi",))]
+
+
+async def test_an_xlsx_workbook_is_previewed_and_imported_with_the_cli_rules(make_app, db, tmp_path):
+    import openpyxl
+
+    sid = sessions.create(db, SessionInfo(title="Board"))
+    editing.save_initiative(db, sid, editing.m.Initiative(key="", title="Network refresh"))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["Initiative", "Effort", "Cost £", "Depends on", "Decided"],
+                ["Virtual wards", 2.5, 120000, "Network refresh", None],
+                ["Patient portal", 3, None, "Virtual wards", "Programme in flight"]):
+        sheet.append(row)
+    path = tmp_path / "long list.xlsx"
+    book.save(path)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_stage(app, pilot, sid, "initiatives")
+        await pilot.press("i")
+        await pilot.pause()
+        modal = app.screen
+        modal.query_one("#csv-path", Input).value = str(path)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        mapping = str(modal.query_one("#csv-mapping", Static).render())
+        assert "Initiative → title" in mapping and "Cost £ → cost" in mapping and "Depends on → depends on" in mapping
+        assert cells(modal.query_one("#csv-preview", DataTable), 2) == ["Virtual wards", "Patient portal"]
+        assert "2 to add" in str(modal.query_one("#csv-problems", Static).render())
+        await pilot.click("#csv-import")
+        await pilot.pause()
+        assert not isinstance(app.screen, type(modal))
+    items = {i.key: i for i in sessions.load(db, sid).initiatives}
+    assert str(items["virtual_wards"].effort) == "5/2" and items["virtual_wards"].cost == 120000
+    assert items["virtual_wards"].depends_on == ("network_refresh",)
+    assert items["patient_portal"].depends_on == ("virtual_wards",) and items["patient_portal"].decided == "in_flight"
 
 
 async def test_a_template_is_applied_and_gates_are_recorded_in_the_grid(make_app, db):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from workshop_tui.storage import backup as storage_backup
 from workshop_tui.storage.engine import Database
+
+log = logging.getLogger(__name__)
 
 
 def backup_on_close(db: Database) -> Path | None:
@@ -15,7 +18,7 @@ def backup_on_close(db: Database) -> Path | None:
     restore copies, bounded to ``MAX_BACKUPS`` per database. Skipped for
     PostgreSQL (use pg_dump) and when nothing changed since the newest copy.
     Never raises: a failed backup must not stop the app from closing, so it
-    returns None instead.
+    is logged and None returned instead.
     """
     if db.path is None:
         return None
@@ -24,6 +27,7 @@ def backup_on_close(db: Database) -> Path | None:
             return None
         return storage_backup.backup_before(db, reason="close")
     except Exception:  # noqa: BLE001 - closing must always succeed
+        log.warning("automatic backup of %s on close failed", db.path, exc_info=True)
         return None
 
 

@@ -255,40 +255,6 @@ def save_initiative(db: Database, session_id: int, item: m.Initiative) -> m.Init
     return write(db, work)
 
 
-def import_initiatives(db: Database, session_id: int, items: Iterable[m.Initiative]) -> list[m.Initiative]:
-    """Add several initiatives at once (a spreadsheet): all of them or none.
-
-    Keys are made from titles; ``depends_on`` may name other imported rows by
-    the key they were given in the file, or existing initiatives.
-    """
-    items = list(items)
-
-    def work(s):
-        current = repo.load_workshop(s, session_id)
-        known = {i.key: i for i in current.initiatives}
-        renamed: dict[str, str] = {}
-        fresh: list[m.Initiative] = []
-        for item in items:
-            key = new_key(item.key or item.title, set(known) | {i.key for i in fresh}, "i")
-            if item.key:
-                renamed[item.key] = key
-            fresh.append(dataclasses.replace(item, key=key, title=item.title.strip()))
-        bottlenecks = {b.key for b in current.bottlenecks}
-        fresh = [dataclasses.replace(i, depends_on=tuple(renamed.get(d, d) for d in i.depends_on)) for i in fresh]
-        everything = known | {i.key: i for i in fresh}
-        for item in fresh:
-            _check_initiative(item, {k: v for k, v in everything.items() if k != item.key}, bottlenecks)
-        # Rows first, links second: a row may name one that comes later in the file.
-        for item in fresh:
-            repo.save_initiative(s, session_id, dataclasses.replace(item, depends_on=(), demands={}))
-        for item in fresh:
-            repo.save_initiative(s, session_id, item)
-        repo.audit(s, session_id, "initiative.import", count=len(fresh))
-        return fresh
-
-    return write(db, work)
-
-
 def delete_initiative(db: Database, session_id: int, key: str) -> None:
     def work(s):
         repo.delete_initiative(s, session_id, key)

@@ -21,8 +21,17 @@ def read_sheet(path: Path) -> sp.Sheet:
 
 
 def preview_initiatives(db: Database, session_id: int, path: Path) -> sp.InitiativeImport:
-    """Parse and check without writing (what the TUI shows before "Import")."""
-    return sp.parse_initiatives(read_sheet(path), sessions.load(db, session_id), str(path))
+    """Parse and check without writing (``--dry-run``)."""
+    return check_initiatives(db, session_id, read_sheet(path), str(path))
+
+
+def check_initiatives(db: Database, session_id: int, sheet: sp.Sheet, source: str) -> sp.InitiativeImport:
+    """Check a sheet already read against the session as it is now; writes nothing.
+
+    The TUI reads the sheet itself so it can show the column mapping even when
+    the rows are refused.
+    """
+    return sp.parse_initiatives(sheet, sessions.load(db, session_id), source)
 
 
 def import_initiatives(db: Database, session_id: int, path: Path) -> sp.InitiativeImport:

@@ -20,8 +20,8 @@ from fractions import Fraction
 from typing import Any
 
 from workshop_tui.domain import model as m
-from workshop_tui.sessionfile.reader import SessionFileError
-from workshop_tui.sessionfile.validate import KEY_RE, build_workshop
+from workshop_tui.sessionfile.reader import MAX_FILE_BYTES, SessionFileError
+from workshop_tui.sessionfile.validate import FRACTION_RE, KEY_RE, build_workshop, decimal_problem
 from workshop_tui.sessionfile.writer import workshop_to_dict
 
 MAX_ROWS = 5000
@@ -41,6 +41,7 @@ INITIATIVE_HEADERS = {
     "depends_on": ("depends on", "dependencies", "depends", "prerequisites", "prerequisite"),
 }
 VOTE_HEADERS = {
+    "round": ("round", "round key"),  # optional; when present every row must name the --round
     "participant": ("participant", "person", "voter", "name"),
     "card": ("card", "card number", "ballot", "ballot number"),
     "initiative": ("initiative", "project", "title"),
@@ -64,6 +65,8 @@ class RowProblem:
     message: str
 
     def __str__(self) -> str:
+        if not self.row:  # about the file or the session as a whole, not one row
+            return self.message
         where = f"row {self.row}" + (f", column {self.column!r}" if self.column else "")
         return f"{where}: {self.message}"
 
@@ -101,22 +104,47 @@ def normalise_header(text: object) -> str:
 
 
 def read_csv(data: bytes, source: str = "<csv>") -> Sheet:
-    """UTF-8 (with or without BOM) first; Windows-1252 as a reported fallback."""
+    """UTF-8 (with or without BOM) first; Windows-1252 as a reported fallback.
+
+    UTF-16 is read when its BOM says so (Excel's "Unicode text"). The
+    delimiter is whichever of comma, semicolon or tab the header uses most.
+    """
     notes: list[str] = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="strict")
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-            notes.append("the file is not UTF-8; it was read as Windows-1252 (Excel's 'CSV' on Windows). "
-                         "Check accented names, or save as 'CSV UTF-8' to be sure")
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = data.decode("utf-16")
+        elif data.startswith(b"\xef\xbb\xbf"):
+            # The BOM says UTF-8, so a bad byte is damage, not another encoding.
+            text = data[3:].decode("utf-8")
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("cp1252", errors="replace")
+                notes.append("the file is not UTF-8; it was read as Windows-1252 (Excel's 'CSV' on Windows). "
+                             "Check accented names, or save as 'CSV UTF-8' to be sure")
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].count(b"\n") + 1
+        reason = (f"not readable text: byte 0x{exc.object[exc.start]:02x} does not fit the encoding "
+                  f"its BOM names ({exc.encoding})")
+        raise SpreadsheetError(source, [RowProblem(line, "", reason)]) from None
     if not text.strip():
         raise SpreadsheetError(source, [RowProblem(1, "", "the file is empty")])
     first = text.splitlines()[0]
     delimiter = max((",", ";", "\t"), key=first.count)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows: list[list[str]] = []
+    # strict: an unclosed quote is an error, not a cell that swallows the rest of the file.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        rows.extend(reader)
+    except csv.Error as exc:
+        if "end of data" in str(exc):
+            reason = 'a quoted cell is never closed (a " is missing)'
+        elif "expected after" in str(exc):
+            reason = 'text follows a closing quote: a " inside a quoted cell must be written twice ("")'
+        else:
+            reason = f"cannot be read as CSV ({exc})"
+        raise SpreadsheetError(source, [RowProblem(len(rows) + 1, "", reason)], tuple(notes)) from None
     return _sheet(rows, source, tuple(notes))
 
 
@@ -151,6 +179,9 @@ def _xlsx_cell(value: Any) -> Any:
 
 
 def read_table(data: bytes, filename: str) -> Sheet:
+    if len(data) > MAX_FILE_BYTES:
+        raise SpreadsheetError(filename, [RowProblem(1, "", f"the file is {len(data):,} bytes; "
+                                                            f"the limit is {MAX_FILE_BYTES:,}")])
     if filename.lower().endswith((".xlsx", ".xlsm")):
         return read_xlsx(data, filename)
     return read_csv(data, filename)
@@ -165,7 +196,14 @@ def _sheet(rows: list[list[Any]], source: str, notes: tuple[str, ...]) -> Sheet:
         raise SpreadsheetError(source, [RowProblem(MAX_ROWS + 2, "", f"more than {MAX_ROWS} rows")])
     headers = tuple("" if h is None else str(h).strip() for h in rows[0])
     width = len(headers)
+    # A value right of the last header would be dropped without a word: refuse it instead.
+    spill = [RowProblem(n, f"column {c + 1}", "has a value but no header")
+             for n, r in enumerate(rows[1:], start=2) for c in range(width, len(r)) if not _blank(r[c])]
+    if spill:
+        raise SpreadsheetError(source, spill, notes)
     body = tuple(tuple(list(r[:width]) + [None] * (width - len(r))) for r in rows[1:])
+    if all(all(_blank(c) for c in r) for r in body):
+        raise SpreadsheetError(source, [RowProblem(2, "", "there are no rows under the header")], notes)
     return Sheet(headers, body, notes)
 
 
@@ -173,23 +211,33 @@ def _blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
+def column_fields(headers: tuple[str, ...], known: dict[str, tuple[str, ...]]) -> tuple[str | None, ...]:
+    """The field each column feeds, None for a blank, unknown or repeated header (shown by the TUI)."""
+    lookup = {alias: field for field, aliases in known.items() for alias in aliases}
+    seen: set[str] = set()
+    out = []
+    for header in headers:
+        field = lookup.get(normalise_header(header)) if header else None
+        out.append(field if field not in seen else None)
+        seen.add(field)
+    return tuple(out)
+
+
 def map_headers(sheet: Sheet, known: dict[str, tuple[str, ...]], source: str) -> dict[str, int]:
     """field -> column index; an unknown or repeated column is an error, not ignored."""
     lookup = {alias: field for field, aliases in known.items() for alias in aliases}
     out: dict[str, int] = {}
     problems = []
-    for n, header in enumerate(sheet.headers):
-        if not header:
+    for n, (header, field) in enumerate(zip(sheet.headers, column_fields(sheet.headers, known))):
+        if field is not None:
+            out[field] = n
+        elif not header:
             if any(not _blank(r[n]) for r in sheet.rows):
                 problems.append(RowProblem(1, f"column {n + 1}", "has values but no header"))
-            continue
-        field = lookup.get(normalise_header(header))
-        if field is None:
+        elif normalise_header(header) not in lookup:
             problems.append(RowProblem(1, header, "unknown column (expected: " + ", ".join(known) + ")"))
-        elif field in out:
-            problems.append(RowProblem(1, header, f"a second column for {field!r}"))
         else:
-            out[field] = n
+            problems.append(RowProblem(1, header, f"a second column for {lookup[normalise_header(header)]!r}"))
     if problems:
         raise SpreadsheetError(source, problems, sheet.notes)
     return out
@@ -207,13 +255,23 @@ def _number(cell: Any) -> Fraction:
     if isinstance(cell, (int, Fraction)) and not isinstance(cell, bool):
         return Fraction(cell)
     text = _text(cell).replace(",", "").replace("£", "").replace("$", "").replace("€", "").strip()
+    if FRACTION_RE.match(text):  # 15/2, as the session file and the TUI's boxes accept
+        return Fraction(text)
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"{_text(cell)!r} is not a number") from None
+        raise ValueError(f"{_shorten(_text(cell))!r} is not a number") from None
     if not value.is_finite():
-        raise ValueError(f"{_text(cell)!r} is not a number")
+        raise ValueError(f"{_shorten(_text(cell))!r} is not a number")
+    # Checked before Fraction(): 1e999999999 would take forever to expand.
+    problem = decimal_problem(value)
+    if problem:
+        raise ValueError(f"{_shorten(_text(cell))!r} {problem}")
     return Fraction(value)
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
 def key_from(title: str, taken: set[str]) -> str:
@@ -315,7 +373,7 @@ def parse_initiatives(sheet: Sheet, workshop: m.Workshop, source: str = "<spread
     result: list[tuple[int, m.Initiative]] = []
     for n, fields, depends in parsed:
         deps: list[str] = []
-        for part in (p.strip() for p in re.split(r"[;,\n]", depends) if p.strip()):
+        for part in (p.strip() for p in re.split(r"[;,|\n]", depends) if p.strip()):
             ref = part if part in keys else titles.get(part.casefold())
             if ref is None:
                 problems.append(RowProblem(n, header["depends_on"], f"{part!r} is not an initiative key or title"))
@@ -436,6 +494,11 @@ def parse_votes(sheet: Sheet, workshop: m.Workshop, round_key: str, source: str 
 
         fields: dict[str, Any] = {"channel": channel, "note": _text(get("note"))}
         ok = True
+        named = _text(get("round"))
+        if named and named != rnd.key and named.casefold() != rnd.title.casefold():
+            problems.append(RowProblem(n, header["round"], f"{named!r} is not round {rnd.key!r}, the one being "
+                                                           "imported; import each round's votes separately"))
+            ok = False
         if rnd.anonymous:
             card = _text(get("card"))
             if not card or not KEY_RE.match(f"paper-{card}"):

@@ -108,6 +108,12 @@ class WorkshopApp(App[int]):
         self.notify("High contrast on" if self.theme == HIGH_CONTRAST else "High contrast off", timeout=2)
 
     def on_unmount(self) -> None:
+        if self.db is not None:
+            from workshop_tui.services.backups import backup_on_close
+
+            # Synchronous (workers are gone by now) but quick, and it never raises,
+            # so a failed copy is logged and the app still closes.
+            backup_on_close(self.db)
         if self.db is not None and self.url is not None:
             self.db.dispose()
 

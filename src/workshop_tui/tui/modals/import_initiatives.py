@@ -1,6 +1,10 @@
-"""`i` in Initiatives: bring in a spreadsheet saved as CSV. The header mapping,
+"""`i` in Initiatives: bring in a spreadsheet (CSV or .xlsx). The header mapping,
 a preview and every row-level problem are shown; importing is only offered
-when every row is valid, and then lands whole."""
+when every row is valid, and then lands whole.
+
+The rules are the CLI's (`workshop-tui import-initiatives`): the same reader,
+parser and service, so a file the one accepts the other accepts too.
+"""
 
 from __future__ import annotations
 
@@ -13,28 +17,28 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from workshop_tui.domain.model import DECIDED_LABELS, Workshop
+from workshop_tui.domain.model import DECIDED_LABELS
 
 
 class ImportInitiativesModal(ModalScreen[int | None]):
-    """Dismisses with how many initiatives were imported, or None."""
+    """Dismisses with how many initiatives were added or updated, or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="csv.cancel")]
 
-    def __init__(self, session_id: int, workshop: Workshop) -> None:
+    def __init__(self, session_id: int) -> None:
         super().__init__()
         self.session_id = session_id
-        self.workshop = workshop
-        self.parsed = None
+        self.checked_path: Path | None = None  # set only while the previewed file is valid
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box wide", id="csv-box"):
-            yield Static(Text("Import initiatives from a spreadsheet (CSV)", style="bold"), classes="modal-title")
-            yield Label("Path to the .csv file (in Excel: File, Save as, CSV UTF-8), then Enter to preview")
-            yield Input(placeholder="e.g. ~/Documents/initiatives.csv", id="csv-path")
+            yield Static(Text("Import initiatives from a spreadsheet (CSV or Excel .xlsx)", style="bold"),
+                         classes="modal-title")
+            yield Label("Path to the .csv or .xlsx file (first sheet; header in row 1), then Enter to preview")
+            yield Input(placeholder="e.g. ~/Documents/initiatives.xlsx", id="csv-path")
             yield Static("", id="csv-mapping")
             table: DataTable = DataTable(id="csv-preview", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Line", "Title", "Portfolio", "Type", "Effort", "Cost", "Decided", "Needs")
+            table.add_columns("Change", "Key", "Title", "Portfolio", "Type", "Effort", "Cost", "Decided", "Needs")
             yield table
             with VerticalScroll(id="csv-problems-box"):
                 yield Static("", id="csv-problems", classes="field-error")
@@ -61,73 +65,81 @@ class ImportInitiativesModal(ModalScreen[int | None]):
     def _preview(self) -> None:
         text = self.query_one("#csv-path", Input).value.strip()
         if not text:
-            self._say("Type the path of the CSV file.")
+            self._say("Type the path of the .csv or .xlsx file.")
             return
         self._say("Reading...")
+        self.checked_path = None  # the previous preview no longer stands
+        self.query_one("#csv-import", Button).disabled = True
         path = Path(text).expanduser()
-        existing = {i.title: i.key for i in self.workshop.initiatives} | {i.key: i.key for i in self.workshop.initiatives}
-        self.run_worker(lambda: self._read(path, existing), thread=True, exclusive=True, group="csv")
+        self.run_worker(lambda: self._read(path), thread=True, exclusive=True, group="csv")
 
-    def _read(self, path: Path, existing: dict[str, str]) -> None:
-        from workshop_tui.sessionfile.initiatives_csv import parse_initiatives_csv
+    def _read(self, path: Path) -> None:
+        # In a thread: a large workbook takes a moment to open and check.
+        from workshop_tui.services import spreadsheets
+        from workshop_tui.sessionfile import spreadsheet as sp
 
+        headers: tuple[str, ...] = ()
+        columns: tuple[str | None, ...] = ()
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self.app.call_from_thread(self._say, f"{path}: {exc.strerror or exc}")
+            sheet = spreadsheets.read_sheet(path)
+            headers, columns = sheet.headers, sp.column_fields(sheet.headers, sp.INITIATIVE_HEADERS)
+            result = spreadsheets.check_initiatives(self.app.db, self.session_id, sheet, str(path))
+        except sp.SpreadsheetError as exc:
+            self.app.call_from_thread(self._show, path, headers, columns, None, exc)
             return
-        parsed = parse_initiatives_csv(data, existing)
-        self.app.call_from_thread(self._show, parsed)
+        self.app.call_from_thread(self._show, path, headers, columns, result, None)
 
-    def _show(self, parsed) -> None:
+    def _show(self, path: Path, headers, columns, result, error) -> None:
         from workshop_tui.services.editing import fmt_number
-        from workshop_tui.sessionfile.initiatives_csv import FIELD_LABELS
 
-        self.parsed = parsed
-        mapping = Text("Columns: ")
-        for n, (header, field) in enumerate(parsed.mapping):
+        mapping = Text("Columns: " if headers else "")
+        for n, (header, field) in enumerate(zip(headers, columns)):
             if n:
                 mapping.append(" · ")
             mapping.append(header or "(blank)")
-            mapping.append(f" → {FIELD_LABELS[field]}" if field else " → ignored", style="bold" if field else "dim")
+            mapping.append(f" → {field.replace('_', ' ')}" if field else " → not recognised",
+                           style="bold" if field else "dim")
         self.query_one("#csv-mapping", Static).update(mapping)
         table = self.query_one("#csv-preview", DataTable)
         table.clear()
-        for row in parsed.rows:
-            item = row.initiative
-            if item is None:
-                table.add_row(str(row.line), Text(f"problem: {'; '.join(row.problems)}", style="bold"),
-                              "", "", "", "", "", "")
-                continue
-            table.add_row(str(row.line), Text(item.title), item.portfolio or "", item.kind or "",
+        items = [("update", i) for i in result.updated] + [("add", i) for i in result.added] if result else []
+        for change, item in items:
+            table.add_row(change, item.key, Text(item.title), item.portfolio or "", item.kind or "",
                           fmt_number(item.effort), fmt_number(item.cost),
                           DECIDED_LABELS.get(item.decided, "") if item.decided else "",
-                          str(len(item.depends_on)) if item.depends_on else "")
-        table.display = bool(parsed.rows)
-        problems = parsed.all_problems()
-        if problems:
-            self._say(f"{len(problems)} problem(s); fix the file and preview again:\n" + "\n".join(problems[:50]))
+                          ", ".join(item.depends_on))
+        table.display = bool(items)
+        self.checked_path = path if result is not None else None
+        if error is not None:
+            lines = [str(p) for p in error.problems[:50]] + [f"note: {n}" for n in error.notes]
+            more = f"\n... and {len(error.problems) - 50} more" if len(error.problems) > 50 else ""
+            self._say(f"Nothing can be imported: {len(error.problems)} problem(s). Fix the file and preview "
+                      "again:\n" + "\n".join(lines) + more)
         else:
-            self._say("")
-            self.query_one("#csv-problems", Static).update(
-                Text(f"All {len(parsed.rows)} rows are valid. Import adds them to this session.", style="bold"))
+            summary = (f"All rows are valid: {len(result.added)} to add, {len(result.updated)} to update "
+                       "(matched by key). Import saves them all at once.")
+            self._say("\n".join([summary, *(f"Note: {n}" for n in result.notes)]))
         button = self.query_one("#csv-import", Button)
-        button.disabled = not parsed.valid
-        button.label = f"Import {len(parsed.rows)}" if parsed.valid else "Import"
-        if parsed.valid:
+        button.disabled = result is None
+        button.label = f"Import {len(items)}" if result is not None else "Import"
+        if result is not None:
             button.focus()
 
     def _import(self) -> None:
-        from workshop_tui.services import editing
+        from workshop_tui.services import spreadsheets
+        from workshop_tui.sessionfile.spreadsheet import SpreadsheetError
 
-        if self.parsed is None or not self.parsed.valid:
+        if self.checked_path is None:
             return
         try:
-            saved = editing.import_initiatives(self.app.db, self.session_id, self.parsed.initiatives)
-        except editing.EditError as exc:
-            self._say(f"Nothing imported: {exc}")
+            # Read and checked again, inside the same rules: the file may have changed since the preview.
+            result = spreadsheets.import_initiatives(self.app.db, self.session_id, self.checked_path)
+        except SpreadsheetError as exc:
+            self.checked_path = None
+            self.query_one("#csv-import", Button).disabled = True
+            self._say("Nothing imported:\n" + "\n".join(str(p) for p in exc.problems[:50]))
             return
-        self.dismiss(len(saved))
+        self.dismiss(len(result.initiatives))
 
     def _say(self, message: str) -> None:
         self.query_one("#csv-problems", Static).update(Text(message))

@@ -154,4 +154,4 @@ class InitiativesPane(StagePane):
                 self.notify_saved(f"Imported {count} initiative(s)")
 
         if self.workshop is not None:
-            self.app.push_screen(ImportInitiativesModal(self.session_id, self.workshop), imported)
+            self.app.push_screen(ImportInitiativesModal(self.session_id), imported)

@@ -147,6 +147,12 @@ class SessionScreen(Screen):
         self.app.push_screen(HelpModal(f"{LABELS[pane.STAGE]}: {pane.TITLE}", pane.HELP + GENERAL_HELP))
 
     def action_home(self) -> None:
+        from workshop_tui.services.backups import backup_on_close
+
+        # Leaving a session is a natural checkpoint; the copy runs in a thread so the
+        # list of sessions appears at once (backup_on_close never raises).
+        self.app.run_worker(partial(backup_on_close, self.app.db), thread=True, group="backup",
+                            exit_on_error=False)
         self.app.pop_screen()
         home = self.app.screen
         if hasattr(home, "refresh_sessions"):
