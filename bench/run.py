@@ -29,16 +29,22 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def _time_subprocess(args: list[str], env: dict) -> float:
-    start = time.perf_counter()
+def _time_subprocess(args: list[str], env: dict) -> dict[str, float]:
+    """Seconds from spawning the process to each ``NAME <monotonic>`` line it prints."""
+    start = time.monotonic()
     out = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
     if out.returncode != 0 or "READY" not in out.stdout:
         raise RuntimeError(f"{args} failed: {out.stdout[-500:]} {out.stderr[-2000:]}")
-    return time.perf_counter() - start
+    marks = dict(line.split() for line in out.stdout.splitlines() if line.startswith(("READY ", "DB_READY ")))
+    return {name: float(stamp) - start for name, stamp in marks.items()}
 
 
 def cold_start(workdir: Path) -> dict:
-    """Process start → interactive home screen (sessions listed), vs a minimal Textual app."""
+    """Process start → interactive home screen (sessions listed), vs a minimal Textual app.
+
+    Timed to the moment the list is on screen, not to process exit: our process
+    goes on opening the database behind the list (reported as ``db_ready_s``).
+    """
     from build import small_workshop
     from workshop_tui.services import sessions
     from workshop_tui.storage.engine import open_database
@@ -49,11 +55,15 @@ def cold_start(workdir: Path) -> dict:
         sessions.import_workshop(db, small_workshop(n))
     db.dispose()
     env = {**os.environ, "WORKSHOP_TUI_DATA_DIR": str(workdir / "data"), "PYTHONPATH": str(ROOT / "src")}
-    ours = [_time_subprocess([sys.executable, str(HERE / "start_app.py"), str(db_file)], env) for _ in range(RUNS)]
-    floor = [_time_subprocess([sys.executable, str(HERE / "start_minimal.py")], env) for _ in range(RUNS)]
+    ours, floor = [], []
+    for _ in range(RUNS):  # interleaved, so a busy moment on the machine hits both alike
+        ours.append(_time_subprocess([sys.executable, str(HERE / "start_app.py"), str(db_file)], env))
+        floor.append(_time_subprocess([sys.executable, str(HERE / "start_minimal.py")], env))
+    app_s = median([r["READY"] for r in ours])
+    minimal_s = median([r["READY"] for r in floor])
     return {
-        "app_s": median(ours), "minimal_textual_s": median(floor), "ratio": median(ours) / median(floor),
-        "target_ratio": 1.5, "runs": RUNS,
+        "app_s": app_s, "minimal_textual_s": minimal_s, "ratio": app_s / minimal_s, "target_ratio": 1.5,
+        "db_ready_s": median([r["DB_READY"] for r in ours]), "runs": RUNS,
     }
 
 
@@ -152,6 +162,8 @@ def print_table(r: dict) -> None:
     if "ratio" in cs:
         row("cold start, 100 sessions (s)", f"{cs['app_s']:.3f}", "", None)
         row("minimal Textual app (s)", f"{cs['minimal_textual_s']:.3f}", "", None)
+        if "db_ready_s" in cs:
+            row("  database open behind the list (s)", f"{cs['db_ready_s']:.3f}", "", None)
         row("cold start ratio", f"{cs['ratio']:.2f}x", "<= 1.5x", cs["ratio"] <= 1.5)
     eng = r.get("engine", {})
     labels = {"matrix_500x60x4": "matrix 500x60x4 (s)", "schulze_200x60": "Schulze 200 cand. x 60 ballots (s)",

@@ -1,8 +1,15 @@
 """Cold start of workshop-tui: process start until the home screen lists the
-sessions (headless, 120x40), on a database of 100 sessions."""
+sessions (headless, 120x40), on a database of 100 sessions.
+
+Prints ``READY <time.monotonic()>`` the moment the list is on screen (the
+harness subtracts the moment it spawned this process; CLOCK_MONOTONIC is
+system-wide), then ``DB_READY <time.monotonic()>`` once the full database
+layer has opened behind it, so both are reported.
+"""
 
 import asyncio
 import sys
+import time
 
 
 async def main(db_file: str) -> None:
@@ -17,7 +24,10 @@ async def main(db_file: str) -> None:
             if tables and tables.first(DataTable).row_count >= 100:
                 break
             await pilot.pause(0.005)
-    print("READY")
+        print(f"READY {time.monotonic()}", flush=True)
+        while app.db is None:
+            await pilot.pause(0.005)
+        print(f"DB_READY {time.monotonic()}", flush=True)
 
 
 asyncio.run(main(sys.argv[1]))

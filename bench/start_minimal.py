@@ -1,7 +1,11 @@
 """The floor for cold start: a minimal Textual app (Header, DataTable, Footer)
-started headless the same way as ours, ready when its table has rows."""
+started headless the same way as ours, ready when its table has rows.
+
+Prints ``READY <time.monotonic()>`` at that moment, as start_app.py does.
+"""
 
 import asyncio
+import time
 
 from textual.app import App
 from textual.widgets import DataTable, Footer, Header
@@ -25,7 +29,7 @@ async def main():
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.query_one(DataTable).row_count == 100
-    print("READY")
+        print(f"READY {time.monotonic()}", flush=True)
 
 
 asyncio.run(main())

@@ -78,7 +78,8 @@ def main(ctx: click.Context, db_path: str | None, database_url: str | None) -> N
 
 
 def _run_tui(ctx: click.Context, db_path: str | None, database_url: str | None) -> None:
-    from workshop_tui.storage.engine import resolve_url
+    # location, not engine: the app's first frame must not wait for SQLAlchemy.
+    from workshop_tui.storage.location import resolve_url
     from workshop_tui.tui.app import run_app
 
     url = resolve_url(db_path, database_url)

@@ -147,7 +147,7 @@ class Criterion:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large session holds 50,000 of these
 class Vote:
     """One entry on a ballot.
 

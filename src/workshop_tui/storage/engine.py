@@ -16,39 +16,15 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import create_engine
 
-APP_NAME = "workshop-tui"
-DB_FILENAME = "workshop.db"
+# Re-exported: callers have always found these here.
+from workshop_tui.storage.location import APP_NAME, DB_FILENAME, data_dir, resolve_url  # noqa: F401
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class DatabaseError(Exception):
     """A database that cannot be opened safely; the message says why, plainly."""
-
-
-def data_dir() -> Path:
-    """The user's data directory (``WORKSHOP_TUI_DATA_DIR`` overrides, for tests)."""
-    override = os.environ.get("WORKSHOP_TUI_DATA_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False))
-
-
-def resolve_url(db_path: str | None = None, database_url: str | None = None) -> str:
-    """Pick the database: explicit options first, then the environment, then the data dir."""
-    if database_url:
-        return database_url
-    if db_path:
-        return f"sqlite:///{Path(db_path).expanduser().resolve()}"
-    env_url = os.environ.get("WORKSHOP_TUI_DATABASE_URL")
-    if env_url:
-        return env_url
-    env_db = os.environ.get("WORKSHOP_TUI_DB")
-    if env_db:
-        return f"sqlite:///{Path(env_db).expanduser().resolve()}"
-    return f"sqlite:///{data_dir() / DB_FILENAME}"
 
 
 def is_sqlite(url: str) -> bool:

@@ -538,11 +538,16 @@ def load_workshop(s: Session, session_id: int) -> m.Workshop:
     round_values = []
     if rounds:
         r_ids = [r.id for r in rounds]
-        votes_by_round: dict[int, list[VoteRow]] = {}
+        votes_by_round: dict[int, list[Any]] = {}
         # Named votes in entry order (their ids increase); secret ballots by ballot id,
-        # so their order says nothing about who cast them.
-        for v in s.exec(select(VoteRow).where(VoteRow.round_id.in_(r_ids))
-                        .order_by(VoteRow.ballot, VoteRow.id)).scalars().all():
+        # so their order says nothing about who cast them. Plain column tuples, not
+        # ORM objects: a large session has 50,000 votes, and building an ORM object
+        # for each took seconds (see docs/performance.md).
+        vote_columns = (VoteRow.round_id, VoteRow.participant_id, VoteRow.initiative_id, VoteRow.criterion_id,
+                        VoteRow.value, VoteRow.effort, VoteRow.ranking, VoteRow.channel, VoteRow.ballot,
+                        VoteRow.note)
+        for v in s.exec(select(*vote_columns).where(VoteRow.round_id.in_(r_ids))
+                        .order_by(VoteRow.ballot, VoteRow.id)).all():
             votes_by_round.setdefault(v.round_id, []).append(v)
         voters: dict[int, list[RoundVoterRow]] = {}
         for v in s.exec(select(RoundVoterRow).where(RoundVoterRow.round_id.in_(r_ids))).scalars().all():
@@ -552,12 +557,17 @@ def load_workshop(s: Session, session_id: int) -> m.Workshop:
             rows = votes_by_round.get(r.id, [])
             if r.anonymous:
                 rows.sort(key=lambda v: (v.ballot or "", i_key.get(v.initiative_id, ""), c_key.get(v.criterion_id, "")))
+            # Votes repeat a handful of values ("1" … "5"): decode each text once and
+            # share the (immutable) result, which saves time and memory alike.
+            decoded: dict[str | None, m.VoteValue] = {}
+            for text in {v.value for v in rows}:
+                decoded[text] = decode_value(text, r.method)
             vote_values = tuple(
                 m.Vote(
                     participant=p_key.get(v.participant_id) if v.participant_id else None,
                     initiative=i_key.get(v.initiative_id) if v.initiative_id else None,
                     criterion=c_key.get(v.criterion_id) if v.criterion_id else None,
-                    value=decode_value(v.value, r.method),
+                    value=decoded[v.value],
                     effort=text_to_frac(v.effort),
                     ranking=_decode_ranking(v.ranking),
                     channel=v.channel,

@@ -1,7 +1,15 @@
 """The Textual application: opens the database off the first frame's path and
-presents the services' results. No business rules live here."""
+presents the services' results. No business rules live here.
+
+Start-up: the home screen first shows the sessions read with the standard
+library's sqlite3 (storage/quick.py), then a worker thread imports SQLAlchemy,
+migrates and opens the database, and posts ``DatabaseReady``. Nothing imported
+before that first list may pull in SQLAlchemy, pydantic or Alembic.
+"""
 
 from __future__ import annotations
+
+import threading
 
 from textual.app import App
 from textual.binding import Binding
@@ -51,6 +59,9 @@ class WorkshopApp(App[int]):
         Binding("f2", "toggle_contrast", "Contrast", id="app.contrast"),
     ]
 
+    # The worker's longest wait for the first list to be drawn before it opens the database anyway.
+    FIRST_LIST_WAIT_S = 2.0
+
     class DatabaseReady(Message):
         """The database is open and migrated; the home screen can load."""
 
@@ -64,18 +75,47 @@ class WorkshopApp(App[int]):
         self.url = url
         self.db = db
         self.load_samples_when_empty = load_samples_when_empty
+        # The sessions as read before the database layer is loaded (None: not available).
+        self.quick_sessions: list | None = None
+        # Set once the first list is on screen: only then may the worker start importing.
+        self.first_list_shown = threading.Event()
+        self._closing = False
         self.register_theme(HIGH_CONTRAST_THEME)
 
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
         if self.db is None:
+            self.quick_sessions = self._read_sessions_quickly()
+            if self.quick_sessions is None:
+                self.first_list_shown.set()  # nothing to show first: open the database at once
             self.run_worker(self._open_database, thread=True, exclusive=True, group="database")
-        else:
+        self.push_screen(HomeScreen())
+        if self.db is not None:
             self.post_message(self.DatabaseReady())
+
+    def _read_sessions_quickly(self) -> list | None:
+        from workshop_tui.storage.location import plain_sqlite_file
+        from workshop_tui.storage.quick import list_sessions_fast
+
+        path = plain_sqlite_file(self.url)
+        summaries = list_sessions_fast(path) if path is not None else None
+        if not summaries and self.load_samples_when_empty:
+            return None  # an empty database is about to get the samples: show those instead
+        return summaries
+
+    def home_list_shown(self) -> None:
+        """Called by the home screen after its first list has been drawn."""
+        self.first_list_shown.set()
 
     def _open_database(self) -> None:
         # Runs in a thread: SQLAlchemy, Alembic and the migrations are imported
-        # here, after the first frame, so the app appears at once.
+        # here, after the first frame, so the app appears at once. Importing is
+        # pure Python and holds the GIL, so it waits until the quick list has been
+        # drawn rather than slow the first frame down (the timeout is a safety net).
+        from textual.worker import get_current_worker
+
+        self.first_list_shown.wait(timeout=self.FIRST_LIST_WAIT_S)
+        if get_current_worker().is_cancelled or self._closing:
+            return
         from workshop_tui.services import sessions
         from workshop_tui.storage.engine import DatabaseError, open_database
 
@@ -95,7 +135,7 @@ class WorkshopApp(App[int]):
     def on_workshop_app_database_ready(self, _message: DatabaseReady) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
-                screen.refresh_sessions()
+                screen.database_ready()
 
     def on_workshop_app_database_failed(self, message: DatabaseFailed) -> None:
         for screen in self.screen_stack:
@@ -108,6 +148,9 @@ class WorkshopApp(App[int]):
         self.notify("High contrast on" if self.theme == HIGH_CONTRAST else "High contrast off", timeout=2)
 
     def on_unmount(self) -> None:
+        # Quit before the first list was drawn: release the waiting worker, which then stops.
+        self._closing = True
+        self.first_list_shown.set()
         if self.db is not None:
             from workshop_tui.services.backups import backup_on_close
 

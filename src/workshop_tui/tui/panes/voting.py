@@ -327,7 +327,10 @@ class VotingPane(StagePane):
 
     def on_vote_grid_saved(self, _event: VoteGrid.Saved) -> None:
         self._update_lines()
-        self.refresh_bindings()
+        if len(self.desk.history) == 1:
+            # Only the first vote typed here changes the keys (u, undo, appears); the
+            # footer rebuilds itself on every refresh, work a vote need not wait for.
+            self.refresh_bindings()
         # Committed and drawn in place: other stages re-read when next shown.
         self.changed("", reload=False)
 

@@ -36,6 +36,8 @@ class HomeScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.summaries: list = []
+        # A session chosen from the quick list before the database was open: opened when it is.
+        self.pending_open: tuple[int, str | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -48,18 +50,38 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#empty").display = False
+        quick = getattr(self.app, "quick_sessions", None)
+        if self.app.db is None and quick is not None:
+            # Read with sqlite3 alone (storage/quick.py): shown while SQLAlchemy loads.
+            self._show(quick)
+            self.call_after_refresh(self.app.home_list_shown)
 
     # -- loading ------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        return self.app.db is not None
 
     def refresh_sessions(self, select_id: int | None = None) -> None:
         from workshop_tui.services import sessions
 
         if self.app.db is None:
             return
+        self._show(sessions.list_sessions(self.app.db), select_id)
+
+    def database_ready(self) -> None:
+        self.refresh_sessions()
+        if self.pending_open is not None:
+            session_id, stage = self.pending_open
+            self.pending_open = None
+            if any(r.id == session_id for r in self.summaries):
+                self.open_session(session_id, stage)
+
+    def _show(self, summaries: list, select_id: int | None = None) -> None:
         table = self.query_one("#sessions", DataTable)
         if select_id is None and self.selected_id() is not None:
             select_id = self.selected_id()
-        self.summaries = sessions.list_sessions(self.app.db)
+        self.summaries = summaries
         table.clear()
         for r in self.summaries:
             # Text(...) so a title like "[bold]x" is shown literally, never as markup.
@@ -73,8 +95,11 @@ class HomeScreen(Screen):
         self.query_one("#empty").display = empty
         status = self.query_one("#status", Static)
         status.remove_class("error")
-        status.update(Text("No sessions in this database" if empty else
-                           f"{len(self.summaries)} session(s). Enter opens the highlighted one."))
+        if not self.ready:
+            status.update(Text(f"{len(self.summaries)} session(s). Opening the database..."))
+        else:
+            status.update(Text("No sessions in this database" if empty else
+                               f"{len(self.summaries)} session(s). Enter opens the highlighted one."))
         if not empty:
             table.focus()
         self.refresh_bindings()
@@ -96,10 +121,16 @@ class HomeScreen(Screen):
         return next((r for r in self.summaries if r.id == chosen), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("open", "duplicate", "delete", "export"):
-            return self.selected_id() is not None
+        # While the database opens behind the quick list, keys that need it are
+        # shown dimmed (None) rather than hidden, so the footer does not jump.
+        if action in ("duplicate", "delete", "export"):
+            if self.selected_id() is None:
+                return False
+            return True if self.ready else None
+        if action == "open":
+            return self.selected_id() is not None  # before the database is open: opened once it is
         if action in ("new", "import_file", "refresh"):
-            return self.app.db is not None
+            return self.ready
         return True
 
     # -- actions --------------------------------------------------------------
@@ -113,6 +144,10 @@ class HomeScreen(Screen):
     def open_session(self, session_id: int, stage: str | None = None) -> None:
         from workshop_tui.tui.screens.session import SessionScreen
 
+        if not self.ready:
+            self.pending_open = (session_id, stage)
+            self.query_one("#status", Static).update(Text("Opening the database... the session opens in a moment."))
+            return
         self.app.push_screen(SessionScreen(session_id, stage))
 
     def action_open(self) -> None:

@@ -1,0 +1,52 @@
+"""Where the database lives: standard library only.
+
+Kept apart from engine.py (which imports SQLAlchemy) so that starting the app
+can choose the database file and show the sessions list before the database
+layer is imported (see storage/quick.py).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "workshop-tui"
+DB_FILENAME = "workshop.db"
+
+
+def data_dir() -> Path:
+    """The user's data directory (``WORKSHOP_TUI_DATA_DIR`` overrides, for tests)."""
+    override = os.environ.get("WORKSHOP_TUI_DATA_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def resolve_url(db_path: str | None = None, database_url: str | None = None) -> str:
+    """Pick the database: explicit options first, then the environment, then the data dir."""
+    if database_url:
+        return database_url
+    if db_path:
+        return f"sqlite:///{Path(db_path).expanduser().resolve()}"
+    env_url = os.environ.get("WORKSHOP_TUI_DATABASE_URL")
+    if env_url:
+        return env_url
+    env_db = os.environ.get("WORKSHOP_TUI_DB")
+    if env_db:
+        return f"sqlite:///{Path(env_db).expanduser().resolve()}"
+    return f"sqlite:///{data_dir() / DB_FILENAME}"
+
+
+def plain_sqlite_file(url: str | None) -> Path | None:
+    """The file of a plain ``sqlite:///path`` URL (as resolve_url writes them), else None.
+
+    Deliberately narrow: anything with a driver, query options or an in-memory
+    database is left to SQLAlchemy's own URL parsing on the full path.
+    """
+    prefix = "sqlite:///"
+    if not url or not url.startswith(prefix) or "?" in url:
+        return None
+    rest = url[len(prefix):]
+    return Path(rest) if rest and rest != ":memory:" else None
