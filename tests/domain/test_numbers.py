@@ -60,3 +60,13 @@ def test_competition_ranks_are_1224_with_sorted_groups():
 def test_competition_ranks_do_not_depend_on_input_order():
     scores = {"x": 1, "y": 1, "z": 2}
     assert competition_ranks(["x", "y", "z"], scores.get) == competition_ranks(["z", "y", "x"], scores.get)
+
+
+def test_money_is_shown_with_thousands_separators():
+    from workshop_tui.domain.numbers import grouped, money
+
+    assert money(1840000) == "1,840,000" and money(F(2500000)) == "2,500,000"
+    assert money(9500) == "9,500" and money(950) == "950"
+    assert money(F(241, 2)) == "120.5" and money(F(123456789, 100)) == "1,234,567.89"
+    assert money(None) == "–"
+    assert grouped(9500) == "9500" and grouped(25000) == "25,000"  # the board pack's rule: from 10,000

@@ -58,6 +58,31 @@ def display_short(x: Fraction | int | float | None) -> str:
     return "0" if text == "-0" else text
 
 
+def grouped(x: Fraction | int | float | None, places: int = 2, *, from_: int = 10000) -> str:
+    """A number for people to read at a glance: thousands separated ("2,500,000"),
+    at most ``places`` decimals (half away from zero, trailing zeros dropped), None
+    as "–". Numbers below ``from_`` are left plain ("1840", "2.5")."""
+    if x is None:
+        return "–"
+    if isinstance(x, float):
+        if not math.isfinite(x):
+            return "–"
+        q = Decimal(x).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    else:
+        f = Fraction(x)
+        if f.denominator == 1:
+            return f"{f.numerator:,}" if abs(f.numerator) >= from_ else str(f.numerator)
+        sign = -1 if f < 0 else 1
+        q = Decimal(sign * math.floor(abs(f) * 10**places + Fraction(1, 2))).scaleb(-places)
+    text = f"{q:,f}" if abs(q) >= from_ else f"{q:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def money(x: Fraction | int | float | None) -> str:
+    """An amount of money as the TUI shows it: "1,840,000", "9,500", "120.5"; None as "–"."""
+    return grouped(x, 2, from_=1000)
+
+
 def to_json_number(x: object) -> object:
     """A value ready for JSON: integral Fractions become ints, other numbers
     become floats rounded to 4 dp (half away from zero); None and bools pass

@@ -14,16 +14,14 @@ anonymous round is shown only when each site has at least
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from workshop_tui.domain import model as m
 from workshop_tui.domain import results as engine
 from workshop_tui.domain.methods import gates as gates_m
 from workshop_tui.domain.methods_help import explain
-from workshop_tui.domain.numbers import rank_label
+from workshop_tui.domain.numbers import grouped, rank_label
 from workshop_tui.sessionfile.merge import site_tag as slug
 
 MIN_SITE_BALLOTS = 3
@@ -48,20 +46,7 @@ OUTCOME_LABELS = {"include": "Include (will do)", "exclude": "Exclude (won't do)
 
 def board_number(x: Fraction | int | float | None, places: int = BOARD_PLACES) -> str:
     """A number for a board reader: half away from zero on the exact value; whole numbers plain."""
-    if x is None:
-        return "–"
-    if isinstance(x, float):
-        if not math.isfinite(x):
-            return "–"
-        q = Decimal(x).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    else:
-        f = Fraction(x)
-        if f.denominator == 1:
-            return f"{f.numerator:,}" if abs(f.numerator) >= 10000 else str(f.numerator)
-        sign = -1 if f < 0 else 1
-        q = Decimal(sign * math.floor(abs(f) * 10**places + Fraction(1, 2))).scaleb(-places)
-    text = f"{q:,f}" if abs(q) >= 10000 else f"{q:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return grouped(x, places)
 
 
 def chart_float(x: Fraction | int | float | None) -> float | None:

@@ -74,9 +74,14 @@ def check_settings(method: str, settings: Mapping[str, object], workshop: m.Work
         raise VotingError(f"Those settings cannot be used: {exc}.") from None
 
 
+def _voting_rounds(workshop: m.Workshop) -> int:
+    """How many rounds people have voted in (the gate checks are kept as a round too)."""
+    return sum(1 for r in workshop.rounds if r.method != "gates")
+
+
 def _next_round_key(workshop: m.Workshop) -> str:
     used = {r.key for r in workshop.rounds}
-    n = len(used) + 1
+    n = _voting_rounds(workshop) + 1
     while f"r{n}" in used:
         n += 1
     return f"r{n}"
@@ -96,7 +101,7 @@ def create_round(db: Database, session_id: int, *, method: str, title: str = "",
         full = {**default_settings(method, len(workshop.initiatives)), **dict(settings or {})}
         check_settings(method, full, workshop)
         key = _next_round_key(workshop)
-        name = title.strip() or f"{m.METHOD_LABELS[method]} (round {len(workshop.rounds) + 1})"
+        name = title.strip() or f"{m.METHOD_LABELS[method]} (round {_voting_rounds(workshop) + 1})"
         repo.save_round(s, session_id, m.Round(key=key, method=method, title=name, settings=full, status="open",
                                                anonymous=anonymous, hidden=hidden))
         repo.audit(s, session_id, "round.create", round=key, method=method, anonymous=anonymous, hidden=hidden)

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from workshop_tui.domain.model import DECIDED_LABELS, KINDS, PORTFOLIOS, Initiative, Workshop
+from workshop_tui.domain.numbers import money
 
 TEXT_FIELDS = (
     ("title", "Title", "e.g. e-Observations and early-warning scores"),
@@ -54,7 +55,11 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
                     value=item.kind or Select.NULL, prompt="not set", id="f-kind", compact=True), "kind")
                 yield from self._row("Effort", Input(fmt_number(item.effort), placeholder="rough size, e.g. 1 to 5",
                                                      id="f-effort", compact=True), "effort")
-                yield from self._row("Cost", Input(fmt_number(item.cost), placeholder="e.g. 120000",
+                yield from self._row("Cost", Input(
+                    # Whole amounts with separators ("120,000" is read back exactly); others exact.
+                    money(item.cost) if item.cost is not None and item.cost.denominator == 1
+                    else fmt_number(item.cost),
+                                                   placeholder="e.g. 120,000",
                                                    id="f-cost", compact=True), "cost")
                 yield from self._row("Decided already", Select(
                     [(label, key) for key, label in DECIDED_LABELS.items()], value=item.decided or Select.NULL,

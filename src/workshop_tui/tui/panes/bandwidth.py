@@ -58,8 +58,8 @@ class BandwidthPane(StagePane):
         "is over capacity: the strategy must either relieve that constraint or do fewer things.\n\n"
         "Keys: s sets the slots (projects at once). In the bottlenecks table: a adds, Enter or e edits, "
         "d removes. In the demand grid (Tab to reach it): arrows move, type a number and press Enter to "
-        "set a demand (0 clears it), Escape abandons what you typed; on the 'Decided already' column "
-        "Enter or k chooses the status."
+        "set a demand (0 clears it), Escape abandons what you typed (or, with nothing typed, leaves the grid "
+        "so the number keys change stage again); on the 'Decided already' column Enter or k chooses the status."
     )
     BINDINGS = [
         Binding("s", "slots", "Slots", id="bandwidth.slots"),
@@ -133,7 +133,8 @@ class BandwidthPane(StagePane):
                          key=item.key)
         grid.display = bool(workshop.initiatives)
         self.query_one("#demand-heading", Static).update(
-            "Demand per initiative: type a number, Enter saves · k or Enter on 'Decided already' sets it"
+            "Demand per initiative: type a number, Enter saves · k or Enter on 'Decided already' sets it · "
+            "Escape leaves the grid"
             if workshop.initiatives else "Add initiatives in stage 3 to record their demands here.")
         if keep.row < grid.row_count and keep.column < len(grid.columns):
             grid.cursor_coordinate = keep

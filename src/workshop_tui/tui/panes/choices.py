@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from workshop_tui.domain import model as m
-from workshop_tui.domain.numbers import display
+from workshop_tui.domain.numbers import display, grouped
 from workshop_tui.services import choices
 from workshop_tui.services.choices import ChoiceError
 from workshop_tui.tui.widgets.pane import StagePane
@@ -138,7 +138,8 @@ class ChoicesPane(StagePane):
             full = use.capacity is not None and use.used >= use.capacity
             lines.append(f"{use.name[:28]:<28} ", style="bold" if full else "")
             lines.append(usage_bar(use.used, use.capacity))
-            lines.append(f" {display(use.used)} of {display(use.capacity)} {use.unit}".rstrip() + "\n",
+            lines.append(f" {grouped(use.used, from_=1000)} of {grouped(use.capacity, from_=1000)} {use.unit}".rstrip()
+                         + "\n",
                          style="bold" if full else "")
         lines.rstrip()
         widget = self.query_one("#choices-capacity", Static)

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from workshop_tui.domain.model import DECIDED_LABELS, Initiative, Workshop
+from workshop_tui.domain.numbers import money
 from workshop_tui.domain.summaries import portfolio_mix
 from workshop_tui.tui.widgets.pane import StagePane
 
@@ -72,7 +73,7 @@ class InitiativesPane(StagePane):
         for i in workshop.initiatives:
             needs = ", ".join(titles.get(k, k) for k in i.depends_on)
             table.add_row(Text(i.title), i.portfolio or "", i.kind or "", fmt_number(i.effort),
-                          f"{float(i.cost):,.0f}" if i.cost is not None else "",
+                          money(i.cost) if i.cost is not None else "",
                           DECIDED_LABELS.get(i.decided, "") if i.decided else "",
                           Text(needs), Text(i.owner), key=i.key)
         if workshop.initiatives:

@@ -20,8 +20,9 @@ class ParticipantsPane(StagePane):
         "List everyone taking part, with their discipline. The guidance insists the mix matters: "
         "a prioritisation done by the IT department alone is a sign of a bad strategy, so you will "
         "see a gentle warning while the room has no clinical (or nursing) or no operational voices.\n\n"
-        "Adding people: type a name, choose the discipline (the list remembers the last one), press "
-        "Enter: the person is saved and the box is cleared for the next one.\n"
+        "Adding people: type a name, press Tab and choose the discipline (Enter opens the list, the arrows "
+        "move, Enter chooses: you are back in the name box; the list remembers the last one), press Enter: "
+        "the person is saved and the box is cleared for the next one.\n"
         "In the table: Enter or e edits the highlighted person (Enter saves, Escape cancels), "
         "Delete or d removes them after asking, a jumps back to the name box."
     )
@@ -109,6 +110,16 @@ class ParticipantsPane(StagePane):
             self.query_one("#participants-table", DataTable).focus()
         else:
             name_box.focus()
+
+    def on_mount(self) -> None:
+        self.watch(self.query_one("#participant-role", Select), "expanded", self._role_list_closed, init=False)
+
+    def _role_list_closed(self, expanded: bool) -> None:
+        # Name, Tab, choose the discipline: back in the name box, so Enter saves the
+        # person (Enter on the list would only open it again).
+        role = self.query_one("#participant-role", Select)
+        if not expanded and (role.has_focus or role.has_focus_within):
+            self.call_after_refresh(self.query_one("#participant-name", Input).focus)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

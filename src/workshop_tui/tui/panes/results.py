@@ -89,6 +89,12 @@ class ResultsPane(StagePane):
         self._draw()
         self.refresh_bindings()
 
+    def on_resize(self) -> None:
+        # The first draw can come before the pane has a width, which hid the SD column
+        # even on a wide screen: draw again once the width is known.
+        if self.workshop is not None:
+            self._draw()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "round":
             return len(choices.scored_rounds(self.workshop)) > 1 if self.workshop else False

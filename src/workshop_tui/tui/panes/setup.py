@@ -58,7 +58,8 @@ class SetupPane(StagePane):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.TITLE, style="bold"), classes="pane-title")
-        with VerticalScroll(id="setup-form"):
+        # Not focusable itself: Tab and Enter go from box to box, never to the frame around them.
+        with VerticalScroll(id="setup-form", can_focus=False):
             for name, label, placeholder in FIELDS:
                 with Horizontal(classes="form-row"):
                     yield Label(label, classes="form-label")

@@ -124,22 +124,25 @@ class VotingPane(StagePane):
 
     def load(self, workshop: m.Workshop) -> None:
         self.workshop = workshop
-        keys = [r.key for r in workshop.rounds]
+        # The gate checks are kept as a round but recorded on the Criteria stage: listing
+        # them here offered "Close round" and "not voted yet" for something nobody votes on.
+        rounds = [r for r in workshop.rounds if r.method != "gates"]
+        keys = [r.key for r in rounds]
         if self.round_key not in keys:
-            open_rounds = [r.key for r in workshop.rounds if r.status == "open" and r.method != "gates"]
+            open_rounds = [r.key for r in rounds if r.status == "open"]
             self.round_key = (open_rounds or keys or [None])[-1]
         for key in list(self.desks):
             if key not in keys:
                 del self.desks[key]
         table = self.query_one("#voting-rounds", DataTable)
         table.clear()
-        for r in workshop.rounds:
+        for r in rounds:
             ballots = len({r.ballot_id(v) for v in r.votes}) if r.votes else 0
             status = STATUS_TEXT.get(r.status, r.status) + (", hidden" if r.hidden else "")
             table.add_row(Text(r.key), Text(r.title or "", overflow="ellipsis", no_wrap=True),
                           Text(m.METHOD_LABELS.get(r.method, r.method) + (" (secret)" if r.anonymous else "")),
                           Text(status), Text(str(ballots)), key=r.key)
-        table.display = bool(workshop.rounds)
+        table.display = bool(rounds)
         if self.round_key is not None:
             table.move_cursor(row=keys.index(self.round_key), scroll=True)
         self._show_round()

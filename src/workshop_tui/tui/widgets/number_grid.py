@@ -1,5 +1,6 @@
 """A DataTable for fast keyboard entry of whole numbers: arrows move, digits
-type into the highlighted cell, Enter commits, Escape cancels."""
+type into the highlighted cell, Enter commits, Escape cancels (or, with nothing
+typed, leaves the grid)."""
 
 from __future__ import annotations
 
@@ -63,6 +64,10 @@ class NumberGrid(DataTable):
                 self.move_cursor(row=self.cursor_row + 1)
         elif event.key == "escape" and self._typing_at is not None:
             self.cancel_typing()
+        elif event.key == "escape":
+            # Nothing being typed: leave the grid, so number keys change stage again
+            # (as in the voting grid).
+            self.screen.focus_previous()
         else:
             return
         event.stop()

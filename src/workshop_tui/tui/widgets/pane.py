@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.containers import Vertical
+from textual.containers import ScrollableContainer, Vertical
 from textual.message import Message
 
 from workshop_tui.domain.model import Workshop
@@ -45,11 +45,19 @@ class StagePane(Vertical):
         """Draw this stage from ``workshop``; called whenever the pane is shown."""
 
     def focus_first(self) -> None:
-        """Focus the stage's first focusable widget so its keys show in the footer."""
+        """Focus the stage's first focusable widget so its keys show in the footer.
+
+        A scrolling container is skipped when something inside it can take the
+        focus: the facilitator should land in the first box, ready to type.
+        """
         for widget in self.query("*"):
-            if widget.focusable and widget.display and widget.visible:
-                widget.focus()
-                return
+            if not (widget.focusable and widget.display and widget.visible):
+                continue
+            if isinstance(widget, ScrollableContainer) and any(
+                    child.focusable and child.display for child in widget.query("*")):
+                continue
+            widget.focus()
+            return
 
     def changed(self, note: str = "Saved", *, reload: bool = True) -> None:
         self.post_message(self.Changed(note, reload))

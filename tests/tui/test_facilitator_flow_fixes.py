@@ -1,0 +1,103 @@
+"""Focused tests for what the whole-workshop test found awkward for a facilitator."""
+
+from __future__ import annotations
+
+from stage_b_support import nhs_session, open_stage, screen_text, small_session
+from textual.widgets import DataTable
+
+from workshop_tui.domain import model as m
+from workshop_tui.services import editing, sessions, voting
+from workshop_tui.tui.app import WorkshopApp
+
+
+async def test_setup_opens_with_the_cursor_in_the_title_box(db):
+    sid = sessions.create(db, m.SessionInfo(title="Board"))
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_stage(app, pilot, sid, "setup")
+        assert app.focused.id == "setup-title"  # was the scrolling frame: typing did nothing
+        await pilot.press("down", *"Sam", "enter")
+        await pilot.pause()
+        assert sessions.load(db, sid).session.organisation == "Sam"
+
+
+async def test_choosing_a_discipline_returns_to_the_name_box_so_enter_saves(db):
+    sid = sessions.create(db, m.SessionInfo(title="Board"))
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_stage(app, pilot, sid, "participants")
+        await pilot.press(*"Priya", "tab", "enter", "down", "enter")  # Nursing
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused.id == "participant-name"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"Tom", "tab", "enter", "enter")  # the same discipline again
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused.id == "participant-name"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [(p.name, p.role) for p in sessions.load(db, sid).participants] == [
+            ("Priya", "nursing"), ("Tom", "nursing")]
+
+
+async def test_escape_leaves_the_demand_grid_so_number_keys_change_stage(db):
+    sid = sessions.create(db, m.SessionInfo(title="Board", bandwidth=2))
+    editing.save_initiative(db, sid, m.Initiative(key="", title="EPR upgrade"))
+    editing.save_bottleneck(db, sid, "IG review", 4, "days")
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_stage(app, pilot, sid, "bandwidth")
+        screen.query_one("#demand-grid", DataTable).focus()
+        await pilot.press("right", "3", "escape")  # Escape first abandons the typing
+        await pilot.pause()
+        assert app.focused.id == "demand-grid"
+        await pilot.press("escape", "6")
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.current == "voting"
+        assert sessions.load(db, sid).initiatives[0].demands == {}
+
+
+async def test_the_gate_checks_are_not_offered_as_a_voting_round(db):
+    sid = small_session(db)
+    editing.apply_template(db, sid, "nhs")
+    editing.record_gate(db, sid, "epr", "no_showstopper", True, "")
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_stage(app, pilot, sid, "voting")
+        text = screen_text(app)
+        assert "No voting rounds yet. Press n to create the first round." in text
+        assert "Exemplar gates" not in text and "Close round" not in text and "not voted yet" not in text
+        await pilot.press("x")  # nothing to close: the gate checks stay open
+        await pilot.pause()
+        assert sessions.load(db, sid).round("gates").status == "open"
+    key = voting.create_round(db, sid, method="dots")
+    assert key == "r1" and sessions.load(db, sid).round(key).title == "Dot voting (round 1)"
+
+
+async def test_results_show_the_sd_column_on_a_wide_screen_from_the_first_draw(db):
+    sid = nhs_session(db)
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_stage(app, pilot, sid, "results")
+        await pilot.pause()
+        assert " SD " in screen_text(app)
+
+
+async def test_money_has_thousands_separators(db):
+    sid = nhs_session(db)
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_stage(app, pilot, sid, "choices")
+        text = screen_text(app)
+        budget = next(line for line in text.splitlines() if line.strip().startswith("Budget"))
+        assert " of 2,500,000" in budget
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.pause()
+        table = app.screen.query_one("#initiatives-table", DataTable)
+        costs = [str(table.get_row_at(n)[4]) for n in range(table.row_count)]
+        assert any("," in c for c in costs)
+        assert all("," in c for c in costs if c and float(c.replace(",", "")) >= 1000)
