@@ -99,10 +99,12 @@ class _Sheet:
             self.ws.freeze_panes(freeze_row, 0)
 
 
-def render_bytes(workshop: m.Workshop) -> bytes:
+def render_bytes(workshop: m.Workshop, pack: bp.BoardPack | None = None) -> bytes:
+    """``pack``: the board pack when it has already been built for this workshop."""
     import xlsxwriter
 
-    pack = bp.build(workshop)
+    if pack is None:
+        pack = bp.build(workshop)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
@@ -273,7 +275,8 @@ def _participants_sheet(book, formats, used, workshop: m.Workshop) -> None:
     sh.finish()
 
 
-def write(workshop: m.Workshop, path: Path) -> Path:
+def write(workshop: m.Workshop, path: Path, prepared=None) -> Path:
+    """``prepared``: an ``exporters.prepared.Prepared`` for this workshop, whose board pack is shared."""
     from workshop_tui.exporters.files import write_bytes_atomically
 
-    return write_bytes_atomically(Path(path), render_bytes(workshop))
+    return write_bytes_atomically(Path(path), render_bytes(workshop, prepared.pack if prepared is not None else None))
