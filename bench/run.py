@@ -102,21 +102,39 @@ def vote_latency(db_file: Path, session_id: int) -> dict:
 
 
 def export_all(db_file: Path, session_id: int, workdir: Path) -> dict:
-    from workshop_tui.services import exports
+    """All formats of the large session in one ``exports.export_many`` call (the
+    session loaded once, its results, plan and board pack computed once and shared),
+    as the CLI's ``--format all`` and the TUI's "All formats" do. Median of runs.
+
+    One more, instrumented run splits that time into loading, the shared
+    computation and each format's own writer (``per_format_s``)."""
+    from workshop_tui import exporters
+    from workshop_tui.exporters.prepared import Prepared
+    from workshop_tui.services import exports, sessions
     from workshop_tui.storage.engine import open_database
 
     db = open_database(f"sqlite:///{db_file}")
+    fmts = exports.formats()
+    runs = []
+    for n in range(max(3, RUNS // 2 + 1)):  # the first also pays for importing XlsxWriter and SciPy
+        start = time.perf_counter()
+        exports.export_many(db, session_id, fmts, workdir / f"export-{n}", stem="large")
+        runs.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    workshop = sessions.load(db, session_id)
+    load_s = time.perf_counter() - start
+    start = time.perf_counter()
+    prepared = Prepared(workshop)
+    prepared.pack  # the round results, the plan (with the exact optimiser) and the board pack
+    shared_s = time.perf_counter() - start
     timings: dict[str, float] = {}
-    for fmt in exports.formats():
-        runs = []
-        for n in range(max(1, RUNS // 2)):
-            target = workdir / f"export-{n}" / f"large.{fmt}"
-            start = time.perf_counter()
-            exports.export(db, session_id, fmt, target)
-            runs.append(time.perf_counter() - start)
-        timings[fmt] = median(runs)
+    for fmt in fmts:
+        start = time.perf_counter()
+        exporters.module_for(fmt).write(workshop, workdir / "export-split" / f"large.{fmt}", prepared)
+        timings[fmt] = time.perf_counter() - start
     db.dispose()
-    return {"per_format_s": timings, "total_s": sum(timings.values()), "target_s": 1.0}
+    return {"total_s": median(runs), "load_s": load_s, "shared_s": shared_s, "per_format_s": timings,
+            "target_s": 1.0, "runs": len(runs)}
 
 
 def main() -> int:
@@ -180,8 +198,11 @@ def print_table(r: dict) -> None:
             row("durable SQLite commit floor (ms)", f"{vl['commit_floor_ms']:.2f}", "", None)
     ex = r.get("export", {})
     if "total_s" in ex:
+        if "load_s" in ex:
+            row("  export: load the session once (s)", f"{ex['load_s']:.3f}", "", None)
+            row("  export: results, plan, board pack once (s)", f"{ex['shared_s']:.3f}", "", None)
         for fmt, secs in ex["per_format_s"].items():
-            row(f"export {fmt} (s)", f"{secs:.3f}", "", None)
+            row(f"  export: write {fmt} (s)", f"{secs:.3f}", "", None)
         row("export, all formats (s)", f"{ex['total_s']:.3f}", "<= 1.0", ex["total_s"] <= 1.0)
     mem = r.get("memory", {})
     if "peak_rss_mb" in mem:

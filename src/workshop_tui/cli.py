@@ -166,19 +166,37 @@ def import_cmd(ctx: click.Context, db_path: str | None, database_url: str | None
 @main.command("export")
 @db_options
 @click.argument("session")
-@click.option("--format", "fmt", default="json", show_default=True, help="Output format.")
+@click.option("--format", "fmts", multiple=True, default=("json",), show_default=True,
+              help="Output format; repeat it, or give 'all', to write several into the folder -o names.")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True,
-              help="File (or folder, for csv) to write; '-' for standard output where the format is text.")
+              help="File (or folder, for csv or several formats) to write; '-' for standard output where the "
+                   "format is text.")
 @click.pass_context
-def export_cmd(ctx: click.Context, db_path: str | None, database_url: str | None, session: str, fmt: str,
-               output: Path) -> None:
-    """Export a session (json: the lossless session file)."""
+def export_cmd(ctx: click.Context, db_path: str | None, database_url: str | None, session: str,
+               fmts: tuple[str, ...], output: Path) -> None:
+    """Export a session (json: the lossless session file).
+
+    With several formats (--format all, or --format repeated) the files go into the
+    folder -o names, as TITLE.FORMAT each, and the session is loaded and counted once.
+    """
     from workshop_tui.services import exports
 
-    if fmt not in exports.formats():
-        raise BadInput(f"Unknown format {fmt!r}; choose one of: {', '.join(exports.formats())}.")
+    known = exports.formats()
+    chosen = list(dict.fromkeys(f for fmt in fmts for f in (known if fmt == "all" else [fmt])))
+    for fmt in chosen:
+        if fmt not in known:
+            raise BadInput(f"Unknown format {fmt!r}; choose one of: {', '.join(known)}, or all.")
     db = open_db(ctx, db_path, database_url)
     session_id = resolve_session(db, session)
+    if len(chosen) > 1 or "all" in fmts:
+        if str(output) == "-":
+            raise BadInput("Several formats need a folder; give one with -o.")
+        if output.exists() and not output.is_dir():
+            raise BadInput(f"{output} is a file; give a folder for several formats.")
+        for written in exports.export_many(db, session_id, chosen, output):
+            click.echo(f"Wrote {written}", err=True)
+        return
+    fmt = chosen[0]
     if str(output) == "-":
         if not exports.is_text(fmt):
             raise BadInput(f"{fmt} is not a text format; give a file with -o.")

@@ -98,3 +98,19 @@ def test_a_file_that_is_not_a_database_is_left_untouched(tmp_path):
     assert result.exit_code == 1
     assert "not an SQLite database" in result.output
     assert not_db.read_text() == "shopping list"
+
+
+def test_export_all_formats_into_a_folder(tmp_path):
+    db = tmp_path / "x.db"
+    run("--db", db, "demo")
+    out = tmp_path / "pack"
+    result = run("--db", db, "export", "1", "--format", "all", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.suffix for p in out.iterdir()) == [".csv", ".html", ".json", ".md", ".xlsx"]
+    single = tmp_path / "single.md"
+    run("--db", db, "export", "1", "--format", "md", "-o", single)
+    assert next(out.glob("*.md")).read_bytes() == single.read_bytes()
+    two = tmp_path / "two"
+    assert run("--db", db, "export", "1", "--format", "md", "--format", "html", "-o", two).exit_code == 0
+    assert sorted(p.suffix for p in two.iterdir()) == [".html", ".md"]
+    assert run("--db", db, "export", "1", "--format", "all", "-o", "-").exit_code == 2

@@ -117,6 +117,28 @@ async def test_export_writes_the_file_and_says_where(make_app, db, sample_sessio
     assert json.loads(target.read_text())["session"]["title"].startswith("Decide where to start")
 
 
+async def test_export_all_formats_into_a_folder(make_app, db, sample_session, tmp_path):
+    from textual.widgets import Select
+
+    target = tmp_path / "pack"
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#export-format", Select).value = "all"
+        await pilot.pause()
+        path_box = app.screen.query_one("#export-path", Input)
+        assert path_box.value == "~/workshop-exports/decide-where-to-start-digital-exemplars-2027-29"
+        path_box.value = str(target)
+        path_box.focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Written 5 files to" in str(app.screen.query_one("#export-result", Static).render())
+    assert sorted(p.suffix for p in target.iterdir()) == [".csv", ".html", ".json", ".md", ".xlsx"]
+
+
 async def test_markup_in_a_title_is_shown_literally(make_app, db):
     from workshop_tui.domain.model import SessionInfo
 

@@ -391,12 +391,17 @@ def gate_failures(workshop: Workshop) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def plan(workshop: Workshop, round_key: str | None = None, overrides: bool = True, *, min_score: Number | None = None, wave_size: int | None = None) -> Plan:
-    """The will-do / not-now / won't plan from a round's ranking (default: the latest scored round)."""
+def plan(workshop: Workshop, round_key: str | None = None, overrides: bool = True, *, min_score: Number | None = None, wave_size: int | None = None, result: RoundResult | None = None) -> Plan:
+    """The will-do / not-now / won't plan from a round's ranking (default: the latest scored round).
+
+    ``result`` may pass that round's result when the caller has already
+    computed it (it is used only if it is for the round the plan is from).
+    """
     key = round_key if round_key is not None else latest_scored_round(workshop)
     ranking: list[Ranked] = []
     if key is not None:
-        result = round_result(workshop, key)
+        if result is None or result.round != key:
+            result = round_result(workshop, key)
         ranking = [Ranked(r.initiative, r.rank, r.score) for r in result.ranking if r.score is not None]
     return make_plan(
         ranking, workshop.initiatives, workshop.bottlenecks, workshop.session.bandwidth, workshop.session.budget,

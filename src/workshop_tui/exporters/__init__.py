@@ -1,12 +1,15 @@
 """One writer per export format, with no UI code.
 
-Each module named in ``FORMATS`` offers ``write(workshop, path) -> Path`` and,
-for text formats, ``render(workshop) -> str``. Modules are imported only when
+Each module named in ``FORMATS`` offers ``write(workshop, path, prepared=None)
+-> Path`` (``prepared``: an ``exporters.prepared.Prepared`` that shares the
+results, plan and board pack between formats) and, for text formats,
+``render(workshop) -> str``. Modules are imported only when
 their format is used, so a heavy writer never slows start-up.
 """
 
 from __future__ import annotations
 
+import re
 from importlib import import_module
 from types import ModuleType
 
@@ -22,3 +25,8 @@ FORMATS: dict[str, tuple[str, bool]] = {
 
 def module_for(fmt: str) -> ModuleType:
     return import_module(FORMATS[fmt][0])
+
+
+def file_stem(title: str) -> str:
+    """A session title as a safe file name stem: lower case, words joined by '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "session"

@@ -217,7 +217,9 @@ class BoardPack:
 # ------------------------------------------------------------------ build
 
 
-def build(workshop: m.Workshop) -> BoardPack:
+def build(workshop: m.Workshop, engine=engine) -> BoardPack:
+    """``engine`` is ``domain.results`` or a stand-in that remembers its answers
+    (``exporters.prepared.Prepared``), so several formats share one computation."""
     s = workshop.session
     titles = {i.key: i.title for i in workshop.initiatives}
     results: dict[str, engine.RoundResult] = {}
@@ -225,11 +227,11 @@ def build(workshop: m.Workshop) -> BoardPack:
     for rnd in workshop.rounds:
         if rnd.method == "gates":
             continue
-        view, result = _round_view(workshop, rnd, titles)
+        view, result = _round_view(workshop, rnd, titles, engine)
         rounds.append(view)
         if result is not None:
             results[rnd.key] = result
-    plan_view, plan_problem = _plan_view(workshop, titles)
+    plan_view, plan_problem = _plan_view(workshop, titles, engine)
     how: list[tuple[str, str]] = []
     for rnd in workshop.rounds:
         # The effective settings the engine used, so the note matches the numbers.
@@ -312,7 +314,8 @@ def _gate_rows(workshop: m.Workshop) -> tuple[GateRow, ...]:
     return tuple(rows)
 
 
-def _round_view(workshop: m.Workshop, rnd: m.Round, titles: dict[str, str]) -> tuple[RoundView, engine.RoundResult | None]:
+def _round_view(workshop: m.Workshop, rnd: m.Round, titles: dict[str, str],
+                engine=engine) -> tuple[RoundView, engine.RoundResult | None]:
     base = dict(
         key=rnd.key, title=rnd.title or rnd.key, method=rnd.method,
         method_label=m.METHOD_LABELS.get(rnd.method, rnd.method), anonymous=rnd.anonymous, status=rnd.status,
@@ -423,7 +426,7 @@ def _site_rankings(workshop: m.Workshop, rnd: m.Round) -> tuple[SiteRanking, ...
     return tuple(out)
 
 
-def _plan_view(workshop: m.Workshop, titles: dict[str, str]) -> tuple[PlanView | None, str]:
+def _plan_view(workshop: m.Workshop, titles: dict[str, str], engine=engine) -> tuple[PlanView | None, str]:
     if engine.latest_scored_round(workshop) is None:
         return None, "No round has been scored yet, so there is no plan."
     try:

@@ -85,8 +85,7 @@ class Table:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(self.headers)
-        for row in self.rows:
-            writer.writerow([_cell(v) for v in row])
+        writer.writerows([_cell(v) for v in row] for row in self.rows)
         return buffer.getvalue()
 
 
@@ -101,8 +100,10 @@ def ranking_text(ballot: m.RankingBallot | None) -> str:
     return " > ".join(" = ".join(entry) if isinstance(entry, tuple) else entry for entry in ballot)
 
 
-def tables(workshop: m.Workshop) -> list[Table]:
-    from workshop_tui.domain import results as engine
+def tables(workshop: m.Workshop, engine=None) -> list[Table]:
+    """``engine``: ``domain.results`` (the default) or a ``Prepared`` that shares its answers."""
+    if engine is None:
+        from workshop_tui.domain import results as engine
 
     s = workshop.session
     out = [
@@ -205,12 +206,15 @@ def _encoded(table: Table) -> bytes:
     return table.to_text().encode(ENCODING)
 
 
-def write(workshop: m.Workshop, path: Path) -> Path:
-    """A folder of CSV files, or one .zip of them when ``path`` ends in .zip."""
+def write(workshop: m.Workshop, path: Path, prepared=None) -> Path:
+    """A folder of CSV files, or one .zip of them when ``path`` ends in .zip.
+
+    ``prepared``: an ``exporters.prepared.Prepared`` for this workshop, to share
+    its round results and plan with other formats."""
     from workshop_tui.exporters.files import write_bytes_atomically
 
     path = Path(path)
-    all_tables = tables(workshop)
+    all_tables = tables(workshop, prepared)
     if path.suffix.lower() == ".zip":
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -378,7 +378,8 @@ def _how(p: bp.BoardPack) -> str:
     return f'<section id="how"><h2>How the scores were computed</h2><ul>{items}</ul></section>'
 
 
-def write(workshop: Workshop, path: Path) -> Path:
+def write(workshop: Workshop, path: Path, prepared=None) -> Path:
+    """``prepared``: an ``exporters.prepared.Prepared`` for this workshop, whose board pack is shared."""
     from workshop_tui.exporters.files import write_text_atomically
 
-    return write_text_atomically(path, render(workshop))
+    return write_text_atomically(path, render_pack(prepared.pack) if prepared is not None else render(workshop))

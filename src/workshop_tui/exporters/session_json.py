@@ -14,7 +14,7 @@ def render(workshop: Workshop) -> str:
     return dumps(workshop)
 
 
-def write(workshop: Workshop, path: Path) -> Path:
+def write(workshop: Workshop, path: Path, prepared=None) -> Path:  # nothing to share: the file is the workshop
     from workshop_tui.exporters.files import write_text_atomically
 
     return write_text_atomically(path, render(workshop))

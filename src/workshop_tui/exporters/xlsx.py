@@ -58,8 +58,13 @@ class _Sheet:
         self.widths: dict[int, int] = {}
 
     def _width(self, col: int, text: str) -> None:
-        longest = max((len(line) for line in text.split("\n")), default=0)
-        self.widths[col] = max(self.widths.get(col, 8), min(longest + 2, MAX_WIDTH))
+        longest = len(text) if "\n" not in text else max(len(line) for line in text.split("\n"))
+        width = longest + 2 if longest + 2 < MAX_WIDTH else MAX_WIDTH
+        known = self.widths.get(col)
+        if known is None:
+            self.widths[col] = width if width > 8 else 8
+        elif width > known:
+            self.widths[col] = width
 
     def title(self, text: str) -> None:
         self.ws.write_string(self.row, 0, text, self.f["title"])
@@ -73,20 +78,36 @@ class _Sheet:
         return self.row - 1
 
     def line(self, cells: list[object]) -> None:
+        # The hot loop of a large session (one call per vote): locals, and the
+        # cheap type checks first. Each cell is written exactly as before.
+        ws, row, width = self.ws, self.row, self._width
+        text_format, number_format = self.f["text"], self.f["number"]
         for col, value in enumerate(cells):
-            if value is None or value == "":
+            kind = type(value)
+            if kind is str:
+                if value:
+                    ws.write_string(row, col, value, text_format)
+                    width(col, value)
                 continue
-            if isinstance(value, bool):
-                self.ws.write_boolean(self.row, col, value)
-                self._width(col, "FALSE")
+            if value is None:
+                continue
+            if kind is bool:
+                ws.write_boolean(row, col, value)
+                width(col, "FALSE")
+            elif kind is Fraction and value.denominator == 1:
+                number = float(value.numerator)
+                ws.write_number(row, col, number, number_format)
+                width(col, f"{number:g}")
             elif isinstance(value, (int, float, Fraction)):
                 number = _number(value)
-                self.ws.write_number(self.row, col, number, self.f["number"])
-                self._width(col, f"{number:g}")
+                ws.write_number(row, col, number, number_format)
+                width(col, f"{number:g}")
             else:
                 text = str(value)
-                self.ws.write_string(self.row, col, text, self.f["text"])
-                self._width(col, text)
+                if text == "":
+                    continue
+                ws.write_string(row, col, text, text_format)
+                width(col, text)
         self.row += 1
 
     def skip(self, rows: int = 1) -> None:
@@ -99,10 +120,12 @@ class _Sheet:
             self.ws.freeze_panes(freeze_row, 0)
 
 
-def render_bytes(workshop: m.Workshop) -> bytes:
+def render_bytes(workshop: m.Workshop, pack: bp.BoardPack | None = None) -> bytes:
+    """``pack``: the board pack when it has already been built for this workshop."""
     import xlsxwriter
 
-    pack = bp.build(workshop)
+    if pack is None:
+        pack = bp.build(workshop)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
@@ -273,7 +296,8 @@ def _participants_sheet(book, formats, used, workshop: m.Workshop) -> None:
     sh.finish()
 
 
-def write(workshop: m.Workshop, path: Path) -> Path:
+def write(workshop: m.Workshop, path: Path, prepared=None) -> Path:
+    """``prepared``: an ``exporters.prepared.Prepared`` for this workshop, whose board pack is shared."""
     from workshop_tui.exporters.files import write_bytes_atomically
 
-    return write_bytes_atomically(Path(path), render_bytes(workshop))
+    return write_bytes_atomically(Path(path), render_bytes(workshop, prepared.pack if prepared is not None else None))

@@ -1,8 +1,8 @@
-"""`e` on the home screen: write a session in any export format, off the UI thread."""
+"""`e` on the home screen: write a session in any export format, or all of them
+into a folder, off the UI thread."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from rich.text import Text
@@ -12,14 +12,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from workshop_tui.exporters import file_stem as slug
+
 EXPORT_DIR = "~/workshop-exports"
-
-
-def slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "session"
+ALL = "all"  # every format, into one folder
 
 
 def default_path(title: str, fmt: str) -> str:
+    if fmt == ALL:
+        return f"{EXPORT_DIR}/{slug(title)}"
     return f"{EXPORT_DIR}/{slug(title)}.{fmt}"
 
 
@@ -37,7 +38,8 @@ class ExportSessionModal(ModalScreen[None]):
         with Vertical(classes="modal-box"):
             yield Static(Text.assemble(("Export ", "bold"), (self.session_title, "bold")), classes="modal-title")
             yield Label("Format")
-            yield Select([(f, f) for f in self.formats], value=first, allow_blank=False, id="export-format")
+            yield Select([(f, f) for f in self.formats] + [("All formats, into a folder", ALL)], value=first,
+                         allow_blank=False, id="export-format")
             yield Label("Write to")
             yield Input(default_path(self.session_title, first), id="export-path")
             yield Static("", id="export-result")
@@ -50,10 +52,14 @@ class ExportSessionModal(ModalScreen[None]):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         # Keep the file name, change its extension to the chosen format's.
+        # "All formats" writes into a folder: the same name without an extension.
         box = self.query_one("#export-path", Input)
         path = Path(box.value)
         if path.suffix.lstrip(".") in self.formats:
-            box.value = str(path.with_suffix(f".{event.value}"))
+            path = path.with_suffix("")
+        elif path.suffix:
+            return  # a name the facilitator typed: leave it alone
+        box.value = str(path) if event.value == ALL else str(path.with_suffix(f".{event.value}"))
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         self._start()
@@ -79,12 +85,18 @@ class ExportSessionModal(ModalScreen[None]):
         from workshop_tui.services import exports
 
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            written = exports.export(self.app.db, self.session_id, fmt, path)
+            if fmt == ALL:
+                # One load and one count of the rounds and the plan, shared by every format.
+                files = exports.export_many(self.app.db, self.session_id, self.formats, path,
+                                            stem=slug(self.session_title))
+                message = f"Written {len(files)} files to {path}"
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                message = f"Written to {exports.export(self.app.db, self.session_id, fmt, path)}"
         except Exception as exc:  # a disk full or read-only folder is said plainly
             self.app.call_from_thread(self._say, f"Not written: {exc}", True)
             return
-        self.app.call_from_thread(self._say, f"Written to {written}")
+        self.app.call_from_thread(self._say, message)
 
     def _say(self, message: str, error: bool = False) -> None:
         result = self.query_one("#export-result", Static)
