@@ -25,6 +25,22 @@ def test_setup_values_are_parsed_and_saved_and_bad_ones_reported_per_field(db, s
     assert info.horizon_years == 3 and info.bandwidth is None
 
 
+def test_the_plan_budget_and_the_action_limit_are_set_up_values(db, sid):
+    from workshop_tui.domain import results
+
+    parsed, errors = editing.parse_setup({"budget": "£2,500,000", "max_actions": "4"})
+    assert errors == {} and parsed == {"budget": Fraction(2_500_000), "max_actions": 4}
+    editing.save_setup(db, sid, parsed)
+    stored = sessions.load(db, sid)
+    assert stored.session.budget == 2_500_000 and stored.session.max_actions == 4
+    assert results.plan(stored).budget == 2_500_000
+    cleared, _ = editing.parse_setup({"budget": ""})
+    editing.save_setup(db, sid, cleared)
+    assert sessions.load(db, sid).session.budget is None
+    _, errors = editing.parse_setup({"budget": "-5", "max_actions": "0"})
+    assert set(errors) == {"budget", "max_actions"}
+
+
 def test_a_horizon_beyond_five_years_is_saved_with_a_warning():
     assert editing.horizon_warning(5) == ""
     assert "1 to 5 years" in editing.horizon_warning(10)

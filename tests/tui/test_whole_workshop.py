@@ -84,12 +84,16 @@ async def test_a_whole_workshop_from_an_empty_database_by_keyboard(tmp_path):
         await keys(pilot, "enter")
         await type_text(pilot, "3")
         await keys(pilot, "enter")
+        await type_text(pilot, "1,500,000")
+        await keys(pilot, "enter")
+        assert app.focused.id == "setup-max_actions"
+        await keys(pilot, "enter")
         assert app.focused.id == "setup-title"  # Enter on the last box goes round to the first
         info = sessions.load(db, sid).session
         assert (info.title, info.organisation, info.date.isoformat(), info.facilitator) == (
             "Where to start 2027", "Calder Valley NHS Trust", "2026-11-21", "Sam Facilitator")
-        assert (info.mission, info.horizon_years, info.bandwidth) == (
-            "Care closer to home for every patient in Calder Valley", 3, 3)
+        assert (info.mission, info.horizon_years, info.bandwidth, info.budget, info.max_actions) == (
+            "Care closer to home for every patient in Calder Valley", 3, 3, 1_500_000, 5)
         assert "1✓Setup" in screen_text(app)
 
         # -- Stage 2, Participants: name, Tab, discipline, Enter ------------------

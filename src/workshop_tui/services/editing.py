@@ -116,7 +116,8 @@ def fmt_number(value: Fraction | int | None) -> str:
 
 # -- set-up -------------------------------------------------------------------
 
-SETUP_FIELDS = ("title", "organisation", "date", "facilitator", "mission", "horizon_years", "bandwidth")
+SETUP_FIELDS = ("title", "organisation", "date", "facilitator", "mission", "horizon_years", "bandwidth", "budget",
+                "max_actions")
 
 
 def parse_setup(changes: Mapping[str, str]) -> tuple[dict[str, object], dict[str, str]]:
@@ -135,6 +136,11 @@ def parse_setup(changes: Mapping[str, str]) -> tuple[dict[str, object], dict[str
                 parsed[name] = parse_whole(text, "The horizon", minimum=1)
             elif name == "bandwidth":
                 parsed[name] = parse_whole(text, "Bandwidth", minimum=1)
+            elif name == "budget":
+                # Optional money cap for the plan, in the same unit as initiative costs.
+                parsed[name] = parse_number(text, "The budget")
+            elif name == "max_actions":
+                parsed[name] = parse_whole(text, "The most actions", minimum=1, blank=False)
             elif name in SETUP_FIELDS:
                 parsed[name] = text.strip()
             else:

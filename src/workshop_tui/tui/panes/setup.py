@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Static
 
+from workshop_tui.domain.numbers import money
 from workshop_tui.domain.model import SessionInfo, Workshop
 from workshop_tui.tui.widgets.pane import StagePane
 
@@ -20,6 +21,8 @@ FIELDS = (
     ("mission", "Mission", "one succinct sentence the strategy serves"),
     ("horizon_years", "Horizon (years)", "1 to 5"),
     ("bandwidth", "Bandwidth", "projects the organisation can run at once"),
+    ("budget", "Budget (optional)", "money for the plan, same unit as costs, e.g. 2,500,000"),
+    ("max_actions", "Most actions", "a short list: 5 unless you choose otherwise"),
 )
 MISSION_WORDS = 35
 
@@ -28,6 +31,8 @@ def shown(info: SessionInfo, name: str) -> str:
     value = getattr(info, name)
     if value is None:
         return ""
+    if name == "budget":
+        return money(value)
     return value.isoformat() if name == "date" else str(value)
 
 
