@@ -33,7 +33,7 @@ def test_the_plan_budget_and_the_action_limit_are_set_up_values(db, sid):
     editing.save_setup(db, sid, parsed)
     stored = sessions.load(db, sid)
     assert stored.session.budget == 2_500_000 and stored.session.max_actions == 4
-    assert results.plan(stored).budget == 2_500_000
+    assert results.plan(stored).budget.capacity == 2_500_000
     cleared, _ = editing.parse_setup({"budget": ""})
     editing.save_setup(db, sid, cleared)
     assert sessions.load(db, sid).session.budget is None

@@ -33,7 +33,7 @@ from typing import Mapping, Sequence
 
 from workshop_tui.domain.graph import closure, cycle_path, kahn_order, tarjan_cycles
 from workshop_tui.domain.model import DECIDED_LABELS, Bottleneck, Decision, Initiative
-from workshop_tui.domain.numbers import display
+from workshop_tui.domain.numbers import display, grouped
 
 Number = Fraction | float | int
 # Seconds per MILP solve: big multi-resource plans are hard to prove optimal,
@@ -159,7 +159,7 @@ class _Ledger:
         if self.budget is not None:
             cost, left = self.cost_of(need), self.budget - self.cost
             if cost > left:
-                out.append(Reason("over_budget", f"Not selected: needs {display(cost)} of the budget{incl} but only {display(max(left, 0))} of {display(self.budget)} is left"))
+                out.append(Reason("over_budget", f"Not selected: needs {grouped(cost)} of the budget{incl} but only {grouped(max(left, 0))} of {grouped(self.budget)} is left"))
         if self.bandwidth is not None and self.slots + len(need) > self.bandwidth:
             left = max(self.bandwidth - self.slots, 0)
             out.append(Reason("over_bandwidth", f"Not selected: would exceed the bandwidth of {self.bandwidth} initiatives at once (needs {len(need)} slot{'s' if len(need) != 1 else ''}{incl}, {left} left)"))
@@ -174,7 +174,7 @@ class _Ledger:
         if self.bandwidth is not None and self.slots > self.bandwidth:
             out.append(f"{self.slots} initiatives at once against a bandwidth of {self.bandwidth}")
         if self.budget is not None and self.cost > self.budget:
-            out.append(f"{display(self.cost)} of a budget of {display(self.budget)}")
+            out.append(f"{grouped(self.cost)} of a budget of {grouped(self.budget)}")
         for b in self.bottlenecks:
             if self.use[b.key] > b.capacity:
                 out.append(f"{_qty(self.use[b.key], b.unit)} of {b.name} against a capacity of {display(b.capacity)}")
