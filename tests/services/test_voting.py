@@ -5,12 +5,14 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from sqlmodel import select
 
 from workshop_tui.domain import model as m
 from workshop_tui.services import sessions, voting
 from workshop_tui.services.unit_of_work import reading
 from workshop_tui.services.voting import VotingError
 from workshop_tui.storage import repository as repo
+from workshop_tui.storage.tables import VoteRow
 
 
 def load(db, sid) -> m.Workshop:
@@ -125,6 +127,41 @@ def test_undo_puts_back_what_the_last_vote_replaced(db, session_id):
     assert desk.undo() == ("ana", "epr", None)
     assert desk.undo() is None
     assert load(db, session_id).rounds[0].votes == ()
+
+
+def test_a_desk_vote_still_saves_when_another_connection_inserted_votes_meanwhile(db, db_url, session_id,
+                                                                                  monkeypatch):
+    """The desk keeps its own vote id counter; another process writing votes must not make it clash."""
+    from workshop_tui.storage.engine import open_database
+
+    desk = desk_for(db, session_id, settings={"budget": 4, "max_per_initiative": 3})
+    other_db = open_database(db_url)
+    try:
+        other = voting.open_desk(other_db, session_id, desk.round_key)  # same round, its own connection
+        reread = []
+        real_next = repo.next_vote_id
+        monkeypatch.setattr(repo, "next_vote_id", lambda s: reread.append(1) or real_next(s))
+        desk.cast("ana", "epr", None, 1)
+        other.cast("ben", "wifi", None, 2)  # its counter was seeded before ana's vote: the id clashes
+        other.cast("cat", "eobs", None, 1)
+        desk.cast("ana", "wifi", None, 2)  # ours is now behind the other desk's ids
+        desk.cast("ana", "epr", None, 2)  # replaces ana's first vote
+        other.cast("cat", "eobs", None, 2)
+        assert len(reread) == 3  # each clash re-read the highest id and the vote was saved
+        with reading(other_db) as s:
+            rows = s.exec(select(VoteRow.id)).all()
+            log = [(a, d["participant"], d["initiative"]) for _, a, d in repo.audit_entries(s, session_id)
+                   if a.startswith("vote")]
+    finally:
+        other_db.dispose()
+    votes = {(v.participant, v.initiative): v.value for v in load(db, session_id).rounds[0].votes}
+    assert votes == {("ana", "epr"): 2, ("ana", "wifi"): 2, ("ben", "wifi"): 2, ("cat", "eobs"): 2}
+    assert len(rows) == len(set(rows)) == 4
+    assert log == [("vote.cast", "ana", "epr"), ("vote.cast", "ben", "wifi"), ("vote.cast", "cat", "eobs"),
+                   ("vote.cast", "ana", "wifi"), ("vote.cast", "ana", "epr"), ("vote.cast", "cat", "eobs")]
+    # Undo on each desk still puts back exactly what its last vote replaced.
+    assert desk.undo() == ("ana", "epr", None)
+    assert {(v.participant, v.initiative): v.value for v in load(db, session_id).rounds[0].votes}[("ana", "epr")] == 1
 
 
 def test_abstaining_is_recorded_and_blocks_votes_until_cleared(db, session_id):

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Mapping
 
+from sqlalchemy.exc import IntegrityError
+
 from workshop_tui.domain import model as m
 from workshop_tui.domain.methods import dots as dots_m
 from workshop_tui.domain.methods import matrix as matrix_m
@@ -270,11 +272,18 @@ class RoundDesk:
         self.db = db
         self.session_id = session_id
         self.history: list[Entry] = []
+        # The next named vote id, seeded from the database; checked by the insert itself.
+        self._next_id: int | None = None
         self.refresh(workshop, round_key)
+        with reading(db) as s:
+            self._ids = repo.round_ids(s, session_id, self.round_key)
+            self._next_id = repo.next_vote_id(s)
 
     def refresh(self, workshop: m.Workshop, round_key: str | None = None) -> None:
         self.round_key = round_key or self.round_key
         self.workshop = workshop
+        # Row ids are looked up again (inside the next vote's transaction) after a reload.
+        self._ids: repo.RoundIds | None = None
         self.round = _round(workshop, self.round_key)
         self.rules = Rules.of(workshop, self.round)
         self.participants = {p.key: p for p in workshop.participants}
@@ -366,20 +375,48 @@ class RoundDesk:
                       channel=channel)
 
     def _commit(self, cell: Cell, vote: m.Vote | None, *, audit: dict) -> int | None:
+        """One transaction: delete the cell's vote, insert the new one, one audit row.
+
+        Uses the row ids kept by the desk (looked up again when a key is missing)
+        and the desk's own vote id counter. If the insert clashes (another process
+        wrote votes, or a cached row id went stale) the transaction is rolled back
+        and retried once with the ids and the next vote id read afresh.
+        """
         participant, initiative, criterion = cell
+        detail = dict(round=self.round_key, participant=participant, initiative=initiative,
+                      criterion=criterion, **audit)
+        action = "vote.cast" if vote else "vote.clear"
 
         def work(s):
-            repo.delete_votes(s, self.session_id, self.round_key, participant=participant,
-                              initiative=initiative, criterion=criterion)
-            vote_id = None
-            if vote is not None:
-                vote_id = repo.next_vote_id(s)
-                repo.add_votes(s, self.session_id, self.round_key, [vote], anonymous=False)
-            repo.audit(s, self.session_id, "vote.cast" if vote else "vote.clear", round=self.round_key,
-                       participant=participant, initiative=initiative, criterion=criterion, **audit)
-            return vote_id
+            ids = self._ids
+            if ids is None or not _has_cell(ids, cell):
+                ids = repo.round_ids(s, self.session_id, self.round_key)
+            if not _has_cell(ids, cell):
+                missing = participant if participant not in ids.participants else (
+                    initiative if initiative not in ids.initiatives else criterion)
+                raise repo.NotFound(f"{missing!r} is not in this session.")
+            next_id = self._next_id if self._next_id is not None else repo.next_vote_id(s)
+            vote_id = next_id if vote is not None else None
+            repo.replace_named_vote(
+                s, round_id=ids.round, participant_id=ids.participants[participant],
+                initiative_id=ids.initiatives[initiative],
+                criterion_id=None if criterion is None else ids.criteria[criterion],
+                vote_id=vote_id, vote=vote)
+            repo.audit_now(s, self.session_id, action, **detail)
+            return ids, vote_id, next_id + (vote is not None)
 
-        return write(self.db, work)
+        for attempt in range(2):
+            try:
+                ids, vote_id, next_id = write(self.db, work)
+            except IntegrityError:
+                if attempt:
+                    raise
+                self._ids = None
+                self._next_id = None
+                continue
+            self._ids, self._next_id = ids, next_id
+            return vote_id
+        raise AssertionError("unreachable")
 
     def _remember(self, cell: Cell, before: m.Vote | None, vote: m.Vote | None) -> None:
         participant = cell[0]
@@ -459,6 +496,12 @@ class RoundDesk:
     def submit(self, participant: str, entries: Iterable[m.Vote]) -> None:
         submit_ballot(self.db, self.session_id, self.round_key, participant, entries)
         self.voted.add(participant)
+
+
+def _has_cell(ids: repo.RoundIds, cell: Cell) -> bool:
+    participant, initiative, criterion = cell
+    return (participant in ids.participants and initiative in ids.initiatives
+            and (criterion is None or criterion in ids.criteria))
 
 
 def _plain(value: object) -> object:

@@ -399,6 +399,49 @@ def delete_votes(s: Session, session_id: int, round_key: str, *, participant: st
     return result.rowcount or 0
 
 
+@dataclass(frozen=True)
+class RoundIds:
+    """Row ids behind one round's keys, so a live vote is written without looking them up."""
+
+    round: int
+    participants: dict[str, int]
+    initiatives: dict[str, int]
+    criteria: dict[str, int]
+
+
+def round_ids(s: Session, session_id: int, round_key: str) -> RoundIds:
+    """The round's row id and the session's participant, initiative and criterion ids by key."""
+    return RoundIds(round_row(s, session_id, round_key).id, id_map(s, ParticipantRow, session_id),
+                    id_map(s, InitiativeRow, session_id), id_map(s, CriterionRow, session_id))
+
+
+def replace_named_vote(s: Session, *, round_id: int, participant_id: int, initiative_id: int,
+                       criterion_id: int | None, vote_id: int | None, vote: m.Vote | None) -> int:
+    """One named cell vote: delete what the cell held, insert ``vote`` (if any) as row ``vote_id``.
+
+    Core statements by row id on the transaction's connection: no lookups, no
+    ORM. With ``criterion_id`` None every criterion of the cell is cleared (as
+    ``delete_votes`` does). A clash on ``vote_id`` (another process took it)
+    raises ``IntegrityError``; the caller re-reads ``next_vote_id`` and retries.
+    Returns how many rows were deleted.
+    """
+    conn = s.connection()
+    t = VoteRow.__table__
+    query = delete(t).where(t.c.round_id == round_id, t.c.participant_id == participant_id,
+                            t.c.initiative_id == initiative_id)
+    if criterion_id is not None:
+        query = query.where(t.c.criterion_id == criterion_id)
+    deleted = conn.execute(query).rowcount or 0
+    if vote is not None:
+        conn.execute(insert(t).values(
+            id=vote_id, round_id=round_id, participant_id=participant_id, ballot=None,
+            initiative_id=initiative_id, criterion_id=criterion_id, value=encode_value(vote.value),
+            effort=frac_to_text(vote.effort), ranking=None, channel=vote.channel, note=vote.note,
+            created_at=now(),
+        ))
+    return deleted
+
+
 def set_voter(s: Session, session_id: int, round_key: str, participant: str, status: str | None) -> None:
     """Record that someone voted or abstained (status None removes the record)."""
     rnd = round_row(s, session_id, round_key)
@@ -458,6 +501,12 @@ def delete_action(s: Session, session_id: int, key: str) -> None:
 
 def audit(s: Session, session_id: int | None, action: str, **detail: Any) -> None:
     s.add(AuditRow(session_id=session_id, action=action, detail=json.dumps(detail, default=str, sort_keys=True)))
+
+
+def audit_now(s: Session, session_id: int | None, action: str, **detail: Any) -> None:
+    """``audit`` as one Core insert, executed at once (for the live-vote path)."""
+    s.connection().execute(insert(AuditRow.__table__).values(
+        session_id=session_id, at=now(), action=action, detail=json.dumps(detail, default=str, sort_keys=True)))
 
 
 def audit_entries(s: Session, session_id: int) -> list[tuple[dt.datetime, str, dict]]:
