@@ -624,6 +624,10 @@ def remove_from_rankings(s: Session, session_id: int, initiative: str) -> int:
                 s.connection().execute(delete(t).where(t.c.id == vote_id))
         # Places keep their group numbers: a gap left by the removed group ranks the same.
     s.exec(delete(RankingPlaceRow).where(RankingPlaceRow.initiative_id == iid))
+    for round_id in {h.round_id for h in hits}:
+        if s.get(RoundRow, round_id).anonymous:
+            reshuffle_secret_rows(s, VoteRow, round_id)
+            reshuffle_secret_rows(s, RankingPlaceRow, round_id)
     return len(set(hits))
 
 
@@ -659,6 +663,43 @@ def criteria(s: Session, session_id: int) -> dict[str, m.Criterion]:
     rows = s.exec(select(CriterionRow).where(CriterionRow.session_id == session_id)
                   .order_by(CriterionRow.position, CriterionRow.id)).scalars().all()
     return {c.key: _criterion(c) for c in rows}
+
+
+def initiative_titles(s: Session, session_id: int, keys: Iterable[str]) -> dict[str, str]:
+    return dict(s.exec(select(InitiativeRow.key, InitiativeRow.title)
+                       .where(InitiativeRow.session_id == session_id, InitiativeRow.key.in_(list(keys)))).all())
+
+
+def rounds_with_votes_on(s: Session, session_id: int, *, initiative: str | None = None,
+                         criterion: str | None = None) -> list[m.Round]:
+    """The rounds holding votes on an initiative or a criterion, each with only those votes."""
+    query = select(VoteRow.round_id, VoteRow.participant_id, VoteRow.ballot, VoteRow.value,
+                   VoteRow.effort).order_by(VoteRow.ballot, VoteRow.id)
+    if initiative is not None:
+        iid = id_map(s, InitiativeRow, session_id).get(initiative)
+        if iid is None:
+            return []
+        query = query.where(VoteRow.initiative_id == iid)
+    if criterion is not None:
+        cid = id_map(s, CriterionRow, session_id).get(criterion)
+        if cid is None:
+            return []
+        query = query.where(VoteRow.criterion_id == cid)
+    found: dict[int, list] = {}
+    for v in s.exec(query).all():
+        found.setdefault(v.round_id, []).append(v)
+    if not found:
+        return []
+    people = {i: k for k, i in id_map(s, ParticipantRow, session_id).items()}
+    rounds = s.exec(select(RoundRow).where(RoundRow.id.in_(list(found)))
+                    .order_by(RoundRow.position, RoundRow.id)).scalars().all()
+    return [m.Round(key=r.key, method=r.method, title=r.title, settings=_settings_from_json(r.settings),
+                    status=r.status, anonymous=r.anonymous, hidden=r.hidden,
+                    votes=tuple(m.Vote(participant=people.get(v.participant_id), initiative=initiative,
+                                       criterion=criterion, value=decode_value(v.value, r.method),
+                                       effort=text_to_frac(v.effort), ballot=v.ballot)
+                                for v in found[r.id]))
+            for r in rounds]
 
 
 def has_round(s: Session, session_id: int, key: str) -> bool:
