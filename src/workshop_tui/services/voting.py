@@ -464,7 +464,13 @@ class RoundDesk:
             raise VotingError(f"{participant!r} is not a participant in this session.")
         if on and participant in self.voted:
             raise VotingError(f"{self.participants[participant].name} has already voted in this round.")
-        fresh = set_abstained(self.db, self.session_id, self.round_key, participant, on, name=self._name(participant))
+        try:
+            fresh = set_abstained(self.db, self.session_id, self.round_key, participant, on,
+                                  name=self._name(participant))
+        except VotingError:
+            with reading(self.db) as s:  # show what made it refuse (votes stored by another writer)
+                self._adopt(participant, repo.round_state(s, self.session_id, self.round_key, participant).round)
+            raise
         self._adopt(participant, fresh)
 
     # -- private ballots ------------------------------------------------------
