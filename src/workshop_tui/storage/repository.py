@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Iterable
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlmodel import Session
 
 from workshop_tui.domain import model as m
@@ -486,8 +486,9 @@ def replace_named_vote(s: Session, *, round_id: int, participant_id: int, initia
 class RoundState:
     """One round as the database holds it now, for checking a write inside its transaction.
 
-    ``workshop`` has the session's people, initiatives (without prerequisites
-    or demands) and criteria, and this one round; ``round`` holds only
+    ``workshop`` has the session's title (nothing else of its set-up), people,
+    initiatives (titles only, no prerequisites or demands) and criteria, and
+    this one round; ``round`` holds only
     ``participant``'s named votes when a participant was asked for (all the
     round's votes otherwise), with the round's voted and abstained lists.
     """
@@ -497,45 +498,61 @@ class RoundState:
     ids: RoundIds
 
 
+# Plain SQL, built once: ``round_state`` runs inside every live vote's transaction.
+_STATE_SQL = {
+    "session": text("SELECT title FROM session WHERE id = :sid"),
+    "round": text("SELECT id, key, method, title, settings, status, anonymous, hidden FROM round "
+                  "WHERE session_id = :sid AND key = :key"),
+    "people": text("SELECT id, key, name, role FROM participant WHERE session_id = :sid ORDER BY position, id"),
+    "items": text("SELECT id, key, title FROM initiative WHERE session_id = :sid ORDER BY position, id"),
+    "criteria": text("SELECT id, key, name, kind, weight, scale_min, scale_max, direction, description "
+                     "FROM criterion WHERE session_id = :sid ORDER BY position, id"),
+    "votes": text("SELECT participant_id, initiative_id, criterion_id, value, effort, ranking, channel, ballot, note "
+                  "FROM vote WHERE round_id = :rid ORDER BY ballot, id"),
+    "person_votes": text("SELECT participant_id, initiative_id, criterion_id, value, effort, ranking, channel, "
+                         "ballot, note FROM vote WHERE round_id = :rid AND participant_id = :pid ORDER BY id"),
+    "marks": text("SELECT participant_id, status FROM round_voter WHERE round_id = :rid"),
+}
+
+
 def round_state(s: Session, session_id: int, round_key: str, participant: str | None = None) -> RoundState:
-    info = session_info(get_session_row(s, session_id))
-    rnd = round_row(s, session_id, round_key)
-    people = s.exec(select(ParticipantRow.id, ParticipantRow.key, ParticipantRow.name, ParticipantRow.role)
-                    .where(ParticipantRow.session_id == session_id)
-                    .order_by(ParticipantRow.position, ParticipantRow.id)).all()
-    items = s.exec(select(InitiativeRow.id, InitiativeRow.key, InitiativeRow.title)
-                   .where(InitiativeRow.session_id == session_id)
-                   .order_by(InitiativeRow.position, InitiativeRow.id)).all()
-    crit_rows = s.exec(select(CriterionRow).where(CriterionRow.session_id == session_id)
-                       .order_by(CriterionRow.position, CriterionRow.id)).scalars().all()
+    conn = s.connection()
+    title = conn.execute(_STATE_SQL["session"], {"sid": session_id}).scalar()
+    if title is None:
+        raise NotFound(f"There is no session {session_id}.")
+    rnd = conn.execute(_STATE_SQL["round"], {"sid": session_id, "key": round_key}).first()
+    if rnd is None:
+        raise NotFound(f"round {round_key!r} is not in this session.")
+    people = conn.execute(_STATE_SQL["people"], {"sid": session_id}).all()
+    items = conn.execute(_STATE_SQL["items"], {"sid": session_id}).all()
+    crit_rows = conn.execute(_STATE_SQL["criteria"], {"sid": session_id}).all()
     ids = RoundIds(rnd.id, {p.key: p.id for p in people}, {i.key: i.id for i in items},
                    {c.key: c.id for c in crit_rows})
     p_key = {p.id: p.key for p in people}
     i_key = {i.id: i.key for i in items}
     c_key = {c.id: c.key for c in crit_rows}
-    query = select(VoteRow.participant_id, VoteRow.initiative_id, VoteRow.criterion_id, VoteRow.value,
-                   VoteRow.effort, VoteRow.ranking, VoteRow.channel, VoteRow.ballot, VoteRow.note
-                   ).where(VoteRow.round_id == rnd.id).order_by(VoteRow.ballot, VoteRow.id)
-    if participant is not None:
-        query = query.where(VoteRow.participant_id == ids.participants.get(participant, -1))
+    if participant is None:
+        rows = conn.execute(_STATE_SQL["votes"], {"rid": rnd.id}).all()
+    else:
+        rows = conn.execute(_STATE_SQL["person_votes"], {"rid": rnd.id,
+                                                         "pid": ids.participants.get(participant, -1)}).all()
     votes = tuple(
         m.Vote(participant=p_key.get(v.participant_id) if v.participant_id else None,
                initiative=i_key.get(v.initiative_id) if v.initiative_id else None,
                criterion=c_key.get(v.criterion_id) if v.criterion_id else None,
                value=decode_value(v.value, rnd.method), effort=text_to_frac(v.effort),
                ranking=_decode_ranking(v.ranking), channel=v.channel, ballot=v.ballot, note=v.note)
-        for v in s.exec(query).all())
-    marks = s.exec(select(RoundVoterRow.participant_id, RoundVoterRow.status)
-                   .where(RoundVoterRow.round_id == rnd.id)).all()
+        for v in rows)
     order = {p.id: n for n, p in enumerate(people)}
-    marks = sorted(marks, key=lambda mk: order.get(mk.participant_id, 0))
+    marks = sorted(conn.execute(_STATE_SQL["marks"], {"rid": rnd.id}).all(),
+                   key=lambda mk: order.get(mk.participant_id, 0))
     the_round = m.Round(
         key=rnd.key, method=rnd.method, title=rnd.title, settings=_settings_from_json(rnd.settings),
-        status=rnd.status, anonymous=rnd.anonymous, hidden=rnd.hidden, votes=votes,
+        status=rnd.status, anonymous=bool(rnd.anonymous), hidden=bool(rnd.hidden), votes=votes,
         voted=tuple(p_key[mk.participant_id] for mk in marks if mk.status == "voted"),
         abstained=tuple(p_key[mk.participant_id] for mk in marks if mk.status == "abstained"))
     workshop = m.Workshop(
-        session=info,
+        session=m.SessionInfo(title=title),
         participants=tuple(m.Participant(key=p.key, name=p.name, role=p.role) for p in people),
         initiatives=tuple(m.Initiative(key=i.key, title=i.title) for i in items),
         criteria=tuple(_criterion(c) for c in crit_rows),
@@ -543,7 +560,7 @@ def round_state(s: Session, session_id: int, round_key: str, participant: str | 
     return RoundState(workshop, the_round, ids)
 
 
-def _criterion(c: CriterionRow) -> m.Criterion:
+def _criterion(c: Any) -> m.Criterion:
     return m.Criterion(key=c.key, name=c.name, kind=c.kind, weight=Fraction(c.weight), min=Fraction(c.scale_min),
                        max=Fraction(c.scale_max), direction=c.direction, description=c.description)
 
