@@ -24,7 +24,7 @@ from workshop_tui.domain.methods import ranked as ranked_m
 from workshop_tui.domain.methods import value_effort as ve_m
 from workshop_tui.domain.methods.problems import SettingsError
 from workshop_tui.domain.numbers import display
-from workshop_tui.services.unit_of_work import reading, use_case, write
+from workshop_tui.services.unit_of_work import reading, use_case
 from workshop_tui.storage import repository as repo
 from workshop_tui.storage.engine import Database
 

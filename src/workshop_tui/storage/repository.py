@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Iterable
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import text as sql
 from sqlmodel import Session
 
 from workshop_tui.domain import model as m
@@ -500,18 +501,18 @@ class RoundState:
 
 # Plain SQL, built once: ``round_state`` runs inside every live vote's transaction.
 _STATE_SQL = {
-    "session": text("SELECT title FROM session WHERE id = :sid"),
-    "round": text("SELECT id, key, method, title, settings, status, anonymous, hidden FROM round "
+    "session": sql("SELECT title FROM session WHERE id = :sid"),
+    "round": sql("SELECT id, key, method, title, settings, status, anonymous, hidden FROM round "
                   "WHERE session_id = :sid AND key = :key"),
-    "people": text("SELECT id, key, name, role FROM participant WHERE session_id = :sid ORDER BY position, id"),
-    "items": text("SELECT id, key, title FROM initiative WHERE session_id = :sid ORDER BY position, id"),
-    "criteria": text("SELECT id, key, name, kind, weight, scale_min, scale_max, direction, description "
+    "people": sql("SELECT id, key, name, role FROM participant WHERE session_id = :sid ORDER BY position, id"),
+    "items": sql("SELECT id, key, title FROM initiative WHERE session_id = :sid ORDER BY position, id"),
+    "criteria": sql("SELECT id, key, name, kind, weight, scale_min, scale_max, direction, description "
                      "FROM criterion WHERE session_id = :sid ORDER BY position, id"),
-    "votes": text("SELECT participant_id, initiative_id, criterion_id, value, effort, ranking, channel, ballot, note "
+    "votes": sql("SELECT participant_id, initiative_id, criterion_id, value, effort, ranking, channel, ballot, note "
                   "FROM vote WHERE round_id = :rid ORDER BY ballot, id"),
-    "person_votes": text("SELECT participant_id, initiative_id, criterion_id, value, effort, ranking, channel, "
+    "person_votes": sql("SELECT participant_id, initiative_id, criterion_id, value, effort, ranking, channel, "
                          "ballot, note FROM vote WHERE round_id = :rid AND participant_id = :pid ORDER BY id"),
-    "marks": text("SELECT participant_id, status FROM round_voter WHERE round_id = :rid"),
+    "marks": sql("SELECT participant_id, status FROM round_voter WHERE round_id = :rid"),
 }
 
 
