@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from workshop_tui.domain import model as m
+from workshop_tui.domain import rules
 from workshop_tui.sessionfile.reader import MAX_FILE_BYTES, SessionFileError
 from workshop_tui.sessionfile.validate import FRACTION_RE, KEY_RE, build_workshop, decimal_problem
 from workshop_tui.sessionfile.writer import workshop_to_dict
@@ -570,12 +571,9 @@ def _vote_value(method: str, get, header: dict[str, str], n: int, fields: dict[s
                 problems: list[RowProblem]) -> bool:
     raw = get("value")
     if method == "moscow":
-        word = _text(raw).lower().replace("'", "").replace("’", "")
-        word = {"m": "must", "s": "should", "c": "could", "w": "wont", "won t": "wont"}.get(word, word)
-        if word not in m.MOSCOW:
-            problems.append(RowProblem(n, header["value"], f"{_text(raw)!r} is not Must, Should, Could or Won't"))
-            return False
-        fields["value"] = word
+        # The rule book judges the word (with the same message as every other channel).
+        text = _text(raw)
+        fields["value"] = rules.moscow_word(text) or text
         return True
     if method == "gates":
         word = _text(raw).lower()

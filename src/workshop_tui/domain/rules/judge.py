@@ -205,8 +205,22 @@ def _dots_entry(s: DotsSettings, ctx: Context, item: str, value: object, entry: 
     return n, []
 
 
+def _plain(x: Fraction) -> Fraction | int:
+    q = Fraction(x)
+    return q.numerator if q.denominator == 1 else q
+
+
+def _bounds(ctx: Context) -> dict[str, tuple[Fraction | int, Fraction | int]]:
+    # Whole bounds as ints: comparing ints is many times faster than Fractions (120,000 scores).
+    return {k: (_plain(c.min), _plain(c.max)) for k, c in ctx.criteria.items()}
+
+
 def _matrix_entry(ctx: Context, item: str, criterion: object, value: object,
-                  entry: int | None) -> tuple[Fraction | int | None, list[BallotProblem]]:
+                  entry: int | None, bounds: dict | None = None) -> tuple[Fraction | int | None, list[BallotProblem]]:
+    if bounds is not None and type(value) is int and criterion in bounds:
+        lo, hi = bounds[criterion]  # type: ignore[index]
+        if lo <= value <= hi:
+            return value, []
     c = ctx.criteria.get(criterion) if isinstance(criterion, str) else None
     if c is None:
         what = "a gate, not a scored criterion" if criterion in ctx.gates else "not a scored criterion"
@@ -334,6 +348,7 @@ def _judge_matrix(ctx: Context, votes: Sequence[m.Vote]) -> BallotVerdict:
     problems: list[BallotProblem] = []
     scores: dict[tuple[str, str], Fraction | int] = {}
     seen: set[tuple[str, str]] = set()
+    bounds = _bounds(ctx)
     for n, v in enumerate(votes):
         item = v.initiative
         if item is None or item not in ctx.initiatives:
@@ -346,7 +361,7 @@ def _judge_matrix(ctx: Context, votes: Sequence[m.Vote]) -> BallotVerdict:
                                           f"'{ctx.criteria[v.criterion].name}'", v.criterion, n, "criterion"))
             continue
         seen.add(key)  # type: ignore[arg-type]
-        score, more = _matrix_entry(ctx, item, v.criterion, v.value, n)
+        score, more = _matrix_entry(ctx, item, v.criterion, v.value, n, bounds)
         problems += more
         if score is not None:
             scores[key] = score  # type: ignore[index]
