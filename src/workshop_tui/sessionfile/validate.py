@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 from workshop_tui.domain import model as m
 from workshop_tui.domain import rules

@@ -38,6 +38,7 @@ from workshop_tui.domain.rules.settings import (
     default_budget,
     parse_settings,
     settings_problems,
+    value_effort_scales,
     written_out,
 )
 
@@ -45,5 +46,5 @@ __all__ = [
     "BallotVerdict", "CellVerdict", "Context", "DEFAULT_SCALE", "DotsSettings", "GatesSettings", "JudgedBallot",
     "MatrixSettings", "MoscowSettings", "RankingSettings", "Settings", "ValueEffortSettings", "ballot_id",
     "context_of", "default_budget", "judge_ballot", "judge_cell", "judge_round", "moscow_word", "number",
-    "parse_settings", "settings_of", "settings_problems", "show", "written_out",
+    "parse_settings", "settings_of", "settings_problems", "show", "value_effort_scales", "written_out",
 ]

@@ -250,3 +250,10 @@ def written_out(method: str, n_items: int) -> dict[str, object]:
     if method in ("moscow", "gates"):
         return {}
     raise SettingsError(f"{method!r} is not a voting method")
+
+
+def value_effort_scales(stored: Mapping[str, object]) -> tuple[tuple[Fraction, Fraction], tuple[Fraction, Fraction]]:
+    """A value/effort round's (value scale, effort scale), defaults from this module."""
+    s = parse_settings("value_effort", stored, 0)
+    assert isinstance(s, ValueEffortSettings)
+    return s.axis("value"), s.axis("effort")
