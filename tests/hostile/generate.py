@@ -220,7 +220,7 @@ CSV: dict[str, tuple[bytes, dict]] = {
     "votes-negative-dots.csv": (b"round,participant,initiative,value\nr2,p11,epr_opt,-1\n",
                                 {"refused": "row 2, column 'value': EPR optimisation: dots cannot be negative (-1)"}),
     "votes-fractional-dots.csv": (b"round,participant,initiative,value\nr2,p11,epr_opt,1.5\n",
-                                  {"refused": "row 2, column 'value': dots are whole numbers"}),
+                                  {"refused": "row 2, column 'value': EPR optimisation: dots are whole numbers, not 1.5"}),
     "votes-unknown-participant.csv": (b"round,participant,initiative,value\nr2,nobody,epr_opt,1\n",
                                       {"refused": "row 2, column 'participant': 'nobody' is not a participant"}),
     "votes-overspent.csv": (b"round,participant,initiative,value\nr2,p11,epr_opt,3\nr2,p11,wifi,3\n",

@@ -588,10 +588,8 @@ def _vote_value(method: str, get, header: dict[str, str], n: int, fields: dict[s
         problems.append(RowProblem(n, header["value"], str(exc)))
         return False
     if method == "dots":
-        if value.denominator != 1:
-            problems.append(RowProblem(n, header["value"], "dots are whole numbers"))
-            return False
-        fields["value"] = int(value)
+        # A fraction of a dot is judged by the rule book, in its words, like any other channel.
+        fields["value"] = int(value) if value.denominator == 1 else value
     else:
         fields["value"] = value
     if method == "value_effort":
