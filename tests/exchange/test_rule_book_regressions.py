@@ -18,6 +18,7 @@ import pytest
 
 from workshop_tui.domain import results
 from workshop_tui.services import sessions, voting
+from workshop_tui.sessionfile import merge as merging
 from workshop_tui.sessionfile.reader import SessionFileError
 from workshop_tui.sessionfile.validate import build_workshop, parse_session_bytes
 from workshop_tui.storage.engine import open_database
@@ -140,3 +141,16 @@ def test_a_500_by_60_by_4_matrix_session_passes_the_importers_checks():
     workshop = parse_session_bytes(big_matrix_session(), "big.json")
     assert len(workshop.round("r1").votes) == 120_000
     assert results.round_result(workshop, "r1").counted == 60
+
+
+def test_merging_compares_the_rules_each_site_voted_under_not_the_stored_words():
+    same = build_workshop(dots_session([], {"budget": 5}))
+    spelled_out = build_workshop(dots_session([], {"budget": 5, "max_per_initiative": 3, "must_spend_all": False}))
+    merged = merging.merge([("North", same), ("South", spelled_out)]).workshop
+    assert dict(merged.round("r1").settings) == {"budget": 5, "max_per_initiative": 3, "must_spend_all": False}
+    # Left to its default, a site's budget follows its own number of initiatives (6 -> 2; 9 -> 3).
+    small = build_workshop(dots_session([], {}))
+    bigger_doc = dots_session([], {})
+    bigger_doc["initiatives"] += [{"key": f"x{n}", "title": f"Extra {n}"} for n in range(3)]
+    with pytest.raises(merging.MergeConflict, match="settings differ at South"):
+        merging.merge([("North", small), ("South", build_workshop(bigger_doc))])
