@@ -32,9 +32,10 @@ def e(text: object) -> str:
 def _body(workshop: m.Workshop, rnd: m.Round) -> str:
     items = workshop.initiatives
     if rnd.method == "dots":
-        budget, cap = rnd.settings.get("budget", "your"), rnd.settings.get("max_per_initiative")
-        hint = f"Tick up to {e(budget)} boxes in total" + (f", at most {e(cap)} on one initiative." if cap else ".")
-        per = int(cap) if isinstance(cap, int) else int(budget) if isinstance(budget, int) else 3
+        s = rules.settings_of(workshop, rnd)  # the rules the count will apply, defaults included
+        budget, cap = s.budget, s.max_per_initiative  # type: ignore[union-attr]
+        hint = f"Tick up to {e(budget)} boxes in total, at most {e(cap)} on one initiative."
+        per = cap
         rows = "".join(f"<tr><td>{e(i.title)}</td><td>{'<span class=box></span>' * per}</td></tr>" for i in items)
         return f'<p class="hint">{hint}</p><table><tr><th>Initiative</th><th>Dots</th></tr>{rows}</table>'
     if rnd.method == "matrix":

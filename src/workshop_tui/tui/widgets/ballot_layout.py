@@ -50,13 +50,18 @@ def person_columns(workshop: m.Workshop, rnd: m.Round) -> list[GridColumn]:
     if rnd.method == "ranking":
         return [GridColumn("position", "Position", kind="position", max=len(workshop.initiatives), width=10)]
     if rnd.method == "dots":
-        return [GridColumn("dots", "Dots", max=rnd.settings.get("max_per_initiative"))]
+        return [GridColumn("dots", "Dots", max=_dots_cap(workshop, rnd))]
     return [GridColumn("moscow", "MoSCoW", kind="moscow", width=10)]
+
+
+def _dots_cap(workshop: m.Workshop, rnd: m.Round) -> int:
+    """The most dots on one initiative, as the rule book reads the round (default included)."""
+    return rules.settings_of(workshop, rnd).max_per_initiative  # type: ignore[union-attr]
 
 
 def room_columns(workshop: m.Workshop, rnd: m.Round) -> list[GridColumn]:
     kind = "moscow" if rnd.method == "moscow" else "number"
-    cap = rnd.settings.get("max_per_initiative") if rnd.method == "dots" else None
+    cap = _dots_cap(workshop, rnd) if rnd.method == "dots" else None
     labels = short_names(workshop.participants)
     return [GridColumn(p.key, labels[p.key], kind=kind, max=cap, width=9) for p in workshop.participants]
 
