@@ -75,3 +75,22 @@ def test_a_file_stem_is_safe_on_windows_macos_and_linux(title):
 def test_titles_that_windows_reserves_get_a_usable_name():
     assert [file_stem(t) for t in ("CON", "nul", "Com1", "LPT9", "Console")] == [
         "con-session", "nul-session", "com1-session", "lpt9-session", "console"]
+
+
+def test_an_export_over_a_file_another_program_holds_says_so_and_leaves_no_temporary(tmp_path, monkeypatch):
+    from workshop_tui.exporters import files
+
+    target = tmp_path / "board.csv"
+    target.write_bytes(b"the old export")
+
+    def held_open(src, dst):  # what Windows does while Excel has the file open
+        raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+
+    monkeypatch.setattr(files.os, "replace", held_open)
+    try:
+        files.write_bytes_atomically(target, b"new")
+    except PermissionError as exc:
+        assert str(target) in str(exc) and "open in another program" in str(exc)
+    else:
+        raise AssertionError("the export claimed success")
+    assert [p.name for p in tmp_path.iterdir()] == ["board.csv"] and target.read_bytes() == b"the old export"
