@@ -33,15 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 try:
-    from packaging.markers import Marker
     from packaging.requirements import Requirement
-    from packaging.tags import Tag, compatible_tags, cpython_tags, mac_platforms
+    from packaging.tags import compatible_tags, cpython_tags, mac_platforms
     from packaging.utils import canonicalize_name, parse_wheel_filename
     from packaging.version import Version
 except ImportError:  # a run-only venv: pip always carries packaging
-    from pip._vendor.packaging.markers import Marker  # type: ignore[no-redef]
     from pip._vendor.packaging.requirements import Requirement  # type: ignore[no-redef]
-    from pip._vendor.packaging.tags import Tag, compatible_tags, cpython_tags, mac_platforms  # type: ignore[no-redef]
+    from pip._vendor.packaging.tags import compatible_tags, cpython_tags, mac_platforms  # type: ignore[no-redef]
     from pip._vendor.packaging.utils import canonicalize_name, parse_wheel_filename  # type: ignore[no-redef]
     from pip._vendor.packaging.version import Version  # type: ignore[no-redef]
 
