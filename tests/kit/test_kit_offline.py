@@ -32,8 +32,10 @@ def test_a_kit_for_this_machine_installs_and_runs_with_no_network(tmp_path):
     print(out)
     assert test.returncode == 0, out
     assert "kit-test: PASSED" in out
-    assert out.count("both download attempts failed") == 2, out
     assert "the home screen showed" in out
-    if "network namespace: no network at all" not in out:
+    if "network namespace: no network at all" in out:
+        assert out.count("both download attempts failed") == 2, out
+    else:
+        assert out.count("pip's download failed (fallback") == 2, out
         warnings.warn("offline kit test: no network namespace could be made here; it proved the install with a "
                       "dead proxy and --no-index only (see its output)", stacklevel=1)
