@@ -311,7 +311,7 @@ def build(out: Path, zip_path: Path | None, targets: list[Target], pythons: list
         "GLIBC": glibc_needed(linux),
         "MACOS_ARM": macos_needed([w for (k, _), r in plan.items() if k == "macos-arm64" for w in r.chosen.values()], "11.0"),
         "MACOS_INTEL": macos_needed([w for (k, _), r in plan.items() if k == "macos-x86_64" for w in r.chosen.values()], "10.13"),
-        "PLATFORMS": "; ".join(t.label for t in targets),
+        "PLATFORMS": "\n".join(f"  - {t.label}" for t in targets),
     }
     for name in ("install.sh", "install.ps1", "README.txt"):
         text = fill((TEMPLATES / name).read_text(encoding="utf-8"), values)

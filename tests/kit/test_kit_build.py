@@ -80,13 +80,15 @@ def test_the_oldest_glibc_the_chosen_linux_wheels_allow_is_named(tmp_path):
 
 
 VALUES = {"VERSION": "9.9", "PYTHONS": "3.11, 3.12 or 3.13", "PYTHON_MIN": "3.11", "PYTHON_MAX": "3.13",
-          "GLIBC": "2.17", "MACOS_ARM": "11.0", "MACOS_INTEL": "10.13", "PLATFORMS": "Linux; Windows"}
+          "GLIBC": "2.17", "MACOS_ARM": "11.0", "MACOS_INTEL": "10.13", "PLATFORMS": "  - Linux\n  - Windows"}
 
 
 @pytest.mark.parametrize("name", ["install.sh", "install.ps1", "README.txt"])
 def test_every_placeholder_in_the_templates_has_a_value(name):
     text = kit.fill((ROOT / "kit" / name).read_text(encoding="utf-8"), VALUES)
     assert "@" not in text.replace("@(", "").replace("@rest", "")
+    # Windows PowerShell 5.1 reads a script without a BOM as the ANSI code page.
+    assert text.isascii()
 
 
 def test_a_placeholder_without_a_value_stops_the_build():
