@@ -69,6 +69,8 @@ def interfaces() -> list[str]:
     import socket
     import struct
 
+    if not Path("/proc/net/dev").exists():  # not Linux: the fallback runs, and says so
+        return ["(not listed on this system)"]
     names = [r.split(":")[0].strip() for r in Path("/proc/net/dev").read_text().splitlines()[2:]]
     out = []
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
