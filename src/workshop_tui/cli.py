@@ -200,7 +200,11 @@ def export_cmd(ctx: click.Context, db_path: str | None, database_url: str | None
     if str(output) == "-":
         if not exports.is_text(fmt):
             raise BadInput(f"{fmt} is not a text format; give a file with -o.")
-        sys.stdout.write(exports.render_text(db, session_id, fmt))
+        # As bytes: the same UTF-8 and line endings as the file, even on Windows, where a
+        # redirected text stdout would translate newlines and use the locale's code page.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(exports.render_text(db, session_id, fmt).encode("utf-8"))
+        sys.stdout.buffer.flush()
         return
     written = exports.export(db, session_id, fmt, output)
     click.echo(f"Wrote {written}", err=True)

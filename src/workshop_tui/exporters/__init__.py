@@ -27,6 +27,12 @@ def module_for(fmt: str) -> ModuleType:
     return import_module(FORMATS[fmt][0])
 
 
+# Names Windows reserves for devices, with any extension ("con.md" cannot be created there).
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                              *(f"lpt{i}" for i in range(1, 10))})
+
+
 def file_stem(title: str) -> str:
-    """A session title as a safe file name stem: lower case, words joined by '-'."""
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "session"
+    """A session title as a safe file name stem on every OS: lower case, words joined by '-'."""
+    stem = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "session"
+    return f"{stem}-session" if stem in WINDOWS_RESERVED else stem

@@ -16,7 +16,12 @@ def write_bytes_atomically(path: Path, data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except PermissionError as exc:
+            # Windows refuses to replace a file another program holds open (Excel does).
+            raise PermissionError(exc.errno, f"Cannot write {path}: it is open in another program (close it there, "
+                                  "e.g. in Excel, and export again) or the folder is read-only") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

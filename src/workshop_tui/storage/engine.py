@@ -113,9 +113,9 @@ def readonly_uri(path: Path) -> str:
     -shm files beside it; when there is no -wal file there is nothing but the
     main file to read, so ``immutable=1`` reads it without touching the folder.
     """
-    from urllib.parse import quote
+    from workshop_tui.storage.location import sqlite_file_uri
 
-    base = f"file:{quote(str(path))}?mode=ro"
+    base = f"{sqlite_file_uri(path)}?mode=ro"
     return base if Path(f"{path}-wal").exists() else base + "&immutable=1"
 
 

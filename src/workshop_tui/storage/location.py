@@ -8,7 +8,7 @@ layer is imported (see storage/quick.py).
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePath
 
 APP_NAME = "workshop-tui"
 DB_FILENAME = "workshop.db"
@@ -37,6 +37,16 @@ def resolve_url(db_path: str | None = None, database_url: str | None = None) -> 
     if env_db:
         return f"sqlite:///{Path(env_db).expanduser().resolve()}"
     return f"sqlite:///{data_dir() / DB_FILENAME}"
+
+
+def sqlite_file_uri(path: PurePath | str) -> str:
+    """``path`` as a ``file:`` URI for ``sqlite3.connect(..., uri=True)``, the same on every OS.
+
+    ``Path.as_uri`` writes Windows paths as ``file:///C:/...`` (SQLite's own form) and
+    percent-encodes '?', '#' and '%' in a name, which would otherwise end or change the path.
+    """
+    path = path if isinstance(path, PurePath) else Path(path)
+    return (path if path.is_absolute() else Path(path).absolute()).as_uri()
 
 
 def plain_sqlite_file(url: str | None) -> Path | None:

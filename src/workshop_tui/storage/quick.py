@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from workshop_tui.domain.model import SessionSummary
+from workshop_tui.storage.location import sqlite_file_uri
 
 # Must equal the Alembic head; tests/storage/test_quick.py checks it.
 SCHEMA_HEAD = "0002_writer"
@@ -47,7 +48,7 @@ def list_sessions_fast(path: Path) -> list[SessionSummary] | None:
     if not path.is_file() or path.stat().st_size == 0:
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        conn = sqlite3.connect(f"{sqlite_file_uri(path)}?mode=ro", uri=True, timeout=5)
     except sqlite3.Error:
         return None
     try:
