@@ -254,7 +254,7 @@ async def test_reopening_returns_to_the_stage_last_shown(make_app, db):
         await pilot.press("ctrl+right")
         await pilot.pause()
         assert sessions.load(db, sid).session.stage == "initiatives"
-        await pilot.press("ctrl+h")
+        await pilot.press("escape")
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
