@@ -430,6 +430,10 @@ class VotingPane(StagePane):
                 pass
         if message.problem:
             self.fail(self._where(write) + message.problem)
+            if same_screen and grid.display and not self._writes and write.row in grid.row_keys:
+                # Nothing typed since: back to the refused cell, as if the entry had not moved on.
+                grid.move_cursor(row=grid.row_keys.index(write.row),
+                                 column=grid.get_column_index(write.column))
             return
         if write.round_key == self.round_key:
             self._update_lines()

@@ -21,9 +21,6 @@ class StagePane(Vertical):
     calls ``self.changed(reload=False)`` so the whole workshop is not re-read.
     """
 
-    # Focusable so a stage of text boxes (Setup) can be arrived at with none of them focused.
-    can_focus = True
-
     STAGE: ClassVar[str] = ""
     TITLE: ClassVar[str] = ""
     HELP: ClassVar[str] = ""
@@ -51,8 +48,8 @@ class StagePane(Vertical):
         """On arrival, focus the stage's first focusable widget that does not take
         typing, so its keys show in the footer and the number keys still change
         stage (a key never means two things). Text boxes and lists that open are
-        skipped; with nothing else, the pane itself takes the focus and Tab goes
-        on to the first box.
+        skipped; with nothing else (Setup), nothing has the focus and Tab goes to
+        the first box.
 
         A scrolling container is skipped when something inside it can take the
         focus.
@@ -70,7 +67,7 @@ class StagePane(Vertical):
                 continue
             widget.focus()
             return
-        self.focus()
+        self.screen.set_focus(None)
 
     def changed(self, note: str = "Saved", *, reload: bool = True) -> None:
         self.post_message(self.Changed(note, reload))
