@@ -408,7 +408,7 @@ class VotingPane(StagePane):
         write = message.write
         if message.error is not None:
             # Not a refusal nor the database: a bug. Let the app stop with a non-zero status.
-            self.app.unsaved_on_exit = self.pending_descriptions()
+            self.app.unsaved_on_exit = [self._describe(write)] + self.pending_descriptions(but=write)
             raise message.error
         self._show_waiting()
         same_screen = write.round_key == self.round_key and self.rnd is not None and (
@@ -448,10 +448,14 @@ class VotingPane(StagePane):
         titles = {i.key: i.title for i in self.workshop.initiatives} if self.workshop else {}
         return f"{names.get(write.participant, write.participant)}, {titles.get(write.row, write.row)}: "
 
-    def pending_descriptions(self) -> list[str]:
+    def pending_descriptions(self, but: Write | None = None) -> list[str]:
+        """The entries typed but not yet saved (for the message when the app stops)."""
         with self._writes_lock:
             waiting = ([self._in_flight] if self._in_flight else []) + list(self._writes)
-        return [f"{self._where(w).rstrip(': ')} = {w.value}" for w in waiting if not w.undo]
+        return [self._describe(w) for w in waiting if not w.undo and w is not but]
+
+    def _describe(self, write: Write) -> str:
+        return "undo" if write.undo else f"{self._where(write).rstrip(': ')} = {write.value}"
 
     def _show_waiting(self) -> None:
         """A visible state while an entry waits for the database; typing goes on."""
