@@ -25,9 +25,9 @@ def test_every_stage_key_works_from_every_stage(terminal):
 
 def test_escape_climbs_from_a_stage_to_the_sessions_list(terminal):
     open_session(terminal)
-    terminal.press("3")
-    wait_stage(terminal, 3)
-    screen = terminal.wait_for("esc Back to sessions")
+    terminal.press("2")
+    wait_stage(terminal, 2)
+    screen = terminal.wait_for("esc Back to sessions")  # the footer says what Escape does
     terminal.press("Escape")
     terminal.wait_for(HOME_TEXT)
     assert "^h" not in screen  # Ctrl+H arrives as Backspace: not offered

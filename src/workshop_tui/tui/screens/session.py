@@ -53,6 +53,11 @@ class SessionScreen(Screen):
         Binding("escape", "home", "Back to sessions", id="session.home"),
     ]
 
+    # The stage decides the focus on arrival (StagePane.focus_first): Textual's own auto
+    # focus would put the cursor in the first box (Setup's title, Participants' name),
+    # where a stage key typed next would land as text.
+    AUTO_FOCUS = ""  # falsy but not None (None defers to the app's "*")
+
     def __init__(self, session_id: int, stage: str | None = None) -> None:
         super().__init__()
         self.session_id = session_id
