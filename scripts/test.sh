@@ -8,6 +8,10 @@
 # server can be had, the postgres tests are reported as skipped with the reason.
 # WORKSHOP_TUI_TEST_PG_URL already set: that server is used instead.
 # WORKSHOP_TUI_TEST_NO_PG=1: don't start one.
+#
+# The real-terminal tests (tests/terminal/) run the app in tmux: it is installed from
+# Debian's packages when missing and we are root. The import contracts in pyproject.toml
+# are checked first with lint-imports; a broken contract fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${1:-.venv/bin/python}"
@@ -24,6 +28,18 @@ if [ -z "${WORKSHOP_TUI_TEST_PG_URL:-}" ] && [ -z "${WORKSHOP_TUI_TEST_NO_PG:-}"
     fi
 fi
 
+if ! command -v tmux >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "test.sh: installing tmux for the real-terminal tests"
+        (apt-get install -y -qq tmux >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq tmux; }) \
+            || echo "test.sh: NOTE: tmux could not be installed; tests/terminal will fail."
+    else
+        echo "test.sh: NOTE: tmux is missing and cannot be installed here; tests/terminal will fail."
+    fi
+fi
+
 status=0
+echo "test.sh: checking the import contracts (lint-imports)"
+"$(dirname "$PY")/lint-imports" --no-cache || status=$?
 "$PY" -m pytest "$@" || status=$?
 exit "$status"

@@ -1,5 +1,11 @@
-"""The layers point one way: domain and the session-file format stay pure."""
+"""The layers point one way: domain and the session-file format stay pure.
 
+The contracts themselves live in pyproject.toml ([tool.importlinter]) and run as
+`lint-imports` in scripts/test.sh; here they run too, on the real package and on
+a copy with forbidden imports planted, to show the check can fail.
+"""
+
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -45,6 +51,9 @@ ALLOWED = {
     "storage": {"domain", "storage"},
     "exporters": {"domain", "sessionfile", "exporters"},
     "services": {"domain", "sessionfile", "storage", "exporters", "services", "textsafe"},
+    # Front ends: data only through services (domain values and display helpers are fine).
+    "tui": {"domain", "services", "tui", "textsafe"},
+    "commands": {"domain", "services", "cli", "commands", "textsafe"},
 }
 IMPORT_RE = __import__("re").compile(r"^\s*(?:from|import)\s+workshop_tui\.([a-z_]+)", __import__("re").M)
 
@@ -57,3 +66,50 @@ def test_each_layer_imports_only_the_layers_below_it(layer):
             if target not in ALLOWED[layer]:
                 found.setdefault(target, []).append(str(path.relative_to(SRC)))
     assert found == {}, f"{layer} reaches into {found}"
+
+
+ROOT = SRC.parents[1]
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def _lint(src_parent: Path) -> subprocess.CompletedProcess:
+    env = {"PYTHONPATH": str(src_parent), "PATH": str(LINT_IMPORTS.parent), "NO_COLOR": "1",
+           "COLUMNS": "400"}
+    return subprocess.run([str(LINT_IMPORTS), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+                          capture_output=True, text=True, env=env, cwd=src_parent)
+
+
+def test_cli_reaches_data_only_through_services():
+    text = (SRC / "cli.py").read_text(encoding="utf-8")
+    found = set(IMPORT_RE.findall(text)) - {"services", "storage", "tui", "textsafe", "commands"}
+    assert found == set(), f"cli.py reaches into {found}"
+
+
+def test_the_import_contracts_hold():
+    out = _lint(SRC.parent)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "0 broken" in out.stdout
+
+
+# One forbidden import per front end and layer, planted in a copy of the package.
+PLANTED = {
+    "tui/widgets/vote_grid.py": ("from workshop_tui.storage import repository", "workshop_tui.tui"),
+    "commands/exchange.py": ("from workshop_tui.exporters import ballots", "workshop_tui.commands"),
+    "cli.py": ("from workshop_tui.sessionfile import reader", "workshop_tui.cli"),
+    "domain/numbers.py": ("import textual", "workshop_tui.domain"),
+    "services/exports.py": ("from workshop_tui.tui import app", "workshop_tui.services"),
+    "exporters/markdown.py": ("from workshop_tui.storage import engine", "workshop_tui.exporters"),
+}
+
+
+@pytest.mark.parametrize("path", sorted(PLANTED))
+def test_a_forbidden_import_planted_in_a_copy_breaks_the_contracts(tmp_path, path):
+    copy = tmp_path / "src" / "workshop_tui"
+    shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    line, importer = PLANTED[path]
+    target = copy / path
+    target.write_text(target.read_text(encoding="utf-8") + f"\n{line}  # planted by the test\n",
+                      encoding="utf-8")
+    out = _lint(tmp_path / "src")
+    assert out.returncode != 0, out.stdout
+    assert "BROKEN" in out.stdout and importer in out.stdout, out.stdout

@@ -149,7 +149,7 @@ def sessions_cmd(ctx: click.Context, db_path: str | None, database_url: str | No
 def import_cmd(ctx: click.Context, db_path: str | None, database_url: str | None, file: Path, as_json: bool) -> None:
     """Import a session file (format v1) as a new session. All or nothing."""
     from workshop_tui.services import sessions
-    from workshop_tui.sessionfile.reader import SessionFileError
+    from workshop_tui.services.sessions import SessionFileError
 
     db = open_db(ctx, db_path, database_url)
     try:
@@ -221,7 +221,7 @@ def db_group() -> None:
 @click.pass_context
 def db_backup(ctx: click.Context, db_path: str | None, database_url: str | None, path: Path) -> None:
     """Copy the live database to PATH (safe while the app is running)."""
-    from workshop_tui.storage.backup import backup_to
+    from workshop_tui.services.backups import backup_to
     from workshop_tui.storage.engine import DatabaseError
 
     db = open_db(ctx, db_path, database_url)
@@ -237,7 +237,7 @@ def db_backup(ctx: click.Context, db_path: str | None, database_url: str | None,
 @click.pass_context
 def db_restore(ctx: click.Context, db_path: str | None, database_url: str | None, path: Path) -> None:
     """Replace the database with the backup at PATH (the current one is backed up first)."""
-    from workshop_tui.storage.backup import restore_from
+    from workshop_tui.services.backups import restore_from
     from workshop_tui.storage.engine import DatabaseError
 
     db = open_db(ctx, db_path, database_url)

@@ -23,7 +23,7 @@ async def test_going_home_from_a_session_leaves_a_backup(make_app, sample_sessio
         app.screen.open_session(sample_session, "initiatives")
         await pilot.pause()
         assert close_copies() == []
-        await pilot.press("ctrl+h")
+        await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert type(app.screen).__name__ == "HomeScreen"

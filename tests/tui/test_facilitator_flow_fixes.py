@@ -10,12 +10,16 @@ from workshop_tui.services import editing, sessions, voting
 from workshop_tui.tui.app import WorkshopApp
 
 
-async def test_setup_opens_with_the_cursor_in_the_title_box(db):
+async def test_setup_opens_with_no_box_focused_and_tab_reaches_the_title_box(db):
     sid = sessions.create(db, m.SessionInfo(title="Board"))
     app = WorkshopApp(db=db, load_samples_when_empty=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_stage(app, pilot, sid, "setup")
-        assert app.focused.id == "setup-title"  # was the scrolling frame: typing did nothing
+        # Nothing editable on arrival: a stage key typed here must not land in the title.
+        assert app.focused is None
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused.id == "setup-title"
         await pilot.press("down", *"Sam", "enter")
         await pilot.pause()
         assert sessions.load(db, sid).session.organisation == "Sam"
@@ -26,7 +30,7 @@ async def test_choosing_a_discipline_returns_to_the_name_box_so_enter_saves(db):
     app = WorkshopApp(db=db, load_samples_when_empty=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_stage(app, pilot, sid, "participants")
-        await pilot.press(*"Priya", "tab", "enter", "down", "enter")  # Nursing
+        await pilot.press("a", *"Priya", "tab", "enter", "down", "enter")  # a: to the name box; Nursing
         await pilot.pause()
         await pilot.pause()
         assert app.focused.id == "participant-name"

@@ -50,6 +50,9 @@ async def test_participants_are_added_one_after_another_and_the_mix_is_checked(m
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_stage(app, pilot, sid, "participants")
         name = pane.query_one("#participant-name", Input)
+        assert not name.has_focus  # nothing editable on arrival: "a" goes to the name box
+        await pilot.press("a")
+        await pilot.pause()
         assert name.has_focus
         pane.query_one("#participant-role").value = "technology"
         await pilot.press(*"[b]Sam[/b]", "enter")
@@ -254,7 +257,7 @@ async def test_reopening_returns_to_the_stage_last_shown(make_app, db):
         await pilot.press("ctrl+right")
         await pilot.pause()
         assert sessions.load(db, sid).session.stage == "initiatives"
-        await pilot.press("ctrl+h")
+        await pilot.press("escape")
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()

@@ -26,19 +26,23 @@ async def test_a_dots_round_by_facilitator_entry_is_saved_per_keypress(db):
         [rnd] = sessions.load(db, sid).rounds
         assert (rnd.method, rnd.status, rnd.settings["budget"]) == ("dots", "open", 2)
         assert app.focused.id == "voting-grid"
-        await pilot.press("1", "1")  # Ana: EPR, then e-Observations (the cursor moves down)
+        await pilot.press("enter", "1", "1")  # entry mode; Ana: EPR, then e-Observations (the cursor moves down)
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert [(v.participant, v.initiative, v.value, v.channel) for v in votes(db, sid, rnd.key)] == [
             ("ana", "epr", 1, "facilitator"), ("ana", "eobs", 1, "facilitator")]
         assert "Ana Silva: 0 of 2 dots left" in screen_text(app)
         await pilot.press("1")  # over Ana's budget: refused, nothing stored
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(votes(db, sid, rnd.key)) == 2
         await pilot.press("f", "right", "2")  # paper cards, Ben on Wi-Fi
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert ("ben", "wifi", 2, "paper") in [(v.participant, v.initiative, v.value, v.channel)
                                               for v in votes(db, sid, rnd.key)]
         await pilot.press("u")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert [v.participant for v in votes(db, sid, rnd.key)] == ["ana", "ana"]
         await pilot.press("right", "right", "a")  # Dev abstains
@@ -71,7 +75,7 @@ async def test_a_matrix_round_by_private_ballots_then_results_plan_override_and_
             await pilot.press(*typed)
             await pilot.press("ctrl+s")
             await pilot.pause()
-            await pilot.press("y")
+            await pilot.press("enter")  # submit from the review
             await pilot.pause()
             assert "Pass the laptop back to the facilitator" in screen_text(app)
             assert "Your ballot" not in screen_text(app)

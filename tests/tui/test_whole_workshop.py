@@ -72,6 +72,8 @@ async def test_a_whole_workshop_from_an_empty_database_by_keyboard(tmp_path):
         db = app.db
         [summary] = sessions.list_sessions(db)
         sid = summary.id
+        assert app.focused is None  # nothing editable on arrival: Tab reaches the title
+        await keys(pilot, "tab")
         assert app.focused.id == "setup-title"
 
         # -- Stage 1, Setup: Enter saves a box and moves to the next one ----------
@@ -97,9 +99,11 @@ async def test_a_whole_workshop_from_an_empty_database_by_keyboard(tmp_path):
         assert "1✓Setup" in screen_text(app)
 
         # -- Stage 2, Participants: name, Tab, discipline, Enter ------------------
-        await keys(pilot, "ctrl+right")
+        await keys(pilot, "escape", "ctrl+right")  # out of the box, then the next stage
         await settle(app, pilot)
-        assert app.screen.current == "participants" and app.focused.id == "participant-name"
+        assert app.screen.current == "participants" and app.focused.id == "participants-table"
+        await keys(pilot, "a")  # to the name box
+        assert app.focused.id == "participant-name"
         # The discipline list remembers the last choice: each step is from the one before.
         people = [("Dr Ana Silva", 0), ("Ben Okoro", 2), ("Chloe Brown", -1), ("Dev Patel", 3), ("Erin Walsh", 2)]
         for name, step in people:
@@ -118,7 +122,7 @@ async def test_a_whole_workshop_from_an_empty_database_by_keyboard(tmp_path):
         assert "2✓Participants" in text
 
         # -- Stage 3, Initiatives: every field through the form -------------------
-        await keys(pilot, "ctrl+right")
+        await keys(pilot, "escape", "ctrl+right")  # a text box keeps Ctrl+Right: leave it first
         await settle(app, pilot)
         assert app.screen.current == "initiatives"
         assert "No initiatives yet" in screen_text(app)
@@ -245,6 +249,7 @@ async def test_a_whole_workshop_from_an_empty_database_by_keyboard(tmp_path):
         await keys(pilot, "ctrl+s")
         await settle(app, pilot)
         assert app.focused.id == "voting-grid"
+        await keys(pilot, "enter")  # digits are votes only in entry mode
         dots = {  # per person (a column each), down the initiatives; 0 = no dot
             "Dr Ana Silva": (1, 3, 1, 0, 0, 0), "Ben Okoro": (2, 1, 0, 0, 0, 2), "Chloe Brown": (1, 3, 0, 0, 1, 0),
             "Dev Patel": (2, 0, 2, 0, 1, 0), "Erin Walsh": (0, 2, 0, 0, 0, 3)}
@@ -257,6 +262,7 @@ async def test_a_whole_workshop_from_an_empty_database_by_keyboard(tmp_path):
                 elif n < len(column) - 1:
                     await keys(pilot, "down")
             await keys(pilot, "right", *["up"] * 5)
+        await settle(app, pilot)  # the writes run in the background, in order
         text = screen_text(app)
         assert "Voted 5 of 5" in text and "5 dots each, at most 3 on one" in text
         workshop = sessions.load(db, sid)
@@ -304,8 +310,9 @@ async def test_a_whole_workshop_from_an_empty_database_by_keyboard(tmp_path):
             assert "Your ballot" in text and "secret ballot: your ballot is stored without your name" in text
             await type_text(pilot, ballot)
             await keys(pilot, "ctrl+s")
-            assert "Submit your ballot? You cannot change it afterwards." in screen_text(app)
-            await keys(pilot, "y")
+            assert "Check your ballot before you submit" in screen_text(app)
+            assert "Every initiative is scored." in screen_text(app)
+            await keys(pilot, "enter")
             text = screen_text(app)
             assert "Pass the laptop back to the facilitator" in text and "Facilitator: press F to continue" in text
             assert "Your ballot" not in text and "Builds consensus" not in text  # nothing of the ballot shows
@@ -443,7 +450,7 @@ async def test_a_whole_workshop_from_an_empty_database_by_keyboard(tmp_path):
                 ("4", "Criteria", ["t Template", "a Add", "e Edit"]),
                 ("3", "Initiatives", ["a Add", "e Edit", "i Import CSV"]),
                 ("2", "Participants", ["^→ Next stage", "Help"]),
-                ("1", "Setup", ["^s Save", "^→ Next stage"])):
+                ("1", "Setup", ["^→ Next stage", "esc Back to sessions"])):  # no box focused on arrival
             if number != "9":
                 await keys(pilot, "ctrl+left")
                 await settle(app, pilot)

@@ -25,7 +25,7 @@ def register(main: click.Group) -> None:
         problem is listed with its row and column.
         """
         from workshop_tui.services import spreadsheets
-        from workshop_tui.sessionfile.spreadsheet import SpreadsheetError
+        from workshop_tui.services.spreadsheets import SpreadsheetError
 
         db = open_db(ctx, db_path, database_url)
         sid = resolve_session(db, session)
@@ -57,7 +57,7 @@ def register(main: click.Group) -> None:
     def import_votes(ctx, db_path, database_url, session: str, file: Path, round_key: str, as_json: bool):
         """Enter paper ballots from a CSV or XLSX sheet (channel "paper"). All or nothing."""
         from workshop_tui.services import spreadsheets
-        from workshop_tui.sessionfile.spreadsheet import SpreadsheetError
+        from workshop_tui.services.spreadsheets import SpreadsheetError
 
         db = open_db(ctx, db_path, database_url)
         sid = resolve_session(db, session)
@@ -90,8 +90,8 @@ def register(main: click.Group) -> None:
         Conflicting definitions are listed and nothing is written (exit 2).
         """
         from workshop_tui.services import merge as merging
-        from workshop_tui.sessionfile.merge import MergeConflict
-        from workshop_tui.sessionfile.reader import SessionFileError
+        from workshop_tui.services.merge import MergeConflict
+        from workshop_tui.services.sessions import SessionFileError
 
         names = [s.strip() for s in sites.split(",")] if sites else None
         try:
@@ -119,14 +119,11 @@ def register(main: click.Group) -> None:
     @click.pass_context
     def print_ballots(ctx, db_path, database_url, session: str, round_key: str, output: Path, cards: int | None):
         """Printable paper score cards: one per participant, or blank numbered cards for a secret ballot."""
-        from workshop_tui.exporters import ballots
-        from workshop_tui.exporters.files import write_text_atomically
-        from workshop_tui.services import sessions
+        from workshop_tui.services import exports
 
         db = open_db(ctx, db_path, database_url)
-        workshop = sessions.load(db, resolve_session(db, session))
         try:
-            text = ballots.render(workshop, round_key, cards)
+            written = exports.write_paper_ballots(db, resolve_session(db, session), round_key, output, cards)
         except KeyError:
             raise BadInput(f"There is no round {round_key!r} in this session.") from None
-        click.echo(f"Wrote {write_text_atomically(output, text)}", err=True)
+        click.echo(f"Wrote {written}", err=True)

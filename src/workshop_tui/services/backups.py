@@ -31,6 +31,16 @@ def backup_on_close(db: Database) -> Path | None:
         return None
 
 
+def backup_to(db: Database, path: Path) -> Path:
+    """Copy the live database to ``path`` (safe while the app runs)."""
+    return storage_backup.backup_to(db, path)
+
+
+def restore_from(db: Database, path: Path) -> Path | None:
+    """Replace the database with a backup; returns where the previous one was saved."""
+    return storage_backup.restore_from(db, path)
+
+
 def backups(db: Database) -> list[Path]:
     """This database's automatic backups, oldest first."""
     return storage_backup.list_backups(db)

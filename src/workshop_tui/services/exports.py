@@ -9,6 +9,19 @@ from workshop_tui.services import sessions
 from workshop_tui.storage.engine import Database
 
 
+def file_stem(title: str) -> str:
+    """A session title made safe for a file name (the default export name)."""
+    return exporters.file_stem(title)
+
+
+def write_paper_ballots(db: Database, session_id: int, round_key: str, path: Path, cards: int | None = None) -> Path:
+    """Printable paper score cards for one round (KeyError: no such round), written atomically."""
+    from workshop_tui.exporters import ballots
+    from workshop_tui.exporters.files import write_text_atomically
+
+    return write_text_atomically(Path(path), ballots.render(sessions.load(db, session_id), round_key, cards))
+
+
 def formats() -> list[str]:
     return list(exporters.FORMATS)
 

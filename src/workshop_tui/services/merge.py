@@ -11,6 +11,10 @@ from workshop_tui.sessionfile.writer import dumps
 from workshop_tui.storage.engine import Database
 
 
+# For front ends, which never import sessionfile.
+MergeConflict = merging.MergeConflict
+
+
 def site_names(paths: list[Path], workshops, given: list[str] | None) -> list[str]:
     """--sites if given; else each file's organisation, or its file name when organisations repeat."""
     if given:

@@ -16,6 +16,8 @@ from workshop_tui.storage import repository as repo
 from workshop_tui.storage.engine import Database
 
 SAMPLE_PACKAGE = "workshop_tui.samples"
+# Re-exported for front ends, which never import sessionfile.
+__all__ = ["SessionFileError", "Problem"]
 
 
 def list_sessions(db: Database) -> list[repo.SessionSummary]:

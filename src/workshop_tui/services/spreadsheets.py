@@ -12,6 +12,12 @@ from workshop_tui.storage import repository as repo
 from workshop_tui.storage.engine import Database
 
 
+# What front ends need from the spreadsheet format, so they never import sessionfile.
+SpreadsheetError = sp.SpreadsheetError
+INITIATIVE_HEADERS = sp.INITIATIVE_HEADERS
+column_fields = sp.column_fields
+
+
 def read_sheet(path: Path) -> sp.Sheet:
     try:
         data = Path(path).read_bytes()

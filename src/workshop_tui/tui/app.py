@@ -93,14 +93,9 @@ class WorkshopApp(App[int]):
             self.post_message(self.DatabaseReady())
 
     def _read_sessions_quickly(self) -> list | None:
-        from workshop_tui.storage.location import plain_sqlite_file
-        from workshop_tui.storage.quick import list_sessions_fast
+        from workshop_tui.services.database import read_sessions_quickly
 
-        path = plain_sqlite_file(self.url)
-        summaries = list_sessions_fast(path) if path is not None else None
-        if not summaries and self.load_samples_when_empty:
-            return None  # an empty database is about to get the samples: show those instead
-        return summaries
+        return read_sessions_quickly(self.url, samples_when_empty=self.load_samples_when_empty)
 
     def home_list_shown(self) -> None:
         """Called by the home screen after its first list has been drawn."""
@@ -116,18 +111,12 @@ class WorkshopApp(App[int]):
         self.first_list_shown.wait(timeout=self.FIRST_LIST_WAIT_S)
         if get_current_worker().is_cancelled or self._closing:
             return
-        from workshop_tui.services import sessions
-        from workshop_tui.storage.engine import DatabaseError, open_database
+        from workshop_tui.services.database import OpenFailed, open_for_app
 
         try:
-            db = open_database(self.url)
-            if self.load_samples_when_empty and sessions.is_empty(db):
-                sessions.load_samples(db)
-        except DatabaseError as exc:
+            db = open_for_app(self.url, samples_when_empty=self.load_samples_when_empty)
+        except OpenFailed as exc:  # a visible message, never a crash dump in front of the room
             self.post_message(self.DatabaseFailed(str(exc)))
-            return
-        except Exception as exc:  # a visible message, never a crash dump in front of the room
-            self.post_message(self.DatabaseFailed(f"Cannot open the database: {exc}"))
             return
         self.db = db
         self.post_message(self.DatabaseReady())
@@ -141,6 +130,24 @@ class WorkshopApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.show_error(message.message)
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q. While a voter has a private ballot open it asks first: the
+        footer offers Quit to whoever holds the laptop."""
+        from workshop_tui.tui.modals.confirm import ConfirmModal
+
+        if any(getattr(screen, "ballot_open", False) for screen in self.screen_stack) and not isinstance(
+                self.screen, ConfirmModal):
+            question = ("A private ballot is open. Facilitator: quit workshop-tui? "
+                        "The ballot being typed is not saved.")
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self.exit()
+
+            self.push_screen(ConfirmModal(question, yes="Quit", no="Keep voting"), answer)
+            return
+        self.exit()
 
     def action_toggle_contrast(self) -> None:
         # Not persisted: the choice belongs to today's room and projector.
@@ -162,6 +169,19 @@ class WorkshopApp(App[int]):
 
 
 def run_app(url: str) -> int:
+    """Run the app; the exit status is non-zero when it stopped on an unexpected error.
+
+    Every vote is committed as it is typed, so what was saved stays saved; an entry
+    still waiting for the database when the app failed is named on the way out.
+    """
+    import sys
+
     app = WorkshopApp(url)
     result = app.run()
+    if app.return_code:
+        unsaved = getattr(app, "unsaved_on_exit", [])
+        if unsaved:
+            print("workshop-tui stopped on an error. NOT saved (type again): " + "; ".join(unsaved),
+                  file=sys.stderr)
+        return app.return_code
     return result or 0

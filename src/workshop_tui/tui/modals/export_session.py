@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from workshop_tui.exporters import file_stem as slug
+from workshop_tui.services.exports import file_stem as slug
 
 EXPORT_DIR = "~/workshop-exports"
 ALL = "all"  # every format, into one folder

@@ -76,7 +76,7 @@ class ImportInitiativesModal(ModalScreen[int | None]):
     def _read(self, path: Path) -> None:
         # In a thread: a large workbook takes a moment to open and check.
         from workshop_tui.services import spreadsheets
-        from workshop_tui.sessionfile import spreadsheet as sp
+        from workshop_tui.services import spreadsheets as sp
 
         headers: tuple[str, ...] = ()
         columns: tuple[str | None, ...] = ()
@@ -127,7 +127,7 @@ class ImportInitiativesModal(ModalScreen[int | None]):
 
     def _import(self) -> None:
         from workshop_tui.services import spreadsheets
-        from workshop_tui.sessionfile.spreadsheet import SpreadsheetError
+        from workshop_tui.services.spreadsheets import SpreadsheetError
 
         if self.checked_path is None:
             return

@@ -52,7 +52,7 @@ class ImportSessionModal(ModalScreen[int | None]):
 
     def _import(self, path: Path) -> None:
         from workshop_tui.services import sessions
-        from workshop_tui.sessionfile.reader import SessionFileError
+        from workshop_tui.services.sessions import SessionFileError
 
         try:
             new_id = sessions.import_file(self.app.db, path)

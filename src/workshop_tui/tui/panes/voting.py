@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import deque
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from workshop_tui.domain import model as m
@@ -22,9 +26,24 @@ from workshop_tui.tui.widgets.ballot_layout import (
     vote_text,
 )
 from workshop_tui.tui.widgets.pane import StagePane
-from workshop_tui.tui.widgets.vote_grid import VoteGrid
+from workshop_tui.tui.widgets.vote_grid import MOSCOW_TEXT, VoteGrid
 
 STATUS_TEXT = {"draft": "draft", "open": "open", "closed": "closed"}
+# How long an entry may wait for the database before the pane says it is waiting.
+WAITING_AFTER_S = 0.4
+
+
+@dataclass
+class Write:
+    """One vote change queued for the database: typed at ``row``/``column`` for ``participant``."""
+
+    round_key: str
+    participant: str
+    row: str
+    column: str
+    value: object = None
+    undo: bool = False
+    queued_at: float = field(default_factory=time.monotonic)
 
 
 class VotingPane(StagePane):
@@ -33,18 +52,23 @@ class VotingPane(StagePane):
     HELP = (
         "Create a round with n: choose the method (dot voting, weighted matrix, ranking, value/effort or MoSCoW), "
         "whether it is a secret ballot, and whether results stay hidden until you reveal them.\n\n"
-        "Facilitator entry: move with the arrow keys and type a number (or M, S, C, W for MoSCoW). It is saved "
+        "Facilitator entry: press Enter on the grid to start entering votes (its border turns orange and says "
+        "ENTERING VOTES), move with the arrow keys and type a number (or M, S, C, W for MoSCoW). It is saved "
         "the moment you type it and the cursor moves down. Backspace clears a cell; u undoes the last vote you "
         "typed. Dots: each person's dots left are shown above the grid. Matrix, value/effort and ranking are "
         "entered one person at a time: [ and ] change the person. For a ranking, type each initiative's "
         "position (1 = best; the same number twice is a tie) and press Enter. Press f when you are typing in "
-        "paper cards, so the votes are recorded as paper. While the grid has the cursor, number keys are votes: "
-        "press Escape to leave the grid, and the number keys change stage again.\n\n"
+        "paper cards, so the votes are recorded as paper. Only while entering votes are number keys votes: "
+        "Escape stops entering, and the number keys change stage again (a second Escape goes back to the "
+        "list of sessions).\n\n"
         "Pass the laptop (p): each person picks their name, votes privately on a screen that shows nobody "
         "else's votes, submits, and a hand-back screen hides their ballot before the next person. In a secret "
         "ballot round only this way is possible, and the stored ballot is linked to nobody.\n\n"
         "a marks someone as abstaining (or undoes it). t starts a reminder timer; it never closes the round. "
-        "x closes the round, o reopens it, r reveals its results (and closes it)."
+        "x closes the round, o reopens it, r reveals its results (and closes it).\n\n"
+        "Votes are written to the database in the background, in the order typed: a value shows at once "
+        "and is underlined until it is saved. If another program holds the database the pane says it is "
+        "waiting, and you can keep typing; an entry that cannot be saved is put back and named in red."
     )
 
     DEFAULT_CSS = """
@@ -54,7 +78,18 @@ class VotingPane(StagePane):
     VotingPane #voting-person { height: auto; color: $text; }
     VotingPane #voting-waiting { height: auto; color: $text-muted; }
     VotingPane #voting-message { height: auto; padding: 1 0; }
+    VotingPane #voting-busy { height: auto; background: $warning; color: $background; text-style: bold;
+                              display: none; }
     """
+
+    class WriteDone(Message):
+        """A queued write finished (in the writer thread); ``text`` is the cell's new picture."""
+
+        def __init__(self, write: Write, text: Text | None = None, problem: str = "",
+                     error: BaseException | None = None, cell: tuple | None = None) -> None:
+            super().__init__()
+            self.write, self.text, self.problem, self.error = write, text, problem, error
+            self.cell = cell  # an undo: the cell put back (None: nothing to undo)
 
     BINDINGS = [
         Binding("u", "undo", "Undo", id="voting.undo"),
@@ -80,7 +115,12 @@ class VotingPane(StagePane):
         self.person_index = 0
         self.channel = "facilitator"
         self.timer_end: float | None = None
-        self.focus_grid_on_load = False  # a new round: start typing votes at once
+        self.focus_grid_on_load = False  # a new round: the grid has the focus, ready for Enter
+        # Vote writes run in one background thread, first typed first written.
+        self._writes: deque[Write] = deque()
+        self._writes_lock = threading.Lock()
+        self._writer_running = False
+        self._in_flight: Write | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.TITLE, style="bold"), classes="pane-title")
@@ -100,6 +140,7 @@ class VotingPane(StagePane):
         yield Static(id="voting-person")
         yield Static(id="voting-waiting")
         yield Static(id="voting-message")
+        yield Static(id="voting-busy")
         yield VoteGrid(id="voting-grid")
 
     def on_mount(self) -> None:
@@ -107,6 +148,7 @@ class VotingPane(StagePane):
         grid.on_entry = self._enter
         grid.cell_text = self._cell_text
         self.set_interval(1, self._tick)
+        self.set_interval(0.2, self._show_waiting)
 
     def focus_first(self) -> None:
         grid = self.query_one(VoteGrid)
@@ -301,15 +343,135 @@ class VotingPane(StagePane):
         return self.person.key, None, column  # value_effort: the column is the axis
 
     def _enter(self, row: str, column: str, value: object) -> Text:
-        desk = self.desk
-        if self.rnd.method == "ranking":
-            return self._enter_position(row, value)
-        participant, criterion, axis = self._person_and_cell(row, column)
-        vote = desk.cast(participant, row, criterion, value, channel=self.channel, axis=axis)
-        return vote_text(self.rnd.method, vote, column)
+        """Queue the entry for the writer thread; show it at once, underlined until saved."""
+        participant = self.person.key if self.rnd.method in PERSON_METHODS else column
+        self._queue(Write(self.round_key, participant, row, column, value))
+        if value is None:
+            return Text("")
+        shown = MOSCOW_TEXT.get(str(value), str(value)) if self.rnd.method == "moscow" else str(value)
+        return Text(shown, style="underline")
 
-    def _enter_position(self, row: str, value: object) -> Text:
-        desk, person = self.desk, self.person.key
+    # -- the writer thread: one at a time, first typed first written ----------------------
+    def _queue(self, write: Write) -> None:
+        with self._writes_lock:
+            self._writes.append(write)
+            start = not self._writer_running
+            self._writer_running = True
+        if start:
+            self.run_worker(self._write_all, thread=True, group="vote-writes", exit_on_error=False)
+
+    def _write_all(self) -> None:
+        """Runs in a thread: never touches widgets, posts WriteDone for each write."""
+        while True:
+            with self._writes_lock:
+                if not self._writes:
+                    self._writer_running = False
+                    self._in_flight = None
+                    return
+                write = self._writes.popleft()
+                self._in_flight = write
+            self.post_message(self._run_write(write))
+
+    def _run_write(self, write: Write) -> "VotingPane.WriteDone":
+        from workshop_tui.services.database import is_busy, is_database_error
+
+        desk = self.desks.get(write.round_key)
+        try:
+            if desk is None:
+                raise VotingError("That round is no longer on screen.")
+            if write.undo:
+                return self.WriteDone(write, cell=desk.undo())
+            return self.WriteDone(write, text=self._write_vote(desk, write))
+        except (VotingError, LookupError) as exc:
+            # LookupError: a participant, initiative or round removed by another program.
+            return self.WriteDone(write, problem=str(exc))
+        except Exception as exc:  # noqa: BLE001 - sorted below: database trouble is a message
+            if is_database_error(exc):
+                why = ("the database is busy: another program kept it locked" if is_busy(exc) else
+                       f"the database reported a problem ({type(exc).__name__}: {exc})")
+                return self.WriteDone(write, problem=f"NOT saved, {why}. Type it again when it is free.")
+            return self.WriteDone(write, error=exc)
+
+    def _write_vote(self, desk: RoundDesk, write: Write) -> Text:
+        method = desk.round.method
+        if method == "ranking":
+            return self._enter_position(desk, write.participant, write.row, write.value)
+        if method in ROOM_METHODS:
+            criterion, axis = None, "value"
+        elif method == "matrix":
+            criterion, axis = write.column, "value"
+        else:
+            criterion, axis = None, write.column  # value_effort: the column is the axis
+        vote = desk.cast(write.participant, write.row, criterion, write.value, channel=self.channel, axis=axis)
+        return vote_text(method, vote, write.column)
+
+    def on_voting_pane_write_done(self, message: "VotingPane.WriteDone") -> None:
+        message.stop()
+        write = message.write
+        if message.error is not None:
+            # Not a refusal nor the database: a bug. Let the app stop with a non-zero status.
+            self.app.unsaved_on_exit = [self._describe(write)] + self.pending_descriptions(but=write)
+            raise message.error
+        self._show_waiting()
+        same_screen = write.round_key == self.round_key and self.rnd is not None and (
+            self.rnd.method in ROOM_METHODS or (self.person is not None and self.person.key == write.participant))
+        grid = self.query_one(VoteGrid)
+        if write.undo:
+            if message.problem:
+                self.fail(message.problem)
+            elif message.cell is None:
+                self.app.notify("Nothing to undo.", timeout=2)
+            elif write.round_key == self.round_key:
+                self._redraw_after_undo(message.cell)
+            return
+        if same_screen and grid.display:
+            try:
+                grid.show(write.row, write.column,
+                          message.text if message.text is not None else self._cell_text(write.row, write.column))
+            except Exception:  # noqa: BLE001 - the grid was rebuilt meanwhile; it shows the stored value
+                pass
+        if message.problem:
+            self.fail(self._where(write) + message.problem)
+            if same_screen and grid.display and not self._writes and write.row in grid.row_keys:
+                # Nothing typed since: back to the refused cell, as if the entry had not moved on.
+                grid.move_cursor(row=grid.row_keys.index(write.row),
+                                 column=grid.get_column_index(write.column))
+            return
+        if write.round_key == self.round_key:
+            self._update_lines()
+            if self.desk is not None and len(self.desk.history) == 1:
+                # Only the first vote typed here changes the keys (u, undo, appears).
+                self.refresh_bindings()
+        # Committed and drawn in place: other stages re-read when next shown.
+        self.changed("", reload=False)
+
+    def _where(self, write: Write) -> str:
+        names = {p.key: p.name for p in self.workshop.participants} if self.workshop else {}
+        titles = {i.key: i.title for i in self.workshop.initiatives} if self.workshop else {}
+        return f"{names.get(write.participant, write.participant)}, {titles.get(write.row, write.row)}: "
+
+    def pending_descriptions(self, but: Write | None = None) -> list[str]:
+        """The entries typed but not yet saved (for the message when the app stops)."""
+        with self._writes_lock:
+            waiting = ([self._in_flight] if self._in_flight else []) + list(self._writes)
+        return [self._describe(w) for w in waiting if not w.undo and w is not but]
+
+    def _describe(self, write: Write) -> str:
+        return "undo" if write.undo else f"{self._where(write).rstrip(': ')} = {write.value}"
+
+    def _show_waiting(self) -> None:
+        """A visible state while an entry waits for the database; typing goes on."""
+        with self._writes_lock:
+            oldest = self._in_flight or (self._writes[0] if self._writes else None)
+            count = len(self._writes) + (self._in_flight is not None)
+        banner = self.query_one("#voting-busy", Static)
+        waiting = oldest is not None and time.monotonic() - oldest.queued_at > WAITING_AFTER_S
+        if waiting:
+            banner.update(Text(f" Waiting for the database (another program is using it): {count} entr"
+                               f"{'y' if count == 1 else 'ies'} not saved yet. You can keep typing. "))
+        banner.display = waiting
+
+    def _enter_position(self, desk: RoundDesk, person: str, row: str, value: object) -> Text:
         positions = voting.ranking_positions(desk.ranking_of(person))
         if value is None:
             positions.pop(row, None)
@@ -328,14 +490,8 @@ class VotingPane(StagePane):
         participant, criterion, _axis = self._person_and_cell(row, column)
         return vote_text(method, desk.value(participant, row, criterion), column)
 
-    def on_vote_grid_saved(self, _event: VoteGrid.Saved) -> None:
-        self._update_lines()
-        if len(self.desk.history) == 1:
-            # Only the first vote typed here changes the keys (u, undo, appears); the
-            # footer rebuilds itself on every refresh, work a vote need not wait for.
-            self.refresh_bindings()
-        # Committed and drawn in place: other stages re-read when next shown.
-        self.changed("", reload=False)
+    def on_vote_grid_saved(self, event: VoteGrid.Saved) -> None:
+        event.stop()  # queued, not yet committed: WriteDone redraws the lines once it is
 
     def on_vote_grid_refused(self, event: VoteGrid.Refused) -> None:
         self.fail(event.message)
@@ -394,16 +550,13 @@ class VotingPane(StagePane):
 
     def action_undo(self) -> None:
         desk = self.desk
-        if desk is None:
-            return
-        try:
-            cell = desk.undo()
-        except VotingError as exc:
-            self.fail(str(exc))
-            return
-        if cell is None:
+        if desk is None or not desk.history:
             self.app.notify("Nothing to undo.", timeout=2)
             return
+        participant = desk.history[-1].cell[0]
+        self._queue(Write(self.round_key, participant, "", "", undo=True))
+
+    def _redraw_after_undo(self, cell: tuple) -> None:
         participant, initiative, criterion = cell
         grid = self.query_one(VoteGrid)
         if self.rnd.method in ROOM_METHODS:

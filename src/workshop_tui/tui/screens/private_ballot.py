@@ -1,9 +1,10 @@
 """Pass the laptop: each person votes privately, then a hand-back screen hides it.
 
-Three steps on one screen: pick your name (only people who have not voted),
-fill in your own ballot (nothing of anyone else's is shown), submit after a
-confirmation; then "pass the laptop back", which needs the facilitator's key
-before the next person can start. The ballot is kept in memory until it is
+Four steps on one screen: pick your name (only people who have not voted),
+fill in your own ballot (nothing of anyone else's is shown), review it (what
+is left unscored, the totals) and submit; then "pass the laptop back", which
+needs the facilitator's key before the next person can start. Quitting the
+app while this screen is open asks the facilitator first (WorkshopApp). The ballot is kept in memory until it is
 submitted whole, in one transaction, by ``voting.submit_ballot``.
 """
 
@@ -38,11 +39,14 @@ class PrivateBallotScreen(Screen[int]):
     PrivateBallotScreen #pb-names { height: 1fr; }
     PrivateBallotScreen #pb-budget { text-style: bold; height: auto; }
     PrivateBallotScreen #pb-handback { align: center middle; }
+    PrivateBallotScreen #pb-review { height: 1fr; overflow-y: auto; }
+    PrivateBallotScreen #pb-review-text { height: auto; border: round $warning; padding: 0 1; }
     PrivateBallotScreen #pb-handback-text { width: 64; max-width: 100%; height: auto; border: thick $success;
                                             padding: 1 2; text-align: center; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Submit my ballot", id="ballot.submit"),
+        Binding("ctrl+s", "review", "Review and submit", id="ballot.review"),
+        Binding("enter", "submit", "Submit for good", id="ballot.submit"),
         Binding("escape", "back", "Back", id="ballot.back"),
         Binding("f", "next_person", "Facilitator: continue", id="ballot.continue"),
     ]
@@ -66,6 +70,8 @@ class PrivateBallotScreen(Screen[int]):
             yield Static(id="pb-budget")
             yield Static(id="pb-ballot-help")
             yield VoteGrid(id="pb-grid")
+        with Vertical(id="pb-review", classes="pb-step"):
+            yield Static(id="pb-review-text")
         with Vertical(id="pb-handback", classes="pb-step"):
             yield Static(Text.assemble(("Thank you: your ballot is saved.\n\n", "bold"),
                                        "Pass the laptop back to the facilitator.\n\n",
@@ -95,7 +101,7 @@ class PrivateBallotScreen(Screen[int]):
 
     def _switch(self, step: str) -> None:
         self.step = step
-        for name in ("pick", "ballot", "handback"):
+        for name in ("pick", "ballot", "review", "handback"):
             self.query_one(f"#pb-{name}").display = name == step
         self.refresh_bindings()
 
@@ -124,6 +130,7 @@ class PrivateBallotScreen(Screen[int]):
         grid = self.query_one("#pb-grid", VoteGrid)
         grid.across = self.rnd.method in ("matrix", "value_effort")
         grid.build([(i.key, i.title) for i in self.workshop.initiatives], columns, {})
+        grid.keep_entry("Your ballot: type, then Ctrl+S to review before submitting")
         self.query_one("#pb-ballot-help", Static).update(Text(self._instructions()))
         self._switch("ballot")
         self._update_budget(name)
@@ -133,17 +140,17 @@ class PrivateBallotScreen(Screen[int]):
         method = self.rnd.method
         if method == "dots":
             return (f"Type the dots you give each initiative (at most {self.rules.cap} on one). "
-                    "Backspace clears. Ctrl+S submits your ballot.")
+                    "Backspace clears. Ctrl+S shows your ballot to check before you submit.")
         if method == "moscow":
-            return "Type M (must), S (should), C (could) or W (won't) for each initiative. Ctrl+S submits."
+            return "Type M (must), S (should), C (could) or W (won't) for each initiative. Ctrl+S to review and submit."
         if method == "ranking":
             return ("Type each initiative's position (1 = best) and press Enter; the same number twice is a tie; "
-                    "leave out what you do not want to rank. Ctrl+S submits.")
+                    "leave out what you do not want to rank. Ctrl+S to review and submit.")
         if method == "value_effort":
             lo, hi = self.rules.value_range
-            return f"Score value and effort from {display(lo)} to {display(hi)}. Ctrl+S submits."
+            return f"Score value and effort from {display(lo)} to {display(hi)}. Ctrl+S to review and submit."
         scales = ", ".join(f"{c.name} {display(c.min)}–{display(c.max)}" for c in self.workshop.scored_criteria)
-        return f"Score each initiative on each criterion ({scales}). Ctrl+S submits."
+        return f"Score each initiative on each criterion ({scales}). Ctrl+S to review and submit."
 
     def _update_budget(self, name: str | None = None) -> None:
         name = name or next(p.name for p in self.workshop.participants if p.key == self.voter)
@@ -204,31 +211,111 @@ class PrivateBallotScreen(Screen[int]):
 
     # -- keys -------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "submit":
+        if action == "review":
             return self.step == "ballot"
+        if action == "submit":
+            return self.step == "review"
         if action == "next_person":
             return self.step == "handback"
         if action == "back":
             return self.step != "handback"
         return True
 
-    def action_submit(self) -> None:
-        from workshop_tui.tui.modals.confirm import ConfirmModal
+    @property
+    def ballot_open(self) -> bool:
+        """A voter is at the laptop: quitting needs the facilitator (WorkshopApp.action_quit)."""
+        return self.step in ("ballot", "review")
 
+    # -- review: what is left unscored and the totals, before the one-way submit --------
+    def review_text(self) -> Text:
+        """The review step's words; a partial ballot says so, a complete one says that."""
+        titles = {i.key: i.title for i in self.workshop.initiatives}
+        method = self.rnd.method
+        if method == "matrix":
+            wanted = [(i, c.key) for i in titles for c in self.workshop.scored_criteria]
+        elif method == "value_effort":
+            wanted = [(i, axis) for i in titles for axis in ("value", "effort")]
+        else:
+            column = next(iter(self.query_one("#pb-grid", VoteGrid).columns_spec), "")
+            wanted = [(i, column) for i in titles]
+        missing = [cell for cell in wanted if cell not in self.draft]
+        unscored = [i for i in titles if any(cell[0] == i for cell in missing)]
+        out = Text()
+        out.append("Check your ballot before you submit. ", style="bold")
+        out.append("Once submitted it cannot be changed.\n\n")
+        for line in self._totals(len(titles)):
+            out.append(f"{line}\n")
+        if not self.draft:
+            out.append("\nYour ballot is EMPTY: submitting it counts as a blank ballot.\n", style="bold")
+        elif unscored and method != "ranking" and method != "dots":
+            out.append(f"\nYour ballot is INCOMPLETE: {len(unscored)} of {len(titles)} initiatives are "
+                       "not fully scored:\n", style="bold")
+        elif unscored:
+            out.append(f"\nNot given anything ({len(unscored)} of {len(titles)}):\n", style="bold")
+        else:
+            out.append("\nEvery initiative is scored.\n", style="bold")
+        if self.draft:
+            for key in unscored[:40]:
+                out.append(f"  · {titles[key]}\n")
+            if len(unscored) > 40:
+                out.append(f"  · and {len(unscored) - 40} more\n")
+        out.append("\nEnter submits for good · Escape goes back to your ballot", style="italic")
+        return out
+
+    def _totals(self, n_items: int) -> list[str]:
+        method, draft = self.rnd.method, self.draft
+        if method == "dots":
+            budget = self.rules.budget
+            left = f" ({budget - self.spent} not used)" if budget is not None and budget > self.spent else ""
+            given = f"{self.spent} of {budget}" if budget is not None else str(self.spent)
+            return [f"Dots given: {given}{left}, on {len(draft)} of {n_items} initiatives."]
+        if method == "matrix":
+            lines = []
+            for c in self.workshop.scored_criteria:
+                values = [v for (_i, col), v in draft.items() if col == c.key]
+                total = display(sum(values)) if values else "0"
+                lines.append(f"{c.name}: {len(values)} of {n_items} scored, total {total}")
+            return lines
+        if method == "value_effort":
+            return [f"{axis.title()}: {sum(1 for (_i, a) in draft if a == axis)} of {n_items} scored"
+                    for axis in ("value", "effort")]
+        if method == "ranking":
+            return [f"Ranked: {len(draft)} of {n_items} initiatives."]
+        counts: dict[str, int] = {}
+        for value in draft.values():
+            counts[str(value)] = counts.get(str(value), 0) + 1
+        parts = [f"{MOSCOW_TEXT[k]} {counts[k]}" for k in MOSCOW_TEXT if k in counts]
+        return [f"Marked: {len(draft)} of {n_items} initiatives" + (f" ({', '.join(parts)})" if parts else ".")]
+
+    def action_review(self) -> None:
         if self.step != "ballot":
             return
         self.query_one("#pb-grid", VoteGrid).action_save_typed()
-        entries = self._entries()
-        question = ("Submit your ballot? You cannot change it afterwards." if entries else
-                    "Your ballot is empty. Submit it as a blank ballot?")
-        self.app.push_screen(ConfirmModal(question, yes="Submit", no="Keep voting"),
-                             lambda yes: self._submit(entries) if yes else None)
+        self.query_one("#pb-review-text", Static).update(self.review_text())
+        self._switch("review")
+        self.set_focus(None)
+
+    def action_submit(self) -> None:
+        if self.step == "review":
+            self._submit(self._entries())
 
     def _submit(self, entries: list[m.Vote]) -> None:
+        from workshop_tui.services.database import is_busy, is_database_error
+
         try:
             voting.submit_ballot(self.db, self.session_id, self.round_key, self.voter, entries)
-        except VotingError as exc:
-            self.app.notify(str(exc), title="Not saved", severity="error", timeout=6, markup=False)
+        except (VotingError, LookupError) as exc:
+            self.app.notify(str(exc), title="Not saved", severity="error", timeout=8, markup=False)
+            self._back_to_ballot()
+            return
+        except Exception as exc:  # noqa: BLE001 - the database failed: the ballot stays on screen
+            if not is_database_error(exc):
+                raise
+            why = ("another program is writing to the database" if is_busy(exc) else
+                   f"the database reported a problem ({type(exc).__name__})")
+            self.app.notify(f"Your ballot was NOT saved: {why}. It is still here; try Ctrl+S again "
+                            "in a moment.", title="Not saved", severity="error", timeout=12, markup=False)
+            self._back_to_ballot()
             return
         self.cast += 1
         # Hide the ballot before anything else is drawn.
@@ -241,10 +328,18 @@ class PrivateBallotScreen(Screen[int]):
         if self.step == "handback":
             self._show_pick()
 
+    def _back_to_ballot(self) -> None:
+        self._switch("ballot")
+        self.query_one("#pb-grid", VoteGrid).focus()
+
     def action_back(self) -> None:
         from workshop_tui.tui.modals.confirm import ConfirmModal
 
-        if self.step == "ballot":
+        if self.step == "review":
+            self._back_to_ballot()
+        elif self.step == "ballot" and not self.draft and not self.query_one("#pb-grid", VoteGrid).buffer:
+            self._show_pick()  # nothing typed: nothing to lose
+        elif self.step == "ballot":
             self.app.push_screen(ConfirmModal("Leave without voting? Nothing you typed will be kept.",
                                               yes="Leave", no="Keep voting"),
                                  lambda yes: self._show_pick() if yes else None)

@@ -43,12 +43,20 @@ class SessionScreen(Screen):
     BINDINGS = [
         *[Binding(str(n), f"go('{stage}')", label, show=False, id=f"stage.{stage}")
           for n, (stage, label, _) in enumerate(STAGE_PANES, start=1)],
-        # Priority: the stage keys work even while typing in a box.
-        Binding("ctrl+right", "step(1)", "Next stage", id="stage.next", priority=True),
-        Binding("ctrl+left", "step(-1)", "Previous stage", id="stage.previous", show=False, priority=True),
+        # Not priority: a text box keeps Ctrl+arrows (word by word) and never navigates.
+        Binding("ctrl+right", "step(1)", "Next stage", id="stage.next"),
+        Binding("ctrl+left", "step(-1)", "Previous stage", show=False, id="stage.previous"),
         Binding("question_mark,f1", "help", "Help", id="stage.help"),
-        Binding("ctrl+h,ctrl+escape", "home", "Sessions", id="session.home"),
+        # One way back that every terminal delivers: Escape climbs (a box -> the stage ->
+        # the sessions list). Ctrl+H is not used: terminals send it as Backspace.
+        Binding("escape", "leave_box", "Leave the box", id="session.leave_box"),
+        Binding("escape", "home", "Back to sessions", id="session.home"),
     ]
+
+    # The stage decides the focus on arrival (StagePane.focus_first): Textual's own auto
+    # focus would put the cursor in the first box (Setup's title, Participants' name),
+    # where a stage key typed next would land as text.
+    AUTO_FOCUS = ""  # falsy but not None (None defers to the app's "*")
 
     def __init__(self, session_id: int, stage: str | None = None) -> None:
         super().__init__()
@@ -111,6 +119,10 @@ class SessionScreen(Screen):
 
     def _focus_pane(self, pane: StagePane) -> None:
         pane.focus_first()
+        self.refresh_bindings()
+
+    def on_descendant_focus(self, _event) -> None:
+        self.refresh_bindings()  # Escape's label follows the focus (leave the box / sessions)
 
     def on_stage_pane_changed(self, message: StagePane.Changed) -> None:
         message.stop()
@@ -134,7 +146,21 @@ class SessionScreen(Screen):
         if 0 <= index < len(STAGES):
             await self.show_stage(STAGES[index])
 
+    def _in_a_box(self) -> bool:
+        from textual.widgets import Input, Select, TextArea
+
+        focused = self.focused
+        return isinstance(focused, (Input, TextArea, Select))
+
+    def action_leave_box(self) -> None:
+        # The box saves itself when it loses focus (each pane's blur handler).
+        self.pane().focus_first()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_box":
+            return self._in_a_box()
+        if action == "home":
+            return not self._in_a_box()
         if action == "step" and self.workshop is not None:
             index = STAGES.index(self.current) + int(parameters[0])
             return 0 <= index < len(STAGES)
@@ -166,7 +192,7 @@ class SessionScreen(Screen):
 
 GENERAL_HELP = (
     "\n\nMoving around: the numbers 1 to 9 jump to a stage (when you are not typing in a box); "
-    "Ctrl+Right and Ctrl+Left go to the next or previous stage; Ctrl+H goes back to the list "
-    "of sessions; Ctrl+P opens the command palette, which can reach every action; F2 switches "
+    "Ctrl+Right and Ctrl+Left go to the next or previous stage; Escape climbs back: out of the vote "
+    "grid's entry mode, out of a box, then to the list of sessions; Ctrl+P opens the command palette, which can reach every action; F2 switches "
     "the high-contrast theme. Everything you enter is saved the moment you enter it."
 )

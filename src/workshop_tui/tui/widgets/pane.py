@@ -45,19 +45,29 @@ class StagePane(Vertical):
         """Draw this stage from ``workshop``; called whenever the pane is shown."""
 
     def focus_first(self) -> None:
-        """Focus the stage's first focusable widget so its keys show in the footer.
+        """On arrival, focus the stage's first focusable widget that does not take
+        typing, so its keys show in the footer and the number keys still change
+        stage (a key never means two things). Text boxes and lists that open are
+        skipped; with nothing else (Setup), nothing has the focus and Tab goes to
+        the first box.
 
         A scrolling container is skipped when something inside it can take the
-        focus: the facilitator should land in the first box, ready to type.
+        focus.
         """
+        from textual.widgets import Input, Select, TextArea
+
         for widget in self.query("*"):
             if not (widget.focusable and widget.display and widget.visible):
+                continue
+            if isinstance(widget, (Input, TextArea, Select)) or any(
+                    isinstance(a, Select) for a in widget.ancestors):
                 continue
             if isinstance(widget, ScrollableContainer) and any(
                     child.focusable and child.display for child in widget.query("*")):
                 continue
             widget.focus()
             return
+        self.screen.set_focus(None)
 
     def changed(self, note: str = "Saved", *, reload: bool = True) -> None:
         self.post_message(self.Changed(note, reload))

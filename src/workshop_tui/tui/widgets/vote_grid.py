@@ -46,16 +46,23 @@ class VoteGrid(DataTable):
     """Rows are initiatives; columns are people, criteria or value/effort."""
 
     DEFAULT_CSS = """
-    VoteGrid { height: 1fr; }
+    VoteGrid { height: 1fr; border: round $panel-lighten-2; border-title-color: $text-muted;
+               border-subtitle-color: $text; border-subtitle-style: bold; }
+    VoteGrid.-entry { border: round $warning; border-title-color: $warning; border-title-style: bold; }
     VoteGrid > .datatable--cursor { text-style: bold reverse; }
     """
 
+    # A key never means two things: until the facilitator presses Enter the grid
+    # takes no digits (they change stage), and the border says which mode it is in.
     BINDINGS = [
         *_typing_bindings(),
+        Binding("enter", "start_entry", "Enter votes", id="grid.enter"),
         Binding("enter", "save_typed", "Save", show=False, id="grid.save"),
         Binding("backspace,delete", "erase", "Clear cell", show=False, id="grid.clear"),
-        Binding("escape", "cancel_typing", "Leave grid", show=False, id="grid.cancel"),
+        Binding("escape", "leave_entry", "Stop entering", id="grid.cancel"),
     ]
+    IDLE_TITLE = "Enter: start entering votes"
+    ENTRY_TITLE = "ENTERING VOTES: type numbers · Escape stops"
 
     class Saved(Message):
         """An entry was saved (already committed by ``on_entry``)."""
@@ -77,6 +84,51 @@ class VoteGrid(DataTable):
         self.across = False  # after a save, move right (one person's ballot) rather than down
         self.on_entry: Callable[[str, str, object], Text | str] | None = None
         self.cell_text: Callable[[str, str], Text | str] | None = None
+        self.entry = False  # digits are votes only while True (after Enter)
+        self.sticky_entry = False  # a private ballot: always entering; Escape belongs to the screen
+        self.border_title = self.IDLE_TITLE
+
+    # -- entry mode ---------------------------------------------------------
+    def set_entry(self, on: bool) -> None:
+        on = on or self.sticky_entry
+        if on == self.entry:
+            return
+        if not on:
+            self.drop_typing()
+        self.entry = on
+        self.set_class(on, "-entry")
+        self.border_title = (self.ENTRY_TITLE if not self.sticky_entry else "Your ballot: type numbers") \
+            if on else self.IDLE_TITLE
+        self.refresh_bindings()
+
+    def keep_entry(self, hint: str) -> None:
+        """Always in entry mode (the private ballot), with ``hint`` as the border title."""
+        self.sticky_entry = True
+        self.set_entry(True)
+        self.border_title = hint
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("type", "erase"):
+            return self.entry
+        if action == "leave_entry":
+            # Nothing to cancel on a private ballot: Escape goes on to the screen.
+            return self.entry and (not self.sticky_entry or bool(self.buffer))
+        if action == "start_entry":
+            return not self.entry
+        if action == "save_typed":
+            return self.entry
+        return super().check_action(action, parameters)
+
+    def action_start_entry(self) -> None:
+        self.set_entry(True)
+        if self.cursor_column < 1 and self.columns_spec:
+            self.move_cursor(column=1)
+
+    def action_leave_entry(self) -> None:
+        if self.buffer:
+            self.drop_typing()
+        else:
+            self.set_entry(False)
 
     # -- building ---------------------------------------------------------
     def build(self, rows: Sequence[tuple[str, str]], columns: Sequence[GridColumn],
@@ -97,6 +149,56 @@ class VoteGrid(DataTable):
         if rows and columns:
             self.move_cursor(row=min(where.row, len(rows) - 1), column=max(1, min(where.column, len(columns))),
                              scroll=False)
+        self.call_after_refresh(self.show_more_markers)
+
+    # -- what is off-screen: "more ->" / "more below" on the border ------------------
+    def off_screen(self) -> tuple[int, int, int, int]:
+        """(columns left, columns right, rows above, rows below) outside the view.
+
+        The title column and the header row are frozen, so only the others scroll.
+        """
+        columns = self.ordered_columns[1:]
+        if not columns or not self.size.width:
+            return 0, 0, 0, 0
+        fixed = self.ordered_columns[0].get_render_width(self)
+        view_w = max(0, self.scrollable_content_region.width - fixed)
+        left = right = 0
+        x = 0
+        for column in columns:
+            width = column.get_render_width(self)
+            if x < self.scroll_x:
+                left += 1
+            elif x + width > self.scroll_x + view_w:
+                right += 1
+            x += width
+        view_h = max(0, self.scrollable_content_region.height - self.header_height)
+        above = int(self.scroll_y)
+        below = max(0, self.row_count - above - view_h)
+        return left, right, above, below
+
+    def show_more_markers(self) -> None:
+        left, right, above, below = self.off_screen()
+        bits = []
+        if left:
+            bits.append(f"<- {left} more")
+        if above:
+            bits.append(f"{above} more above")
+        if below:
+            bits.append(f"{below} more below")
+        if right:
+            bits.append(f"{right} more ->")
+        self.border_subtitle = " · ".join(bits)
+
+    def watch_scroll_x(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_x(old_value, new_value)
+        self.show_more_markers()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.show_more_markers()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.show_more_markers)
 
     @property
     def current(self) -> tuple[str, str] | None:
@@ -112,21 +214,27 @@ class VoteGrid(DataTable):
         DataTable.update_cell bumps a counter that is part of every render cache
         key, so the next frame renders every visible cell again (about 300 on a
         120x40 screen, over 100 ms on an old laptop, for each vote). Here only
-        the changed cell's cached render is dropped; the per-line caches are
-        cleared, and rebuilt from the other cells' cached renders. This leans on
-        DataTable internals of the pinned Textual (8.2.8): the grid tests type
-        votes and check what the cells show.
+        the changed cell's cached render and its row's cached renderables are
+        dropped; the per-line caches are cleared, and rebuilt from the other
+        cells' cached renders. This leans on DataTable internals of the pinned
+        Textual (8.2.8): all four caches below must go, or the cell keeps its old
+        picture until a resize (the row renderables cache was missed once, and
+        typed votes stayed blank in a real terminal). tests/terminal/ reads the
+        screen of the running app to keep this honest.
         """
         row_key, column_key = RowKey(row), ColumnKey(column)
         if row_key not in self._row_locations or column_key not in self._column_locations:
             raise CellDoesNotExist(f"No cell exists for row_key={row_key!r}, column_key={column_key!r}.")
         self._data[row_key][column_key] = _cell(text)
+        row_index = self._row_locations.get(row_key)
         cells = self._cell_render_cache
         for key in [k for k in cells.keys() if k[0] == row_key and k[1] == column_key]:
             cells.discard(key)
+        renderables = self._row_renderable_cache
+        for key in [k for k in renderables.keys() if k[1] == row_index]:
+            renderables.discard(key)
         self._row_render_cache.clear()
         self._line_cache.clear()
-        row_index = self._row_locations.get(row_key)
         self.refresh_row(row_index)
 
     # -- typing ---------------------------------------------------------------
@@ -183,13 +291,6 @@ class VoteGrid(DataTable):
             self.buffer = ""
             self._restore(here)
 
-    def action_cancel_typing(self) -> None:
-        if self.buffer:
-            self.drop_typing()
-        elif self.has_focus:
-            # Nothing being typed: leave the grid, so number keys change stage again.
-            self.screen.focus_previous()
-
     def _restore(self, here: tuple[str, str]) -> None:
         if self.cell_text is not None:
             self.show(*here, self.cell_text(*here))
@@ -218,6 +319,8 @@ class VoteGrid(DataTable):
 
     def on_blur(self) -> None:
         self.drop_typing()
+        if not self.sticky_entry:
+            self.set_entry(False)
 
 
 def _number(text: str) -> int | Fraction:
