@@ -161,11 +161,16 @@ class Rules:
 
     @classmethod
     def of(cls, workshop: m.Workshop, rnd: m.Round) -> "Rules":
+        return cls.of_parts(rnd, len(workshop.initiatives), workshop.criteria)
+
+    @classmethod
+    def of_parts(cls, rnd: m.Round, n_initiatives: int, criteria: Iterable[m.Criterion]) -> "Rules":
+        """``of`` from what it needs of the workshop (a live vote's check reads no more)."""
         if rnd.method == "dots":
-            s = dots_m.dots_settings(len(workshop.initiatives), rnd.settings)
+            s = dots_m.dots_settings(n_initiatives, rnd.settings)
             return cls("dots", budget=s.budget, cap=s.max_per_initiative, must_spend_all=s.must_spend_all)
         if rnd.method == "matrix":
-            return cls("matrix", criteria={c.key: c for c in workshop.scored_criteria})
+            return cls("matrix", criteria={c.key: c for c in criteria if c.kind == "score"})
         if rnd.method == "value_effort":
             s = ve_m.value_effort_settings(rnd.settings)
             return cls("value_effort", value_range=(s.value_min, s.value_max), effort_range=(s.effort_min, s.effort_max))
@@ -540,13 +545,13 @@ def _recheck_in_transaction(state: repo.RoundState, participant: str, action: st
     - ``ballot``: a private ballot's ``entries`` -> the votes to store
     - ``abstain``: mark (``on``) or unmark the person -> None
     """
-    rnd, workshop = state.round, state.workshop
+    rnd = state.round
     who = name or repr(participant)
     if participant not in state.ids.participants:
         raise VotingError(f"{who} is no longer a participant in this session (removed in another window or by "
                           "the command line); nothing was saved.")
     if action == "ballot":
-        return _check_ballot(workshop, rnd, participant, list(entries or ()))
+        return _check_ballot(state.workshop, rnd, participant, list(entries or ()))
     if action == "abstain":
         if on and any(v.participant == participant for v in rnd.votes):
             raise VotingError(f"{who} has already voted in this round.")
@@ -569,7 +574,7 @@ def _recheck_in_transaction(state: repo.RoundState, participant: str, action: st
         raise VotingError(f"{initiative!r} is no longer an initiative in this session; nothing was saved.")
     if criterion is not None and criterion not in state.ids.criteria:
         raise VotingError(f"{criterion!r} is no longer a criterion in this session; nothing was saved.")
-    rules = Rules.of(workshop, rnd)
+    rules = Rules.of_parts(rnd, len(state.ids.initiatives), state.criteria)
     before = next((v for v in rnd.votes if v.initiative == initiative and v.criterion == criterion
                    and v.ranking is None), None)
     spent = sum(v.value for v in rnd.votes if rnd.method == "dots" and isinstance(v.value, int))
