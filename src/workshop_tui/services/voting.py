@@ -393,11 +393,11 @@ class RoundDesk:
             after = dataclasses.replace(state.round, votes=kept + ((vote,) if vote else ()))
             return _CellWritten(after, vote, vote_id, before)
 
-        action = "vote.cast" if (restore if undo else value) is not None else "vote.clear"
         detail = dict(round=self.round_key, participant=participant, initiative=initiative, criterion=criterion,
                       **audit)
         try:
-            written = use_case(self.db, self.session_id, action, work, audit=detail)
+            written = use_case(self.db, self.session_id, lambda w: "vote.cast" if w.vote else "vote.clear", work,
+                               audit=detail)
         except VotingError:
             if seen:
                 self._adopt(participant, seen[0])
