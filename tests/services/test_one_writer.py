@@ -30,7 +30,7 @@ def test_paper_dots_imported_while_the_desk_is_open_count_against_the_budget(db,
     paper = tmp_path / "paper.csv"
     paper.write_text("Participant,Initiative,Dots\nana,epr,3\n", encoding="utf-8")
     spreadsheets.import_votes(db, session_id, dots_round, paper)
-    with pytest.raises(VotingError, match="Only 1 of the 4 dots left"):
+    with pytest.raises(VotingError, match="6 dots placed but only 4 allowed"):
         desk.cast("ana", "wifi", None, 3)  # the facilitator types 3 more
     assert dots_of(db, session_id, dots_round, "ana") == 3
     assert desk.remaining("ana") == 1 and desk.value("ana", "epr", None).value == 3  # the desk caught up
@@ -88,7 +88,7 @@ def test_two_desks_on_one_round_never_exceed_a_budget(db, db_url, session_id, do
     try:
         theirs = voting.open_desk(other_db, session_id, dots_round)  # both read "4 dots left" for ana
         mine.cast("ana", "epr", None, 3)
-        with pytest.raises(VotingError, match="Only 1 of the 4"):
+        with pytest.raises(VotingError, match="5 dots placed but only 4 allowed"):
             theirs.cast("ana", "wifi", None, 2)
         theirs.cast("ana", "wifi", None, 1)
         with pytest.raises(VotingError):

@@ -17,13 +17,9 @@ from fractions import Fraction
 from typing import Iterable, Mapping
 
 from workshop_tui.domain import model as m
-from workshop_tui.domain.methods import dots as dots_m
+from workshop_tui.domain import rules
 from workshop_tui.domain.methods import matrix as matrix_m
-from workshop_tui.domain.methods import moscow as moscow_m
-from workshop_tui.domain.methods import ranked as ranked_m
-from workshop_tui.domain.methods import value_effort as ve_m
-from workshop_tui.domain.methods.problems import SettingsError
-from workshop_tui.domain.numbers import display
+from workshop_tui.domain.methods.problems import BallotProblem, SettingsError
 from workshop_tui.services.unit_of_work import reading, use_case
 from workshop_tui.storage import repository as repo
 from workshop_tui.storage.engine import Database
@@ -39,39 +35,24 @@ class VotingError(ValueError):
 # -- rounds -----------------------------------------------------------------
 
 def default_settings(method: str, n_initiatives: int) -> dict[str, object]:
-    """Each method's settings with METHODS.md's defaults written out, so the
-    round records exactly what produced its result."""
-    if method == "dots":
-        budget = dots_m.default_budget(n_initiatives)
-        return {"budget": budget, "max_per_initiative": min(3, budget), "must_spend_all": False}
-    if method == "matrix":
-        return {"normalisation": "minmax", "aggregate": "mean", "order": "total_first"}
-    if method == "ranking":
-        return {"rule": "schulze", "borda_variant": "averaged"}
-    if method == "value_effort":
-        return {"thresholds": "midpoint", "value_min": 1, "value_max": 5, "effort_min": 1, "effort_max": 5}
-    if method == "moscow":
-        return {}
-    raise VotingError(f"Unknown voting method {method!r}.")
+    """Each method's settings with METHODS.md's defaults written out (the rule book's),
+    so the round records exactly what produced its result."""
+    if method not in VOTING_METHODS:
+        raise VotingError(f"Unknown voting method {method!r}.")
+    return rules.written_out(method, n_initiatives)
 
 
 def check_settings(method: str, settings: Mapping[str, object], workshop: m.Workshop) -> None:
-    """Refuse settings the engine could not use, in plain words."""
-    try:
-        if method == "dots":
-            dots_m.dots_settings(len(workshop.initiatives), settings)
-        elif method == "matrix":
-            matrix_m.matrix_settings(settings)
+    """Refuse settings the engine could not use, in plain words (the rule book decides)."""
+    problems = [f"{name}: {message}" for name, message in
+                rules.settings_problems(method, settings, len(workshop.initiatives))]
+    if method == "matrix":
+        try:
             matrix_m.check_criteria(workshop.scored_criteria)
-        elif method == "ranking":
-            if settings.get("rule", "schulze") not in ranked_m.RULES:
-                raise SettingsError(f"the rule must be one of {', '.join(ranked_m.RULES)}")
-        elif method == "value_effort":
-            s = ve_m.value_effort_settings(settings)
-            if s.value_min >= s.value_max or s.effort_min >= s.effort_max:
-                raise SettingsError("each scale's lowest value must be below its highest")
-    except SettingsError as exc:
-        raise VotingError(f"Those settings cannot be used: {exc}.") from None
+        except SettingsError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise VotingError(f"Those settings cannot be used: {'; '.join(problems)}.")
 
 
 def _voting_rounds(workshop: m.Workshop) -> int:
@@ -149,32 +130,64 @@ def _round(workshop: m.Workshop, key: str) -> m.Round:
 
 @dataclass(frozen=True)
 class Rules:
-    """What a valid vote in this round looks like (METHODS.md §1–4)."""
+    """One round's rule book, for checking a vote as it is typed (METHODS.md §1–4).
+
+    A thin view of ``domain.rules``: the typed settings and the names the
+    messages use. Every check is ``rules.judge_cell`` / ``rules.judge_ballot``.
+    """
 
     method: str
-    budget: int | None = None
-    cap: int | None = None
-    must_spend_all: bool = False
-    value_range: tuple[Fraction, Fraction] | None = None
-    effort_range: tuple[Fraction, Fraction] | None = None
-    criteria: Mapping[str, m.Criterion] = dataclasses.field(default_factory=dict)
+    settings: rules.Settings
+    context: rules.Context
 
     @classmethod
     def of(cls, workshop: m.Workshop, rnd: m.Round) -> "Rules":
-        return cls.of_parts(rnd, len(workshop.initiatives), workshop.criteria)
+        try:
+            settings = rules.settings_of(workshop, rnd)
+        except SettingsError as exc:
+            raise VotingError(f"This round's settings cannot be used: {exc}.") from None
+        return cls(rnd.method, settings, rules.context_of(workshop, rnd))
 
     @classmethod
-    def of_parts(cls, rnd: m.Round, n_initiatives: int, criteria: Iterable[m.Criterion]) -> "Rules":
-        """``of`` from what it needs of the workshop (a live vote's check reads no more)."""
-        if rnd.method == "dots":
-            s = dots_m.dots_settings(n_initiatives, rnd.settings)
-            return cls("dots", budget=s.budget, cap=s.max_per_initiative, must_spend_all=s.must_spend_all)
-        if rnd.method == "matrix":
-            return cls("matrix", criteria={c.key: c for c in criteria if c.kind == "score"})
-        if rnd.method == "value_effort":
-            s = ve_m.value_effort_settings(rnd.settings)
-            return cls("value_effort", value_range=(s.value_min, s.value_max), effort_range=(s.effort_min, s.effort_max))
-        return cls(rnd.method)
+    def of_state(cls, state: repo.RoundState) -> "Rules":
+        """``of`` for a round read inside a write's transaction (``repo.round_state``),
+        from the names and criteria it holds, without building the whole workshop."""
+        rnd = state.round
+        try:
+            settings = rules.parse_settings(rnd.method, rnd.settings, len(state.ids.initiatives))
+        except SettingsError as exc:
+            raise VotingError(f"This round's settings cannot be used: {exc}.") from None
+        context = rules.Context(
+            initiatives=state.titles, criteria={c.key: c for c in state.criteria if c.kind == "score"},
+            gates={c.key: c for c in state.criteria if c.kind == "gate"}, participants=state.names,
+            round_title=rnd.title or rnd.key)
+        return cls(rnd.method, settings, context)
+
+    @property
+    def budget(self) -> int | None:
+        return self.settings.budget if isinstance(self.settings, rules.DotsSettings) else None
+
+    @property
+    def cap(self) -> int | None:
+        return self.settings.max_per_initiative if isinstance(self.settings, rules.DotsSettings) else None
+
+    @property
+    def must_spend_all(self) -> bool:
+        return isinstance(self.settings, rules.DotsSettings) and self.settings.must_spend_all
+
+    @property
+    def value_range(self) -> tuple[Fraction, Fraction] | None:
+        s = self.settings
+        return s.axis("value") if isinstance(s, rules.ValueEffortSettings) else None
+
+    @property
+    def effort_range(self) -> tuple[Fraction, Fraction] | None:
+        s = self.settings
+        return s.axis("effort") if isinstance(s, rules.ValueEffortSettings) else None
+
+    @property
+    def criteria(self) -> Mapping[str, m.Criterion]:
+        return self.context.criteria
 
     def score_range(self, criterion: str | None, axis: str = "value") -> tuple[Fraction, Fraction] | None:
         """The allowed range for a typed number (None: not a number cell)."""
@@ -189,35 +202,24 @@ class Rules:
 
     def check_cell(self, initiative: str, criterion: str | None, value: object, *, spent_elsewhere: int = 0,
                    axis: str = "value") -> object:
-        """The stored value for one typed entry, or VotingError with a plain reason."""
-        if self.method == "dots":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise VotingError("Dots are whole numbers: 0, 1, 2 …")
-            if self.cap is not None and value > self.cap:
-                raise VotingError(f"At most {self.cap} dots on one initiative.")
-            if self.budget is not None and spent_elsewhere + value > self.budget:
-                left = self.budget - spent_elsewhere
-                raise VotingError(f"Only {left} of the {self.budget} dots left for this person.")
-            return value
-        if self.method == "moscow":
-            word = moscow_m.parse(value)
-            if word is None:
-                raise VotingError("Type M (must), S (should), C (could) or W (won't).")
-            return word
-        if self.method in ("matrix", "value_effort"):
-            if self.method == "matrix" and criterion not in self.criteria:
-                raise VotingError("Choose a scored criterion.")
-            try:
-                number = Fraction(value) if not isinstance(value, bool) else None
-            except (TypeError, ValueError):
-                number = None
-            if number is None:
-                raise VotingError("Type a number.")
-            lo, hi = self.score_range(criterion, axis)  # type: ignore[misc]
-            if not lo <= number <= hi:
-                raise VotingError(f"Scores here run from {display(lo)} to {display(hi)}.")
-            return number
-        raise VotingError("This kind of round does not take a single score.")
+        """The stored value for one typed entry, or VotingError with the rule book's words."""
+        verdict = rules.judge_cell(self.settings, self.context, initiative, criterion, value, axis=axis,
+                                   spent_elsewhere=spent_elsewhere)
+        if verdict.problems:
+            raise VotingError(refusal(verdict.problems))
+        return verdict.value
+
+    def check_ballot(self, votes: Iterable[m.Vote]) -> rules.BallotVerdict:
+        return rules.judge_ballot(self.settings, self.context, list(votes))
+
+
+def refusal(problems: Iterable[BallotProblem]) -> str:
+    """The rule book's problems as one message: each sentence, capitalised, in order."""
+    out = []
+    for p in problems:
+        text = p.message
+        out.append((text[:1].upper() + text[1:]).rstrip(".") + ".")
+    return " ".join(out)
 
 
 def parse_ranking(text_by_item: Mapping[str, int | None]) -> m.RankingBallot | None:
@@ -434,9 +436,9 @@ class RoundDesk:
         self._check_open()
         self._check_person(participant)
         if ballot is not None:
-            problems = ranked_m.validate_ballot(ranked_m.normalise_ballot(ballot)[0] or (), self.initiatives)
-            if problems:
-                raise VotingError(problems[0].message)
+            verdict = self.rules.check_ballot([m.Vote(participant=participant, ranking=ballot)])
+            if verdict.problems:
+                raise VotingError(refusal(verdict.problems))
         vote = None if ballot is None else m.Vote(participant=participant, ranking=ballot, channel=channel)
         before = self._write_ranking(participant, vote, audit_name="vote.rank")
         self.history.append(Entry((participant, "", None), before, None))
@@ -535,9 +537,9 @@ def _recheck_in_transaction(state: repo.RoundState, participant: str, action: st
     can never store what the rules forbid: the round must still take votes,
     the person and the initiative must still be in the session, the person
     must not be abstaining, and a dot budget counts the dots already stored.
-    The validity rules themselves are ``Rules.check_cell``, the ranking
-    validator and ``_check_ballot``; this is the one place that calls them on
-    fresh state. Actions and what they return:
+    The validity rules themselves are the rule book's (``domain.rules``,
+    through ``Rules.check_cell``, ``Rules.check_ballot`` and ``_check_ballot``);
+    this is the one place that calls them on fresh state. Actions and what they return:
 
     - ``cell``: the vote ``value`` makes of ``cell`` -> (stored before, new vote or None)
     - ``restore``: undo, putting ``restore`` back in ``cell`` -> (stored before, restore)
@@ -563,10 +565,9 @@ def _recheck_in_transaction(state: repo.RoundState, participant: str, action: st
         raise VotingError(f"{who} is marked as abstaining; press a to undo that first.")
     if action == "ranking":
         if vote is not None:
-            problems = ranked_m.validate_ballot(ranked_m.normalise_ballot(vote.ranking)[0] or (),
-                                                set(state.ids.initiatives))
-            if problems:
-                raise VotingError(problems[0].message)
+            verdict = Rules.of_state(state).check_ballot([vote])
+            if verdict.problems:
+                raise VotingError(refusal(verdict.problems))
         return next((v for v in rnd.votes if v.ranking is not None), None)
     assert cell is not None
     _, initiative, criterion = cell
@@ -574,7 +575,7 @@ def _recheck_in_transaction(state: repo.RoundState, participant: str, action: st
         raise VotingError(f"{initiative!r} is no longer an initiative in this session; nothing was saved.")
     if criterion is not None and criterion not in state.ids.criteria:
         raise VotingError(f"{criterion!r} is no longer a criterion in this session; nothing was saved.")
-    rules = Rules.of_parts(rnd, len(state.ids.initiatives), state.criteria)
+    book = Rules.of_state(state)
     before = next((v for v in rnd.votes if v.initiative == initiative and v.criterion == criterion
                    and v.ranking is None), None)
     spent = sum(v.value for v in rnd.votes if rnd.method == "dots" and isinstance(v.value, int))
@@ -583,12 +584,12 @@ def _recheck_in_transaction(state: repo.RoundState, participant: str, action: st
             if rnd.method == "value_effort":
                 for number, on_axis in ((restore.value, "value"), (restore.effort, "effort")):
                     if number is not None:
-                        rules.check_cell(initiative, criterion, number, axis=on_axis)
+                        book.check_cell(initiative, criterion, number, axis=on_axis)
             else:
                 elsewhere = spent - (before.value if before and isinstance(before.value, int) else 0)
-                rules.check_cell(initiative, criterion, restore.value, spent_elsewhere=elsewhere)
+                book.check_cell(initiative, criterion, restore.value, spent_elsewhere=elsewhere)
         return before, restore
-    return before, _cell_vote(rules, cell, before, value, channel, axis, spent)
+    return before, _cell_vote(book, cell, before, value, channel, axis, spent)
 
 
 def _plain(value: object) -> object:
@@ -624,35 +625,30 @@ def _check_ballot(workshop: m.Workshop, rnd: m.Round, participant: str, entries:
         raise VotingError("This person is marked as abstaining in this round.")
     if participant in rnd.voted or any(v.participant == participant for v in rnd.votes):
         raise VotingError("This person has already voted in this round.")
-    rules = Rules.of(workshop, rnd)
-    items = {i.key for i in workshop.initiatives}
-    out: list[m.Vote] = []
-    spent = 0
-    for v in entries:
-        if rnd.method == "ranking":
-            if v.ranking:
-                problems = ranked_m.validate_ballot(ranked_m.normalise_ballot(v.ranking)[0] or (), items)
-                if problems:
-                    raise VotingError(problems[0].message)
-                out.append(v)
-            continue
-        if v.initiative not in items:
-            raise VotingError(f"{v.initiative!r} is not an initiative in this session.")
-        if rnd.method == "value_effort":
-            value = None if v.value is None else rules.check_cell(v.initiative, None, v.value)
-            effort = None if v.effort is None else rules.check_cell(v.initiative, None, v.effort, axis="effort")
-            if value is not None or effort is not None:
+    book = Rules.of(workshop, rnd)
+    # Blank cells are not votes: they are dropped before the ballot is judged.
+    kept = [v for v in entries if v.ranking or v.value is not None or v.effort is not None]
+    if rnd.method == "dots":
+        kept = [v for v in kept if v.value != 0 or isinstance(v.value, bool)]
+    verdict = book.check_ballot(kept)
+    if verdict.problems:
+        raise VotingError(refusal(verdict.problems))
+    if rnd.method in ("dots", "matrix", "value_effort", "moscow"):
+        # Store what the rule book read (an int of dots, an exact score, a MoSCoW word).
+        out = []
+        for v in kept:
+            if rnd.method == "value_effort":
+                value = None if v.value is None else Fraction(rules.number(v.value))  # type: ignore[arg-type]
+                effort = None if v.effort is None else Fraction(rules.number(v.effort))  # type: ignore[arg-type]
                 out.append(dataclasses.replace(v, value=value, effort=effort))
-            continue
-        if v.value is None or (rnd.method == "dots" and v.value == 0):
-            continue
-        value = rules.check_cell(v.initiative, v.criterion, v.value, spent_elsewhere=spent)
-        if rnd.method == "dots":
-            spent += value  # type: ignore[operator]
-        out.append(dataclasses.replace(v, value=value))
-    if rules.must_spend_all and rules.budget and 0 < spent < rules.budget:
-        raise VotingError(f"All {rules.budget} dots must be placed; {rules.budget - spent} are left.")
-    return out
+            elif rnd.method == "moscow":
+                out.append(dataclasses.replace(v, value=rules.moscow_word(v.value)))
+            elif rnd.method == "dots":
+                out.append(dataclasses.replace(v, value=int(rules.number(v.value))))  # type: ignore[arg-type]
+            else:
+                out.append(dataclasses.replace(v, value=Fraction(rules.number(v.value))))  # type: ignore[arg-type]
+        return out
+    return kept
 
 
 def submit_ballot(db: Database, session_id: int, round_key: str, participant: str, entries: Iterable[m.Vote]) -> int:

@@ -497,6 +497,8 @@ class RoundState:
     round: m.Round
     ids: RoundIds
     criteria: tuple[m.Criterion, ...]
+    titles: dict[str, str]  # initiative key -> title
+    names: dict[str, str]  # participant key -> name
     _session_id: int
     _conn: Any
     _workshop: m.Workshop | None = None
@@ -521,8 +523,8 @@ _STATE_SQL = {
     "round": sql("SELECT id, key, method, title, settings, status, anonymous, hidden FROM round "
                  "WHERE session_id = :sid AND key = :key"),
     "people": sql("SELECT id, key, name, role FROM participant WHERE session_id = :sid ORDER BY position, id"),
-    "person_ids": sql("SELECT key, id FROM participant WHERE session_id = :sid"),
-    "item_ids": sql("SELECT key, id FROM initiative WHERE session_id = :sid"),
+    "person_ids": sql("SELECT key, id, name FROM participant WHERE session_id = :sid"),
+    "item_ids": sql("SELECT key, id, title FROM initiative WHERE session_id = :sid"),
     "item_titles": sql("SELECT key, title FROM initiative WHERE session_id = :sid ORDER BY position, id"),
     "criteria": sql("SELECT id, key, name, kind, weight, scale_min, scale_max, direction, description "
                     "FROM criterion WHERE session_id = :sid ORDER BY position, id"),
@@ -542,8 +544,10 @@ def round_state(s: Session, session_id: int, round_key: str, participant: str | 
         if conn.execute(_STATE_SQL["session"], {"sid": session_id}).scalar() is None:
             raise NotFound(f"There is no session {session_id}.")
         raise NotFound(f"round {round_key!r} is not in this session.")
-    people = dict(conn.execute(_STATE_SQL["person_ids"], {"sid": session_id}).all())
-    items = dict(conn.execute(_STATE_SQL["item_ids"], {"sid": session_id}).all())
+    person_rows = conn.execute(_STATE_SQL["person_ids"], {"sid": session_id}).all()
+    item_rows = conn.execute(_STATE_SQL["item_ids"], {"sid": session_id}).all()
+    people = {key: row_id for key, row_id, _ in person_rows}
+    items = {key: row_id for key, row_id, _ in item_rows}
     crit_rows = conn.execute(_STATE_SQL["criteria"], {"sid": session_id}).all()
     ids = RoundIds(rnd.id, people, items, {c.key: c.id for c in crit_rows})
     p_key = {i: k for k, i in people.items()}
@@ -568,7 +572,9 @@ def round_state(s: Session, session_id: int, round_key: str, participant: str | 
         status=rnd.status, anonymous=bool(rnd.anonymous), hidden=bool(rnd.hidden), votes=votes,
         voted=tuple(p_key[mk.participant_id] for mk in marks if mk.status == "voted"),
         abstained=tuple(p_key[mk.participant_id] for mk in marks if mk.status == "abstained"))
-    return RoundState(the_round, ids, tuple(_criterion(c) for c in crit_rows), session_id, conn)
+    return RoundState(the_round, ids, tuple(_criterion(c) for c in crit_rows),
+                      {key: title for key, _, title in item_rows}, {key: name for key, _, name in person_rows},
+                      session_id, conn)
 
 
 def _criterion(c: Any) -> m.Criterion:
