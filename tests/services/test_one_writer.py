@@ -30,7 +30,7 @@ def test_paper_dots_imported_while_the_desk_is_open_count_against_the_budget(db,
     paper = tmp_path / "paper.csv"
     paper.write_text("Participant,Initiative,Dots\nana,epr,3\n", encoding="utf-8")
     spreadsheets.import_votes(db, session_id, dots_round, paper)
-    with pytest.raises(VotingError, match="6 dots placed but only 4 allowed"):
+    with pytest.raises(VotingError, match="6 dots placed but only 4 allowed"):  # the rule book's words, as in the count
         desk.cast("ana", "wifi", None, 3)  # the facilitator types 3 more
     assert dots_of(db, session_id, dots_round, "ana") == 3
     assert desk.remaining("ana") == 1 and desk.value("ana", "epr", None).value == 3  # the desk caught up
