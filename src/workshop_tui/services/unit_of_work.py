@@ -86,19 +86,19 @@ def write(db: Database, work: Callable[[Session], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def use_case(db: Database, session_id: int, action: str, work: Callable[[Session], T], *,
+def use_case(db: Database, session_id: int, action: "str | Callable[[T], str]", work: Callable[[Session], T], *,
              audit: "dict | Callable[[T], dict] | None" = None) -> T:
     """One user action on a session: ``work`` in one transaction, then its audit
     row and the session's ``updated_at``, committed together (retried whole by
-    ``write``). ``audit`` is the detail for the log, or a function of ``work``'s
-    result when the detail depends on what was saved (a new key).
+    ``write``). ``action`` names it in the log and ``audit`` is the detail; either
+    may be a function of ``work``'s result when it depends on what was saved.
     """
     from workshop_tui.storage import repository as repo
 
     def run(s: Session) -> T:
         result = work(s)
         detail = audit(result) if callable(audit) else (audit or {})
-        repo.audit_now(s, session_id, action, **detail)
+        repo.audit_now(s, session_id, action(result) if callable(action) else action, **detail)
         repo.touch(s, session_id)
         return result
 

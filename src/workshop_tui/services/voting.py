@@ -148,6 +148,21 @@ class Rules:
             raise VotingError(f"This round's settings cannot be used: {exc}.") from None
         return cls(rnd.method, settings, rules.context_of(workshop, rnd))
 
+    @classmethod
+    def of_state(cls, state: repo.RoundState) -> "Rules":
+        """``of`` for a round read inside a write's transaction (``repo.round_state``),
+        from the names and criteria it holds, without building the whole workshop."""
+        rnd = state.round
+        try:
+            settings = rules.parse_settings(rnd.method, rnd.settings, len(state.ids.initiatives))
+        except SettingsError as exc:
+            raise VotingError(f"This round's settings cannot be used: {exc}.") from None
+        context = rules.Context(
+            initiatives=state.titles, criteria={c.key: c for c in state.criteria if c.kind == "score"},
+            gates={c.key: c for c in state.criteria if c.kind == "gate"}, participants=state.names,
+            round_title=rnd.title or rnd.key)
+        return cls(rnd.method, settings, context)
+
     @property
     def budget(self) -> int | None:
         return self.settings.budget if isinstance(self.settings, rules.DotsSettings) else None
@@ -380,11 +395,11 @@ class RoundDesk:
             after = dataclasses.replace(state.round, votes=kept + ((vote,) if vote else ()))
             return _CellWritten(after, vote, vote_id, before)
 
-        action = "vote.cast" if (restore if undo else value) is not None else "vote.clear"
         detail = dict(round=self.round_key, participant=participant, initiative=initiative, criterion=criterion,
                       **audit)
         try:
-            written = use_case(self.db, self.session_id, action, work, audit=detail)
+            written = use_case(self.db, self.session_id, lambda w: "vote.cast" if w.vote else "vote.clear", work,
+                               audit=detail)
         except VotingError:
             if seen:
                 self._adopt(participant, seen[0])
@@ -532,13 +547,13 @@ def _recheck_in_transaction(state: repo.RoundState, participant: str, action: st
     - ``ballot``: a private ballot's ``entries`` -> the votes to store
     - ``abstain``: mark (``on``) or unmark the person -> None
     """
-    rnd, workshop = state.round, state.workshop
+    rnd = state.round
     who = name or repr(participant)
     if participant not in state.ids.participants:
         raise VotingError(f"{who} is no longer a participant in this session (removed in another window or by "
                           "the command line); nothing was saved.")
     if action == "ballot":
-        return _check_ballot(workshop, rnd, participant, list(entries or ()))
+        return _check_ballot(state.workshop, rnd, participant, list(entries or ()))
     if action == "abstain":
         if on and any(v.participant == participant for v in rnd.votes):
             raise VotingError(f"{who} has already voted in this round.")
@@ -550,7 +565,7 @@ def _recheck_in_transaction(state: repo.RoundState, participant: str, action: st
         raise VotingError(f"{who} is marked as abstaining; press a to undo that first.")
     if action == "ranking":
         if vote is not None:
-            verdict = Rules.of(workshop, rnd).check_ballot([vote])
+            verdict = Rules.of_state(state).check_ballot([vote])
             if verdict.problems:
                 raise VotingError(refusal(verdict.problems))
         return next((v for v in rnd.votes if v.ranking is not None), None)
@@ -560,7 +575,7 @@ def _recheck_in_transaction(state: repo.RoundState, participant: str, action: st
         raise VotingError(f"{initiative!r} is no longer an initiative in this session; nothing was saved.")
     if criterion is not None and criterion not in state.ids.criteria:
         raise VotingError(f"{criterion!r} is no longer a criterion in this session; nothing was saved.")
-    rules = Rules.of(workshop, rnd)
+    book = Rules.of_state(state)
     before = next((v for v in rnd.votes if v.initiative == initiative and v.criterion == criterion
                    and v.ranking is None), None)
     spent = sum(v.value for v in rnd.votes if rnd.method == "dots" and isinstance(v.value, int))
@@ -569,12 +584,12 @@ def _recheck_in_transaction(state: repo.RoundState, participant: str, action: st
             if rnd.method == "value_effort":
                 for number, on_axis in ((restore.value, "value"), (restore.effort, "effort")):
                     if number is not None:
-                        rules.check_cell(initiative, criterion, number, axis=on_axis)
+                        book.check_cell(initiative, criterion, number, axis=on_axis)
             else:
                 elsewhere = spent - (before.value if before and isinstance(before.value, int) else 0)
-                rules.check_cell(initiative, criterion, restore.value, spent_elsewhere=elsewhere)
+                book.check_cell(initiative, criterion, restore.value, spent_elsewhere=elsewhere)
         return before, restore
-    return before, _cell_vote(rules, cell, before, value, channel, axis, spent)
+    return before, _cell_vote(book, cell, before, value, channel, axis, spent)
 
 
 def _plain(value: object) -> object:

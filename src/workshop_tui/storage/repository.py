@@ -483,60 +483,83 @@ def replace_named_vote(s: Session, *, round_id: int, participant_id: int, initia
     return vote_id
 
 
-@dataclass(frozen=True)
+@dataclass
 class RoundState:
     """One round as the database holds it now, for checking a write inside its transaction.
 
-    ``workshop`` has the session's title (nothing else of its set-up), people,
-    initiatives (titles only, no prerequisites or demands) and criteria, and
-    this one round; ``round`` holds only
-    ``participant``'s named votes when a participant was asked for (all the
-    round's votes otherwise), with the round's voted and abstained lists.
+    ``round`` holds only ``participant``'s named votes when a participant was
+    asked for (all the round's votes otherwise), with the round's voted and
+    abstained lists (only that person's, when asked for one). ``workshop``
+    (built on first use: a live vote does not need it) has the session's
+    title, people, initiatives (titles only) and criteria, and this one round.
     """
 
-    workshop: m.Workshop
     round: m.Round
     ids: RoundIds
+    criteria: tuple[m.Criterion, ...]
+    titles: dict[str, str]  # initiative key -> title
+    names: dict[str, str]  # participant key -> name
+    _session_id: int
+    _conn: Any
+    _workshop: m.Workshop | None = None
+
+    @property
+    def workshop(self) -> m.Workshop:
+        if self._workshop is None:
+            conn, sid = self._conn, self._session_id
+            people = conn.execute(_STATE_SQL["people"], {"sid": sid}).all()
+            items = conn.execute(_STATE_SQL["item_titles"], {"sid": sid}).all()
+            self._workshop = m.Workshop(
+                session=m.SessionInfo(title=conn.execute(_STATE_SQL["session"], {"sid": sid}).scalar() or ""),
+                participants=tuple(m.Participant(key=p.key, name=p.name, role=p.role) for p in people),
+                initiatives=tuple(m.Initiative(key=key, title=title) for key, title in items),
+                criteria=self.criteria, rounds=(self.round,))
+        return self._workshop
 
 
 # Plain SQL, built once: ``round_state`` runs inside every live vote's transaction.
 _STATE_SQL = {
     "session": sql("SELECT title FROM session WHERE id = :sid"),
     "round": sql("SELECT id, key, method, title, settings, status, anonymous, hidden FROM round "
-                  "WHERE session_id = :sid AND key = :key"),
+                 "WHERE session_id = :sid AND key = :key"),
     "people": sql("SELECT id, key, name, role FROM participant WHERE session_id = :sid ORDER BY position, id"),
-    "items": sql("SELECT id, key, title FROM initiative WHERE session_id = :sid ORDER BY position, id"),
+    "person_ids": sql("SELECT key, id, name FROM participant WHERE session_id = :sid"),
+    "item_ids": sql("SELECT key, id, title FROM initiative WHERE session_id = :sid"),
+    "item_titles": sql("SELECT key, title FROM initiative WHERE session_id = :sid ORDER BY position, id"),
     "criteria": sql("SELECT id, key, name, kind, weight, scale_min, scale_max, direction, description "
-                     "FROM criterion WHERE session_id = :sid ORDER BY position, id"),
+                    "FROM criterion WHERE session_id = :sid ORDER BY position, id"),
     "votes": sql("SELECT participant_id, initiative_id, criterion_id, value, effort, ranking, channel, ballot, note "
-                  "FROM vote WHERE round_id = :rid ORDER BY ballot, id"),
+                 "FROM vote WHERE round_id = :rid ORDER BY ballot, id"),
     "person_votes": sql("SELECT participant_id, initiative_id, criterion_id, value, effort, ranking, channel, "
-                         "ballot, note FROM vote WHERE round_id = :rid AND participant_id = :pid ORDER BY id"),
+                        "ballot, note FROM vote WHERE round_id = :rid AND participant_id = :pid ORDER BY id"),
     "marks": sql("SELECT participant_id, status FROM round_voter WHERE round_id = :rid"),
+    "person_marks": sql("SELECT participant_id, status FROM round_voter WHERE round_id = :rid AND participant_id = :pid"),
 }
 
 
 def round_state(s: Session, session_id: int, round_key: str, participant: str | None = None) -> RoundState:
     conn = s.connection()
-    title = conn.execute(_STATE_SQL["session"], {"sid": session_id}).scalar()
-    if title is None:
-        raise NotFound(f"There is no session {session_id}.")
     rnd = conn.execute(_STATE_SQL["round"], {"sid": session_id, "key": round_key}).first()
     if rnd is None:
+        if conn.execute(_STATE_SQL["session"], {"sid": session_id}).scalar() is None:
+            raise NotFound(f"There is no session {session_id}.")
         raise NotFound(f"round {round_key!r} is not in this session.")
-    people = conn.execute(_STATE_SQL["people"], {"sid": session_id}).all()
-    items = conn.execute(_STATE_SQL["items"], {"sid": session_id}).all()
+    person_rows = conn.execute(_STATE_SQL["person_ids"], {"sid": session_id}).all()
+    item_rows = conn.execute(_STATE_SQL["item_ids"], {"sid": session_id}).all()
+    people = {key: row_id for key, row_id, _ in person_rows}
+    items = {key: row_id for key, row_id, _ in item_rows}
     crit_rows = conn.execute(_STATE_SQL["criteria"], {"sid": session_id}).all()
-    ids = RoundIds(rnd.id, {p.key: p.id for p in people}, {i.key: i.id for i in items},
-                   {c.key: c.id for c in crit_rows})
-    p_key = {p.id: p.key for p in people}
-    i_key = {i.id: i.key for i in items}
+    ids = RoundIds(rnd.id, people, items, {c.key: c.id for c in crit_rows})
+    p_key = {i: k for k, i in people.items()}
     c_key = {c.id: c.key for c in crit_rows}
     if participant is None:
         rows = conn.execute(_STATE_SQL["votes"], {"rid": rnd.id}).all()
+        marks = conn.execute(_STATE_SQL["marks"], {"rid": rnd.id}).all()
     else:
-        rows = conn.execute(_STATE_SQL["person_votes"], {"rid": rnd.id,
-                                                         "pid": ids.participants.get(participant, -1)}).all()
+        pid = people.get(participant, -1)
+        rows = conn.execute(_STATE_SQL["person_votes"], {"rid": rnd.id, "pid": pid}).all()
+        marks = conn.execute(_STATE_SQL["person_marks"], {"rid": rnd.id, "pid": pid}).all()
+    i_key = {i: k for k, i in items.items()} if rows else {}
     votes = tuple(
         m.Vote(participant=p_key.get(v.participant_id) if v.participant_id else None,
                initiative=i_key.get(v.initiative_id) if v.initiative_id else None,
@@ -544,21 +567,14 @@ def round_state(s: Session, session_id: int, round_key: str, participant: str | 
                value=decode_value(v.value, rnd.method), effort=text_to_frac(v.effort),
                ranking=_decode_ranking(v.ranking), channel=v.channel, ballot=v.ballot, note=v.note)
         for v in rows)
-    order = {p.id: n for n, p in enumerate(people)}
-    marks = sorted(conn.execute(_STATE_SQL["marks"], {"rid": rnd.id}).all(),
-                   key=lambda mk: order.get(mk.participant_id, 0))
     the_round = m.Round(
         key=rnd.key, method=rnd.method, title=rnd.title, settings=_settings_from_json(rnd.settings),
         status=rnd.status, anonymous=bool(rnd.anonymous), hidden=bool(rnd.hidden), votes=votes,
         voted=tuple(p_key[mk.participant_id] for mk in marks if mk.status == "voted"),
         abstained=tuple(p_key[mk.participant_id] for mk in marks if mk.status == "abstained"))
-    workshop = m.Workshop(
-        session=m.SessionInfo(title=title),
-        participants=tuple(m.Participant(key=p.key, name=p.name, role=p.role) for p in people),
-        initiatives=tuple(m.Initiative(key=i.key, title=i.title) for i in items),
-        criteria=tuple(_criterion(c) for c in crit_rows),
-        rounds=(the_round,))
-    return RoundState(workshop, the_round, ids)
+    return RoundState(the_round, ids, tuple(_criterion(c) for c in crit_rows),
+                      {key: title for key, _, title in item_rows}, {key: name for key, _, name in person_rows},
+                      session_id, conn)
 
 
 def _criterion(c: Any) -> m.Criterion:
