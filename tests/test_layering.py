@@ -12,7 +12,7 @@ PURE = sorted(
     for folder in ("domain", "sessionfile")
     for p in (SRC / folder).rglob("*.py")
     if p.name != "__init__.py"
-)
+) + ["workshop_tui.presentation", "workshop_tui.textsafe"]
 FORBIDDEN = ("textual", "rich", "sqlmodel", "sqlalchemy", "alembic")
 
 
@@ -43,7 +43,7 @@ ALLOWED = {
     "domain": {"domain"},
     "sessionfile": {"domain", "sessionfile"},
     "storage": {"domain", "storage"},
-    "exporters": {"domain", "sessionfile", "exporters"},
+    "exporters": {"domain", "sessionfile", "exporters", "presentation", "textsafe"},
     "services": {"domain", "sessionfile", "storage", "exporters", "services", "textsafe"},
 }
 IMPORT_RE = __import__("re").compile(r"^\s*(?:from|import)\s+workshop_tui\.([a-z_]+)", __import__("re").M)
