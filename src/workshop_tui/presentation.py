@@ -8,6 +8,7 @@ changes here and nowhere else.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Literal, Mapping, Sequence
 
@@ -96,15 +97,30 @@ def on_scale(score: Fraction | int | float | None, total_range: tuple[Fraction, 
 
     ``total_range`` is the lowest and highest total the method can give; ``room_scale``
     is the criteria's common scale (None when they differ: then out of 10). One decimal,
-    because the room scored in whole numbers.
+    always shown, because the room scored in whole numbers.
     """
     if score is None:
         return "–"
+    low, high = _room(room_scale)
+    value = low + (Fraction(score) - Fraction(total_range[0])) * scale_factor(total_range, room_scale)
+    return f"{_one_place(value)} / {grouped(high, 1)}"
+
+
+def scale_factor(total_range: tuple[Fraction, Fraction], room_scale: tuple[Fraction, Fraction] | None) -> Fraction:
+    """How much one unit of a matrix total is on the room's scale (for a spread such as SD or IQR)."""
     lo, hi = (Fraction(v) for v in total_range)
-    low, high = (Fraction(0), Fraction(10)) if room_scale is None else (Fraction(room_scale[0]),
-                                                                     Fraction(room_scale[1]))
-    share = (Fraction(score) - lo) / (hi - lo) if hi != lo else Fraction(0)
-    return f"{grouped(low + share * (high - low), 1)} / {grouped(high, 1)}"
+    low, high = _room(room_scale)
+    return (high - low) / (hi - lo) if hi != lo else Fraction(0)
+
+
+def _room(room_scale: tuple[Fraction, Fraction] | None) -> tuple[Fraction, Fraction]:
+    return (Fraction(0), Fraction(10)) if room_scale is None else (Fraction(room_scale[0]), Fraction(room_scale[1]))
+
+
+def _one_place(x: Fraction) -> str:
+    sign = "-" if x < 0 else ""
+    tenths = math.floor(abs(x) * 10 + Fraction(1, 2))  # half away from zero, on the exact value
+    return f"{sign}{tenths // 10:,}.{tenths % 10}"
 
 
 def common_scale(scales: Sequence[tuple[Fraction, Fraction]]) -> tuple[Fraction, Fraction] | None:

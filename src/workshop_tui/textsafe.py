@@ -27,3 +27,9 @@ def one_line(text: str) -> str:
     """As ``for_terminal``, for a place that has one line (a table cell, a title): tab and
     newline become a space, so a pasted multi-line name cannot push the rows below it."""
     return for_terminal(text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+
+
+def for_json(text: str) -> str:
+    """JSON text with those same characters as ``\\uXXXX`` escapes: the same JSON values,
+    but nothing a terminal acts on when the JSON is printed to one."""
+    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -64,7 +64,7 @@ class ExportSessionModal(ModalScreen[None]):
                                  Option(ALL_FORMATS_LABEL, id=ALL), id="export-format")
                 yield Label("Write to")
                 yield Input(default_path(self.session_title, first, self.folder), id="export-path")
-                yield Static("", id="export-result")
+            yield Static("", id="export-result")
             with Horizontal(classes="modal-buttons"):
                 yield Button("Export", id="export-go", variant="primary")
                 yield Button("Close", id="export-cancel")

@@ -25,6 +25,7 @@ from workshop_tui.presentation import (
     on_scale,
     plural,
     rank_label,
+    scale_factor,
 )
 from workshop_tui.services import choices
 from workshop_tui.services.choices import ChoiceError
@@ -183,9 +184,20 @@ class ResultsPane(StagePane):
         if r.score is None:
             return "–"
         if result.method == "matrix" and result.extras.get("scale"):
-            scale = common_scale([(c.min, c.max) for c in self.workshop.scored_criteria])
-            return on_scale(r.score, result.extras["scale"], scale)
+            return on_scale(r.score, result.extras["scale"], self._room_scale())
         return str(number(r.score))
+
+    def _room_scale(self):
+        return common_scale([(c.min, c.max) for c in self.workshop.scored_criteria])
+
+    def _spread(self, result, value) -> str:
+        """A spread on the same scale as the score beside it (matrix totals are rescaled)."""
+        if value is None:
+            return "–"
+        if result.method == "matrix" and result.extras.get("scale"):
+            factor = scale_factor(result.extras["scale"], self._room_scale())
+            value = value * float(factor) if isinstance(value, float) else Fraction(value) * factor
+        return str(number(value))
 
     def _ranking_table(self, result, titles, moves, compared: bool) -> Table:
         table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
@@ -212,8 +224,8 @@ class ResultsPane(StagePane):
             if result.method == "moscow":
                 cells.append(Text(moscow_label(r.detail.get("category"))))
             if self.details:
-                cells.append(Text(str(number(r.spread.sd)) if r.spread else "–"))
-                cells.append(Text(str(number(r.spread.iqr)) if r.spread else "–"))
+                cells.append(Text(self._spread(result, r.spread.sd) if r.spread else "–"))
+                cells.append(Text(self._spread(result, r.spread.iqr) if r.spread else "–"))
             if compared:
                 cells.append(moved_text(moves.get(r.initiative)))
             flags = []
@@ -241,10 +253,6 @@ class ResultsPane(StagePane):
         a = result.agreement
         split = [plain(titles.get(r.initiative, r.initiative)) for r in result.ranking if r.contested]
         out.append(agreement_sentence(a, split))
-        condorcet = a.get("condorcet") if a else None
-        if isinstance(condorcet, dict) and condorcet.get("summary"):
-            out.append("\n")
-            out.append_text(shown(condorcet["summary"]))
         if result.method == "moscow" and result.extras.get("shares"):
             shares = result.extras["shares"]
             out.append("\nShare of the committed effort: " + " · ".join(
@@ -264,6 +272,9 @@ class ResultsPane(StagePane):
             if a.get("excluded_raters"):
                 out.append(f"; {plural(int(a['excluded_raters']), 'person')} left out for not scoring everything")
             out.append("\n")
+        condorcet = a.get("condorcet") if a else None
+        if isinstance(condorcet, dict) and condorcet.get("summary"):
+            out.append_text(shown(f"Pairwise contests: {condorcet['summary']}\n"))
         for key in ("sd", "iqr", "w", "p"):
             out.append(DETAIL_EXPLANATIONS[key] + "\n", style="dim")
         out.rstrip()

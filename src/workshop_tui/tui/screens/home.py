@@ -71,10 +71,10 @@ class HomeScreen(Screen):
 
     def _text_widths(self) -> tuple[int, int]:
         """How wide title and organisation may be so that date, stage and the counts
-        always fit: the rest of the width, shared 3:2 (each cell has 2 columns of padding)."""
+        always fit: the rest of the width, shared 2:1 (each cell has 2 columns of padding)."""
         width = self.size.width or 120
         rest = max(20, width - (DATE_W + STAGE_W + 2 * COUNT_W) - 6 * 2 - 2)
-        title = max(12, rest * 3 // 5)
+        title = max(12, rest * 2 // 3)
         return title, max(8, rest - title)
 
     def _add_columns(self) -> None:
