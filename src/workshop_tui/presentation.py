@@ -74,11 +74,11 @@ def rank_label(rank: int, tied: bool) -> str:
 # ---------------------------------------------------------------- numbers
 
 
-def number(x: Fraction | int | float | None, output: Output = "screen") -> object:
+def number(x: Fraction | int | float | None, output: Output = "screen", places: int | None = None) -> object:
     """A computed number rounded for one output (rounding is display only; the value stays exact).
 
     screen, cli: short ("1.5", not "1.5000"), 4 dp at most, "–" for none.
-    board (md, html, the xlsx board sheets): 2 dp, thousands grouped.
+    board (md, html, the xlsx board sheets): 2 dp (or ``places``), thousands grouped.
     csv: 4 dp, half away from zero, "" for none (a blank cell, not a dash).
     json: a JSON number (int when whole, else a float at 4 dp) or None.
     """
@@ -87,7 +87,7 @@ def number(x: Fraction | int | float | None, output: Output = "screen") -> objec
     if output == "csv":
         return "" if x is None else display(x)
     if output == "board":
-        return grouped(x, 2)
+        return grouped(x, 2 if places is None else places)
     return display_short(x)
 
 
