@@ -74,13 +74,14 @@ class HomeScreen(Screen):
         always fit: the rest of the width, shared 2:1 (each cell has 2 columns of padding)."""
         width = self.size.width or 120
         rest = max(20, width - (DATE_W + STAGE_W + 2 * COUNT_W) - 6 * 2 - 2)
-        title = max(12, rest * 2 // 3)
-        return title, max(8, rest - title)
+        organisation = max(12, rest // 3)  # "Organisation" itself is 12 wide
+        return max(12, rest - organisation), organisation
 
     def _add_columns(self) -> None:
         table = self.query_one("#sessions", DataTable)
-        table.add_column("Title", key="title")
-        table.add_column("Organisation", key="organisation")
+        title_w, org_w = self._text_widths()
+        table.add_column("Title", key="title", width=title_w)
+        table.add_column("Organisation", key="organisation", width=org_w)
         table.add_column("Date", key="date", width=DATE_W)
         table.add_column("Stage", key="stage", width=STAGE_W)
         table.add_column("Items", key="items", width=COUNT_W)
@@ -114,6 +115,9 @@ class HomeScreen(Screen):
         self.summaries = summaries
         table.clear()
         title_w, org_w = self._text_widths()
+        for key, width in (("title", title_w), ("organisation", org_w)):
+            column = table.columns[key]  # type: ignore[index]  (a ColumnKey equals its string)
+            column.width, column.auto_width = width, False
         for r in self.summaries:
             # plain(): control characters as visible escapes; Text(): markup shown literally.
             table.add_row(Text(_clip(plain(r.title), title_w)), Text(_clip(plain(r.organisation), org_w)),
