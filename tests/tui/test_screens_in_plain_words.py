@@ -247,9 +247,9 @@ def test_bandwidth_does_not_say_over_before_anything_is_chosen():
     from workshop_tui.tui.panes.bandwidth import usage_line
 
     asked = usage_line(Usage("Slots (projects at once)", 6, 0, 14, "projects"), 120).plain
-    assert "OVER" not in asked and "8 more asked for than fits" in asked
+    assert "OVER" not in asked and asked.endswith("  8 to cut")
     decided = usage_line(Usage("Slots (projects at once)", 6, 8, 14, "projects"), 120).plain
-    assert "OVER by 2 already decided" in decided
+    assert decided.endswith("already committed: 8 of 6  OVER by 2")
     assert "OVER" not in usage_line(Usage("IG review", 6, 0, 14, "days"), 80).plain
 
 

@@ -46,11 +46,11 @@ def usage_line(usage: Usage, width: int = 120) -> Text:
     line.append(f" committed {usage.committed}" if narrow else f"  already committed: {usage.committed} of {capacity}")
     if committed_over:
         over = usage.committed - capacity
-        line.append(f" OVER by {over}" if narrow else f"  OVER by {over} already decided", style="bold red")
+        line.append(f" OVER by {over}" if narrow else f"  OVER by {over}", style="bold red")
     elif usage.over:
+        # All asked together is more than fits: the choices will have to cut this much.
         more = usage.total - capacity
-        line.append(f" {more} more asked" if narrow else f"  {more} more asked for than fits: choose",
-                    style="yellow")
+        line.append(f" {more} to cut" if narrow else f"  {more} to cut", style="yellow")
     return line
 
 

@@ -155,8 +155,12 @@ class ResultsPane(StagePane):
             self._sections()
             return
         status = "voting still open" if rnd.status == "open" else "closed"
-        head.update(Text.assemble(label, f" · {status} · {plural(result.counted, 'ballot')} counted, "
-                                         f"{result.blank} blank, {len(result.rejected)} rejected"
+        counts = [f"{plural(result.counted, 'ballot')} counted"]
+        if result.blank:
+            counts.append(f"{result.blank} blank")
+        if result.rejected:
+            counts.append(f"{len(result.rejected)} rejected")
+        head.update(Text.assemble(label, f" · {status} · {', '.join(counts)}"
                                   + (f" · compared with {before}" if before else "")))
         titles = {i.key: i.title for i in workshop.initiatives}
         has_ranking = bool(result.ranking)

@@ -266,9 +266,13 @@ class HomeScreen(Screen):
 
 
 def _clip(text: str, width: int) -> str:
-    """One line of at most ``width`` characters, an ellipsis saying there is more."""
+    """One line of at most ``width`` characters; an ellipsis in the middle says there is more.
+    The end is kept because that is where copies differ: "... (re-prioritisation)"."""
     flat = text.strip()
-    return flat if len(flat) <= width else flat[: max(1, width - 1)] + "\u2026"
+    if len(flat) <= width:
+        return flat
+    tail = min(24, (width - 1) // 2)
+    return flat[: width - 1 - tail].rstrip() + "\u2026" + flat[len(flat) - tail:] if tail else flat[: width - 1] + "\u2026"
 
 
 HOME_HELP = (
