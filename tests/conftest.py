@@ -90,6 +90,8 @@ def _isolated_data_dir(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("WORKSHOP_TUI_DB", raising=False)
     monkeypatch.delenv("WORKSHOP_TUI_DATABASE_URL", raising=False)
     monkeypatch.setenv("HOME", str(data / "home"))
+    # Preferences (high contrast, the export folder) never leak between tests or from the machine.
+    monkeypatch.setenv("WORKSHOP_TUI_CONFIG_DIR", str(data / "config"))
     return data
 
 

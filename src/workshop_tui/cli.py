@@ -22,6 +22,27 @@ class BadInput(click.ClickException):
     exit_code = EXIT_BAD_INPUT
 
 
+def say(text: object, err: bool = False) -> None:
+    """Print one line that may carry user text: control and bidi characters shown as escapes."""
+    from workshop_tui.presentation import cli_text
+
+    click.echo(cli_text(text), err=err)
+
+
+class SafeGroup(click.Group):
+    """Every error message a command raises (they often quote a title or a file's text) is
+    made inert before click prints it: an ESC in a session title must not drive the terminal."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            from workshop_tui.presentation import cli_text
+
+            exc.message = cli_text(exc.message)
+            raise
+
+
 def db_options(func: Callable) -> Callable:
     func = click.option("--database-url", "database_url", envvar="WORKSHOP_TUI_DATABASE_URL", default=None,
                         help="Any SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db.")(func)
@@ -45,7 +66,9 @@ def open_db(ctx: click.Context, db_path: str | None, database_url: str | None):
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    from workshop_tui.textsafe import for_json
+
+    click.echo(for_json(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 def resolve_session(db, value: str) -> int:
@@ -63,7 +86,7 @@ def resolve_session(db, value: str) -> int:
     raise BadInput(f"There is no session {value!r} (see `workshop-tui sessions`).")
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SafeGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_options
 @click.version_option(package_name="workshop-tui")
 @click.pass_context
@@ -97,7 +120,7 @@ def demo(ctx: click.Context, db_path: str | None, database_url: str | None) -> N
     db = open_db(ctx, db_path, database_url)
     for item in sessions.load_samples(db):
         state = "loaded" if item.loaded else "already there"
-        click.echo(f"{item.session_id:>4}  {item.title}  ({state})")
+        say(f"{item.session_id:>4}  {item.title}  ({state})")
     _backup_on_close(db)
 
 
@@ -132,10 +155,10 @@ def sessions_cmd(ctx: click.Context, db_path: str | None, database_url: str | No
     table = Table(title="Sessions", title_justify="left")
     for column in ("id", "title", "organisation", "date", "stage", "initiatives", "participants", "rounds"):
         table.add_column(column, justify="right" if column in ("id", "initiatives", "participants", "rounds") else "left")
-    from workshop_tui.textsafe import for_terminal
+    from workshop_tui.presentation import cli_text
 
     for r in rows:
-        table.add_row(str(r.id), for_terminal(r.title), for_terminal(r.organisation),
+        table.add_row(str(r.id), cli_text(r.title), cli_text(r.organisation),
                       r.date.isoformat() if r.date else "", r.stage,
                       str(r.initiatives), str(r.participants), str(r.rounds))
     Console(markup=False, highlight=False).print(table)
@@ -194,7 +217,7 @@ def export_cmd(ctx: click.Context, db_path: str | None, database_url: str | None
         if output.exists() and not output.is_dir():
             raise BadInput(f"{output} is a file; give a folder for several formats.")
         for written in exports.export_many(db, session_id, chosen, output):
-            click.echo(f"Wrote {written}", err=True)
+            say(f"Wrote {written}", err=True)
         return
     fmt = chosen[0]
     if str(output) == "-":
@@ -207,7 +230,7 @@ def export_cmd(ctx: click.Context, db_path: str | None, database_url: str | None
         sys.stdout.buffer.flush()
         return
     written = exports.export(db, session_id, fmt, output)
-    click.echo(f"Wrote {written}", err=True)
+    say(f"Wrote {written}", err=True)
 
 
 @main.group("db")
@@ -226,7 +249,7 @@ def db_backup(ctx: click.Context, db_path: str | None, database_url: str | None,
 
     db = open_db(ctx, db_path, database_url)
     try:
-        click.echo(f"Backed up to {backup_to(db, path)}")
+        say(f"Backed up to {backup_to(db, path)}")
     except DatabaseError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -245,7 +268,7 @@ def db_restore(ctx: click.Context, db_path: str | None, database_url: str | None
         saved = restore_from(db, path)
     except DatabaseError as exc:
         raise BadInput(str(exc)) from None
-    click.echo(f"Restored from {path}" + (f"; the previous database was saved to {saved}" if saved else ""))
+    say(f"Restored from {path}" + (f"; the previous database was saved to {saved}" if saved else ""))
 
 
 def _register_command_modules() -> None:

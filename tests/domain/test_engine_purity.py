@@ -14,7 +14,6 @@ ENGINE_MODULES = [
     "workshop_tui.domain.methods.value_effort",
     "workshop_tui.domain.methods.moscow",
     "workshop_tui.domain.methods.gates",
-    "workshop_tui.domain.methods.ahp",
 ]
 
 

@@ -2,8 +2,8 @@ from fractions import Fraction as F
 
 import pytest
 
-from workshop_tui.domain.methods import ahp, moscow, value_effort
 from workshop_tui.domain import rules
+from workshop_tui.domain.methods import moscow, value_effort
 from workshop_tui.domain.methods.gates import failures, gate_table
 from workshop_tui.domain.methods.problems import SettingsError
 from workshop_tui.domain.methods_help import explain
@@ -71,49 +71,6 @@ def test_moscow_lower_median_for_even_counts():
 def test_moscow_missing_effort_is_warned():
     out = moscow.evaluate(["a", "b"], [{"a": "must", "b": "could"}], {"a": F(1), "b": None})
     assert out.warnings[0] == "no effort recorded for b; counted as 0 in the shares"
-
-
-KEYS = ["a", "b", "c"]
-
-
-def test_ahp_consistent_matrix_has_cr_zero_and_exact_weights():
-    r = ahp.weights(KEYS, {("a", "b"): 2, ("a", "c"): 4, ("b", "c"): 2})
-    assert r.weights["a"] == pytest.approx(4 / 7, abs=5e-9)
-    assert r.lambda_max == pytest.approx(3, abs=1e-9)
-    assert r.cr == 0 and r.consistent and r.warning is None
-
-
-def test_ahp_two_by_two_has_cr_zero():
-    r = ahp.weights(["a", "b"], {("a", "b"): 5})
-    assert r.cr == 0 and r.weights["a"] == pytest.approx(5 / 6)
-
-
-def test_ahp_intransitive_cycle_is_flagged():
-    r = ahp.weights(KEYS, {("a", "b"): 9, ("b", "c"): 9, ("a", "c"): F(1, 9)})
-    assert r.weights["a"] == pytest.approx(1 / 3, abs=1e-6)
-    assert r.cr > 0.10 and r.warning.startswith("inconsistent: revisit judgements")
-    assert "Saaty 1980" in r.warning
-
-
-def test_ahp_rejects_missing_and_out_of_scale_comparisons():
-    with pytest.raises(SettingsError, match="missing comparisons: a vs c"):
-        ahp.weights(KEYS, {("a", "b"): 2, ("b", "c"): 2})
-    with pytest.raises(SettingsError, match="outside"):
-        ahp.weights(["a", "b"], {("a", "b"): 0})
-
-
-def test_ahp_beyond_the_table_reports_cr_unavailable_and_group_aij_stays_reciprocal():
-    keys = [f"k{i}" for i in range(11)]
-    comps = {(keys[i], keys[j]): 1 for i in range(11) for j in range(i + 1, 11)}
-    r = ahp.weights(keys, comps)
-    assert r.cr is None and "unavailable" in r.warning
-    g = ahp.group_weights(["a", "b"], [{("a", "b"): 4}, {("a", "b"): 1}])
-    assert g.weights["a"] == pytest.approx(2 / 3)
-    assert ahp.weights(KEYS, {("a", "b"): 1, ("a", "c"): 1, ("b", "c"): 1}, "saaty2005").cr == 0
-
-
-def test_ahp_synthesis():
-    assert ahp.synthesise({"c1": 0.5, "c2": 0.5}, {"c1": {"x": 1.0}, "c2": {"x": 0.5, "y": 0.5}}) == {"x": 0.75, "y": 0.25}
 
 
 def test_gates_fail_if_any_assessment_fails_and_unassessed_is_not_failed():

@@ -40,10 +40,11 @@ def nhs_session(db) -> int:
 async def open_stage(app, pilot, session_id: int, stage: str):
     from workshop_tui.tui.screens.session import SessionScreen
 
-    await pilot.pause()
+    from settle import arrived, settle
+
+    await settle(pilot)
     await app.push_screen(SessionScreen(session_id, stage=stage))
-    await pilot.pause()
-    await pilot.pause()
+    await arrived(pilot, stage)
     return app.screen
 
 

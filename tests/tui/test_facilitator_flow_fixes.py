@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from settle import settle
 from stage_b_support import nhs_session, open_stage, screen_text, small_session
 from textual.widgets import DataTable
 
@@ -31,14 +32,12 @@ async def test_choosing_a_discipline_returns_to_the_name_box_so_enter_saves(db):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_stage(app, pilot, sid, "participants")
         await pilot.press("a", *"Priya", "tab", "enter", "down", "enter")  # a: to the name box; Nursing
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         assert app.focused.id == "participant-name"
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press(*"Tom", "tab", "enter", "enter")  # the same discipline again
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         assert app.focused.id == "participant-name"
         await pilot.press("enter")
         await pilot.pause()
@@ -58,8 +57,7 @@ async def test_escape_leaves_the_demand_grid_so_number_keys_change_stage(db):
         await pilot.pause()
         assert app.focused.id == "demand-grid"
         await pilot.press("escape", "6")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         assert screen.current == "voting"
         assert sessions.load(db, sid).initiatives[0].demands == {}
 
@@ -81,12 +79,14 @@ async def test_the_gate_checks_are_not_offered_as_a_voting_round(db):
     assert key == "r1" and sessions.load(db, sid).round(key).title == "Dot voting (round 1)"
 
 
-async def test_results_show_the_sd_column_on_a_wide_screen_from_the_first_draw(db):
+async def test_results_keep_the_sd_column_behind_details_and_show_it_on_d(db):
     sid = nhs_session(db)
     app = WorkshopApp(db=db, load_samples_when_empty=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_stage(app, pilot, sid, "results")
-        await pilot.pause()
+        assert " SD " not in screen_text(app)
+        await pilot.press("d")
+        await settle(pilot)
         assert " SD " in screen_text(app)
 
 
@@ -99,8 +99,7 @@ async def test_money_has_thousands_separators(db):
         budget = next(line for line in text.splitlines() if line.strip().startswith("Budget"))
         assert " of 2,500,000" in budget
         await pilot.press("3")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         table = app.screen.query_one("#initiatives-table", DataTable)
         costs = [str(table.get_row_at(n)[4]) for n in range(table.row_count)]
         assert any("," in c for c in costs)

@@ -2,6 +2,7 @@
 
 import json
 
+from settle import settle
 from textual.widgets import DataTable, Input, Static
 
 from workshop_tui.services import sessions
@@ -30,8 +31,7 @@ async def test_n_creates_a_session_and_opens_it_at_setup(make_app, db):
         await pilot.press(*"Where to start", "enter", *"Northfield Trust", "enter")
         app.screen.query_one("#new-date", Input).value = "2026-11-21"
         await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, SessionScreen)
         assert app.screen.current == "setup"
         [summary] = sessions.list_sessions(db)
@@ -108,9 +108,12 @@ async def test_export_writes_the_file_and_says_where(make_app, db, sample_sessio
         await pilot.press("e")
         await pilot.pause()
         path_box = app.screen.query_one("#export-path", Input)
+        assert path_box.value == "~/workshop-exports/decide-where-to-start-digital-exemplars-2027-29.html"
+        await pilot.press("down", "down", "down", "down")  # to "Session file ... (JSON)"
+        await settle(pilot)
         assert path_box.value == "~/workshop-exports/decide-where-to-start-digital-exemplars-2027-29.json"
         path_box.value = str(target)
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")  # choose the format, then press Export
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Written to" in str(app.screen.query_one("#export-result", Static).render())
@@ -118,7 +121,7 @@ async def test_export_writes_the_file_and_says_where(make_app, db, sample_sessio
 
 
 async def test_export_all_formats_into_a_folder(make_app, db, sample_session, tmp_path):
-    from textual.widgets import Select
+    from textual.widgets import OptionList
 
     target = tmp_path / "pack"
     app = make_app()
@@ -126,8 +129,8 @@ async def test_export_all_formats_into_a_folder(make_app, db, sample_session, tm
         await pilot.pause()
         await pilot.press("e")
         await pilot.pause()
-        app.screen.query_one("#export-format", Select).value = "all"
-        await pilot.pause()
+        app.screen.query_one("#export-format", OptionList).highlighted = 5  # everything, into a folder
+        await settle(pilot)
         path_box = app.screen.query_one("#export-path", Input)
         assert path_box.value == "~/workshop-exports/decide-where-to-start-digital-exemplars-2027-29"
         path_box.value = str(target)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from settle import settle, steady_cursors
 from stage_b_support import nhs_session, open_stage, small_session
 from workshop_tui.tui.app import WorkshopApp
 
@@ -15,7 +16,8 @@ def snapshot_app(db, session_id: int, stage: str):
 
     async def before(pilot):
         await open_stage(app, pilot, session_id, stage)
-        await pilot.pause()
+        steady_cursors(app)
+        await settle(pilot)
 
     return app, before
 

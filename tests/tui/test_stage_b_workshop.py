@@ -3,6 +3,7 @@ override one outcome and add actions; asserting on what is stored and what is sh
 
 from __future__ import annotations
 
+from settle import settle
 from stage_b_support import nhs_session, open_stage, screen_text, small_session
 from workshop_tui.services import sessions, voting
 from workshop_tui.tui.app import WorkshopApp
@@ -21,8 +22,7 @@ async def test_a_dots_round_by_facilitator_entry_is_saved_per_keypress(db):
         await pilot.press("n")
         await pilot.pause()
         await pilot.press("ctrl+s")  # dots, defaults: B = 2, c = 2
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         [rnd] = sessions.load(db, sid).rounds
         assert (rnd.method, rnd.status, rnd.settings["budget"]) == ("dots", "open", 2)
         assert app.focused.id == "voting-grid"
@@ -53,8 +53,7 @@ async def test_a_dots_round_by_facilitator_entry_is_saved_per_keypress(db):
         await pilot.pause()
         assert "Cat [b]Jones[/b]: 2 of 2 dots left" in screen_text(app)
         await pilot.press("r", "y")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         rnd = sessions.load(db, sid).round(rnd.key)
         assert (rnd.status, rnd.hidden) == ("closed", False)
 
@@ -82,8 +81,7 @@ async def test_a_matrix_round_by_private_ballots_then_results_plan_override_and_
             await pilot.press("f")
             await pilot.pause()
             await pilot.press("escape")
-            await pilot.pause()
-            await pilot.pause()
+            await settle(pilot)
         rnd = sessions.load(db, sid).round(key)
         assert rnd.voted == ("ana", "ben", "cat")
         assert {v.participant for v in rnd.votes} == {None} and len({v.ballot for v in rnd.votes}) == 3
@@ -98,14 +96,12 @@ async def test_a_matrix_round_by_private_ballots_then_results_plan_override_and_
         await pilot.press("r", "y")
         await pilot.pause()
         await pilot.press("7")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         text = screen_text(app)
-        assert "3 ballot(s) counted" in text and "EPR optimisation" in text and "Scores" in text
+        assert "3 ballots counted" in text and "EPR optimisation" in text and "Scores" in text
 
         await pilot.press("8")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         text = screen_text(app)
         assert "cut line" in text and "2 of 2 slots used" in text
         plan_first = app.screen.pane().plan.will_do[0].initiative
@@ -115,8 +111,7 @@ async def test_a_matrix_round_by_private_ballots_then_results_plan_override_and_
         await pilot.pause()
         assert sessions.load(db, sid).decisions == ()
         await pilot.press(*"Contract", "enter")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         [decision] = sessions.load(db, sid).decisions
         assert decision.outcome == "exclude" and decision.rationale == "Contract"
         assert plan_first not in [i.initiative for i in app.screen.pane().plan.will_do]
@@ -131,8 +126,7 @@ async def test_a_matrix_round_by_private_ballots_then_results_plan_override_and_
         await pilot.pause()
         assert sessions.load(db, sid).actions == ()  # not a date
         await pilot.press("backspace", "0", "enter")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         [action] = sessions.load(db, sid).actions
         assert (action.owner, action.due.isoformat()) == ("Deputy Chief Nurse", "2027-06-30")
         assert "each with an owner, a measure and a due date" in screen_text(app)
@@ -144,7 +138,7 @@ async def test_the_sample_session_shows_results_with_moves_and_its_recorded_over
     async with app.run_test(size=(120, 40)) as pilot:
         await open_stage(app, pilot, sid, "results")
         text = screen_text(app)
-        assert "compared with r3" in text and "↑5" in text and "contested" in text and "=10" in text
+        assert "compared with r3" in text and "↑5" in text and "room split" in text and "=10" in text
         await pilot.press("8")
         await pilot.pause()
         assert "Will do*" in screen_text(app)

@@ -9,7 +9,7 @@ import click
 
 
 def register(main: click.Group) -> None:
-    from workshop_tui.cli import BadInput, db_options, emit_json, open_db, resolve_session
+    from workshop_tui.cli import BadInput, db_options, emit_json, open_db, resolve_session, say
 
     @main.command("import-initiatives")
     @db_options
@@ -38,14 +38,14 @@ def register(main: click.Group) -> None:
                        "notes": list(result.notes), "dry_run": dry_run})
             return
         verb = "Would add" if dry_run else "Added"
-        click.echo(f"{verb} {len(result.added)} and {'would update' if dry_run else 'updated'} "
+        say(f"{verb} {len(result.added)} and {'would update' if dry_run else 'updated'} "
                    f"{len(result.updated)} initiative(s).")
         for item in result.added:
-            click.echo(f"  + {item.key}  {item.title}")
+            say(f"  + {item.key}  {item.title}")
         for item in result.updated:
-            click.echo(f"  ~ {item.key}  {item.title}")
+            say(f"  ~ {item.key}  {item.title}")
         for note in result.notes:
-            click.echo(f"Note: {note}", err=True)
+            say(f"Note: {note}", err=True)
 
     @main.command("import-votes")
     @db_options
@@ -69,9 +69,12 @@ def register(main: click.Group) -> None:
             emit_json({"round": result.round, "ballots": result.ballots, "votes": len(result.votes),
                        "notes": list(result.notes)})
             return
-        click.echo(f"Recorded {result.ballots} paper ballot(s), {len(result.votes)} vote(s), in round {result.round}.")
+        from workshop_tui.presentation import plural
+
+        say(f"Recorded {plural(result.ballots, 'paper ballot')}, {plural(len(result.votes), 'vote')}, "
+            f"in round {result.round}.")
         for note in result.notes:
-            click.echo(f"Note: {note}", err=True)
+            say(f"Note: {note}", err=True)
 
     @main.command("merge")
     @db_options
@@ -102,11 +105,11 @@ def register(main: click.Group) -> None:
             raise BadInput(exc.render()) from None
         written = merging.write_merged(merged, output)
         for note in merged.notes:
-            click.echo(f"Note: {note}", err=True)
-        click.echo(f"Merged {len(files)} files from {', '.join(merged.sites)} into {written}", err=True)
+            say(f"Note: {note}", err=True)
+        say(f"Merged {len(files)} files from {', '.join(merged.sites)} into {written}", err=True)
         if do_import:
             db = open_db(ctx, db_path, database_url)
-            click.echo(merging.import_merged(db, merged))
+            say(merging.import_merged(db, merged))
 
     @main.command("print-ballots")
     @db_options
@@ -126,4 +129,4 @@ def register(main: click.Group) -> None:
             written = exports.write_paper_ballots(db, resolve_session(db, session), round_key, output, cards)
         except KeyError:
             raise BadInput(f"There is no round {round_key!r} in this session.") from None
-        click.echo(f"Wrote {written}", err=True)
+        say(f"Wrote {written}", err=True)

@@ -71,10 +71,29 @@ def _open(ctx, db_path, database_url, session, round_key, *, need_round: bool = 
     return workshop, round_key
 
 
-def _console():
-    from rich.console import Console
+class _SafeConsole:
+    """Rich's console, but every line and cell passes through ``presentation.cli_text``
+    first: titles, names and reasons are user text and must not drive the terminal."""
 
-    return Console(markup=False, highlight=False)
+    def __init__(self) -> None:
+        from rich.console import Console
+
+        self.console = Console(markup=False, highlight=False)
+
+    def print(self, item) -> None:
+        from workshop_tui.presentation import cli_text
+
+        self.console.print(cli_text(item) if isinstance(item, str) else item)
+
+
+def _console():
+    return _SafeConsole()
+
+
+def _cells(*values) -> list[str]:
+    from workshop_tui.presentation import cli_text
+
+    return [cli_text(v) for v in values]
 
 
 def _num(value) -> str:
@@ -86,16 +105,18 @@ def _print_results(data: dict) -> None:
 
     console = _console()
     ballots = data["ballots"]
-    title = f"{data['session']} · round {data['round']} · {data['method']} ({data['variant']})"
+    from workshop_tui.presentation import agreement_sentence, cli_text, plural, rank_label
+
+    title = cli_text(f"{data['session']} · round {data['round']} · {data['method']} ({data['variant']})")
     table = Table(title=title, title_justify="left")
     for column, justify in (("rank", "right"), ("initiative", "left"), ("title", "left"), ("score", "right"),
                             ("supporters", "right"), ("sd", "right"), ("iqr", "right"), ("", "left")):
         table.add_column(column, justify=justify)
     for row in data["ranking"]:
         spread = row.get("spread") or {}
-        rank = f"={row['rank']}" if row.get("tied") else str(row["rank"])
-        table.add_row(rank, row["initiative"], row["title"], _num(row["score"]), _num(row.get("supporters")),
-                      _num(spread.get("sd")), _num(spread.get("iqr")), "contested" if row["contested"] else "")
+        rank = rank_label(row["rank"], bool(row.get("tied")))
+        table.add_row(*_cells(rank, row["initiative"], row["title"], _num(row["score"]), _num(row.get("supporters")),
+                              _num(spread.get("sd")), _num(spread.get("iqr")), "contested" if row["contested"] else ""))
     console.print(table)
     console.print(f"Ballots counted: {ballots['counted']} · blank: {ballots['blank']} · "
                   f"rejected: {len(ballots['rejected'])}")
@@ -104,11 +125,14 @@ def _print_results(data: dict) -> None:
         console.print(f"  rejected ({rejected['participant'] or 'secret ballot'}): {reasons}")
     agreement = data.get("agreement")
     if agreement and not agreement.get("meaningful", True):
-        console.print(f"Agreement: not meaningful with {agreement.get('raters')} rater(s); at least 2 are needed")
+        console.print(f"Agreement: not meaningful with {plural(int(agreement.get('raters') or 0), 'rater')}; "
+                      "at least 2 are needed")
     elif agreement and agreement.get("kendall_w") is not None:
         note = " (indicative: few raters or items)" if agreement.get("indicative") else ""
         console.print(f"Agreement: Kendall's W {agreement['kendall_w']} ({agreement.get('band') or 'no band'}), "
                       f"{agreement.get('raters')} raters{note}")
+    console.print(agreement_sentence(agreement, [row["title"] or row["initiative"] for row in data["ranking"]
+                                                 if row["contested"]]))
     for warning in data.get("warnings", []):
         console.print(f"Warning: {warning}")
 
@@ -117,14 +141,14 @@ def _print_plan(data: dict) -> None:
     from rich.table import Table
 
     console = _console()
-    table = Table(title=f"Plan from round {data['round'] or '(none)'} · bandwidth {_num(data['bandwidth'])}",
+    table = Table(title=_cells(f"Plan from round {data['round'] or '(none)'} · bandwidth {_num(data['bandwidth'])}")[0],
                   title_justify="left")
     for column in ("outcome", "rank", "initiative", "title", "wave", "why"):
         table.add_column(column)
     for label, rows in (("will do", data["will_do"]), ("not now", data["not_now"]), ("won't", data["wont"])):
         for row in rows:
             why = "; ".join(r["detail"] for r in row["reasons"])
-            table.add_row(label, _num(row["rank"]), row["initiative"], row["title"], _num(row.get("wave")), why)
+            table.add_row(*_cells(label, _num(row["rank"]), row["initiative"], row["title"], _num(row.get("wave")), why))
     console.print(table)
     for b in data["bottlenecks"]:
         console.print(f"{b['name']}: {_num(b['used'])} of {_num(b['capacity'])} {b['unit']}".rstrip())

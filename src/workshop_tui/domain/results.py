@@ -467,8 +467,13 @@ def _spearman(xs: Sequence[Number], ys: Sequence[Number]) -> float | None:
     return float(sxy) / math.sqrt(sxx * syy)
 
 
-def triangulate(workshop: Workshop) -> Triangulation:
-    """Do the scored rounds agree? Pairwise rho and W, overall W, and plan membership per round."""
+def triangulate(workshop: Workshop, top: int | None = None) -> Triangulation:
+    """Do the scored rounds agree? Pairwise rho and W, overall W, and the top group per round.
+
+    The top group under a round is its plan's will-do list (without the facilitator's
+    overrides: the question is what each ranking says), or, with ``top``, the initiatives
+    ranked ``top`` or better (for a session whose bandwidth is not set yet).
+    """
     keys = tuple(r.key for r in workshop.rounds if r.method != "gates" and r.votes)
     ranks = {k: {r.initiative: r.rank for r in round_result(workshop, k).ranking} for k in keys}
     pairs = []
@@ -485,8 +490,11 @@ def triangulate(workshop: Workshop) -> Triangulation:
         overall = kendall_w([{i: -ranks[k][i] for i in common_all} for k in keys], common_all)
     plans = {}
     for k in keys:
+        if top is not None:
+            plans[k] = tuple(sorted(i for i, rank in ranks[k].items() if rank <= top))
+            continue
         try:
-            plans[k] = tuple(sorted(p.initiative for p in plan(workshop, k).will_do))
+            plans[k] = tuple(sorted(p.initiative for p in plan(workshop, k, overrides=False).will_do))
         except PlanInputError:
             plans[k] = ()
     every = sorted(i.key for i in workshop.initiatives)

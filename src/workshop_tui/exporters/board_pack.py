@@ -17,26 +17,22 @@ import dataclasses
 from dataclasses import dataclass
 from fractions import Fraction
 
+from workshop_tui import presentation
 from workshop_tui.domain import rules
 from workshop_tui.domain import model as m
 from workshop_tui.domain import results as engine
 from workshop_tui.domain.methods import gates as gates_m
 from workshop_tui.domain.methods_help import explain
-from workshop_tui.domain.numbers import grouped, rank_label
+from workshop_tui.presentation import rank_label
 from workshop_tui.sessionfile.merge import site_tag as slug
 
 MIN_SITE_BALLOTS = 3
 BOARD_PLACES = 2
 
-SCORE_LABELS = {
-    "dots": "Dots",
-    "matrix": "Weighted score",
-    "ranking": "Initiatives ranked below",
-    "value_effort": "Value (median)",
-    "moscow": "Category",
-}
-RANKING_LABELS = {"schulze": "Initiatives ranked below", "copeland": "Copeland score", "borda": "Borda points"}
-MOSCOW_LABELS = {"must": "Must", "should": "Should", "could": "Could", "wont": "Won't (this time)"}
+SCORE_LABELS = presentation.SCORE_LABELS
+RANKING_LABELS = presentation.RANKING_SCORE_LABELS
+MOSCOW_LABELS = presentation.MOSCOW_LONG_LABELS
+# The board pack names one initiative's quadrant: singular.
 QUADRANT_LABELS = {
     "quick_win": "Quick win",
     "major_project": "Major project",
@@ -47,7 +43,7 @@ OUTCOME_LABELS = {"include": "Include (will do)", "exclude": "Exclude (won't do)
 
 def board_number(x: Fraction | int | float | None, places: int = BOARD_PLACES) -> str:
     """A number for a board reader: half away from zero on the exact value; whole numbers plain."""
-    return grouped(x, places)
+    return str(presentation.number(x, "board", places))
 
 
 def chart_float(x: Fraction | int | float | None) -> float | None:
@@ -333,7 +329,9 @@ def _round_view(workshop: m.Workshop, rnd: m.Round, titles: dict[str, str],
     view = RoundView(
         **base, counted=result.counted, blank=result.blank, rejected=len(result.rejected),
         rows=tuple(_rank_row(rnd.method, r, titles) for r in result.ranking),
-        agreement=_agreement_text(result.agreement), warnings=tuple(result.warnings),
+        agreement=_agreement_text(result.agreement, [titles.get(r.initiative, r.initiative)
+                                                     for r in result.ranking if r.contested]),
+        warnings=tuple(result.warnings),
         sites=_site_rankings(workshop, rnd),
     )
     return view, result
@@ -342,7 +340,7 @@ def _round_view(workshop: m.Workshop, rnd: m.Round, titles: dict[str, str],
 def _voters(workshop: m.Workshop, rnd: m.Round) -> str:
     names = {p.key: p.name for p in workshop.participants}
     if rnd.anonymous:
-        return f"{len(rnd.voted)} people voted by secret ballot"
+        return f"{presentation.plural(len(rnd.voted), 'person')} voted by secret ballot"
     voted = []
     for v in rnd.votes:
         if v.participant and v.participant not in voted:
@@ -377,12 +375,18 @@ def _rank_row(method: str, r: engine.RankedItem, titles: dict[str, str]) -> Rank
     )
 
 
-def _agreement_text(agreement) -> str:
+def _agreement_text(agreement, contested: list[str]) -> str:
+    """The agreement in words (the sentence every channel uses), then the statistic."""
     if not agreement:
         return ""
+    sentence = presentation.agreement_sentence(agreement, contested)
+    if agreement.get("kendall_w") is None or not agreement.get("meaningful", True):
+        return sentence
+    return f"{sentence} {_agreement_figures(agreement)}"
+
+
+def _agreement_figures(agreement) -> str:
     w = agreement.get("kendall_w")
-    if w is None or not agreement.get("meaningful", True):
-        return "Agreement (Kendall's W) is not meaningful with fewer than two raters."
     text = f"Kendall's W = {board_number(w)}"
     if agreement.get("band"):
         text += f" ({agreement['band']} agreement, Landis & Koch bands)"

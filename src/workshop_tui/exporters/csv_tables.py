@@ -18,6 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from workshop_tui.domain import model as m
+from workshop_tui import presentation
 from workshop_tui.domain.numbers import display
 
 SUFFIX = ".zip"
@@ -58,7 +59,7 @@ def computed(x: object) -> str:
         return ""
     if isinstance(x, bool):
         return "true" if x else "false"
-    return display(x)  # type: ignore[arg-type]
+    return str(presentation.number(x, "csv"))  # type: ignore[arg-type]
 
 
 def _cell(value: object) -> str:

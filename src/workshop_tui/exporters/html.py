@@ -12,6 +12,7 @@ from pathlib import Path
 
 from workshop_tui.domain.model import Workshop
 from workshop_tui.exporters import board_pack as bp
+from workshop_tui.presentation import plural
 
 SUFFIX = ".html"
 
@@ -239,7 +240,7 @@ def _header(p: bp.BoardPack) -> str:
 
 def _participation(p: bp.BoardPack) -> str:
     out = ['<section id="participation"><h2>Who took part</h2>',
-           f"<p>{p.participants} participants, by discipline.</p>",
+           f"<p>{plural(p.participants, 'participant')}, by discipline.</p>",
            _table([("Discipline", ""), ("People", "num")], [[e(label), str(n)] for label, n in p.by_discipline],
                   css="narrow")]
     if p.by_site:
@@ -311,7 +312,7 @@ def _rounds(p: bp.BoardPack) -> str:
         cls = ' class="major"' if n == 0 else ""
         part = [f'<section id="round-{e(r.key)}"{cls}><h2>Round {e(r.key)}: {e(r.title)} '
                 f'<span class="meta">({e(r.method_label)})</span></h2>']
-        ballots = f"{r.counted} ballots counted"
+        ballots = f"{plural(r.counted, 'ballot')} counted"
         if r.blank:
             ballots += f", {r.blank} blank"
         if r.rejected:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from workshop_tui.domain.model import Workshop
 from workshop_tui.exporters import board_pack as bp
+from workshop_tui.presentation import plural
 
 SUFFIX = ".md"
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#&~!{}])")
@@ -56,7 +57,7 @@ def render_pack(p: bp.BoardPack) -> str:
 
 
 def _participation(p: bp.BoardPack) -> list[str]:
-    lines = ["## Who took part", "", f"{p.participants} participants, by discipline:", ""]
+    lines = ["## Who took part", "", f"{plural(p.participants, 'participant')}, by discipline:", ""]
     lines += _table(["Discipline", "People"], [[esc(label), str(n)] for label, n in p.by_discipline])
     if p.by_site:
         lines += _table(["Site", "People"], [[esc(site), str(n)] for site, n in p.by_site])
@@ -107,7 +108,7 @@ def _rounds(p: bp.BoardPack) -> list[str]:
     lines = []
     for r in p.rounds:
         lines += [f"## Round {esc(r.key)}: {esc(r.title)} ({esc(r.method_label)})", ""]
-        ballots = f"{r.counted} ballots counted"
+        ballots = f"{plural(r.counted, 'ballot')} counted"
         if r.blank:
             ballots += f", {r.blank} blank"
         if r.rejected:

@@ -18,6 +18,7 @@ from pathlib import Path
 from workshop_tui.domain import model as m
 from workshop_tui.domain.numbers import round_half_away
 from workshop_tui.exporters import board_pack as bp
+from workshop_tui.presentation import plural
 
 SUFFIX = ".xlsx"
 MAX_WIDTH = 60
@@ -202,13 +203,13 @@ def _round_sheet(book, formats, used, workshop: m.Workshop, rnd: m.Round, view: 
             _chart(book, sh, view, first, last)
         if view is not None:
             sh.skip()
-            sh.line([f"{view.counted} ballots counted, {view.blank} blank, {view.rejected} rejected"])
+            sh.line([f"{plural(view.counted, 'ballot')} counted, {view.blank} blank, {view.rejected} rejected"])
             if view.agreement:
                 sh.line([view.agreement])
     sh.skip()
     if rnd.anonymous:
         # A secret ballot: the sheet gives the ranking and counts, never the ballots.
-        sh.line([f"Secret ballot: {len(rnd.voted)} people voted; individual ballots are not shown."])
+        sh.line([f"Secret ballot: {plural(len(rnd.voted), 'person')} voted; individual ballots are not shown."])
     else:
         _votes(sh, workshop, rnd)
     sh.finish(head + 1)

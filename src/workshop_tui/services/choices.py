@@ -64,6 +64,26 @@ def compare(workshop: m.Workshop, before: str, after: str) -> dict[str, engine.R
         raise ChoiceError(f"These rounds cannot be compared: {exc}.") from None
 
 
+def triangulation(workshop: m.Workshop) -> engine.Triangulation | None:
+    """Which initiatives stay in, or flip in or out of, the top group across the shown rounds
+    with votes (hidden rounds take no part). None with fewer than two such rounds.
+
+    The top group is the plan's will-do list when the bandwidth is set, else the top third.
+    """
+    import dataclasses
+    import math
+
+    shown = tuple(r for r in workshop.rounds if not r.hidden)
+    if sum(1 for r in shown if r.method != "gates" and r.votes) < 2:
+        return None
+    visible = dataclasses.replace(workshop, rounds=shown)
+    top = None if workshop.session.bandwidth else max(1, math.ceil(len(workshop.initiatives) / 3))
+    try:
+        return engine.triangulate(visible, top=top)
+    except (KeyError, engine.SettingsError, engine.PlanInputError):
+        return None
+
+
 # -- the plan -----------------------------------------------------------------
 
 def plan(workshop: m.Workshop, round_key: str | None = None) -> engine.Plan:

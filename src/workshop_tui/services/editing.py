@@ -8,6 +8,7 @@ one committed transaction with an audit entry, and returns the saved value.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
@@ -82,7 +83,16 @@ def parse_date(text: str, label: str = "Date", *, field: str | None = None) -> d
     try:
         return dt.date.fromisoformat(cleaned)
     except ValueError:
-        raise EditError(f"{label} must be written as year-month-day, e.g. 2026-11-21.", field) from None
+        pass
+    shape = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", cleaned)
+    if shape is None:
+        raise EditError(f"{label} must be written as year-month-day, e.g. 2026-11-21.", field)
+    year, month, day = (int(part) for part in shape.groups())
+    if not 1 <= month <= 12:
+        raise EditError(f"{label}: there is no month {month}; months run from 01 to 12.", field)
+    last = calendar.monthrange(year, month)[1]
+    raise EditError(f"{label}: {calendar.month_name[month]} {year} has no day {day}; "
+                    f"it has {last} days.", field)
 
 
 def new_key(text: str, taken: Iterable[str], fallback: str) -> str:

@@ -88,6 +88,7 @@ class WorkshopApp(App[int]):
             if self.quick_sessions is None:
                 self.first_list_shown.set()  # nothing to show first: open the database at once
             self.run_worker(self._open_database, thread=True, exclusive=True, group="database")
+        self._apply_preferences()
         self.push_screen(HomeScreen())
         if self.db is not None:
             self.post_message(self.DatabaseReady())
@@ -149,10 +150,25 @@ class WorkshopApp(App[int]):
             return
         self.exit()
 
+    def _apply_preferences(self) -> None:
+        from workshop_tui import preferences
+
+        prefs, problem = preferences.load()
+        if prefs.high_contrast:
+            self.theme = HIGH_CONTRAST
+        if problem:
+            self.notify(problem, title="Preferences", severity="warning", timeout=8, markup=False)
+
     def action_toggle_contrast(self) -> None:
-        # Not persisted: the choice belongs to today's room and projector.
+        # Remembered: the same projector is usually there next time, and a facilitator who
+        # needs high contrast should not have to find F2 again in front of the room.
+        from workshop_tui import preferences
+
         self.theme = NORMAL_THEME if self.theme == HIGH_CONTRAST else HIGH_CONTRAST
+        _prefs, problem = preferences.update(high_contrast=self.theme == HIGH_CONTRAST)
         self.notify("High contrast on" if self.theme == HIGH_CONTRAST else "High contrast off", timeout=2)
+        if problem:
+            self.notify(problem, severity="warning", timeout=6, markup=False)
 
     def on_unmount(self) -> None:
         # Quit before the first list was drawn: release the waiting worker, which then stops.

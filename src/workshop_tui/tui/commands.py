@@ -9,6 +9,13 @@ from textual.actions import parse
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
+# Longer words for the palette than the footer has room for, so a search finds them.
+PALETTE_LABELS = {
+    "home.export": "Export the highlighted session: board pack, spreadsheet or session file",
+    "session.export": "Export this session: board pack, spreadsheet or session file",
+}
+
+
 class WorkshopCommands(Provider):
     """Commands come from the bindings in force, so the palette and the footer never disagree."""
 
@@ -37,7 +44,8 @@ class WorkshopCommands(Provider):
                     continue
                 seen.add(binding.action)
                 key = binding.key.split(",")[0]
-                found.append((binding.description, f"key: {key}", partial(owner.run_action, binding.action)))
+                label = PALETTE_LABELS.get(binding.id or "", binding.description)
+                found.append((label, f"key: {key}", partial(owner.run_action, binding.action)))
         stages = getattr(screen, "stage_commands", None)
         if stages is not None:
             found.extend(stages())

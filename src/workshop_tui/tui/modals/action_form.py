@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from workshop_tui.domain import model as m
 from workshop_tui.services import choices
 from workshop_tui.services.choices import ChoiceError
+from workshop_tui.tui.safe import shown
 
 
 class ActionFormModal(ModalScreen[m.Action | None]):
@@ -45,7 +46,7 @@ class ActionFormModal(ModalScreen[m.Action | None]):
             yield Static(Text("Edit action" if self.action else "New action", style="bold"))
             with Horizontal(classes="row"):
                 yield Label("Initiative")
-                yield Select([(Text(t), k) for k, t in self.initiatives], value=a.initiative or Select.BLANK,
+                yield Select([(shown(t), k) for k, t in self.initiatives], value=a.initiative or Select.BLANK,
                              prompt="(none)", id="action-initiative")
             with Horizontal(classes="row"):
                 yield Label("Action")

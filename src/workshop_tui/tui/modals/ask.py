@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+
+from workshop_tui.tui.safe import shown
 
 
 class AskModal(ModalScreen[str | None]):
@@ -26,9 +27,9 @@ class AskModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="ask-box"):
-            yield Static(Text(self.question, style="bold"))
+            yield Static(shown(self.question, style="bold"))
             yield Input(self.value, type=self.kind, id="ask-input")
-            yield Static(Text(self.hint), id="ask-hint")
+            yield Static(shown(self.hint), id="ask-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from workshop_tui.tui.safe import shown
+
 
 class ChooseModal(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="choose.cancel")]
@@ -24,7 +26,7 @@ class ChooseModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
-            yield Static(Text(self.choose_title, style="bold"), classes="modal-title")
+            yield Static(shown(self.choose_title, style="bold"), classes="modal-title")
             yield OptionList(*[Option(Text.assemble((name, "bold"), "\n", (why, "dim")), id=value)
                                for value, name, why in self.options], id="choose-list")
             yield Static("Up/Down and Enter to choose, Escape to cancel.", classes="pane-note")

@@ -1,5 +1,10 @@
-"""`e` on the home screen: write a session in any export format, or all of them
-into a folder, off the UI thread."""
+"""Export a session (`e` on the home screen, Ctrl+E in a session): choose what to write
+from a list in words, then where, and it is written off the UI thread.
+
+The dialog opens on the list of formats, so a stray Enter or Space cannot export or wipe
+the path: Enter on the list chooses and moves to the Export button; the path is only
+edited when the facilitator goes to it. The folder of the last export is remembered.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +13,33 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from workshop_tui.services.exports import file_stem as slug
+from workshop_tui.presentation import ALL_FORMATS_LABEL, format_label
+from workshop_tui.tui.safe import shown
 
 EXPORT_DIR = "~/workshop-exports"
 ALL = "all"  # every format, into one folder
+# The order a facilitator reaches for them: the board's pack first.
+PREFERRED_ORDER = ("html", "md", "xlsx", "csv", "json")
 
 
-def default_path(title: str, fmt: str) -> str:
+def default_path(title: str, fmt: str, folder: str = EXPORT_DIR) -> str:
+    folder = folder.rstrip("/") or "/"
     if fmt == ALL:
-        return f"{EXPORT_DIR}/{slug(title)}"
-    return f"{EXPORT_DIR}/{slug(title)}.{fmt}"
+        return f"{folder}/{slug(title)}"
+    return f"{folder}/{slug(title)}.{fmt}"
+
+
+def export_folder() -> str:
+    from workshop_tui import preferences
+
+    prefs, _problem = preferences.load()
+    return prefs.export_folder or EXPORT_DIR
 
 
 class ExportSessionModal(ModalScreen[None]):
@@ -31,35 +49,51 @@ class ExportSessionModal(ModalScreen[None]):
         super().__init__()
         self.session_id = session_id
         self.session_title = title
-        self.formats = formats
+        self.formats = [f for f in PREFERRED_ORDER if f in formats] + [f for f in formats
+                                                                        if f not in PREFERRED_ORDER]
+        self.folder = export_folder()
 
     def compose(self) -> ComposeResult:
         first = self.formats[0]
-        with Vertical(classes="modal-box"):
-            yield Static(Text.assemble(("Export ", "bold"), (self.session_title, "bold")), classes="modal-title")
-            yield Label("Format")
-            yield Select([(f, f) for f in self.formats] + [("All formats, into a folder", ALL)], value=first,
-                         allow_blank=False, id="export-format")
-            yield Label("Write to")
-            yield Input(default_path(self.session_title, first), id="export-path")
+        with Vertical(classes="modal-box", id="export-box"):
+            yield Static(Text.assemble(("Export ", "bold"), shown(self.session_title, style="bold")),
+                         classes="modal-title")
+            with VerticalScroll(classes="modal-fields"):
+                yield Label("What to write (arrows choose, Enter confirms)")
+                yield OptionList(*[Option(format_label(f), id=f) for f in self.formats],
+                                 Option(ALL_FORMATS_LABEL, id=ALL), id="export-format")
+                yield Label("Write to")
+                yield Input(default_path(self.session_title, first, self.folder), id="export-path")
             yield Static("", id="export-result")
             with Horizontal(classes="modal-buttons"):
                 yield Button("Export", id="export-go", variant="primary")
                 yield Button("Close", id="export-cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#export-path", Input).focus()
+        choices = self.query_one("#export-format", OptionList)
+        choices.highlighted = 0
+        choices.focus()
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    @property
+    def fmt(self) -> str:
+        choices = self.query_one("#export-format", OptionList)
+        index = choices.highlighted if choices.highlighted is not None else 0
+        return str(choices.get_option_at_index(index).id)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         # Keep the file name, change its extension to the chosen format's.
-        # "All formats" writes into a folder: the same name without an extension.
+        # "Everything" writes into a folder: the same name without an extension.
         box = self.query_one("#export-path", Input)
         path = Path(box.value)
         if path.suffix.lstrip(".") in self.formats:
             path = path.with_suffix("")
         elif path.suffix:
             return  # a name the facilitator typed: leave it alone
-        box.value = str(path) if event.value == ALL else str(path.with_suffix(f".{event.value}"))
+        chosen = str(event.option.id)
+        box.value = str(path) if chosen == ALL else str(path.with_suffix(f".{chosen}"))
+
+    def on_option_list_option_selected(self, _event: OptionList.OptionSelected) -> None:
+        self.query_one("#export-go", Button).focus()
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         self._start()
@@ -71,7 +105,7 @@ class ExportSessionModal(ModalScreen[None]):
             self.dismiss(None)
 
     def _start(self) -> None:
-        fmt = str(self.query_one("#export-format", Select).value)
+        fmt = self.fmt
         text = self.query_one("#export-path", Input).value.strip()
         if not text:
             self._say("Type where to write the file.", error=True)
@@ -79,9 +113,11 @@ class ExportSessionModal(ModalScreen[None]):
         self._say("Writing...")
         self.query_one("#export-go", Button).disabled = True
         path = Path(text).expanduser()
-        self.run_worker(lambda: self._export(fmt, path), thread=True, exclusive=True, group="export")
+        folder = str(Path(text).parent)
+        self.run_worker(lambda: self._export(fmt, path, folder), thread=True, exclusive=True, group="export")
 
-    def _export(self, fmt: str, path: Path) -> None:
+    def _export(self, fmt: str, path: Path, folder: str) -> None:
+        from workshop_tui import preferences
         from workshop_tui.services import exports
 
         try:
@@ -96,12 +132,13 @@ class ExportSessionModal(ModalScreen[None]):
         except Exception as exc:  # a disk full or read-only folder is said plainly
             self.app.call_from_thread(self._say, f"Not written: {exc}", True)
             return
-        self.app.call_from_thread(self._say, message)
+        _prefs, problem = preferences.update(export_folder=folder)
+        self.app.call_from_thread(self._say, message + (f"\n{problem}" if problem else ""))
 
     def _say(self, message: str, error: bool = False) -> None:
         result = self.query_one("#export-result", Static)
         result.set_class(error, "field-error")
-        result.update(Text(message))
+        result.update(shown(message))
         self.query_one("#export-go", Button).disabled = False
 
     def action_cancel(self) -> None:

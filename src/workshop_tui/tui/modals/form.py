@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
+
+from workshop_tui.tui.safe import shown
 
 
 @dataclass(frozen=True)
@@ -44,13 +45,13 @@ class FormModal(ModalScreen[object]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
-            yield Static(Text(self.form_title, style="bold"), classes="modal-title")
+            yield Static(shown(self.form_title, style="bold"), classes="modal-title")
             if self.note:
-                yield Static(Text(self.note), classes="pane-note")
+                yield Static(shown(self.note), classes="pane-note")
             with VerticalScroll(classes="form-fields"):
                 for f in self.fields:
                     with Horizontal(classes="form-row"):
-                        yield Label(Text(f.label), classes="form-label")
+                        yield Label(shown(f.label), classes="form-label")
                         if f.choices:
                             yield Select(list(f.choices), value=f.value, allow_blank=False,
                                          id=f"form-{f.name}", compact=True)
@@ -98,10 +99,10 @@ class FormModal(ModalScreen[object]):
         except EditError as exc:
             target = self.query(f"#form-{exc.field}-error") if exc.field else None
             if target:
-                target.first(Static).update(Text(str(exc)))
+                target.first(Static).update(shown(str(exc)))
                 target.first(Static).display = True
                 self.query_one(f"#form-{exc.field}").focus()
-            self.query_one("#form-error", Static).update(Text(f"Not saved: {exc}"))
+            self.query_one("#form-error", Static).update(shown(f"Not saved: {exc}"))
             return
         self.dismiss(result if result is not None else True)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from workshop_tui.tui.safe import shown
 
 
 class HelpModal(ModalScreen[None]):
@@ -20,8 +21,8 @@ class HelpModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(Text(self.help_title, style="bold"), id="help-title")
-            yield Static(Text(self.body), id="help-body")
+            yield Static(shown(self.help_title, style="bold"), id="help-title")
+            yield Static(shown(self.body), id="help-body")
             yield Button("Close", id="help-close", variant="primary")
 
     def on_button_pressed(self, _event) -> None:

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from workshop_tui.domain.model import DECIDED_LABELS
+from workshop_tui.tui.safe import shown
 
 
 class ImportInitiativesModal(ModalScreen[int | None]):
@@ -104,7 +105,7 @@ class ImportInitiativesModal(ModalScreen[int | None]):
         table.clear()
         items = [("update", i) for i in result.updated] + [("add", i) for i in result.added] if result else []
         for change, item in items:
-            table.add_row(change, item.key, Text(item.title), item.portfolio or "", item.kind or "",
+            table.add_row(change, item.key, shown(item.title), item.portfolio or "", item.kind or "",
                           fmt_number(item.effort), fmt_number(item.cost),
                           DECIDED_LABELS.get(item.decided, "") if item.decided else "",
                           ", ".join(item.depends_on))
@@ -142,7 +143,7 @@ class ImportInitiativesModal(ModalScreen[int | None]):
         self.dismiss(len(result.initiatives))
 
     def _say(self, message: str) -> None:
-        self.query_one("#csv-problems", Static).update(Text(message))
+        self.query_one("#csv-problems", Static).update(shown(message))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from workshop_tui.tui.safe import shown
+
 
 class ImportSessionModal(ModalScreen[int | None]):
     """Dismisses with the new session's id, or None when cancelled."""
@@ -70,7 +72,7 @@ class ImportSessionModal(ModalScreen[int | None]):
         self.query_one("#import-path", Input).focus()
 
     def _problems(self, message: str) -> None:
-        self.query_one("#import-problems", Static).update(Text(message))
+        self.query_one("#import-problems", Static).update(shown(message))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

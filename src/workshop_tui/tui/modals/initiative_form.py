@@ -4,7 +4,6 @@ with the reason next to the field."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -13,6 +12,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from workshop_tui.domain.model import DECIDED_LABELS, KINDS, PORTFOLIOS, Initiative, Workshop
 from workshop_tui.domain.numbers import money
+from workshop_tui.tui.safe import shown
 
 TEXT_FIELDS = (
     ("title", "Title", "e.g. e-Observations and early-warning scores"),
@@ -42,7 +42,7 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
         item = self.item
         heading = f"Edit: {item.title}" if item.key else "New initiative"
         with Vertical(classes="modal-box wide", id="initiative-form"):
-            yield Static(Text(heading, style="bold"), classes="modal-title")
+            yield Static(shown(heading, style="bold"), classes="modal-title")
             with VerticalScroll(id="initiative-fields"):
                 for name, label, placeholder in TEXT_FIELDS:
                     yield from self._row(label, Input(getattr(item, name), placeholder=placeholder,
@@ -67,7 +67,7 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
                 others = [i for i in self.workshop.initiatives if i.key != item.key]
                 yield Label("Prerequisites (Space ticks the ones that must come first)", classes="form-heading")
                 if others:
-                    yield SelectionList[str](*[(Text(o.title), o.key, o.key in item.depends_on) for o in others],
+                    yield SelectionList[str](*[(shown(o.title), o.key, o.key in item.depends_on) for o in others],
                                              id="f-depends_on")
                 else:
                     yield Static("No other initiatives yet.", classes="pane-note")
@@ -89,7 +89,7 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
 
     def _row(self, label: str, widget, name: str | None) -> ComposeResult:
         with Horizontal(classes="form-row"):
-            yield Label(Text(label), classes="form-label")
+            yield Label(shown(label), classes="form-label")
             yield widget
         if name is not None and name not in ("depends_on",):
             yield Static("", id=f"f-{name}-error", classes="field-error field-note")
@@ -150,9 +150,9 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
     def _show_error(self, exc) -> None:
         target = self.query(f"#f-{exc.field}-error") if exc.field else None
         note = target.first(Static) if target else self.query_one("#f-error", Static)
-        note.update(Text(str(exc)))
+        note.update(shown(str(exc)))
         note.display = True
-        self.query_one("#f-error", Static).update(Text(f"Not saved: {exc}"))
+        self.query_one("#f-error", Static).update(shown(f"Not saved: {exc}"))
         if exc.field and self.query(f"#f-{exc.field}"):
             self.query_one(f"#f-{exc.field}").focus()
 

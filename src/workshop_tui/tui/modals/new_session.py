@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from workshop_tui.domain.model import SessionInfo
+from workshop_tui.tui.safe import shown
 
 
 class NewSessionModal(ModalScreen[SessionInfo | None]):
@@ -63,7 +64,7 @@ class NewSessionModal(ModalScreen[SessionInfo | None]):
         try:
             date = parse_date(self.query_one("#new-date", Input).value)
         except EditError as exc:
-            error.update(Text(str(exc)))
+            error.update(shown(str(exc)))
             self.query_one("#new-date", Input).focus()
             return
         organisation = self.query_one("#new-organisation", Input).value.strip()

@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from workshop_tui.tui.safe import shown
+
 
 class OverrideModal(ModalScreen[str | None]):
     """Returns the rationale typed, or None when cancelled."""
@@ -28,7 +30,7 @@ class OverrideModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         verb = "We WILL do" if self.outcome == "include" else "We will NOT do"
         with Vertical(id="override-box"):
-            yield Static(Text.assemble((f"{verb}: ", "bold"), self.item_title))
+            yield Static(Text.assemble((f"{verb}: ", "bold"), shown(self.item_title)))
             yield Static(Text("Why? The reason is recorded with the decision and shown in the plan and the export."))
             yield Input(self.current, placeholder="The reason, in a sentence the board will understand",
                         id="override-rationale")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+
+from workshop_tui.tui.safe import shown
 
 
 class PickModal(ModalScreen[str | None]):
@@ -27,9 +28,9 @@ class PickModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pick-box"):
-            yield Static(Text(self.pick_title, style="bold"))
-            yield OptionList(*[Option(Text(label), id=key) for key, label in self.options], id="pick-list")
-            yield Static(Text(self.hint), id="pick-hint")
+            yield Static(shown(self.pick_title, style="bold"))
+            yield OptionList(*[Option(shown(label), id=key) for key, label in self.options], id="pick-list")
+            yield Static(shown(self.hint), id="pick-hint")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

@@ -39,7 +39,8 @@ class RoundFormModal(ModalScreen[dict | None]):
     RoundFormModal .row Label { width: 22; padding-top: 1; }
     RoundFormModal .row Input, RoundFormModal .row Select { width: 1fr; }
     RoundFormModal #round-hint { color: $text-muted; height: auto; }
-    RoundFormModal #round-buttons { height: auto; align-horizontal: right; }
+    /* Docked: the buttons stay in view at 80x24 while the fields above them scroll. */
+    RoundFormModal #round-buttons { height: auto; align-horizontal: right; dock: bottom; background: $surface; }
     RoundFormModal .hidden { display: none; }
     """
     BINDINGS = [

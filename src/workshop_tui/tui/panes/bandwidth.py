@@ -12,6 +12,9 @@ from textual.widgets import DataTable, Static
 
 from workshop_tui.domain.model import DECIDED_LABELS, Bottleneck, Workshop
 from workshop_tui.domain.summaries import Usage, bottleneck_usage, slot_usage
+from workshop_tui.presentation import plural
+from workshop_tui.tui.safe import line as user_line
+from workshop_tui.tui.safe import plain
 from workshop_tui.tui.widgets.number_grid import NumberGrid
 from workshop_tui.tui.widgets.pane import StagePane
 
@@ -23,24 +26,31 @@ def usage_line(usage: Usage, width: int = 120) -> Text:
     """One bar: decided-already first (solid), then everything else asked for."""
     narrow = width < 110
     label_width, bar_width = (18, 14) if narrow else (30, BAR_WIDTH)
-    line = Text(usage.name[:label_width].ljust(label_width) + " ")
+    line = Text(plain(usage.name)[:label_width].ljust(label_width) + " ")
     capacity = usage.capacity
     if not capacity:
         line.append("capacity not set", style="dim")
-        line.append(f"   asked for {usage.total} {usage.unit}".rstrip())
+        line.append(f"   asked for {usage.total} {plain(usage.unit)}".rstrip())
         return line
     scale = max(capacity, usage.total)
     solid = round(bar_width * usage.committed / scale)
     rest = round(bar_width * usage.total / scale) - solid
     free = bar_width - solid - rest
     line.append("█" * solid, style="bold yellow")
-    line.append("▓" * rest, style="bold red" if usage.over else "green")
+    # Asking for more than fits is the normal starting point (the choices will leave some
+    # out); only decisions already made beyond capacity are a problem now.
+    committed_over = usage.committed > capacity
+    line.append("▓" * rest, style="bold red" if committed_over else "yellow" if usage.over else "green")
     line.append("░" * free, style="dim")
-    line.append(f" {usage.total}/{capacity}" if narrow else f" {usage.total}/{capacity} {usage.unit}".rstrip())
+    line.append(f" {usage.total}/{capacity}" if narrow else f" {usage.total}/{capacity} {plain(usage.unit)}".rstrip())
     line.append(f" committed {usage.committed}" if narrow else f"  already committed: {usage.committed} of {capacity}")
-    if usage.over:
-        line.append(f" OVER by {usage.total - capacity}" if narrow else f"  OVER by {usage.total - capacity}",
-                    style="bold red")
+    if committed_over:
+        over = usage.committed - capacity
+        line.append(f" OVER by {over}" if narrow else f"  OVER by {over}", style="bold red")
+    elif usage.over:
+        # All asked together is more than fits: the choices will have to cut this much.
+        more = usage.total - capacity
+        line.append(f" {more} to cut" if narrow else f"  {more} to cut", style="yellow")
     return line
 
 
@@ -90,7 +100,7 @@ class BandwidthPane(StagePane):
         keep = table.cursor_row
         table.clear()
         for b in workshop.bottlenecks:
-            table.add_row(Text(b.name), str(b.capacity), Text(b.unit), key=b.key)
+            table.add_row(user_line(b.name), str(b.capacity), user_line(b.unit), key=b.key)
         if workshop.bottlenecks:
             table.move_cursor(row=min(keep, len(workshop.bottlenecks) - 1))
         self._draw_bars()
@@ -125,10 +135,10 @@ class BandwidthPane(StagePane):
         grid.add_column("Initiative", key="initiative")
         grid.add_column("Decided already", key="decided")
         for b in workshop.bottlenecks:
-            grid.add_column(Text(b.name[:16]), key=b.key)
+            grid.add_column(Text(plain(b.name)[:16]), key=b.key)
         grid.editable_columns = {b.key for b in workshop.bottlenecks}
         for item in workshop.initiatives:
-            grid.add_row(Text(item.title[:40]), self._decided_cell(item.decided),
+            grid.add_row(Text(plain(item.title)[:40]), self._decided_cell(item.decided),
                          *[self._demand_cell(item.demands.get(b.key, 0)) for b in workshop.bottlenecks],
                          key=item.key)
         grid.display = bool(workshop.initiatives)
@@ -298,7 +308,7 @@ class BandwidthPane(StagePane):
         if current is None or self.workshop is None:
             return
         users = sum(1 for i in self.workshop.initiatives if i.demands.get(current.key))
-        extra = f" The demands of {users} initiative(s) on it go too." if users else ""
+        extra = f" The demands of {plural(users, 'initiative')} on it go too." if users else ""
 
         def answered(yes: bool | None) -> None:
             if yes:

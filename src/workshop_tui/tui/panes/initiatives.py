@@ -10,13 +10,15 @@ from textual.widgets import DataTable, Static
 from workshop_tui.domain.model import DECIDED_LABELS, Initiative, Workshop
 from workshop_tui.domain.numbers import money
 from workshop_tui.domain.summaries import portfolio_mix
+from workshop_tui.presentation import plural
+from workshop_tui.tui.safe import line as user_line
 from workshop_tui.tui.widgets.pane import StagePane
 
 
 def mix_line(workshop: Workshop) -> Text:
     mix = portfolio_mix(workshop.initiatives)
     line = Text()
-    line.append(f"{len(workshop.initiatives)} initiatives  ", style="bold")
+    line.append(f"{plural(len(workshop.initiatives), 'initiative')}  ", style="bold")
     line.append("Maintain {maintain} · Improve {improve} · Transform {transform}".format(**mix.portfolio))
     if mix.portfolio["unset"]:
         line.append(f" · not set {mix.portfolio['unset']}")
@@ -72,10 +74,10 @@ class InitiativesPane(StagePane):
         table.clear()
         for i in workshop.initiatives:
             needs = ", ".join(titles.get(k, k) for k in i.depends_on)
-            table.add_row(Text(i.title), i.portfolio or "", i.kind or "", fmt_number(i.effort),
+            table.add_row(user_line(i.title), user_line(i.portfolio or ""), user_line(i.kind or ""), fmt_number(i.effort),
                           money(i.cost) if i.cost is not None else "",
                           DECIDED_LABELS.get(i.decided, "") if i.decided else "",
-                          Text(needs), Text(i.owner), key=i.key)
+                          user_line(needs), user_line(i.owner), key=i.key)
         if workshop.initiatives:
             table.move_cursor(row=min(keep, len(workshop.initiatives) - 1))
         self.query_one("#initiatives-mix", Static).update(mix_line(workshop))
@@ -157,7 +159,7 @@ class InitiativesPane(StagePane):
         def imported(count: int | None) -> None:
             if count:
                 self.changed()
-                self.notify_saved(f"Imported {count} initiative(s)")
+                self.notify_saved(f"Imported {plural(count, 'initiative')}")
 
         if self.workshop is not None:
             self.app.push_screen(ImportInitiativesModal(self.session_id), imported)

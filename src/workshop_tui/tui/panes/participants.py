@@ -10,6 +10,8 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from workshop_tui.domain.model import ROLE_LABELS, Participant, Workshop
 from workshop_tui.domain.summaries import mix_warning, role_counts
+from workshop_tui.presentation import plural
+from workshop_tui.tui.safe import line, plain
 from workshop_tui.tui.widgets.pane import StagePane
 
 
@@ -57,13 +59,13 @@ class ParticipantsPane(StagePane):
         keep = table.cursor_row
         table.clear()
         for p in self.people:
-            table.add_row(Text(p.name), ROLE_LABELS.get(p.role, p.role), key=p.key)
+            table.add_row(line(p.name), ROLE_LABELS.get(p.role, p.role), key=p.key)
         if self.people:
             table.move_cursor(row=min(keep, len(self.people) - 1))
         counts = role_counts(self.people)
         summary = " · ".join(f"{ROLE_LABELS[r]} {n}" for r, n in counts.items())
         self.query_one("#participants-counts", Static).update(
-            Text(f"{len(self.people)} people: {summary}" if self.people else
+            Text(f"{plural(len(self.people), 'person')}: {summary}" if self.people else
                  "Nobody yet: type the first name above and press Enter."))
         warning = self.query_one("#participants-warning", Static)
         warning.update(Text(mix_warning(self.people)))
@@ -151,7 +153,7 @@ class ParticipantsPane(StagePane):
     def _show_mode(self) -> None:
         mode = self.query_one("#participants-mode", Static)
         person = next((p for p in self.people if p.key == self.editing), None)
-        mode.update(Text(f"Editing {person.name}: Enter saves, Escape cancels.") if person else
+        mode.update(Text(f"Editing {plain(person.name)}: Enter saves, Escape cancels.") if person else
                      Text("Adding: name and discipline, then Enter. Tab reaches the table."))
 
     def action_remove(self) -> None:
@@ -162,7 +164,7 @@ class ParticipantsPane(StagePane):
         if person is None:
             return
         votes = editing.count_votes(self.db, self.session_id, participant=person.key)
-        extra = f" Their {votes} vote(s) will be removed too." if votes else ""
+        extra = f" Their {plural(votes, 'vote')} will be removed too." if votes else ""
 
         def answered(yes: bool | None) -> None:
             if yes:

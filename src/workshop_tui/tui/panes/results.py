@@ -1,4 +1,5 @@
-"""Stage 8, results: a round's ranking, charts, agreement, and who moved since the last round."""
+"""Stage 7, results: a round's ranking in plain words, the charts, how far the room agrees,
+who moved since the last round and what flips between rounds; the statistics behind a toggle."""
 
 from __future__ import annotations
 
@@ -14,17 +15,24 @@ from textual.widgets import Static
 
 from workshop_tui.domain import rules
 from workshop_tui.domain import model as m
-from workshop_tui.domain.numbers import display_short as display
+from workshop_tui.presentation import (
+    DETAIL_EXPLANATIONS,
+    SHORT_SCORE_LABELS,
+    agreement_sentence,
+    common_scale,
+    method_label,
+    moscow_label,
+    number,
+    on_scale,
+    plural,
+    rank_label,
+    scale_factor,
+)
 from workshop_tui.services import choices
 from workshop_tui.services.choices import ChoiceError
+from workshop_tui.tui.safe import line, plain, shown
 from workshop_tui.tui.widgets.charts import Bar, BarChart, Point, QuadrantChart
 from workshop_tui.tui.widgets.pane import StagePane
-
-MOSCOW_NAMES = {"must": "Must", "should": "Should", "could": "Could", "wont": "Won't"}
-
-
-def rank_text(rank: int, tied: bool) -> str:
-    return f"={rank}" if tied else str(rank)
 
 
 def moved_text(move) -> Text:
@@ -40,15 +48,16 @@ class ResultsPane(StagePane):
     TITLE = "What the room said"
     HELP = (
         "The result of one round at a time: [ and ] change the round. The ranking gives each initiative's "
-        "rank (=2 means a declared tie: the method's tie-breaks could not separate them), its score, how many "
-        "people supported it (dot voting) and the spread of people's scores (SD and IQR). Initiatives where "
-        "the room is split are marked contested: they are worth discussing before the next round.\n\n"
-        "'Moved' compares with the round before: ↑2 means up two places.\n\n"
-        "Below the ranking: a bar chart of the scores, the value/effort 2x2 (for value/effort rounds), the "
-        "MoSCoW effort shares (for MoSCoW rounds), how strongly the room agreed (Kendall's W: 0 no agreement, "
-        "1 complete; with few people treat it as indicative), and any ballots that were blank or rejected, "
-        "with the reason.\n\nA round whose results are hidden shows nothing until you reveal it on the "
-        "Voting stage (r). Use the arrow keys or Page Up/Down to scroll."
+        "rank (=2 means a declared tie: the method's tie-breaks could not separate them) and its score in "
+        "the room's own terms: dots as dots, a weighted score on the scale people scored with (7.4 / 10). "
+        "'Room split' marks an initiative people disagree about: worth discussing before the next round.\n\n"
+        "'Moved' compares with the round before: ↑2 means up two places. Below the ranking: a sentence on "
+        "how far the room agrees, a bar chart of the scores, the value/effort 2x2 (for value/effort rounds), "
+        "what flips in or out of the top group between rounds and methods, and any ballots that were blank "
+        "or rejected, with the reason.\n\n"
+        "d shows or hides the details: the spread of people's scores (SD and IQR) and Kendall's W, each "
+        "with a line saying what it means.\n\nA round whose results are hidden shows nothing until you "
+        "reveal it on the Voting stage (r). Use the arrow keys or Page Up/Down to scroll."
     )
     DEFAULT_CSS = """
     ResultsPane #results-body { height: 1fr; }
@@ -60,23 +69,28 @@ class ResultsPane(StagePane):
     BINDINGS = [
         Binding("left_square_bracket", "round(-1)", "Prev round", id="results.prev"),
         Binding("right_square_bracket", "round(1)", "Next round", id="results.next"),
+        Binding("d", "details", "Details", id="results.details"),
     ]
 
     def __init__(self, session_id: int, **kwargs) -> None:
         super().__init__(session_id, **kwargs)
         self.workshop: m.Workshop | None = None
         self.round_key: str | None = None
+        self.details = False
+        self._triangulation: tuple[int, object] | None = None  # (id of the workshop, result)
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.TITLE, style="bold"), classes="pane-title")
         yield Static(id="results-head")
         with VerticalScroll(id="results-body"):
             yield Static(id="results-ranking", classes="results-section")
+            yield Static(id="results-agreement", classes="results-section")
             yield Static("Scores", id="results-bars-title", classes="results-heading")
             yield BarChart(id="results-bars")
             yield Static("Value and effort", id="results-quadrant-title", classes="results-heading")
             yield QuadrantChart(id="results-quadrant")
-            yield Static(id="results-agreement", classes="results-section")
+            yield Static("Across rounds and methods", id="results-flips-title", classes="results-heading")
+            yield Static(id="results-flips", classes="results-section")
             yield Static(id="results-notes", classes="results-section")
 
     def focus_first(self) -> None:
@@ -91,8 +105,7 @@ class ResultsPane(StagePane):
         self.refresh_bindings()
 
     def on_resize(self) -> None:
-        # The first draw can come before the pane has a width, which hid the SD column
-        # even on a wide screen: draw again once the width is known.
+        # The first draw can come before the pane has a width: draw again once it is known.
         if self.workshop is not None:
             self._draw()
 
@@ -109,10 +122,17 @@ class ResultsPane(StagePane):
         self.round_key = keys[(n + step) % len(keys)]
         self._draw()
 
+    def action_details(self) -> None:
+        self.details = not self.details
+        self._draw()
+
     # -- drawing --------------------------------------------------------------
-    def _sections(self, **shown: bool) -> None:
-        for name in ("ranking", "bars-title", "bars", "quadrant-title", "quadrant", "agreement", "notes"):
-            self.query_one(f"#results-{name}").display = shown.get(name, False)
+    SECTIONS = ("ranking", "agreement", "bars-title", "bars", "quadrant-title", "quadrant", "flips-title",
+                "flips", "notes")
+
+    def _sections(self, **visible: bool) -> None:
+        for name in self.SECTIONS:
+            self.query_one(f"#results-{name}").display = visible.get(name, False)
 
     def _draw(self) -> None:
         head = self.query_one("#results-head", Static)
@@ -122,9 +142,9 @@ class ResultsPane(StagePane):
             self._sections()
             return
         rnd = workshop.round(self.round_key)
-        label = f"Round {rnd.key} · {rnd.title or m.METHOD_LABELS.get(rnd.method, rnd.method)}"
+        label = Text.assemble(f"Round {rnd.key} · ", line(rnd.title or method_label(rnd.method)))
         if rnd.hidden:
-            head.update(Text(f"{label}\n\nResults hidden until revealed (press r on the Voting stage, 6)."))
+            head.update(Text.assemble(label, "\n\nResults hidden until revealed (press r on the Voting stage, 6)."))
             self._sections()
             return
         try:
@@ -132,59 +152,90 @@ class ResultsPane(StagePane):
             before = choices.previous_round(workshop, rnd.key)
             moves = choices.compare(workshop, before, rnd.key) if before else {}
         except ChoiceError as exc:
-            head.update(Text(f"{label}\n\n{exc}"))
+            head.update(Text.assemble(label, "\n\n", shown(exc)))
             self._sections()
             return
         status = "voting still open" if rnd.status == "open" else "closed"
-        head.update(Text(f"{label} · {status} · {result.counted} ballot(s) counted, {result.blank} blank, "
-                         f"{len(result.rejected)} rejected"
-                         + (f" · compared with {before}" if before else "")))
+        counts = [f"{plural(result.counted, 'ballot')} counted"]
+        if result.blank:
+            counts.append(f"{result.blank} blank")
+        if result.rejected:
+            counts.append(f"{len(result.rejected)} rejected")
+        head.update(Text.assemble(label, f" · {status} · {', '.join(counts)}"
+                                  + (f" · compared with {before}" if before else "")))
         titles = {i.key: i.title for i in workshop.initiatives}
         has_ranking = bool(result.ranking)
         quadrant = rnd.method == "value_effort" and has_ranking
-        self._sections(ranking=True, bars=has_ranking, **{"bars-title": has_ranking, "quadrant-title": quadrant},
-                       quadrant=quadrant, agreement=True, notes=True)
-        self.query_one("#results-ranking", Static).update(self._ranking_table(result, titles, moves, bool(before))
-                                                          if has_ranking else Text("No counted ballots yet."))
+        flips = self._flips(titles)
+        self._sections(ranking=True, agreement=True, bars=has_ranking, **{"bars-title": has_ranking,
+                       "quadrant-title": quadrant, "flips-title": flips is not None},
+                       quadrant=quadrant, flips=flips is not None, notes=True)
+        self.query_one("#results-ranking", Static).update(
+            self._ranking_table(result, titles, moves, bool(before)) if has_ranking
+            else Text("No counted ballots yet."))
         if has_ranking:
-            self.query_one(BarChart).show([Bar(titles.get(r.initiative, r.initiative), r.score or 0, r.contested)
+            self.query_one(BarChart).show([Bar(plain(titles.get(r.initiative, r.initiative)), r.score or 0,
+                                               r.contested, self._score(result, r))
                                            for r in result.ranking if r.score is not None])
         if quadrant:
             self._draw_quadrant(rnd, result, titles)
-        self.query_one("#results-agreement", Static).update(self._agreement(result))
+        self.query_one("#results-agreement", Static).update(self._agreement(result, titles))
+        if flips is not None:
+            self.query_one("#results-flips", Static).update(flips)
         self.query_one("#results-notes", Static).update(self._notes(result, workshop))
+
+    def _score(self, result, r) -> str:
+        """The score in the room's own terms: dots as dots, a matrix score on the criteria's scale."""
+        if r.score is None:
+            return "–"
+        if result.method == "matrix" and result.extras.get("scale"):
+            return on_scale(r.score, result.extras["scale"], self._room_scale())
+        return str(number(r.score))
+
+    def _room_scale(self):
+        return common_scale([(c.min, c.max) for c in self.workshop.scored_criteria])
+
+    def _spread(self, result, value) -> str:
+        """A spread on the same scale as the score beside it (matrix totals are rescaled)."""
+        if value is None:
+            return "–"
+        if result.method == "matrix" and result.extras.get("scale"):
+            factor = scale_factor(result.extras["scale"], self._room_scale())
+            value = value * float(factor) if isinstance(value, float) else Fraction(value) * factor
+        return str(number(value))
 
     def _ranking_table(self, result, titles, moves, compared: bool) -> Table:
         table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
         table.add_column("Rank", justify="right", width=4, no_wrap=True)
         table.add_column("Initiative", ratio=1, overflow="ellipsis", no_wrap=True)
-        table.add_column("Score", justify="right", no_wrap=True)
+        if result.method != "moscow":
+            table.add_column(SHORT_SCORE_LABELS.get(result.method, "Score"), justify="right", no_wrap=True)
         if result.method == "dots":
             table.add_column("People", justify="right", no_wrap=True)
         if result.method == "moscow":
             table.add_column("Group", no_wrap=True)
-        narrow = self.size.width < 100  # at 80 columns the initiative's name matters more than the SD
-        if not narrow:
+        if self.details:
             table.add_column("SD", justify="right", no_wrap=True)
-        table.add_column("IQR", justify="right", no_wrap=True)
+            table.add_column("IQR", justify="right", no_wrap=True)
         if compared:
             table.add_column("Moved", justify="center", no_wrap=True)
         table.add_column("", no_wrap=True)
         for r in result.ranking:
-            cells = [Text(rank_text(r.rank, r.tied)), Text(titles.get(r.initiative, r.initiative)),
-                     Text(display(r.score))]
+            cells = [Text(rank_label(r.rank, r.tied)), line(titles.get(r.initiative, r.initiative))]
+            if result.method != "moscow":
+                cells.append(Text(self._score(result, r)))
             if result.method == "dots":
-                cells.append(Text(display(r.supporters)))
+                cells.append(Text(str(number(r.supporters))))
             if result.method == "moscow":
-                cells.append(Text(MOSCOW_NAMES.get(str(r.detail.get("category")), "")))
-            if not narrow:
-                cells.append(Text(display(r.spread.sd) if r.spread else "–"))
-            cells.append(Text(display(r.spread.iqr) if r.spread else "–"))
+                cells.append(Text(moscow_label(r.detail.get("category"))))
+            if self.details:
+                cells.append(Text(self._spread(result, r.spread.sd) if r.spread else "–"))
+                cells.append(Text(self._spread(result, r.spread.iqr) if r.spread else "–"))
             if compared:
                 cells.append(moved_text(moves.get(r.initiative)))
             flags = []
             if r.contested:
-                flags.append("contested")
+                flags.append("room split")
             if r.few_scores:
                 flags.append("few scores")
             cells.append(Text(", ".join(flags), style="bold reverse" if r.contested else "italic"))
@@ -193,7 +244,7 @@ class ResultsPane(StagePane):
 
     def _draw_quadrant(self, rnd: m.Round, result, titles) -> None:
         s = rnd.settings
-        points = [Point(n, titles.get(r.initiative, r.initiative), Fraction(r.detail["value"]),
+        points = [Point(n, plain(titles.get(r.initiative, r.initiative)), Fraction(r.detail["value"]),
                         Fraction(r.detail["effort"]), str(r.detail["quadrant"]))
                   for n, r in enumerate(result.ranking, start=1)]
         thresholds = result.extras.get("thresholds", {})
@@ -201,34 +252,62 @@ class ResultsPane(StagePane):
             points, *rules.value_effort_scales(s),
             (Fraction(thresholds.get("value")), Fraction(thresholds.get("effort"))))
 
-    def _agreement(self, result) -> Text:
+    def _agreement(self, result, titles) -> Text:
         out = Text()
-        out.append("How strongly the room agreed\n", style="bold")
         a = result.agreement
-        if not a:
-            out.append("Not enough ballots to say.")
-            return out
-        if not a.get("meaningful", True) or a.get("kendall_w") is None:
-            out.append(f"Not meaningful with {a.get('raters', 0)} person(s): at least two are needed.")
-            return out
-        out.append(f"Kendall's W {display(a['kendall_w'])}")
-        if a.get("band"):
-            out.append(f" ({a['band']} agreement, Landis & Koch bands)")
-        out.append(f" from {a['raters']} people over {a['items']} initiatives")
-        if a.get("p_value") is not None:
-            p = a["p_value"]
-            out.append("; p < 0.0001" if p < 0.0001 else f"; p = {display(p)}")
-        if a.get("excluded_raters"):
-            out.append(f"; {a['excluded_raters']} left out for not scoring everything")
-        if a.get("indicative") or (a.get("raters") or 0) < 3:
-            out.append("\nFew people or initiatives: treat these figures as indicative only.", style="italic")
-        condorcet = a.get("condorcet")
-        if isinstance(condorcet, dict) and condorcet.get("summary"):
-            out.append(f"\n{condorcet['summary']}")
+        split = [plain(titles.get(r.initiative, r.initiative)) for r in result.ranking if r.contested]
+        out.append(agreement_sentence(a, split))
         if result.method == "moscow" and result.extras.get("shares"):
             shares = result.extras["shares"]
-            out.append("\nEffort shares: " + " · ".join(
-                f"{MOSCOW_NAMES[k]} {display(Fraction(v) * 100)}%" for k, v in shares.items() if v is not None))
+            out.append("\nShare of the committed effort: " + " · ".join(
+                f"{moscow_label(k)} {number(Fraction(v) * 100)}%" for k, v in shares.items() if v is not None))
+        if not self.details:
+            out.append("\nd shows the details: the spread of scores and Kendall's W.", style="dim")
+            return out
+        out.append("\n\nDetails\n", style="bold")
+        if a and a.get("meaningful", True) and a.get("kendall_w") is not None:
+            out.append(f"Kendall's W {number(a['kendall_w'])}")
+            if a.get("band"):
+                out.append(f" ({a['band']} agreement, Landis & Koch bands)")
+            out.append(f" from {plural(int(a['raters']), 'person')} over {plural(int(a['items']), 'initiative')}")
+            if a.get("p_value") is not None:
+                p = a["p_value"]
+                out.append("; p < 0.0001" if p < 0.0001 else f"; p = {number(p)}")
+            if a.get("excluded_raters"):
+                out.append(f"; {plural(int(a['excluded_raters']), 'person')} left out for not scoring everything")
+            out.append("\n")
+        condorcet = a.get("condorcet") if a else None
+        if isinstance(condorcet, dict) and condorcet.get("summary"):
+            out.append_text(shown(f"Pairwise contests: {condorcet['summary']}\n"))
+        for key in ("sd", "iqr", "w", "p"):
+            out.append(DETAIL_EXPLANATIONS[key] + "\n", style="dim")
+        out.rstrip()
+        return out
+
+    def _flips(self, titles) -> Text | None:
+        """What stays in, and what flips in or out of, the top group between the rounds shown."""
+        if self._triangulation is None or self._triangulation[0] != id(self.workshop):
+            self._triangulation = (id(self.workshop), choices.triangulation(self.workshop))
+        t = self._triangulation[1]
+        if t is None:
+            return None
+        group = "the plan" if self.workshop.session.bandwidth else "the top third"
+        out = Text()
+        name = lambda key: plain(titles.get(key, key))  # noqa: E731
+        rounds = ", ".join(t.rounds)
+        out.append(f"Comparing {group} under rounds {rounds}.\n")
+        out.append("Always in: ", style="bold")
+        out.append(", ".join(name(k) for k in t.always_in) or "none")
+        out.append("\n")
+        if t.sometimes_in:
+            out.append("Flips in or out:\n", style="bold")
+            for key in t.sometimes_in:
+                ins = [r for r in t.rounds if key in t.plans[r]]
+                outs = [r for r in t.rounds if key not in t.plans[r]]
+                out.append(f"  {name(key)}: in under {', '.join(ins)}; out under {', '.join(outs)}\n")
+        else:
+            out.append("Nothing flips: every round puts the same initiatives in.\n")
+        out.rstrip()
         return out
 
     def _notes(self, result, workshop: m.Workshop) -> Text:
@@ -236,10 +315,10 @@ class ResultsPane(StagePane):
         names = {p.key: p.name for p in workshop.participants}
         for rb in result.rejected:
             who = names.get(rb.participant, rb.participant) if rb.participant else "A secret ballot"
-            out.append(f"Rejected: {who}: {'; '.join(p.message for p in rb.problems)}\n")
+            out.append_text(shown(f"Rejected: {who}: {'; '.join(p.message for p in rb.problems)}\n"))
         if result.blank:
-            out.append(f"{result.blank} blank ballot(s) counted and left out of the tallies.\n")
+            out.append(f"{plural(result.blank, 'blank ballot')} counted and left out of the tallies.\n")
         for w in result.warnings:
-            out.append(f"Note: {w}\n")
+            out.append_text(shown(f"Note: {w}\n"))
         out.rstrip()
         return out

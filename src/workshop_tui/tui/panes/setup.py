@@ -10,6 +10,8 @@ from textual.widgets import Input, Label, Static
 
 from workshop_tui.domain.numbers import money
 from workshop_tui.domain.model import SessionInfo, Workshop
+from workshop_tui.textsafe import for_terminal
+from workshop_tui.tui.safe import shown as user_text
 from workshop_tui.tui.widgets.pane import StagePane
 
 # (field, label, placeholder)
@@ -28,12 +30,14 @@ MISSION_WORDS = 35
 
 
 def shown(info: SessionInfo, name: str) -> str:
+    """What a box shows. Control characters (from an imported file) appear as visible
+    escapes; the stored text changes only if the facilitator edits the box and saves."""
     value = getattr(info, name)
     if value is None:
         return ""
     if name == "budget":
         return money(value)
-    return value.isoformat() if name == "date" else str(value)
+    return value.isoformat() if name == "date" else for_terminal(str(value))
 
 
 class SetupPane(StagePane):
@@ -131,7 +135,7 @@ class SetupPane(StagePane):
 
     def _note(self, name: str, message: str, *, error: bool = False) -> None:
         note = self.query_one(f"#setup-{name}-note", Static)
-        note.update(Text(message))
+        note.update(user_text(message))
         note.set_class(error, "error")
         note.set_class(bool(message) and not error, "warning")
         note.display = bool(message)

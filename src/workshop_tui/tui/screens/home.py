@@ -8,7 +8,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from workshop_tui.presentation import plural
+from workshop_tui.tui.safe import plain
 from workshop_tui.tui.stages import LABELS
+
+# Widths of the columns that must stay whole at 80 columns: date, stage, counts.
+DATE_W, STAGE_W, COUNT_W = 10, 12, 6
 
 EMPTY_HELP = (
     "No sessions yet.\n\n"
@@ -43,18 +48,44 @@ class HomeScreen(Screen):
         yield Header()
         yield Static("Opening the database...", id="status")
         table: DataTable = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Title", "Organisation", "Date", "Stage reached", "Items", "People")
         yield table
         yield Static(EMPTY_HELP, id="empty")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#empty").display = False
+        self._add_columns()
         quick = getattr(self.app, "quick_sessions", None)
         if self.app.db is None and quick is not None:
             # Read with sqlite3 alone (storage/quick.py): shown while SQLAlchemy loads.
             self._show(quick)
             self.call_after_refresh(self.app.home_list_shown)
+
+    def on_screen_resume(self) -> None:
+        # Back from a session (perhaps deleted since): the header names no session.
+        self.app.sub_title = self.app.SUB_TITLE
+
+    def on_resize(self) -> None:
+        if self.summaries:
+            self._show(self.summaries)
+
+    def _text_widths(self) -> tuple[int, int]:
+        """How wide title and organisation may be so that date, stage and the counts
+        always fit: the rest of the width, shared 2:1 (each cell has 2 columns of padding)."""
+        width = self.size.width or 120
+        rest = max(20, width - (DATE_W + STAGE_W + 2 * COUNT_W) - 6 * 2 - 2)
+        organisation = max(12, rest // 3)  # "Organisation" itself is 12 wide
+        return max(12, rest - organisation), organisation
+
+    def _add_columns(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        title_w, org_w = self._text_widths()
+        table.add_column("Title", key="title", width=title_w)
+        table.add_column("Organisation", key="organisation", width=org_w)
+        table.add_column("Date", key="date", width=DATE_W)
+        table.add_column("Stage", key="stage", width=STAGE_W)
+        table.add_column("Items", key="items", width=COUNT_W)
+        table.add_column("People", key="people", width=COUNT_W)
 
     # -- loading ------------------------------------------------------------
 
@@ -83,10 +114,16 @@ class HomeScreen(Screen):
             select_id = self.selected_id()
         self.summaries = summaries
         table.clear()
+        title_w, org_w = self._text_widths()
+        for key, width in (("title", title_w), ("organisation", org_w)):
+            column = table.columns[key]  # type: ignore[index]  (a ColumnKey equals its string)
+            column.width, column.auto_width = width, False
         for r in self.summaries:
-            # Text(...) so a title like "[bold]x" is shown literally, never as markup.
-            table.add_row(Text(r.title), Text(r.organisation), r.date.isoformat() if r.date else "",
-                          LABELS.get(r.stage, r.stage), str(r.initiatives), str(r.participants), key=str(r.id))
+            # plain(): control characters as visible escapes; Text(): markup shown literally.
+            table.add_row(Text(_clip(plain(r.title), title_w)), Text(_clip(plain(r.organisation), org_w)),
+                          r.date.isoformat() if r.date else "", LABELS.get(r.stage, r.stage),
+                          Text(str(r.initiatives), justify="right"), Text(str(r.participants), justify="right"),
+                          key=str(r.id))
         for n, r in enumerate(self.summaries):
             if r.id == select_id:
                 table.move_cursor(row=n)
@@ -96,10 +133,10 @@ class HomeScreen(Screen):
         status = self.query_one("#status", Static)
         status.remove_class("error")
         if not self.ready:
-            status.update(Text(f"{len(self.summaries)} session(s). Opening the database..."))
+            status.update(Text(f"{plural(len(self.summaries), 'session')}. Opening the database..."))
         else:
             status.update(Text("No sessions in this database" if empty else
-                               f"{len(self.summaries)} session(s). Enter opens the highlighted one."))
+                               f"{plural(len(self.summaries), 'session')}. Enter opens the highlighted one."))
         if not empty:
             table.focus()
         self.refresh_bindings()
@@ -177,7 +214,7 @@ class HomeScreen(Screen):
             return
         new_id = sessions.duplicate(self.app.db, chosen.id)
         self.refresh_sessions(select_id=new_id)
-        self.app.notify(f"Copied for re-prioritisation: {chosen.title}", markup=False, timeout=4)
+        self.app.notify(f"Copied for re-prioritisation: {plain(chosen.title)}", markup=False, timeout=4)
 
     def action_delete(self) -> None:
         from workshop_tui.tui.modals.confirm import ConfirmModal
@@ -193,10 +230,11 @@ class HomeScreen(Screen):
 
             sessions.delete(self.app.db, chosen.id)
             self.refresh_sessions()
-            self.app.notify(f"Deleted: {chosen.title}", markup=False, timeout=4)
+            self.app.notify(f"Deleted: {plain(chosen.title)}", markup=False, timeout=4)
 
-        what = f"{chosen.initiatives} initiative(s), {chosen.participants} participant(s), {chosen.rounds} round(s)"
-        self.app.push_screen(ConfirmModal(f"Delete the session \u201c{chosen.title}\u201d ({what})? "
+        what = ", ".join((plural(chosen.initiatives, "initiative"), plural(chosen.participants, "participant"),
+                          plural(chosen.rounds, "round")))
+        self.app.push_screen(ConfirmModal(f"Delete the session \u201c{plain(chosen.title)}\u201d ({what})? "
                                           "This cannot be undone; export it first if in doubt.",
                                           yes="Delete", no="Keep it"), answered)
 
@@ -225,6 +263,16 @@ class HomeScreen(Screen):
 
     def action_refresh(self) -> None:
         self.refresh_sessions()
+
+
+def _clip(text: str, width: int) -> str:
+    """One line of at most ``width`` characters; an ellipsis in the middle says there is more.
+    The end is kept because that is where copies differ: "... (re-prioritisation)"."""
+    flat = text.strip()
+    if len(flat) <= width:
+        return flat
+    tail = min(24, (width - 1) // 2)
+    return flat[: width - 1 - tail].rstrip() + "\u2026" + flat[len(flat) - tail:] if tail else flat[: width - 1] + "\u2026"
 
 
 HOME_HELP = (

@@ -7,11 +7,12 @@ from functools import partial
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from workshop_tui.domain.model import STAGES
 from workshop_tui.domain.progress import stage_done
+from workshop_tui.tui.safe import plain
 from workshop_tui.tui.stages import LABELS, STAGE_PANES, pane_class
 from workshop_tui.tui.widgets.pane import StagePane
 from workshop_tui.tui.widgets.stepper import Stepper
@@ -51,6 +52,8 @@ class SessionScreen(Screen):
         # the sessions list). Ctrl+H is not used: terminals send it as Backspace.
         Binding("escape", "leave_box", "Leave the box", id="session.leave_box"),
         Binding("escape", "home", "Back to sessions", id="session.home"),
+        # Priority so it works from any stage, even inside a grid or a box.
+        Binding("ctrl+e", "export", "Export", id="session.export", priority=True),
     ]
 
     # The stage decides the focus on arrival (StagePane.focus_first): Textual's own auto
@@ -109,7 +112,7 @@ class SessionScreen(Screen):
         self.query_one("#stages", ContentSwitcher).current = f"stage-{stage}"
         pane.load(self.workshop)
         self.query_one(Stepper).show(stage, stage_done(self.workshop))
-        self.app.sub_title = f"{self.workshop.session.title} · {LABELS[stage]}"
+        self.app.sub_title = f"{plain(self.workshop.session.title)} · {LABELS[stage]}"
         if remember and self.workshop.session.stage != stage:
             from workshop_tui.services import sessions
 
@@ -133,7 +136,7 @@ class SessionScreen(Screen):
         self.reload()
         self.pane().load(self.workshop)
         self.query_one(Stepper).show(self.current, stage_done(self.workshop))
-        self.app.sub_title = f"{self.workshop.session.title} · {LABELS[self.current]}"
+        self.app.sub_title = f"{plain(self.workshop.session.title)} · {LABELS[self.current]}"
 
     async def on_stepper_stage_chosen(self, message: Stepper.StageChosen) -> None:
         await self.show_stage(message.stage)
@@ -184,6 +187,13 @@ class SessionScreen(Screen):
         if hasattr(home, "refresh_sessions"):
             home.refresh_sessions(select_id=self.session_id)
 
+    def action_export(self) -> None:
+        from workshop_tui.services import exports
+        from workshop_tui.tui.modals.export_session import ExportSessionModal
+
+        if self.workshop is not None and not isinstance(self.app.screen, ModalScreen):
+            self.app.push_screen(ExportSessionModal(self.session_id, self.workshop.session.title, exports.formats()))
+
     def stage_commands(self) -> list[tuple[str, str, object]]:
         """For the command palette: every stage by name."""
         return [(f"Go to stage {n}: {label}", f"key: {n}", partial(self.run_action, f"go('{stage}')"))
@@ -193,6 +203,6 @@ class SessionScreen(Screen):
 GENERAL_HELP = (
     "\n\nMoving around: the numbers 1 to 9 jump to a stage (when you are not typing in a box); "
     "Ctrl+Right and Ctrl+Left go to the next or previous stage; Escape climbs back: out of the vote "
-    "grid's entry mode, out of a box, then to the list of sessions; Ctrl+P opens the command palette, which can reach every action; F2 switches "
+    "grid's entry mode, out of a box, then to the list of sessions; Ctrl+E exports the session (board pack, spreadsheet or session file); Ctrl+P opens the command palette, which can reach every action; F2 switches "
     "the high-contrast theme. Everything you enter is saved the moment you enter it."
 )

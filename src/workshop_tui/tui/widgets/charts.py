@@ -3,7 +3,7 @@
 Both are plain functions returning ``rich.text.Text`` (so they can be tested
 and snapshotted), wrapped in small widgets that redraw at their own width.
 Numbers are converted to float only to decide how long a bar is; every
-number shown goes through ``domain.numbers.display``.
+number shown goes through ``presentation.number`` (or arrives worded, e.g. "7.4 / 10").
 """
 
 from __future__ import annotations
@@ -15,15 +15,14 @@ from typing import Sequence
 from rich.text import Text
 from textual.widgets import Static
 
-from workshop_tui.domain.numbers import display
+from workshop_tui.presentation import QUADRANT_LABELS, number, quadrant_label
+
+
+def display(x) -> str:
+    return str(number(x))
+
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"
-QUADRANT_NAMES = {
-    "quick_win": "Quick wins",
-    "major_project": "Major projects",
-    "fill_in": "Fill-ins",
-    "thankless_task": "Thankless tasks",
-}
 
 
 @dataclass(frozen=True)
@@ -31,6 +30,7 @@ class Bar:
     label: str
     value: Fraction | float | int
     highlight: bool = False  # e.g. contested
+    text: str | None = None  # the value as worded for the room ("7.4 / 10"); default: the number
 
 
 def bar_chart(bars: Sequence[Bar], width: int, *, label_width: int = 24, highlight_style: str = "bold") -> Text:
@@ -41,15 +41,16 @@ def bar_chart(bars: Sequence[Bar], width: int, *, label_width: int = 24, highlig
     values = [float(b.value) for b in bars]
     low = min(0.0, min(values))
     span = (max(values) - low) or 1.0
-    number_width = max(len(display(b.value)) for b in bars)
+    shown = [b.text if b.text is not None else display(b.value) for b in bars]
+    number_width = max(len(t) for t in shown)
     room = max(4, width - label_width - number_width - 3)
-    for b, v in zip(bars, values):
+    for b, v, value_text in zip(bars, values, shown):
         eighths = int((v - low) / span * room * 8)
         bar = "█" * (eighths // 8) + (EIGHTHS[eighths % 8] if eighths % 8 else "")
         label = b.label if len(b.label) <= label_width else b.label[: label_width - 1] + "…"
         out.append(f"{label:<{label_width}} ", style=highlight_style if b.highlight else "")
         out.append(f"{bar:<{room}}", style="bold" if b.highlight else "")
-        out.append(f" {display(b.value):>{number_width}}\n")
+        out.append(f" {value_text:>{number_width}}\n")
     out.rstrip()
     return out
 
@@ -84,8 +85,9 @@ def quadrant_chart(points: Sequence[Point], value_range: tuple[Fraction, Fractio
         grid[r][line_c] = "│"
     for c in range(width):
         grid[line_r][c] = "┼" if c == line_c else "─"
-    for name, (r, left) in {"Quick wins": (0, True), "Major projects": (0, False),
-                            "Fill-ins": (height - 1, True), "Thankless tasks": (height - 1, False)}.items():
+    corners = {"quick_win": (0, True), "major_project": (0, False), "fill_in": (height - 1, True),
+               "thankless_task": (height - 1, False)}
+    for name, (r, left) in ((QUADRANT_LABELS[q], place) for q, place in corners.items()):
         start = 0 if left else width - len(name)
         for k, ch in enumerate(name):
             grid[r][start + k] = ch
@@ -106,7 +108,7 @@ def quadrant_chart(points: Sequence[Point], value_range: tuple[Fraction, Fractio
     for p in points:
         out.append(f"{p.number:>3} ", style="bold")
         out.append(f"{p.title} ")
-        out.append(f"({QUADRANT_NAMES.get(p.quadrant, p.quadrant)}: value {display(p.value)}, "
+        out.append(f"({quadrant_label(p.quadrant)}: value {display(p.value)}, "
                    f"effort {display(p.effort)})\n", style="dim")
     out.rstrip()
     return out

@@ -8,6 +8,7 @@ from textual.containers import ScrollableContainer, Vertical
 from textual.message import Message
 
 from workshop_tui.domain.model import Workshop
+from workshop_tui.textsafe import for_terminal
 
 
 class StagePane(Vertical):
@@ -73,8 +74,9 @@ class StagePane(Vertical):
         self.post_message(self.Changed(note, reload))
 
     def notify_saved(self, note: str = "Saved") -> None:
-        self.app.notify(note, timeout=2, markup=False)
+        # Notes quote names and titles: user text, shown inert.
+        self.app.notify(for_terminal(note), timeout=2, markup=False)
 
     def fail(self, message: str) -> None:
         """Show a problem plainly; nothing was saved."""
-        self.app.notify(message, title="Not saved", severity="error", timeout=6, markup=False)
+        self.app.notify(for_terminal(message), title="Not saved", severity="error", timeout=6, markup=False)

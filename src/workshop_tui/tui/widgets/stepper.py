@@ -1,4 +1,8 @@
-"""The stepper: every stage by name, which are done, which is current."""
+"""The stepper: every stage by name, which are done, which is current.
+
+All nine stages stay on the line at any width from 80 columns: full names when they fit,
+then short names, then numbers (the current stage always by its full name).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,13 @@ from textual.message import Message
 from textual.widgets import Static
 
 from workshop_tui.tui.stages import STAGE_PANES
+
+SHORT_LABELS = {
+    "setup": "Setup", "participants": "People", "initiatives": "Items", "criteria": "Crit",
+    "bandwidth": "Bandw", "voting": "Vote", "results": "Result", "choices": "Choice", "actions": "Action",
+}
+# (separator, label for a stage that is not current): widest first.
+TIERS = (("  ", "full"), (" ", "full"), (" ", "short"), (" ", "number"))
 
 
 class Stepper(Static):
@@ -29,24 +40,35 @@ class Stepper(Static):
         self.update(self._render_line())
 
     def _render_line(self) -> Text:
-        line = Text()
-        self._spans = []
-        compact = self.size.width and self.size.width < 110
+        width = self.content_size.width or self.size.width or 200
+        for separator, labels in TIERS:
+            line, spans = self._line(separator, labels)
+            if len(line) <= width:
+                break
+        self._spans = spans
+        return line
+
+    def _line(self, separator: str, labels: str) -> tuple[Text, list[tuple[int, int, str]]]:
+        line = Text(no_wrap=True, overflow="crop")
+        spans = []
         for n, (stage, label, _) in enumerate(STAGE_PANES, start=1):
             if n > 1:
-                line.append(" " if compact else "  ")
+                line.append(separator)
             mark = "✓" if self.done.get(stage) else " "
-            shown = label[:5] if compact and stage != self.current else label
+            if stage == self.current or labels == "full":
+                shown = label
+            else:
+                shown = SHORT_LABELS[stage] if labels == "short" else ""
             start = len(line)
-            text = f"{n}{mark}{shown}"
+            text = f"{n}{mark}{shown}".rstrip() if shown or mark != " " else str(n)
             if stage == self.current:
                 line.append(f"[{text}]", style="bold reverse")
             elif self.done.get(stage):
                 line.append(text, style="green")
             else:
                 line.append(text, style="dim")
-            self._spans.append((start, len(line), stage))
-        return line
+            spans.append((start, len(line), stage))
+        return line, spans
 
     def on_resize(self) -> None:
         self.update(self._render_line())
