@@ -125,6 +125,7 @@ def delete(db: Database, session_id: int) -> None:
     def work(s):
         title = repo.get_session_row(s, session_id).title
         repo.delete_session(s, session_id)
+        repo.forget_deleted_boxes(s)
         repo.audit(s, None, "session.delete", session=session_id, title=title)
 
     write(db, work)

@@ -11,7 +11,6 @@ the screen reloads, so the database stays the source of truth.
 from __future__ import annotations
 
 import dataclasses
-import secrets
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Mapping
@@ -118,10 +117,28 @@ def _set_round(db: Database, session_id: int, key: str, audit: str, **changes) -
         workshop = repo.load_workshop(s, session_id)
         rnd = _round(workshop, key)
         repo.save_round(s, session_id, dataclasses.replace(rnd, **changes))
+        sealed = rnd.anonymous and changes.get("status") == "closed"
+        if sealed:
+            repo.seal_secret_round(s, session_id, key)
         repo.audit(s, session_id, audit, round=key)
         repo.touch(s, session_id)
+        return sealed
 
-    write(db, work)
+    if write(db, work):
+        _compact_ballot_box(db)
+
+
+def _compact_ballot_box(db: Database) -> None:
+    # After a secret round's box was emptied into the vote table: rebuild the box's
+    # pages and truncate the WAL. Already committed; a failure here loses nothing.
+    from workshop_tui.storage import ballot_box
+
+    try:
+        ballot_box.compact(db.engine)
+    except Exception:  # noqa: BLE001 - best effort, see ballot_box.compact
+        import logging
+
+        logging.getLogger(__name__).warning("compacting the ballot box failed", exc_info=True)
 
 
 def close_round(db: Database, session_id: int, key: str) -> None:
@@ -141,6 +158,7 @@ def reveal_round(db: Database, session_id: int, key: str) -> None:
 def delete_round(db: Database, session_id: int, key: str) -> None:
     def work(s):
         repo.delete_round(s, session_id, key)
+        repo.forget_deleted_boxes(s)
         repo.audit(s, session_id, "round.delete", round=key)
         repo.touch(s, session_id)
 
@@ -576,21 +594,29 @@ def submit_ballot(db: Database, session_id: int, round_key: str, participant: st
         if not votes and not rnd.anonymous:
             raise VotingError("Nothing was entered. To not vote, ask the facilitator to mark you as abstaining.")
         if rnd.anonymous:
-            ballot = secrets.token_hex(6)
-            votes = [dataclasses.replace(v, participant=None, ballot=ballot, channel="private") for v in votes]
-        else:
-            votes = [dataclasses.replace(v, participant=participant, ballot=None, channel="private") for v in votes]
-        repo.add_votes(s, session_id, round_key, votes, anonymous=rnd.anonymous)
-        if rnd.anonymous:
-            # Only secret-ballot rounds keep who voted apart from the votes.
-            repo.set_voter(s, session_id, round_key, participant, "voted")
+            # Into the round's ballot box: a random slot, filled in place; the voter
+            # is marked apart from it (storage/ballot_box.py, docs/secret-ballots.md).
+            votes = [dataclasses.replace(v, participant=None, channel="private") for v in votes]
+            repo.cast_secret_ballot(s, session_id, round_key, participant, votes)
             repo.audit(s, session_id, "ballot.cast", round=round_key)
         else:
+            votes = [dataclasses.replace(v, participant=participant, ballot=None, channel="private") for v in votes]
+            repo.add_votes(s, session_id, round_key, votes, anonymous=False)
             repo.audit(s, session_id, "ballot.cast", round=round_key, participant=participant)
         repo.touch(s, session_id)
-        return len(votes)
+        return len(votes), rnd.anonymous
 
-    return write(db, work)
+    count, secret = write(db, work)
+    if secret:
+        from workshop_tui.storage import ballot_box
+
+        try:
+            ballot_box.after_cast(db.engine)
+        except Exception:  # noqa: BLE001 - the ballot is committed; see ballot_box.after_cast
+            import logging
+
+            logging.getLogger(__name__).warning("vacuuming the ballot box failed", exc_info=True)
+    return count
 
 
 def not_voted(db: Database, session_id: int, round_key: str) -> list[str]:

@@ -63,11 +63,16 @@ def make_engine(url: str) -> Engine:
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
             poolclass=NullPool if sqlite_path(url) is None else None,
         )
+        box_file = sqlite_path(url)
+
         # pysqlite's own transaction handling is switched off so BEGIN is ours.
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection, record):  # noqa: ANN001
             dbapi_connection.isolation_level = None
             _on_sqlite_connect(dbapi_connection, record)
+            from workshop_tui.storage.ballot_box import attach_sqlite
+
+            attach_sqlite(dbapi_connection, box_file)
 
         event.listen(engine, "begin", _begin_immediate)
         return engine
@@ -207,6 +212,10 @@ def open_database(url: str, *, migrate: bool = True, backup: bool = True) -> Dat
             f"{where} holds tables that are not workshop-tui's ({', '.join(foreign[:5])}); it was left untouched."
         )
     db = Database(engine=engine, url=url)
+    if engine.dialect.name == "postgresql":
+        from workshop_tui.storage.ballot_box import ensure_postgres
+
+        ensure_postgres(engine)
     if migrate:
         from workshop_tui.storage.migrate import upgrade_to_head
 

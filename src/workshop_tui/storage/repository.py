@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
 from workshop_tui.domain import model as m
+from workshop_tui.storage import ballot_box
 from workshop_tui.storage.tables import (
     ActionRow,
     AuditRow,
@@ -598,9 +599,14 @@ def load_workshop(s: Session, session_id: int) -> m.Workshop:
         for v in s.exec(select(*vote_columns).where(VoteRow.round_id.in_(r_ids))
                         .order_by(VoteRow.ballot, VoteRow.id)).all():
             votes_by_round.setdefault(v.round_id, []).append(v)
-        voters: dict[int, list[RoundVoterRow]] = {}
+        voters: dict[int, list[Any]] = {}
         for v in s.exec(select(RoundVoterRow).where(RoundVoterRow.round_id.in_(r_ids))).scalars().all():
             voters.setdefault(v.round_id, []).append(v)
+        boxed, marked = ballot_box.contents(s, [r.id for r in rounds if r.anonymous])
+        for round_id, entries in boxed.items():
+            votes_by_round.setdefault(round_id, []).extend(entries)
+        for round_id, pids in marked.items():
+            voters.setdefault(round_id, []).extend(_BoxMark(pid, "voted") for pid in pids if pid in p_key)
         p_order = {p.id: n for n, p in enumerate(participants)}
         for r in rounds:
             rows = votes_by_round.get(r.id, [])
@@ -660,6 +666,63 @@ def load_workshop(s: Session, session_id: int) -> m.Workshop:
         actions=tuple(m.Action(key=a.key, initiative=i_key.get(a.initiative_id) if a.initiative_id else None,
                                title=a.title, owner=a.owner, measure=a.measure, due=a.due) for a in actions),
     )
+
+
+@dataclass(frozen=True)
+class _BoxMark:
+    participant_id: int
+    status: str
+
+
+# -- secret rounds: the ballot box (storage/ballot_box.py) ----------------------------
+
+def cast_secret_ballot(s: Session, session_id: int, round_key: str, participant: str,
+                       votes: Iterable[m.Vote]) -> str:
+    """Put a secret ballot in its round's box and mark its voter as having voted;
+    returns the ballot id. Nothing written here names the voter next to the ballot."""
+    rnd = round_row(s, session_id, round_key)
+    people = id_map(s, ParticipantRow, session_id)
+    items = id_map(s, InitiativeRow, session_id)
+    crits = id_map(s, CriterionRow, session_id)
+    entries = [{
+        "initiative_id": items[v.initiative] if v.initiative else None,
+        "criterion_id": crits[v.criterion] if v.criterion else None,
+        "value": encode_value(v.value),
+        "effort": frac_to_text(v.effort),
+        "ranking": json.dumps([list(e) if isinstance(e, tuple) else e for e in v.ranking])
+        if v.ranking is not None else None,
+        "channel": v.channel,
+        "note": v.note,
+    } for v in votes]
+    return ballot_box.cast(s, rnd.id, people[participant], sorted(people.values()), entries)
+
+
+def seal_secret_round(s: Session, session_id: int, round_key: str) -> int:
+    """On close: move the round's boxed ballots and voters into the vote and round_voter
+    tables, all at once, in random order, with random ids; returns how many ballots."""
+    rnd = round_row(s, session_id, round_key)
+    live = set(id_map(s, ParticipantRow, session_id).values())
+    entries, people = ballot_box.seal(s, rnd.id, live)
+    conn = s.connection()
+    rows = [{"id": random_id(), "round_id": rnd.id, "participant_id": None, "ballot": e.ballot,
+             "initiative_id": e.initiative_id, "criterion_id": e.criterion_id, "value": e.value,
+             "effort": e.effort, "ranking": e.ranking, "channel": e.channel, "note": e.note, "created_at": None}
+            for e in entries]
+    if rows:
+        conn.execute(insert(VoteRow.__table__), rows)
+    already = set(s.exec(select(RoundVoterRow.participant_id).where(RoundVoterRow.round_id == rnd.id)).scalars())
+    marks = [{"id": random_id(), "round_id": rnd.id, "participant_id": pid, "status": "voted"}
+             for pid in people if pid not in already]
+    if marks:
+        conn.execute(insert(RoundVoterRow.__table__), marks)
+    reshuffle_secret_rows(s, VoteRow, rnd.id)
+    reshuffle_secret_rows(s, RoundVoterRow, rnd.id)
+    return len({e.ballot for e in entries})
+
+
+def forget_deleted_boxes(s: Session) -> None:
+    """Empty the boxes of rounds that no longer exist (deleted round or session)."""
+    ballot_box.forget_missing_rounds(s, s.exec(select(RoundRow.id)).scalars().all())
 
 
 def _decode_ranking(text: str | None) -> m.RankingBallot | None:
