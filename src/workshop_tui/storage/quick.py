@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 from workshop_tui.domain.model import SessionSummary
 
@@ -47,7 +48,7 @@ def list_sessions_fast(path: Path) -> list[SessionSummary] | None:
     if not path.is_file() or path.stat().st_size == 0:
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=5)
     except sqlite3.Error:
         return None
     try:
