@@ -102,8 +102,6 @@ def backup_to(db: Database, target: Path) -> Path:
 
 def restore_from(db: Database, source: Path) -> Path | None:
     """Replace the database with a backup; the current one is backed up first."""
-    from workshop_tui.storage.meta import is_ours_sqlite
-
     if db.path is None:
         raise DatabaseError("Restore works on SQLite files only.")
     if not source.is_file():
@@ -113,8 +111,7 @@ def restore_from(db: Database, source: Path) -> Path | None:
     with source.open("rb") as handle:
         if handle.read(16) != b"SQLite format 3\x00":
             raise DatabaseError(f"{source} is not an SQLite database; nothing was restored.")
-    if not is_ours_sqlite(source):
-        raise DatabaseError(f"{source} is not a workshop-tui database; nothing was restored.")
+    check_restorable(source, db.path.parent)
     saved = backup_before(db, reason="before-restore")
     db.engine.dispose()
     src = sqlite3.connect(str(source))
@@ -127,3 +124,53 @@ def restore_from(db: Database, source: Path) -> Path | None:
     finally:
         src.close()
     return saved
+
+
+def check_restorable(source: Path, scratch_dir: Path) -> None:
+    """Before anything is replaced: the file is healthy, its schema is one this version
+    can open or upgrade, and a copy of it opens and lists its sessions."""
+    import tempfile
+
+    from workshop_tui.storage.engine import check_sqlite_contents, check_sqlite_integrity, open_database
+    from workshop_tui.storage.location import sqlite_url
+
+    try:
+        check_sqlite_integrity(source)
+        check_sqlite_contents(source)
+    except DatabaseError as exc:
+        raise DatabaseError(_not_restored(str(exc))) from None
+    from workshop_tui.storage.meta import is_ours_sqlite
+
+    if not is_ours_sqlite(source):
+        raise DatabaseError(f"{source} is not a workshop-tui database; nothing was restored.")
+    folder = Path(tempfile.mkdtemp(prefix=".restore-check-", dir=scratch_dir))
+    trial = folder / "trial.db"
+    try:
+        copy_sqlite(source, trial)
+        opened = open_database(sqlite_url(trial), backup=False)
+        try:
+            from sqlmodel import Session
+
+            from workshop_tui.storage import repository
+
+            with Session(opened.engine) as s:
+                for summary in repository.list_sessions(s):
+                    repository.load_workshop(s, summary.id)
+        finally:
+            opened.dispose()
+    except DatabaseError as exc:
+        raise DatabaseError(_not_restored(str(exc))) from None
+    except Exception as exc:  # noqa: BLE001 - whatever stops it opening, it is not restorable
+        first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        raise DatabaseError(_not_restored(f"{source} does not open as a workshop-tui database ({first})")) from None
+    finally:
+        for leftover in folder.iterdir():
+            leftover.unlink(missing_ok=True)
+        folder.rmdir()
+
+
+def _not_restored(reason: str) -> str:
+    for tail in ("; it was left untouched.", " The file was left untouched.", "."):
+        if reason.endswith(tail):
+            reason = reason[: -len(tail)]
+    return f"{reason}; nothing was restored."
