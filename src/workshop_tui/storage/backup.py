@@ -17,17 +17,33 @@ def backups_dir() -> Path:
 
 
 def copy_sqlite(source: Path, target: Path) -> None:
-    """Copy a live database consistently, even while another process writes."""
+    """Copy a live database consistently, even while another process writes.
+
+    The copy is made in a temporary file beside ``target`` and renamed over it when
+    complete, so a full disk leaves neither a 0-byte file nor a -journal behind (the
+    error is raised after cleaning up)."""
+    import os
+    import tempfile
+
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(str(source), timeout=10)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(fd)
+    partial = Path(name)
     try:
-        dst = sqlite3.connect(str(target))
+        src = sqlite3.connect(str(source), timeout=10)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(str(partial))
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
+            src.close()
+        os.replace(partial, target)
+    except BaseException:
+        for leftover in (partial, Path(f"{partial}-journal"), Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
 
 
 def backup_stem(path: Path) -> str:

@@ -38,7 +38,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, Text, delete, insert, select, text, update
+from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, Text, delete, func, insert, select, text, update
 
 SCHEMA = "ballot_box"
 SUFFIX = "-ballots"
@@ -249,6 +249,12 @@ def seal(s, round_id: int, live_participants: set[int]) -> tuple[list[Entry], li
     people = [p for p in voted.get(round_id, set()) if p in live_participants]
     secrets.SystemRandom().shuffle(people)
     return [e for group in groups for e in group], people
+
+
+def open_ballots(engine) -> int:
+    """How many ballots wait in boxes (secret rounds still open): not in any backup."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(slot).where(slot.c.state == FILLED)).scalar() or 0)
 
 
 def forget(s, round_id: int) -> None:

@@ -76,27 +76,44 @@ class ExportSessionModal(ModalScreen[None]):
         if not text:
             self._say("Type where to write the file.", error=True)
             return
+        self._run(fmt, Path(text).expanduser(), overwrite=False)
+
+    def _run(self, fmt: str, path: Path, *, overwrite: bool) -> None:
         self._say("Writing...")
         self.query_one("#export-go", Button).disabled = True
-        path = Path(text).expanduser()
-        self.run_worker(lambda: self._export(fmt, path), thread=True, exclusive=True, group="export")
+        self.run_worker(lambda: self._export(fmt, path, overwrite), thread=True, exclusive=True, group="export")
 
-    def _export(self, fmt: str, path: Path) -> None:
+    def _export(self, fmt: str, path: Path, overwrite: bool) -> None:
+        from workshop_tui.exporters.files import TargetExists
         from workshop_tui.services import exports
 
         try:
             if fmt == ALL:
                 # One load and one count of the rounds and the plan, shared by every format.
                 files = exports.export_many(self.app.db, self.session_id, self.formats, path,
-                                            stem=slug(self.session_title))
+                                            stem=slug(self.session_title), overwrite=overwrite)
                 message = f"Written {len(files)} files to {path}"
             else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                message = f"Written to {exports.export(self.app.db, self.session_id, fmt, path)}"
-        except Exception as exc:  # a disk full or read-only folder is said plainly
+                message = f"Written to {exports.export(self.app.db, self.session_id, fmt, path, overwrite=overwrite)}"
+        except TargetExists as exc:
+            self.app.call_from_thread(self._ask_to_replace, fmt, path, exc.path)
+            return
+        except Exception as exc:  # a disk full, read-only folder or device is said plainly
             self.app.call_from_thread(self._say, f"Not written: {exc}", True)
             return
         self.app.call_from_thread(self._say, message)
+
+    def _ask_to_replace(self, fmt: str, path: Path, existing: Path) -> None:
+        from workshop_tui.tui.modals.confirm import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run(fmt, path, overwrite=True)
+            else:
+                self._say("Not written: the existing file was kept.", True)
+
+        self.app.push_screen(ConfirmModal(f"{existing} already exists. Replace it?", yes="Replace", no="Keep it"),
+                             answered)
 
     def _say(self, message: str, error: bool = False) -> None:
         result = self.query_one("#export-result", Static)
