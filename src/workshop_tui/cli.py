@@ -18,7 +18,16 @@ EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
 
 
-class BadInput(click.ClickException):
+class Failed(click.ClickException):
+    """A one-line refusal or failure (exit 1); any user text in it is shown inert."""
+
+    def format_message(self) -> str:
+        from workshop_tui.textsafe import for_terminal
+
+        return for_terminal(self.message)
+
+
+class BadInput(Failed):
     exit_code = EXIT_BAD_INPUT
 
 
@@ -93,11 +102,12 @@ def _run_tui(ctx: click.Context, db_path: str | None, database_url: str | None) 
 def demo(ctx: click.Context, db_path: str | None, database_url: str | None) -> None:
     """Load the sample sessions (once; running it again changes nothing)."""
     from workshop_tui.services import sessions
+    from workshop_tui.textsafe import for_terminal
 
     db = open_db(ctx, db_path, database_url)
     for item in sessions.load_samples(db):
         state = "loaded" if item.loaded else "already there"
-        click.echo(f"{item.session_id:>4}  {item.title}  ({state})")
+        click.echo(f"{item.session_id:>4}  {for_terminal(item.title)}  ({state})")
     _backup_on_close(db)
 
 
@@ -159,10 +169,10 @@ def import_cmd(ctx: click.Context, db_path: str | None, database_url: str | None
     except SessionFileError as exc:
         raise BadInput(exc.render()) from None
     except OperationalError as exc:  # e.g. a full disk: the transaction was rolled back
-        raise click.ClickException(f"Not imported: the database could not be written ({exc.orig}); "
+        raise Failed(f"Not imported: the database could not be written ({exc.orig}); "
                                    "nothing was imported.") from None
     except OSError as exc:
-        raise click.ClickException(f"Not imported: {_os_problem(exc)}") from None
+        raise Failed(f"Not imported: {_os_problem(exc)}") from None
     _backup_on_close(db)
     if as_json:
         emit_json({"id": session_id})
@@ -197,7 +207,7 @@ def export_cmd(ctx: click.Context, db_path: str | None, database_url: str | None
     except TargetError as exc:
         raise BadInput(str(exc)) from None
     except OSError as exc:
-        raise click.ClickException(f"Not written: {_os_problem(exc)}") from None
+        raise Failed(f"Not written: {_os_problem(exc)}") from None
 
 
 def _os_problem(exc: OSError) -> str:
@@ -261,7 +271,7 @@ def db_backup(ctx: click.Context, db_path: str | None, database_url: str | None,
         raise click.ClickException(str(exc)) from None
     except (OSError, sqlite3.Error) as exc:
         what = _os_problem(exc) if isinstance(exc, OSError) else f"{exc}."
-        raise click.ClickException(f"Not backed up: {what} Nothing was left behind.") from None
+        raise Failed(f"Not backed up: {what} Nothing was left behind.") from None
     if open_ballots(db.engine):
         click.echo("Note: ballots of secret rounds still open are not in backups until the round closes "
                    "(see docs/secret-ballots.md).", err=True)

@@ -8,6 +8,12 @@ from pathlib import Path
 import click
 
 
+def for_terminal(text: str) -> str:
+    from workshop_tui.textsafe import for_terminal as inert
+
+    return inert(text)
+
+
 def register(main: click.Group) -> None:
     from workshop_tui.cli import BadInput, db_options, emit_json, open_db, resolve_session
 
@@ -41,11 +47,11 @@ def register(main: click.Group) -> None:
         click.echo(f"{verb} {len(result.added)} and {'would update' if dry_run else 'updated'} "
                    f"{len(result.updated)} initiative(s).")
         for item in result.added:
-            click.echo(f"  + {item.key}  {item.title}")
+            click.echo(for_terminal(f"  + {item.key}  {item.title}"))
         for item in result.updated:
-            click.echo(f"  ~ {item.key}  {item.title}")
+            click.echo(for_terminal(f"  ~ {item.key}  {item.title}"))
         for note in result.notes:
-            click.echo(f"Note: {note}", err=True)
+            click.echo(for_terminal(f"Note: {note}"), err=True)
 
     @main.command("import-votes")
     @db_options
@@ -71,7 +77,7 @@ def register(main: click.Group) -> None:
             return
         click.echo(f"Recorded {result.ballots} paper ballot(s), {len(result.votes)} vote(s), in round {result.round}.")
         for note in result.notes:
-            click.echo(f"Note: {note}", err=True)
+            click.echo(for_terminal(f"Note: {note}"), err=True)
 
     @main.command("merge")
     @db_options
@@ -100,10 +106,18 @@ def register(main: click.Group) -> None:
             raise BadInput(exc.render()) from None
         except MergeConflict as exc:
             raise BadInput(exc.render()) from None
-        written = merging.write_merged(merged, output)
+        from workshop_tui.cli import Failed
+        from workshop_tui.exporters.files import TargetError
+
+        try:
+            written = merging.write_merged(merged, output)
+        except TargetError as exc:
+            raise BadInput(str(exc)) from None
+        except OSError as exc:
+            raise Failed(f"Not written: {exc.filename or output}: {exc.strerror or exc}.") from None
         for note in merged.notes:
-            click.echo(f"Note: {note}", err=True)
-        click.echo(f"Merged {len(files)} files from {', '.join(merged.sites)} into {written}", err=True)
+            click.echo(for_terminal(f"Note: {note}"), err=True)
+        click.echo(for_terminal(f"Merged {len(files)} files from {', '.join(merged.sites)} into {written}"), err=True)
         if do_import:
             db = open_db(ctx, db_path, database_url)
             click.echo(merging.import_merged(db, merged))

@@ -8,6 +8,7 @@ limit so a hostile file cannot exhaust the laptop.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -114,4 +115,49 @@ def read_json(data: bytes, source: str) -> object:
         raise SessionFileError(source, [Problem("", f"values are nested too deeply (limit {MAX_DEPTH})")]) from None
     if _depth(value, MAX_DEPTH):
         raise SessionFileError(source, [Problem("", f"values are nested too deeply (limit {MAX_DEPTH})")])
+    problems = unstorable_text(value)
+    if problems:
+        raise SessionFileError(source, problems)
     return value
+
+
+# A lone surrogate (JSON "\ud800") cannot be written as UTF-8, so it can be neither
+# stored nor shown; NUL cannot be stored in PostgreSQL text. Both are refused here,
+# at the door, with the place, instead of crashing the import half-way.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be stored or shown, or None."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    what = "a NUL character (\\u0000)" if char == "\x00" else f"an unpaired surrogate (\\u{ord(char):04x})"
+    before = text[: found.start()][-20:].encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+    where = f" after {before!r}" if before else " at the start"
+    return f"the text holds {what}{where}, which cannot be stored; fix or remove it"
+
+
+def unstorable_text(value: object) -> list[Problem]:
+    """Every string (and field name) in parsed JSON that cannot be stored, by JSON path."""
+    problems: list[Problem] = []
+    stack: list[tuple[object, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            why = text_problem(item)
+            if why:
+                problems.append(Problem(path, why))
+        elif isinstance(item, dict):
+            for name, child in item.items():
+                where = f"{path}.{name}" if path else str(name)
+                why = text_problem(name)
+                if why:
+                    shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
+                    problems.append(Problem(path, f"the field name {shown!r}: {why}"))
+                    where = f"{path}.{shown}" if path else shown
+                stack.append((child, where))
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}[{n}]") for n, child in enumerate(item))
+    return sorted(problems, key=lambda p: p.path)
