@@ -121,5 +121,5 @@ def test_nul_bytes_in_no_pattern_are_refused_plainly():
     from workshop_tui.sessionfile.spreadsheet import SpreadsheetError, read_table
 
     with pytest.raises(SpreadsheetError) as caught:
-        read_table(b"Key,Title\nwifi,Wi\x00Fi\x00\x00\x00x\n" * 3, "odd.csv")
+        read_table(b"Key,Title\nwifi,Wi\x00Fi\x00\x00\x00x\x00\x00\x00\x00\n" * 3, "odd.csv")
     assert "NUL" in caught.value.render() and "\\x00" not in caught.value.render()

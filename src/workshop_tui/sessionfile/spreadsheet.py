@@ -172,6 +172,8 @@ def _wide_encoding(data: bytes) -> str | None:
         return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
+    if sample.count(0) * 10 < len(sample):
+        return None  # a stray NUL in 8-bit text: the cell check names its row and column
     usable = len(sample) - len(sample) % 4
     sample = sample[:usable]
     if not sample:

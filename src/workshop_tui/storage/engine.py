@@ -203,7 +203,8 @@ def open_database(url: str, *, migrate: bool = True, backup: bool = True) -> Dat
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # the driver's own error says what went wrong
         engine.dispose()
-        raise DatabaseError(f"Cannot open the database: {exc}") from exc
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]  # the driver's words, one line
+        raise DatabaseError(f"Cannot open the database: {reason}") from exc
     foreign = foreign_tables(engine)
     if foreign:
         engine.dispose()
