@@ -188,3 +188,21 @@ def test_db_backup_on_a_full_disk_is_one_line_and_leaves_no_file(tmp_path, big_d
     assert done.returncode == 1, done.stderr
     assert one_line(done.stderr) and "Not backed up" in done.stderr, done.stderr
     assert list(target.parent.iterdir()) == []  # no 0-byte copy, no -journal
+
+
+@pytest.mark.parametrize("text", ["Board \ud800 day", "Wi\x00Fi"])
+def test_typed_text_that_cannot_be_stored_is_refused_plainly(demo_db, text):
+    from workshop_tui.domain import model as m
+    from workshop_tui.services import editing, sessions
+    from workshop_tui.storage.engine import UnstorableText, open_database
+    from workshop_tui.storage.location import sqlite_url
+
+    db = open_database(sqlite_url(demo_db))
+    try:
+        before = sessions.load(db, 1)
+        with pytest.raises(UnstorableText) as caught:
+            editing.save_initiative(db, 1, m.Initiative(key="", title=text))
+        assert "initiative title" in str(caught.value) and "cannot be stored" in str(caught.value)
+        assert sessions.load(db, 1) == before
+    finally:
+        db.dispose()

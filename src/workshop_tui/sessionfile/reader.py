@@ -8,9 +8,10 @@ limit so a hostile file cannot exhaust the laptop.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from decimal import Decimal
+
+from workshop_tui.domain.storable import text_problem
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 32
@@ -119,24 +120,6 @@ def read_json(data: bytes, source: str) -> object:
     if problems:
         raise SessionFileError(source, problems)
     return value
-
-
-# A lone surrogate (JSON "\ud800") cannot be written as UTF-8, so it can be neither
-# stored nor shown; NUL cannot be stored in PostgreSQL text. Both are refused here,
-# at the door, with the place, instead of crashing the import half-way.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def text_problem(text: str) -> str | None:
-    """Why ``text`` cannot be stored or shown, or None."""
-    found = _UNSTORABLE.search(text)
-    if found is None:
-        return None
-    char = found.group()
-    what = "a NUL character (\\u0000)" if char == "\x00" else f"an unpaired surrogate (\\u{ord(char):04x})"
-    before = text[: found.start()][-20:].encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
-    where = f" after {before!r}" if before else " at the start"
-    return f"the text holds {what}{where}, which cannot be stored; fix or remove it"
 
 
 def unstorable_text(value: object) -> list[Problem]:

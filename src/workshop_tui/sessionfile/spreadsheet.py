@@ -20,7 +20,8 @@ from fractions import Fraction
 from typing import Any
 
 from workshop_tui.domain import model as m
-from workshop_tui.sessionfile.reader import MAX_FILE_BYTES, SessionFileError, text_problem
+from workshop_tui.domain.storable import text_problem
+from workshop_tui.sessionfile.reader import MAX_FILE_BYTES, SessionFileError
 from workshop_tui.sessionfile.validate import FRACTION_RE, KEY_RE, build_workshop, decimal_problem
 from workshop_tui.sessionfile.writer import workshop_to_dict
 

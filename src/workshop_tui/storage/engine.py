@@ -55,8 +55,38 @@ def _begin_immediate(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class UnstorableText(ValueError):
+    """Text that cannot be stored (a lone surrogate, a NUL); nothing was saved."""
+
+
+def _refuse_unstorable_text(conn, cursor, statement, parameters, context, executemany) -> None:
+    # The last door for typed text (session files and spreadsheets are checked, with
+    # their JSON path or row, when read): a lone surrogate would otherwise crash the
+    # driver with UnicodeEncodeError half-way through a user action. Bulk inserts
+    # (executemany) come from those checked files and are not scanned again.
+    if executemany or not parameters:
+        return
+    from workshop_tui.domain.storable import text_problem
+
+    values = parameters.items() if isinstance(parameters, dict) else enumerate(parameters)
+    for name, value in values:
+        if isinstance(value, str) and (why := text_problem(value)):
+            compiled = getattr(context, "compiled", None)
+            table = getattr(getattr(getattr(compiled, "statement", None), "table", None), "name", None)
+            names = getattr(compiled, "positiontup", None) or []
+            column = names[name] if isinstance(name, int) and name < len(names) else name
+            where = f"{table} {column}" if table else str(column)
+            raise UnstorableText(f"{where.replace('_', ' ')}: {why}. Nothing was saved.")
+
+
 def make_engine(url: str) -> Engine:
     """An engine with the per-connection settings this app relies on."""
+    engine = _make_engine(url)
+    event.listen(engine, "before_cursor_execute", _refuse_unstorable_text)
+    return engine
+
+
+def _make_engine(url: str) -> Engine:
     if is_sqlite(url):
         engine = create_engine(
             url,
