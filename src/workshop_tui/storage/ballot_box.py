@@ -95,6 +95,10 @@ def attach_sqlite(dbapi_connection, db_path) -> None:
 def ensure_postgres(engine) -> None:
     """PostgreSQL keeps the box in its own schema (outside the migrated models)."""
     with engine.begin() as conn:
+        # Checked first: a role without CREATE on the database can still use a box made earlier.
+        if conn.execute(text(f"SELECT to_regclass('{SCHEMA}.slot'), to_regclass('{SCHEMA}.voter')")).first() \
+                .count(None) == 0:
+            return
         conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}"))
         metadata.create_all(conn, checkfirst=True)
 
