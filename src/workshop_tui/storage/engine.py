@@ -16,6 +16,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import create_engine
 
+from workshop_tui.domain.storable import text_problem
+
 # Re-exported: callers have always found these here.
 from workshop_tui.storage.location import APP_NAME, DB_FILENAME, data_dir, resolve_url  # noqa: F401
 
@@ -66,8 +68,6 @@ def _refuse_unstorable_text(conn, cursor, statement, parameters, context, execut
     # (executemany) come from those checked files and are not scanned again.
     if executemany or not parameters:
         return
-    from workshop_tui.domain.storable import text_problem
-
     values = parameters.items() if isinstance(parameters, dict) else enumerate(parameters)
     for name, value in values:
         if isinstance(value, str) and (why := text_problem(value)):
