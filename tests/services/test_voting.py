@@ -129,25 +129,21 @@ def test_undo_puts_back_what_the_last_vote_replaced(db, session_id):
     assert load(db, session_id).rounds[0].votes == ()
 
 
-def test_a_desk_vote_still_saves_when_another_connection_inserted_votes_meanwhile(db, db_url, session_id,
-                                                                                  monkeypatch):
-    """The desk keeps its own vote id counter; another process writing votes must not make it clash."""
+def test_a_desk_vote_still_saves_when_another_connection_inserted_votes_meanwhile(db, db_url, session_id):
+    """Storage gives each named vote the next id inside its own (serialised) transaction,
+    so two desks on two connections interleaving votes never clash."""
     from workshop_tui.storage.engine import open_database
 
     desk = desk_for(db, session_id, settings={"budget": 4, "max_per_initiative": 3})
     other_db = open_database(db_url)
     try:
         other = voting.open_desk(other_db, session_id, desk.round_key)  # same round, its own connection
-        reread = []
-        real_next = repo.next_vote_id
-        monkeypatch.setattr(repo, "next_vote_id", lambda s: reread.append(1) or real_next(s))
         desk.cast("ana", "epr", None, 1)
-        other.cast("ben", "wifi", None, 2)  # its counter was seeded before ana's vote: the id clashes
+        other.cast("ben", "wifi", None, 2)
         other.cast("cat", "eobs", None, 1)
-        desk.cast("ana", "wifi", None, 2)  # ours is now behind the other desk's ids
+        desk.cast("ana", "wifi", None, 2)
         desk.cast("ana", "epr", None, 2)  # replaces ana's first vote
         other.cast("cat", "eobs", None, 2)
-        assert len(reread) == 3  # each clash re-read the highest id and the vote was saved
         with reading(other_db) as s:
             rows = s.exec(select(VoteRow.id)).all()
             log = [(a, d["participant"], d["initiative"]) for _, a, d in repo.audit_entries(s, session_id)

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from workshop_tui.domain.model import SessionSummary
 
 # Must equal the Alembic head; tests/storage/test_quick.py checks it.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002_writer"
 
 _QUERY = """
 SELECT s.id, s.title, s.organisation, s.date, s.stage, s.updated_at, s.source,
