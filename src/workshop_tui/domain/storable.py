@@ -11,9 +11,13 @@ import re
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def text_problem(text: str) -> str | None:
-    """Why ``text`` cannot be stored or shown, or None."""
-    found = _UNSTORABLE.search(text)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_problem(text: str, *, nul: bool = True) -> str | None:
+    """Why ``text`` cannot be stored or shown, or None. ``nul=False`` where NUL is
+    already refused with its own message (the session-file and spreadsheet rules)."""
+    found = (_UNSTORABLE if nul else _SURROGATE).search(text)
     if found is None:
         return None
     char = found.group()

@@ -129,13 +129,13 @@ def unstorable_text(value: object) -> list[Problem]:
     while stack:
         item, path = stack.pop()
         if isinstance(item, str):
-            why = text_problem(item)
+            why = text_problem(item, nul=False)
             if why:
                 problems.append(Problem(path, why))
         elif isinstance(item, dict):
             for name, child in item.items():
                 where = f"{path}.{name}" if path else str(name)
-                why = text_problem(name)
+                why = text_problem(name, nul=False)
                 if why:
                     shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
                     problems.append(Problem(path, f"the field name {shown!r}: {why}"))

@@ -309,7 +309,7 @@ def _sheet(rows: list[list[Any]], source: str, notes: tuple[str, ...]) -> Sheet:
     width = len(headers)
     unstorable = [RowProblem(n, f"column {c + 1}" + (f" ({headers[c]})" if c < width and headers[c] else ""), why)
                   for n, r in enumerate(rows, start=1) for c, cell in enumerate(r)
-                  if isinstance(cell, str) and (why := text_problem(cell))]
+                  if isinstance(cell, str) and (why := text_problem(cell, nul=False))]
     if unstorable:
         raise SpreadsheetError(source, unstorable, notes)
     # A value right of the last header would be dropped without a word: refuse it instead.
