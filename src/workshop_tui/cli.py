@@ -18,7 +18,16 @@ EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
 
 
-class BadInput(click.ClickException):
+class Failed(click.ClickException):
+    """A one-line refusal or failure (exit 1); any user text in it is shown inert."""
+
+    def format_message(self) -> str:
+        from workshop_tui.textsafe import for_terminal
+
+        return for_terminal(self.message)
+
+
+class BadInput(Failed):
     exit_code = EXIT_BAD_INPUT
 
 
@@ -116,6 +125,7 @@ def _run_tui(ctx: click.Context, db_path: str | None, database_url: str | None) 
 def demo(ctx: click.Context, db_path: str | None, database_url: str | None) -> None:
     """Load the sample sessions (once; running it again changes nothing)."""
     from workshop_tui.services import sessions
+    from workshop_tui.textsafe import for_terminal
 
     db = open_db(ctx, db_path, database_url)
     for item in sessions.load_samples(db):
@@ -172,13 +182,17 @@ def sessions_cmd(ctx: click.Context, db_path: str | None, database_url: str | No
 def import_cmd(ctx: click.Context, db_path: str | None, database_url: str | None, file: Path, as_json: bool) -> None:
     """Import a session file (format v1) as a new session. All or nothing."""
     from workshop_tui.services import sessions
-    from workshop_tui.services.sessions import SessionFileError
+    from workshop_tui.services.sessions import NotStored, SessionFileError
 
     db = open_db(ctx, db_path, database_url)
     try:
         session_id = sessions.import_file(db, file)
     except SessionFileError as exc:
         raise BadInput(exc.render()) from None
+    except NotStored as exc:  # e.g. a full disk: the transaction was rolled back
+        raise Failed(f"Not imported: {exc}; nothing was imported.") from None
+    except OSError as exc:
+        raise Failed(f"Not imported: {_os_problem(exc)}") from None
     _backup_on_close(db)
     if as_json:
         emit_json({"id": session_id})
@@ -194,14 +208,37 @@ def import_cmd(ctx: click.Context, db_path: str | None, database_url: str | None
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True,
               help="File (or folder, for csv or several formats) to write; '-' for standard output where the "
                    "format is text.")
+@click.option("--force", is_flag=True, help="Replace an existing file (or a csv folder's tables).")
 @click.pass_context
 def export_cmd(ctx: click.Context, db_path: str | None, database_url: str | None, session: str,
-               fmts: tuple[str, ...], output: Path) -> None:
+               fmts: tuple[str, ...], output: Path, force: bool) -> None:
     """Export a session (json: the lossless session file).
 
     With several formats (--format all, or --format repeated) the files go into the
     folder -o names, as TITLE.FORMAT each, and the session is loaded and counted once.
+    Only regular files are written; an existing one is replaced only with --force.
     """
+    from workshop_tui.services.exports import TargetError, TargetExists
+
+    try:
+        _export(ctx, db_path, database_url, session, fmts, output, force)
+    except TargetExists as exc:
+        raise BadInput(f"{exc.path} already exists; add --force to replace it. Nothing was written.") from None
+    except TargetError as exc:
+        raise BadInput(str(exc)) from None
+    except OSError as exc:
+        raise Failed(f"Not written: {_os_problem(exc)}") from None
+
+
+def _os_problem(exc: OSError) -> str:
+    """An OSError in one line: where, and what (a full disk, a read-only folder...)."""
+    where = exc.filename if exc.filename is not None else ""
+    what = exc.strerror or exc.__class__.__name__
+    return f"{where}: {what}." if where else f"{what}."
+
+
+def _export(ctx: click.Context, db_path: str | None, database_url: str | None, session: str,
+            fmts: tuple[str, ...], output: Path, force: bool) -> None:
     from workshop_tui.services import exports
 
     known = exports.formats()
@@ -216,7 +253,7 @@ def export_cmd(ctx: click.Context, db_path: str | None, database_url: str | None
             raise BadInput("Several formats need a folder; give one with -o.")
         if output.exists() and not output.is_dir():
             raise BadInput(f"{output} is a file; give a folder for several formats.")
-        for written in exports.export_many(db, session_id, chosen, output):
+        for written in exports.export_many(db, session_id, chosen, output, overwrite=force):
             say(f"Wrote {written}", err=True)
         return
     fmt = chosen[0]
@@ -229,7 +266,7 @@ def export_cmd(ctx: click.Context, db_path: str | None, database_url: str | None
         sys.stdout.buffer.write(exports.render_text(db, session_id, fmt).encode("utf-8"))
         sys.stdout.buffer.flush()
         return
-    written = exports.export(db, session_id, fmt, output)
+    written = exports.export(db, session_id, fmt, output, overwrite=force)
     say(f"Wrote {written}", err=True)
 
 
@@ -247,11 +284,21 @@ def db_backup(ctx: click.Context, db_path: str | None, database_url: str | None,
     from workshop_tui.services.backups import backup_to
     from workshop_tui.storage.engine import DatabaseError
 
+    import sqlite3
+
+    from workshop_tui.storage.ballot_box import open_ballots
+
     db = open_db(ctx, db_path, database_url)
     try:
         say(f"Backed up to {backup_to(db, path)}")
     except DatabaseError as exc:
         raise click.ClickException(str(exc)) from None
+    except (OSError, sqlite3.Error) as exc:
+        what = _os_problem(exc) if isinstance(exc, OSError) else f"{exc}."
+        raise Failed(f"Not backed up: {what} Nothing was left behind.") from None
+    if open_ballots(db.engine):
+        click.echo("Note: ballots of secret rounds still open are not in backups until the round closes "
+                   "(see docs/secret-ballots.md).", err=True)
 
 
 @db_group.command("restore")

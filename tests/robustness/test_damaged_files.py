@@ -200,12 +200,13 @@ def test_a_read_only_file(open_dir):
 def test_a_writable_file_in_a_read_only_folder(open_dir):
     path = _db_in(open_dir)
     path.chmod(0o666)
+    beside = sorted(p.name for p in open_dir.iterdir())  # the database and its ballot box file
     open_dir.chmod(0o555)
     before = digest(path)
     message = as_unprivileged(_open_and_close, f"sqlite:///{path}")
     assert message and "read-only folder" in message
     assert digest(path) == before
-    assert sorted(p.name for p in open_dir.iterdir()) == ["workshop.db"]
+    assert sorted(p.name for p in open_dir.iterdir()) == beside == ["workshop.db", "workshop.db-ballots"]
 
 
 @pytest.mark.sqlite_only

@@ -15,6 +15,9 @@ Every write goes through the same service call as the TUI: a named vote is
         opens one desk on ROUND and keeps it (it goes stale), then COUNT times
         types a random dot count (SEED) for a random person and initiative;
         prints ``ack PERSON ITEM VALUE`` or ``refused PERSON ITEM VALUE: why``.
+    python worker.py secret-ballots URL SESSION_ID ROUND PERSON...
+        casts one secret dots ballot per PERSON through services.voting.submit_ballot
+        (the private ballot screen's call); prints ``ack PERSON`` after it returns.
     python worker.py import-export URL FILE COUNT OUTDIR
         COUNT times: imports FILE through the CLI (in this process), prints
         ``imported ID``, exports that session and prints ``exported ID``.
@@ -104,6 +107,19 @@ def import_export(url: str, file: str, count: str, outdir: str) -> None:
         say(f"exported {session_id}")
 
 
+def secret_ballots(url: str, session_id: str, round_key: str, *people: str) -> None:
+    from workshop_tui.domain import model as m
+    from workshop_tui.services import voting
+    from workshop_tui.storage.engine import open_database
+
+    db = open_database(url)
+    say("ready")
+    for n, person in enumerate(people):
+        voting.submit_ballot(db, int(session_id), round_key, person, [m.Vote(initiative="abc"[n % 3], value=1)])
+        say(f"ack {person}")
+    db.dispose()
+
+
 if __name__ == "__main__":
     mode, *args = sys.argv[1:]
-    {"vote": vote, "race": race, "import-export": import_export}[mode](*args)
+    {"vote": vote, "race": race, "import-export": import_export, "secret-ballots": secret_ballots}[mode](*args)

@@ -103,7 +103,15 @@ def register(main: click.Group) -> None:
             raise BadInput(exc.render()) from None
         except MergeConflict as exc:
             raise BadInput(exc.render()) from None
-        written = merging.write_merged(merged, output)
+        from workshop_tui.cli import Failed
+        from workshop_tui.services.exports import TargetError
+
+        try:
+            written = merging.write_merged(merged, output)
+        except TargetError as exc:
+            raise BadInput(str(exc)) from None
+        except OSError as exc:
+            raise Failed(f"Not written: {exc.filename or output}: {exc.strerror or exc}.") from None
         for note in merged.notes:
             say(f"Note: {note}", err=True)
         say(f"Merged {len(files)} files from {', '.join(merged.sites)} into {written}", err=True)

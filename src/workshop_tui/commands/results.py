@@ -29,7 +29,7 @@ def register(main: click.Group) -> None:
 
             emit_json(data)
         else:
-            _print_results(data)
+            _print_results(_inert(data))
 
     @main.command("plan")
     @db_options
@@ -51,7 +51,21 @@ def register(main: click.Group) -> None:
 
             emit_json(data)
         else:
-            _print_plan(data)
+            _print_plan(_inert(data))
+
+
+def _inert(value):
+    """Every string in the data made inert for a terminal (textsafe.for_terminal): an
+    initiative titled with escape sequences must not retitle or clear the screen."""
+    from workshop_tui.textsafe import for_terminal
+
+    if isinstance(value, str):
+        return for_terminal(value)
+    if isinstance(value, dict):
+        return {k: _inert(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_inert(v) for v in value)
+    return value
 
 
 def _open(ctx, db_path, database_url, session, round_key, *, need_round: bool = True):

@@ -212,7 +212,7 @@ def write(workshop: m.Workshop, path: Path, prepared=None) -> Path:
 
     ``prepared``: an ``exporters.prepared.Prepared`` for this workshop, to share
     its round results and plan with other formats."""
-    from workshop_tui.exporters.files import write_bytes_atomically
+    from workshop_tui.exporters.files import TargetError, refuse_special, write_bytes_atomically
 
     path = Path(path)
     all_tables = tables(workshop, prepared)
@@ -225,9 +225,32 @@ def write(workshop: m.Workshop, path: Path, prepared=None) -> Path:
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, _encoded(table))
         return write_bytes_atomically(path, buffer.getvalue())
-    if path.exists() and not path.is_dir():
-        raise FileExistsError(f"{path} is a file; give a folder (or a name ending in .zip) for csv")
+    found = refuse_special(path, folder_ok=True)
+    if found is not None and not path.is_dir():
+        raise TargetError(f"{path} is a file; give a folder (or a name ending in .zip) for csv. Nothing was written.")
     path.mkdir(parents=True, exist_ok=True)
     for table in all_tables:
         write_bytes_atomically(path / f"{table.name}.csv", _encoded(table))
+    # Then drop our tables that this export no longer has (a deleted round's votes and
+    # results), and nothing else in the folder.
+    fresh = {f"{table.name}.csv" for table in all_tables}
+    for stale in our_tables_in(path):
+        if stale.name not in fresh:
+            stale.unlink(missing_ok=True)
     return path
+
+
+FIXED_TABLES = frozenset({"session", "participants", "initiatives", "demands", "bottlenecks", "criteria", "rounds",
+                          "plan", "capacity", "decisions", "actions"})
+ROUND_TABLE_PREFIXES = ("votes_", "results_")
+
+
+def our_tables_in(folder: Path) -> list[Path]:
+    """The regular .csv files in ``folder`` named as this exporter names its tables."""
+    out = []
+    for candidate in sorted(Path(folder).glob("*.csv")):
+        stem = candidate.stem
+        ours = stem in FIXED_TABLES or stem.startswith(ROUND_TABLE_PREFIXES)
+        if ours and candidate.is_file() and not candidate.is_symlink():
+            out.append(candidate)
+    return out

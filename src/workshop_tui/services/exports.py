@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workshop_tui import exporters
+from workshop_tui.exporters.files import TargetError, TargetExists  # re-exported: the front ends catch them
 from workshop_tui.services import sessions
 from workshop_tui.storage.engine import Database
 
@@ -34,21 +35,44 @@ def render_text(db: Database, session_id: int, fmt: str) -> str:
     return exporters.module_for(fmt).render(sessions.load(db, session_id))
 
 
-def export(db: Database, session_id: int, fmt: str, path: Path) -> Path:
-    """Write the export and return where it went."""
+def export(db: Database, session_id: int, fmt: str, path: Path, *, overwrite: bool = False) -> Path:
+    """Write the export and return where it went.
+
+    Refuses (``files.TargetError``) a device, FIFO or folder where a file goes, and
+    (``files.TargetExists``) an existing export unless ``overwrite``: the CLI's
+    --force, or the app's confirmation."""
+    check_target(fmt, Path(path), overwrite=overwrite)
     return exporters.module_for(fmt).write(sessions.load(db, session_id), Path(path))
 
 
+def check_target(fmt: str, path: Path, *, overwrite: bool) -> None:
+    """May an export in ``fmt`` be written at ``path``? (See ``export``.)"""
+    from workshop_tui.exporters import files
+
+    if fmt == "csv" and path.suffix.lower() != ".zip":
+        from workshop_tui.exporters.csv_tables import our_tables_in
+
+        if files.refuse_special(path, folder_ok=True) is not None:
+            if not path.is_dir():
+                raise files.TargetError(f"{path} is a file; give a folder (or a name ending in .zip) for csv. "
+                                        "Nothing was written.")
+            if our_tables_in(path) and not overwrite:
+                raise files.TargetExists(path)
+        return
+    files.check_target(path, overwrite=overwrite)
+
+
 def export_many(db: Database, session_id: int, fmts: list[str] | tuple[str, ...], folder: Path,
-                stem: str | None = None) -> list[Path]:
+                stem: str | None = None, *, overwrite: bool = False) -> list[Path]:
     """Write several formats of one session into ``folder``, as ``STEM.FORMAT`` each
     (csv: a folder of that name), and return where each went, in the order asked.
 
     The session is loaded once, and its round results, plan and board pack are
     computed once and shared by every format, so each file is byte for byte what
     ``export`` writes for that format alone. ``stem`` defaults to the session's
-    title made safe for a file name. Each file is written atomically; if one fails
-    the error is raised and the files already written stay.
+    title made safe for a file name. Every target is checked first (see ``export``;
+    ``overwrite`` as there). Each file is written atomically; if one fails the error
+    is raised and the files already written stay.
     """
     from workshop_tui.exporters.prepared import Prepared
 
@@ -58,8 +82,14 @@ def export_many(db: Database, session_id: int, fmts: list[str] | tuple[str, ...]
     workshop = sessions.load(db, session_id)
     prepared = Prepared(workshop)
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    from workshop_tui.exporters import files
+
+    if files.refuse_special(folder, folder_ok=True) is not None and not folder.is_dir():
+        raise files.TargetError(f"{folder} is a file; several formats need a folder. Nothing was written.")
     name = stem or exporters.file_stem(workshop.session.title)
+    for fmt in dict.fromkeys(fmts):  # every target checked before anything is written
+        check_target(fmt, folder / f"{name}.{fmt}", overwrite=overwrite)
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in dict.fromkeys(fmts):  # each format once, in the order given
         written.append(exporters.module_for(fmt).write(workshop, folder / f"{name}.{fmt}", prepared))

@@ -90,8 +90,17 @@ def read_file(path: Path) -> bytes:
         raise SessionFileError(str(path), [Problem("", exc.strerror or str(exc))]) from None
 
 
+class NotStored(RuntimeError):
+    """The database refused the write (a full disk, a read-only file): nothing was stored."""
+
+
 def import_file(db: Database, path: Path) -> int:
-    return import_bytes(db, read_file(path), str(path))
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        return import_bytes(db, read_file(path), str(path))
+    except OperationalError as exc:  # the transaction was rolled back whole
+        raise NotStored(f"the database could not be written ({exc.orig})") from None
 
 
 def export_json(db: Database, session_id: int) -> str:
@@ -127,6 +136,7 @@ def delete(db: Database, session_id: int) -> None:
     def work(s):
         title = repo.get_session_row(s, session_id).title
         repo.delete_session(s, session_id)
+        repo.forget_deleted_boxes(s)
         repo.audit(s, None, "session.delete", session=session_id, title=title)
 
     write(db, work)

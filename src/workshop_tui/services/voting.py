@@ -11,7 +11,6 @@ the screen reloads, so the database stays the source of truth.
 from __future__ import annotations
 
 import dataclasses
-import secrets
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Mapping
@@ -97,8 +96,27 @@ def _set_round(db: Database, session_id: int, key: str, audit: str, **changes) -
             raise VotingError(f"There is no round {key!r} in this session.")
         state = repo.round_state(s, session_id, key, participant="")
         repo.save_round(s, session_id, dataclasses.replace(state.round, **changes))
+        sealed = state.round.anonymous and changes.get("status") == "closed"
+        if sealed:
+            # The ballot box into the vote table, at once and in random order (docs/secret-ballots.md).
+            repo.seal_secret_round(s, session_id, key)
+        return sealed
 
-    use_case(db, session_id, audit, work, audit=dict(round=key))
+    if use_case(db, session_id, audit, work, audit=dict(round=key)):
+        _compact_ballot_box(db)
+
+
+def _compact_ballot_box(db: Database) -> None:
+    # After a secret round's box was emptied into the vote table: rebuild the box's
+    # pages and truncate the WAL. Already committed; a failure here loses nothing.
+    from workshop_tui.storage import ballot_box
+
+    try:
+        ballot_box.compact(db.engine)
+    except Exception:  # noqa: BLE001 - best effort, see ballot_box.compact
+        import logging
+
+        logging.getLogger(__name__).warning("compacting the ballot box failed", exc_info=True)
 
 
 def close_round(db: Database, session_id: int, key: str) -> None:
@@ -116,7 +134,11 @@ def reveal_round(db: Database, session_id: int, key: str) -> None:
 
 
 def delete_round(db: Database, session_id: int, key: str) -> None:
-    use_case(db, session_id, "round.delete", lambda s: repo.delete_round(s, session_id, key), audit=dict(round=key))
+    def work(s):
+        repo.delete_round(s, session_id, key)
+        repo.forget_deleted_boxes(s)
+
+    use_case(db, session_id, "round.delete", work, audit=dict(round=key))
 
 
 def _round(workshop: m.Workshop, key: str) -> m.Round:
@@ -671,20 +693,28 @@ def submit_ballot(db: Database, session_id: int, round_key: str, participant: st
             raise VotingError("Nothing was entered. To not vote, ask the facilitator to mark you as abstaining.")
         anonymous[:] = [rnd.anonymous]
         if rnd.anonymous:
-            # Secret ballots (kept apart from the named path on purpose): no name, a random ballot id,
-            # and the person only in the list of who has voted.
-            ballot = secrets.token_hex(6)
-            votes = [dataclasses.replace(v, participant=None, ballot=ballot, channel="private") for v in votes]
-            repo.add_votes(s, session_id, round_key, votes, anonymous=True)
-            repo.set_voter(s, session_id, round_key, participant, "voted")
+            # Into the round's ballot box: a random slot, filled in place; the voter
+            # is marked apart from it (storage/ballot_box.py, docs/secret-ballots.md).
+            votes = [dataclasses.replace(v, participant=None, channel="private") for v in votes]
+            repo.cast_secret_ballot(s, session_id, round_key, participant, votes)
         else:
             votes = [dataclasses.replace(v, participant=participant, ballot=None, channel="private") for v in votes]
             repo.add_votes(s, session_id, round_key, votes, anonymous=False)
         return len(votes)
 
-    return use_case(db, session_id, "ballot.cast", work,
-                    audit=lambda _n: dict(round=round_key) if anonymous[0]
-                    else dict(round=round_key, participant=participant))
+    count = use_case(db, session_id, "ballot.cast", work,
+                     audit=lambda _n: dict(round=round_key) if anonymous[0]
+                     else dict(round=round_key, participant=participant))
+    if anonymous and anonymous[0]:
+        from workshop_tui.storage import ballot_box
+
+        try:
+            ballot_box.after_cast(db.engine)
+        except Exception:  # noqa: BLE001 - the ballot is committed; see ballot_box.after_cast
+            import logging
+
+            logging.getLogger(__name__).warning("vacuuming the ballot box failed", exc_info=True)
+    return count
 
 
 def not_voted(db: Database, session_id: int, round_key: str) -> list[str]:

@@ -26,6 +26,21 @@ from workshop_tui.sessionfile.validate import build_workshop
 from workshop_tui.sessionfile.writer import workshop_to_dict
 
 
+def _shown(value: object) -> str:
+    """A value in a conflict message as people write it: 3 and 15/2, not Fraction(3, 1)."""
+    from fractions import Fraction
+
+    if isinstance(value, Fraction):
+        return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_shown(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join(_shown(v) for v in value) + ")" if value else "none"
+    if value is None:
+        return "none"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 class MergeConflict(Exception):
     def __init__(self, conflicts: list[str]):
         self.conflicts = conflicts
@@ -93,8 +108,8 @@ def merge(sources: list[tuple[str, m.Workshop]]) -> Merged:
                 first = initiatives[target]
                 for field in ("effort", "cost", "decided", "depends_on", "portfolio", "kind"):
                     if getattr(first, field) != getattr(item, field):
-                        conflicts.append(f"initiative {target!r}: {field} is {getattr(first, field)!r} in the first "
-                                         f"file but {getattr(item, field)!r} at {site}")
+                        conflicts.append(f"initiative {target!r}: {field} is {_shown(getattr(first, field))} in the "
+                                         f"first file but {_shown(getattr(item, field))} at {site}")
                 if dict(first.demands) != dict(item.demands):
                     conflicts.append(f"initiative {target!r}: bottleneck demands differ at {site}")
                 if first.title != item.title and i.key == target:
@@ -136,11 +151,11 @@ def merge(sources: list[tuple[str, m.Workshop]]) -> Merged:
             first = rounds[r.key]
             for field in ("method", "anonymous"):
                 if getattr(first, field) != getattr(r, field):
-                    conflicts.append(f"round {r.key!r}: {field} is {getattr(first, field)!r} in the first file but "
-                                     f"{getattr(r, field)!r} at {site}")
+                    conflicts.append(f"round {r.key!r}: {field} is {_shown(getattr(first, field))} in the first file "
+                                     f"but {_shown(getattr(r, field))} at {site}")
             if dict(first.settings) != dict(remapped.settings):
                 conflicts.append(f"round {r.key!r}: settings differ at {site} "
-                                 f"({dict(first.settings)!r} against {dict(remapped.settings)!r})")
+                                 f"({_shown(dict(first.settings))} against {_shown(dict(remapped.settings))})")
             rounds[r.key] = dataclasses.replace(
                 first, votes=first.votes + remapped.votes, voted=first.voted + remapped.voted,
                 abstained=first.abstained + remapped.abstained,

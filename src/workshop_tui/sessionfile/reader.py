@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from workshop_tui.domain.storable import text_problem
+
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 32
 
@@ -140,4 +142,31 @@ def read_json(data: bytes, source: str) -> object:
     if value is _TOO_DEEP or _depth(value, MAX_DEPTH):
         where = _first(text, lambda token, depth: depth > MAX_DEPTH)
         raise SessionFileError(source, [Problem(where, f"values are nested too deeply (limit {MAX_DEPTH})")])
+    problems = unstorable_text(value)
+    if problems:
+        raise SessionFileError(source, problems)
     return value
+
+
+def unstorable_text(value: object) -> list[Problem]:
+    """Every string (and field name) in parsed JSON that cannot be stored, by JSON path."""
+    problems: list[Problem] = []
+    stack: list[tuple[object, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            why = text_problem(item, nul=False)
+            if why:
+                problems.append(Problem(path, why))
+        elif isinstance(item, dict):
+            for name, child in item.items():
+                where = f"{path}.{name}" if path else str(name)
+                why = text_problem(name, nul=False)
+                if why:
+                    shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
+                    problems.append(Problem(path, f"the field name {shown!r}: {why}"))
+                    where = f"{path}.{shown}" if path else shown
+                stack.append((child, where))
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}[{n}]") for n, child in enumerate(item))
+    return sorted(problems, key=lambda p: p.path)

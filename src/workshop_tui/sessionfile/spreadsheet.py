@@ -21,6 +21,7 @@ from typing import Any
 
 from workshop_tui.domain import model as m
 from workshop_tui.domain import rules
+from workshop_tui.domain.storable import text_problem
 from workshop_tui.sessionfile.reader import MAX_FILE_BYTES, SessionFileError
 from workshop_tui.sessionfile.validate import FRACTION_RE, KEY_RE, build_workshop, decimal_problem
 from workshop_tui.sessionfile.writer import workshop_to_dict
@@ -111,8 +112,19 @@ def read_csv(data: bytes, source: str = "<csv>") -> Sheet:
     delimiter is whichever of comma, semicolon or tab the header uses most.
     """
     notes: list[str] = []
+    wide = _wide_encoding(data)
+    if wide == "unknown":
+        raise SpreadsheetError(source, [RowProblem(1, "", "the file holds NUL bytes, so it is not text in any "
+                                                          "encoding we read; save it as 'CSV UTF-8'")])
     try:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if wide is not None:
+            text = data.decode(wide)
+            if text.startswith("\ufeff"):
+                text = text[1:]
+            if not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+                notes.append(f"the file has no byte order mark; it was read as {wide.upper()} from its pattern of "
+                             "zero bytes")
+        elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
             text = data.decode("utf-16")
         elif data.startswith(b"\xef\xbb\xbf"):
             # The BOM says UTF-8, so a bad byte is damage, not another encoding.
@@ -149,22 +161,121 @@ def read_csv(data: bytes, source: str = "<csv>") -> Sheet:
     return _sheet(rows, source, tuple(notes))
 
 
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-32 or UTF-16 from a BOM or, without one, from where the zero bytes fall
+    (ASCII text in UTF-16-LE is every other byte zero). "unknown": NUL bytes in no
+    pattern. None: no NUL bytes and no UTF-32 BOM (UTF-8 or an 8-bit encoding)."""
+    if data.startswith(b"\xff\xfe\x00\x00"):
+        return "utf-32-le"
+    if data.startswith(b"\x00\x00\xfe\xff"):
+        return "utf-32-be"
+    sample = data[:4096]
+    if b"\x00" not in sample:
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if sample.count(0) * 10 < len(sample):
+        return None  # a stray NUL in 8-bit text: the cell check names its row and column
+    usable = len(sample) - len(sample) % 4
+    sample = sample[:usable]
+    if not sample:
+        return "unknown"
+
+    def zeros(offset: int, step: int) -> float:
+        part = sample[offset::step]
+        return part.count(0) / len(part) if part else 0.0
+
+    if zeros(1, 4) > 0.9 and zeros(2, 4) > 0.9 and zeros(3, 4) > 0.9:
+        return "utf-32-le"
+    if zeros(0, 4) > 0.9 and zeros(1, 4) > 0.9 and zeros(2, 4) > 0.9:
+        return "utf-32-be"
+    if zeros(1, 2) > 0.5 and zeros(0, 2) < 0.1:
+        return "utf-16-le"
+    if zeros(0, 2) > 0.5 and zeros(1, 2) < 0.1:
+        return "utf-16-be"
+    return "unknown"
+
+
+# Refused before anything is parsed: a workbook is a zip, and a small one can declare
+# (or unpack to) gigabytes. Real prioritisation sheets are far below these.
+MAX_XLSX_UNPACKED = 64 * 1024 * 1024
+MAX_COLUMNS = 200
+MAX_CELLS = 500_000
+BLANK_ROWS_ALLOWED = 1000  # trailing blank rows that are still read past MAX_ROWS
+
+
+def _check_xlsx_package(data: bytes, source: str) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            declared = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise SpreadsheetError(source, [RowProblem(1, "", f"not a readable .xlsx workbook ({exc})")]) from None
+    if declared > MAX_XLSX_UNPACKED:
+        raise SpreadsheetError(source, [RowProblem(
+            1, "", f"the workbook unpacks to {declared:,} bytes; the limit is {MAX_XLSX_UNPACKED:,} "
+                   "(save only the sheet to import, or as CSV)")])
+
+
 def read_xlsx(data: bytes, source: str = "<xlsx>") -> Sheet:
-    """The first worksheet of a workbook (values, not formulas)."""
+    """The first worksheet of a workbook (values, not formulas), streamed: the size it
+    unpacks to, its declared dimensions, and its rows and cells are capped before
+    more is read."""
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - a dependency of the package
         raise SpreadsheetError(source, [RowProblem(1, "", "reading .xlsx needs openpyxl")]) from None
+    _check_xlsx_package(data, source)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise SpreadsheetError(source, [RowProblem(1, "", f"not a readable .xlsx workbook ({exc.__class__.__name__})")]) from None
     try:
         ws = book.worksheets[0]
-        rows = [[_xlsx_cell(c) for c in row] for row in ws.iter_rows(values_only=True)]
+        rows = _stream_rows(ws, source)
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # a damaged sheet part
+        raise SpreadsheetError(source, [RowProblem(1, "", f"not a readable .xlsx workbook ({exc.__class__.__name__})")]) from None
     finally:
         book.close()
     return _sheet(rows, source, ())
+
+
+def _stream_rows(ws: Any, source: str) -> list[list[Any]]:
+    # The declared size first: read-only openpyxl pads every row to the declared width,
+    # so "A1:XFD1048576" would otherwise make 17 billion empty cells.
+    try:
+        declared_rows, declared_columns = ws.max_row or 0, ws.max_column or 0
+    except (TypeError, ValueError):  # no usable dimension: the caps below still hold
+        declared_rows = declared_columns = 0
+    if declared_columns > MAX_COLUMNS:
+        raise SpreadsheetError(source, [RowProblem(1, "", f"the sheet declares {declared_columns:,} columns; "
+                                                          f"the limit is {MAX_COLUMNS}")])
+    if declared_rows > MAX_ROWS + 1 + BLANK_ROWS_ALLOWED:
+        raise SpreadsheetError(source, [RowProblem(MAX_ROWS + 2, "", f"the sheet declares {declared_rows:,} rows; "
+                                                                     f"the limit is {MAX_ROWS}")])
+    rows: list[list[Any]] = []
+    cells = last_filled = 0
+    for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        values = list(row)
+        while values and values[-1] is None:
+            values.pop()
+        if len(values) > MAX_COLUMNS:
+            raise SpreadsheetError(source, [RowProblem(n, f"column {MAX_COLUMNS + 1}",
+                                                       f"more than {MAX_COLUMNS} columns")])
+        cells += len(values)
+        if cells > MAX_CELLS:
+            raise SpreadsheetError(source, [RowProblem(n, "", f"more than {MAX_CELLS:,} cells")])
+        if any(not _blank(v) for v in values):
+            last_filled = n
+            if n - 1 > MAX_ROWS:
+                raise SpreadsheetError(source, [RowProblem(MAX_ROWS + 2, "", f"more than {MAX_ROWS} rows")])
+        elif n - 1 > MAX_ROWS + BLANK_ROWS_ALLOWED:
+            raise SpreadsheetError(source, [RowProblem(MAX_ROWS + 2, "", f"more than {MAX_ROWS} rows")])
+        rows.append([_xlsx_cell(c) for c in values])
+    return rows
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -197,6 +308,11 @@ def _sheet(rows: list[list[Any]], source: str, notes: tuple[str, ...]) -> Sheet:
         raise SpreadsheetError(source, [RowProblem(MAX_ROWS + 2, "", f"more than {MAX_ROWS} rows")])
     headers = tuple("" if h is None else str(h).strip() for h in rows[0])
     width = len(headers)
+    unstorable = [RowProblem(n, f"column {c + 1}" + (f" ({headers[c]})" if c < width and headers[c] else ""), why)
+                  for n, r in enumerate(rows, start=1) for c, cell in enumerate(r)
+                  if isinstance(cell, str) and (why := text_problem(cell, nul=False))]
+    if unstorable:
+        raise SpreadsheetError(source, unstorable, notes)
     # A value right of the last header would be dropped without a word: refuse it instead.
     spill = [RowProblem(n, f"column {c + 1}", "has a value but no header")
              for n, r in enumerate(rows[1:], start=2) for c in range(width, len(r)) if not _blank(r[c])]

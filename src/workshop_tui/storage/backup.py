@@ -17,17 +17,33 @@ def backups_dir() -> Path:
 
 
 def copy_sqlite(source: Path, target: Path) -> None:
-    """Copy a live database consistently, even while another process writes."""
+    """Copy a live database consistently, even while another process writes.
+
+    The copy is made in a temporary file beside ``target`` and renamed over it when
+    complete, so a full disk leaves neither a 0-byte file nor a -journal behind (the
+    error is raised after cleaning up)."""
+    import os
+    import tempfile
+
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(str(source), timeout=10)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(fd)
+    partial = Path(name)
     try:
-        dst = sqlite3.connect(str(target))
+        src = sqlite3.connect(str(source), timeout=10)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(str(partial))
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
+            src.close()
+        os.replace(partial, target)
+    except BaseException:
+        for leftover in (partial, Path(f"{partial}-journal"), Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
 
 
 def backup_stem(path: Path) -> str:
@@ -102,8 +118,6 @@ def backup_to(db: Database, target: Path) -> Path:
 
 def restore_from(db: Database, source: Path) -> Path | None:
     """Replace the database with a backup; the current one is backed up first."""
-    from workshop_tui.storage.meta import is_ours_sqlite
-
     if db.path is None:
         raise DatabaseError("Restore works on SQLite files only.")
     if not source.is_file():
@@ -113,8 +127,7 @@ def restore_from(db: Database, source: Path) -> Path | None:
     with source.open("rb") as handle:
         if handle.read(16) != b"SQLite format 3\x00":
             raise DatabaseError(f"{source} is not an SQLite database; nothing was restored.")
-    if not is_ours_sqlite(source):
-        raise DatabaseError(f"{source} is not a workshop-tui database; nothing was restored.")
+    check_restorable(source, db.path.parent)
     saved = backup_before(db, reason="before-restore")
     db.engine.dispose()
     src = sqlite3.connect(str(source))
@@ -127,3 +140,53 @@ def restore_from(db: Database, source: Path) -> Path | None:
     finally:
         src.close()
     return saved
+
+
+def check_restorable(source: Path, scratch_dir: Path) -> None:
+    """Before anything is replaced: the file is healthy, its schema is one this version
+    can open or upgrade, and a copy of it opens and lists its sessions."""
+    import tempfile
+
+    from workshop_tui.storage.engine import check_sqlite_contents, check_sqlite_integrity, open_database
+    from workshop_tui.storage.location import sqlite_url
+
+    try:
+        check_sqlite_integrity(source)
+        check_sqlite_contents(source)
+    except DatabaseError as exc:
+        raise DatabaseError(_not_restored(str(exc))) from None
+    from workshop_tui.storage.meta import is_ours_sqlite
+
+    if not is_ours_sqlite(source):
+        raise DatabaseError(f"{source} is not a workshop-tui database; nothing was restored.")
+    folder = Path(tempfile.mkdtemp(prefix=".restore-check-", dir=scratch_dir))
+    trial = folder / "trial.db"
+    try:
+        copy_sqlite(source, trial)
+        opened = open_database(sqlite_url(trial), backup=False)
+        try:
+            from sqlmodel import Session
+
+            from workshop_tui.storage import repository
+
+            with Session(opened.engine) as s:
+                for summary in repository.list_sessions(s):
+                    repository.load_workshop(s, summary.id)
+        finally:
+            opened.dispose()
+    except DatabaseError as exc:
+        raise DatabaseError(_not_restored(str(exc))) from None
+    except Exception as exc:  # noqa: BLE001 - whatever stops it opening, it is not restorable
+        first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        raise DatabaseError(_not_restored(f"{source} does not open as a workshop-tui database ({first})")) from None
+    finally:
+        for leftover in folder.iterdir():
+            leftover.unlink(missing_ok=True)
+        folder.rmdir()
+
+
+def _not_restored(reason: str) -> str:
+    for tail in ("; it was left untouched.", " The file was left untouched.", "."):
+        if reason.endswith(tail):
+            reason = reason[: -len(tail)]
+    return f"{reason}; nothing was restored."

@@ -16,6 +16,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import create_engine
 
+from workshop_tui.domain.storable import text_problem
+
 # Re-exported: callers have always found these here.
 from workshop_tui.storage.location import APP_NAME, DB_FILENAME, data_dir, resolve_url  # noqa: F401
 
@@ -55,19 +57,52 @@ def _begin_immediate(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class UnstorableText(ValueError):
+    """Text that cannot be stored (a lone surrogate, a NUL); nothing was saved."""
+
+
+def _refuse_unstorable_text(conn, cursor, statement, parameters, context, executemany) -> None:
+    # The last door for typed text (session files and spreadsheets are checked, with
+    # their JSON path or row, when read): a lone surrogate would otherwise crash the
+    # driver with UnicodeEncodeError half-way through a user action. Bulk inserts
+    # (executemany) come from those checked files and are not scanned again.
+    if executemany or not parameters:
+        return
+    values = parameters.items() if isinstance(parameters, dict) else enumerate(parameters)
+    for name, value in values:
+        if isinstance(value, str) and (why := text_problem(value)):
+            compiled = getattr(context, "compiled", None)
+            table = getattr(getattr(getattr(compiled, "statement", None), "table", None), "name", None)
+            names = getattr(compiled, "positiontup", None) or []
+            column = names[name] if isinstance(name, int) and name < len(names) else name
+            where = f"{table} {column}" if table else str(column)
+            raise UnstorableText(f"{where.replace('_', ' ')}: {why}. Nothing was saved.")
+
+
 def make_engine(url: str) -> Engine:
     """An engine with the per-connection settings this app relies on."""
+    engine = _make_engine(url)
+    event.listen(engine, "before_cursor_execute", _refuse_unstorable_text)
+    return engine
+
+
+def _make_engine(url: str) -> Engine:
     if is_sqlite(url):
         engine = create_engine(
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
             poolclass=NullPool if sqlite_path(url) is None else None,
         )
+        box_file = sqlite_path(url)
+
         # pysqlite's own transaction handling is switched off so BEGIN is ours.
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection, record):  # noqa: ANN001
             dbapi_connection.isolation_level = None
             _on_sqlite_connect(dbapi_connection, record)
+            from workshop_tui.storage.ballot_box import attach_sqlite
+
+            attach_sqlite(dbapi_connection, box_file)
 
         event.listen(engine, "begin", _begin_immediate)
         return engine
@@ -198,7 +233,8 @@ def open_database(url: str, *, migrate: bool = True, backup: bool = True) -> Dat
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # the driver's own error says what went wrong
         engine.dispose()
-        raise DatabaseError(f"Cannot open the database: {exc}") from exc
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]  # the driver's words, one line
+        raise DatabaseError(f"Cannot open the database: {reason}") from exc
     foreign = foreign_tables(engine)
     if foreign:
         engine.dispose()
@@ -207,6 +243,10 @@ def open_database(url: str, *, migrate: bool = True, backup: bool = True) -> Dat
             f"{where} holds tables that are not workshop-tui's ({', '.join(foreign[:5])}); it was left untouched."
         )
     db = Database(engine=engine, url=url)
+    if engine.dialect.name == "postgresql":
+        from workshop_tui.storage.ballot_box import ensure_postgres
+
+        ensure_postgres(engine)
     if migrate:
         from workshop_tui.storage.migrate import upgrade_to_head
 

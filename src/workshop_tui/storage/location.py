@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path, PurePath
+from urllib.parse import quote, unquote
 
 APP_NAME = "workshop-tui"
 DB_FILENAME = "workshop.db"
@@ -29,14 +30,23 @@ def resolve_url(db_path: str | None = None, database_url: str | None = None) -> 
     if database_url:
         return database_url
     if db_path:
-        return f"sqlite:///{Path(db_path).expanduser().resolve()}"
+        return sqlite_url(Path(db_path))
     env_url = os.environ.get("WORKSHOP_TUI_DATABASE_URL")
     if env_url:
         return env_url
     env_db = os.environ.get("WORKSHOP_TUI_DB")
     if env_db:
-        return f"sqlite:///{Path(env_db).expanduser().resolve()}"
-    return f"sqlite:///{data_dir() / DB_FILENAME}"
+        return sqlite_url(Path(env_db))
+    return sqlite_url(data_dir() / DB_FILENAME)
+
+
+def sqlite_url(path: Path) -> str:
+    """The URL of exactly this file, whatever characters its name holds.
+
+    SQLAlchemy reads ``?`` as the start of options and decodes ``%xx`` in the path,
+    so the path is percent-encoded (it decodes back to the same name).
+    """
+    return "sqlite:///" + quote(str(Path(path).expanduser().resolve()), safe="/")
 
 
 def sqlite_file_uri(path: PurePath | str) -> str:
@@ -58,5 +68,5 @@ def plain_sqlite_file(url: str | None) -> Path | None:
     prefix = "sqlite:///"
     if not url or not url.startswith(prefix) or "?" in url:
         return None
-    rest = url[len(prefix):]
+    rest = unquote(url[len(prefix):])
     return Path(rest) if rest and rest != ":memory:" else None

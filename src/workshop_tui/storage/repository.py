@@ -7,6 +7,7 @@ in and out, so no live ORM row ever reaches a screen.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -20,6 +21,7 @@ from sqlalchemy import text as sql
 from sqlmodel import Session
 
 from workshop_tui.domain import model as m
+from workshop_tui.storage import ballot_box
 from workshop_tui.storage.tables import (
     ActionRow,
     AuditRow,
@@ -559,7 +561,7 @@ def round_state(s: Session, session_id: int, round_key: str, participant: str | 
         pid = people.get(participant, -1)
         rows = conn.execute(_STATE_SQL["person_votes"], {"rid": rnd.id, "pid": pid}).all()
         marks = conn.execute(_STATE_SQL["person_marks"], {"rid": rnd.id, "pid": pid}).all()
-    i_key = {i: k for k, i in items.items()} if rows else {}
+    i_key = {i: k for k, i in items.items()} if rows or rnd.anonymous else {}
     votes = tuple(
         m.Vote(participant=p_key.get(v.participant_id) if v.participant_id else None,
                initiative=i_key.get(v.initiative_id) if v.initiative_id else None,
@@ -567,6 +569,16 @@ def round_state(s: Session, session_id: int, round_key: str, participant: str | 
                value=decode_value(v.value, rnd.method), effort=text_to_frac(v.effort),
                ranking=_decode_ranking(v.ranking), channel=v.channel, ballot=v.ballot, note=v.note)
         for v in rows)
+    if rnd.anonymous:
+        # An open secret round's ballots and voters wait in its ballot box.
+        boxed, marked = _boxed(s, [rnd.id], i_key, c_key)
+        if participant is None:
+            votes += tuple(_box_vote(e, rnd.method, i_key, c_key) for e in boxed.get(rnd.id, []))
+        only = None if participant is None else people.get(participant, -1)
+        marks = [*marks, *(_BoxMark(pid, "voted") for pid in marked.get(rnd.id, set())
+                           if pid in p_key and (only is None or pid == only))]
+    order = {row_id: n for n, (_, row_id, _) in enumerate(person_rows)}
+    marks = sorted(marks, key=lambda mk: order.get(mk.participant_id, 0))
     the_round = m.Round(
         key=rnd.key, method=rnd.method, title=rnd.title, settings=_settings_from_json(rnd.settings),
         status=rnd.status, anonymous=bool(rnd.anonymous), hidden=bool(rnd.hidden), votes=votes,
@@ -922,9 +934,14 @@ def load_workshop(s: Session, session_id: int) -> m.Workshop:
         for v in s.exec(select(*vote_columns).where(VoteRow.round_id.in_(r_ids))
                         .order_by(VoteRow.ballot, VoteRow.id)).all():
             votes_by_round.setdefault(v.round_id, []).append(v)
-        voters: dict[int, list[RoundVoterRow]] = {}
+        voters: dict[int, list[Any]] = {}
         for v in s.exec(select(RoundVoterRow).where(RoundVoterRow.round_id.in_(r_ids))).scalars().all():
             voters.setdefault(v.round_id, []).append(v)
+        boxed, marked = _boxed(s, [r.id for r in rounds if r.anonymous], i_key, c_key)
+        for round_id, entries in boxed.items():
+            votes_by_round.setdefault(round_id, []).extend(entries)
+        for round_id, pids in marked.items():
+            voters.setdefault(round_id, []).extend(_BoxMark(pid, "voted") for pid in pids if pid in p_key)
         p_order = {p.id: n for n, p in enumerate(participants)}
         for r in rounds:
             rows = votes_by_round.get(r.id, [])
@@ -984,6 +1001,103 @@ def load_workshop(s: Session, session_id: int) -> m.Workshop:
         actions=tuple(m.Action(key=a.key, initiative=i_key.get(a.initiative_id) if a.initiative_id else None,
                                title=a.title, owner=a.owner, measure=a.measure, due=a.due) for a in actions),
     )
+
+
+@dataclass(frozen=True)
+class _BoxMark:
+    participant_id: int
+    status: str
+
+
+# -- secret rounds: the ballot box (storage/ballot_box.py) ----------------------------
+
+def cast_secret_ballot(s: Session, session_id: int, round_key: str, participant: str,
+                       votes: Iterable[m.Vote]) -> str:
+    """Put a secret ballot in its round's box and mark its voter as having voted;
+    returns the ballot id. Nothing written here names the voter next to the ballot."""
+    rnd = round_row(s, session_id, round_key)
+    people = id_map(s, ParticipantRow, session_id)
+    items = id_map(s, InitiativeRow, session_id)
+    crits = id_map(s, CriterionRow, session_id)
+    entries = [{
+        "initiative_id": items[v.initiative] if v.initiative else None,
+        "criterion_id": crits[v.criterion] if v.criterion else None,
+        "value": encode_value(v.value),
+        "effort": frac_to_text(v.effort),
+        "ranking": json.dumps([list(e) if isinstance(e, tuple) else e for e in v.ranking])
+        if v.ranking is not None else None,
+        "channel": v.channel,
+        "note": v.note,
+    } for v in votes]
+    return ballot_box.cast(s, rnd.id, people[participant], sorted(people.values()), entries)
+
+
+def seal_secret_round(s: Session, session_id: int, round_key: str) -> int:
+    """On close: move the round's boxed ballots and voters into the vote and round_voter
+    tables, all at once, in random order, with random ids; returns how many ballots."""
+    rnd = round_row(s, session_id, round_key)
+    live = set(id_map(s, ParticipantRow, session_id).values())
+    items = id_map(s, InitiativeRow, session_id)
+    crits = id_map(s, CriterionRow, session_id)
+    i_key, c_key = {v: k for k, v in items.items()}, {v: k for k, v in crits.items()}
+    entries, people = ballot_box.seal(s, rnd.id, live)
+    entries = [e for e in (_still_valid(e, i_key, c_key) for e in entries) if e is not None]
+    conn = s.connection()
+    rows = [{"id": random_id(), "round_id": rnd.id, "participant_id": None, "ballot": e.ballot,
+             "initiative_id": e.initiative_id, "criterion_id": e.criterion_id, "value": e.value,
+             "effort": e.effort, "ranking": e.ranking, "channel": e.channel, "note": e.note, "created_at": None}
+            for e in entries]
+    if rows:
+        conn.execute(insert(VoteRow.__table__), rows)
+    already = set(s.exec(select(RoundVoterRow.participant_id).where(RoundVoterRow.round_id == rnd.id)).scalars())
+    marks = [{"id": random_id(), "round_id": rnd.id, "participant_id": pid, "status": "voted"}
+             for pid in people if pid not in already]
+    if marks:
+        conn.execute(insert(RoundVoterRow.__table__), marks)
+    for e in entries:
+        if e.ranking is not None:
+            _add_ranking_places(s, rnd.id, None, e.ballot, _decode_ranking(e.ranking) or (), items, anonymous=True)
+    reshuffle_secret_rows(s, VoteRow, rnd.id)
+    reshuffle_secret_rows(s, RoundVoterRow, rnd.id)
+    reshuffle_secret_rows(s, RankingPlaceRow, rnd.id)
+    return len({e.ballot for e in entries})
+
+
+def _still_valid(e: ballot_box.Entry, i_key: dict[int, str], c_key: dict[int, str]) -> ballot_box.Entry | None:
+    """A boxed entry as the session now is: an initiative or criterion deleted since
+    the ballot was cast drops out of it, as it does from stored ballots."""
+    if e.initiative_id is not None and e.initiative_id not in i_key:
+        return None
+    if e.criterion_id is not None and e.criterion_id not in c_key:
+        return None
+    if e.ranking is not None:
+        ranking = _decode_ranking(e.ranking) or ()
+        for key in {k for entry in ranking for k in ((entry,) if isinstance(entry, str) else entry)}:
+            if key not in i_key.values():
+                ranking = _without(ranking, key)
+        if not ranking:
+            return None
+        return dataclasses.replace(e, ranking=_encode_ranking(ranking))
+    return e
+
+
+def _boxed(s: Session, round_ids: list[int], i_key: dict[int, str], c_key: dict[int, str]):
+    boxed, marked = ballot_box.contents(s, round_ids)
+    cleaned = {rid: [v for v in (_still_valid(e, i_key, c_key) for e in entries) if v is not None]
+               for rid, entries in boxed.items()}
+    return cleaned, marked
+
+
+def _box_vote(e: ballot_box.Entry, method: str, i_key: dict[int, str], c_key: dict[int, str]) -> m.Vote:
+    return m.Vote(participant=None, initiative=i_key.get(e.initiative_id) if e.initiative_id else None,
+                  criterion=c_key.get(e.criterion_id) if e.criterion_id else None,
+                  value=decode_value(e.value, method), effort=text_to_frac(e.effort),
+                  ranking=_decode_ranking(e.ranking), channel=e.channel, ballot=e.ballot, note=e.note)
+
+
+def forget_deleted_boxes(s: Session) -> None:
+    """Empty the boxes of rounds that no longer exist (deleted round or session)."""
+    ballot_box.forget_missing_rounds(s, s.exec(select(RoundRow.id)).scalars().all())
 
 
 def _decode_ranking(text: str | None) -> m.RankingBallot | None:

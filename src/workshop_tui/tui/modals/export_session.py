@@ -110,30 +110,48 @@ class ExportSessionModal(ModalScreen[None]):
         if not text:
             self._say("Type where to write the file.", error=True)
             return
+        self._run(fmt, Path(text).expanduser(), overwrite=False)
+
+    def _run(self, fmt: str, path: Path, *, overwrite: bool) -> None:
         self._say("Writing...")
         self.query_one("#export-go", Button).disabled = True
-        path = Path(text).expanduser()
-        folder = str(Path(text).parent)
-        self.run_worker(lambda: self._export(fmt, path, folder), thread=True, exclusive=True, group="export")
+        folder = str(path.parent)
+        self.run_worker(lambda: self._export(fmt, path, folder, overwrite), thread=True, exclusive=True,
+                        group="export")
 
-    def _export(self, fmt: str, path: Path, folder: str) -> None:
+    def _export(self, fmt: str, path: Path, folder: str, overwrite: bool) -> None:
         from workshop_tui import preferences
+        from workshop_tui.services.exports import TargetExists
         from workshop_tui.services import exports
 
         try:
             if fmt == ALL:
                 # One load and one count of the rounds and the plan, shared by every format.
                 files = exports.export_many(self.app.db, self.session_id, self.formats, path,
-                                            stem=slug(self.session_title))
+                                            stem=slug(self.session_title), overwrite=overwrite)
                 message = f"Written {len(files)} files to {path}"
             else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                message = f"Written to {exports.export(self.app.db, self.session_id, fmt, path)}"
-        except Exception as exc:  # a disk full or read-only folder is said plainly
+                message = f"Written to {exports.export(self.app.db, self.session_id, fmt, path, overwrite=overwrite)}"
+        except TargetExists as exc:
+            self.app.call_from_thread(self._ask_to_replace, fmt, path, exc.path)
+            return
+        except Exception as exc:  # a disk full, read-only folder or device is said plainly
             self.app.call_from_thread(self._say, f"Not written: {exc}", True)
             return
         _prefs, problem = preferences.update(export_folder=folder)
         self.app.call_from_thread(self._say, message + (f"\n{problem}" if problem else ""))
+
+    def _ask_to_replace(self, fmt: str, path: Path, existing: Path) -> None:
+        from workshop_tui.tui.modals.confirm import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run(fmt, path, overwrite=True)
+            else:
+                self._say("Not written: the existing file was kept.", True)
+
+        self.app.push_screen(ConfirmModal(f"{existing} already exists. Replace it?", yes="Replace", no="Keep it"),
+                             answered)
 
     def _say(self, message: str, error: bool = False) -> None:
         result = self.query_one("#export-result", Static)
