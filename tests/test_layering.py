@@ -50,10 +50,10 @@ ALLOWED = {
     "sessionfile": {"domain", "sessionfile"},
     "storage": {"domain", "storage"},
     "exporters": {"domain", "sessionfile", "exporters", "presentation", "textsafe"},
-    "services": {"domain", "sessionfile", "storage", "exporters", "services", "textsafe"},
+    "services": {"domain", "sessionfile", "storage", "exporters", "services", "presentation", "textsafe"},
     # Front ends: data only through services (domain values and display helpers are fine).
-    "tui": {"domain", "services", "tui", "textsafe"},
-    "commands": {"domain", "services", "cli", "commands", "textsafe"},
+    "tui": {"domain", "services", "tui", "presentation", "preferences", "textsafe"},
+    "commands": {"domain", "services", "cli", "commands", "presentation", "textsafe"},
 }
 IMPORT_RE = __import__("re").compile(r"^\s*(?:from|import)\s+workshop_tui\.([a-z_]+)", __import__("re").M)
 
