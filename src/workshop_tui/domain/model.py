@@ -101,6 +101,7 @@ class SessionInfo:
     budget: Fraction | None = None  # optional money cap for the plan (same unit as cost)
     max_actions: int = 5
     stage: str = "setup"  # furthest/current stage reached in the TUI
+    plan_round: str | None = None  # the round the plan is pinned to (None: the default round)
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ class Round:
     votes: tuple[Vote, ...] = ()
     voted: tuple[str, ...] = ()  # anonymous rounds: who has cast a ballot (not what)
     abstained: tuple[str, ...] = ()  # participants who chose not to vote
+    min_group: int = 3  # secret rounds: fewer ballots and results / voted list are not shown (domain.rounds)
 
     def ballot_id(self, vote: Vote) -> str:
         """The identity of the ballot a vote belongs to."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Mapping, Sequence
 
+from workshop_tui.domain import rounds as round_policy
 from workshop_tui.domain.consensus import KendallW, Spread, is_contested, kendall_w, mid_ranks, spread
 from workshop_tui.domain.methods import dots as dots_m
 from workshop_tui.domain.methods import gates as gates_m
@@ -320,7 +321,7 @@ def _moscow(workshop, rnd, items, ballots, rejected, warnings):
             blank += 1
         else:
             subs.append(sub)
-    score_round = _latest(workshop, exclude=("gates", "moscow"))
+    score_round = _latest(workshop, exclude=("moscow",))
     scores = {}
     if score_round is not None:
         scores = {r.initiative: r.score for r in round_result(workshop, score_round).ranking if r.score is not None}
@@ -363,16 +364,18 @@ _HANDLERS = {"dots": _dots, "matrix": _matrix, "ranking": _ranking, "value_effor
 # --------------------------------------------------------- other questions
 
 
-def _latest(workshop: Workshop, exclude: Sequence[str] = ("gates",)) -> str | None:
-    for rnd in reversed(workshop.rounds):
+def _latest(workshop: Workshop, exclude: Sequence[str] = ()) -> str | None:
+    """The last shown voting round with votes whose method is not in ``exclude`` (round policy)."""
+    for rnd in reversed(round_policy.shown_rounds(workshop)):
         if rnd.method not in exclude and rnd.votes:
             return rnd.key
     return None
 
 
 def latest_scored_round(workshop: Workshop) -> str | None:
-    """The last round (in order) that is not a gates round and has votes."""
-    return _latest(workshop)
+    """The round the plan is made from by default: the round policy's plan round
+    (the facilitator's pinned round, else the latest shown round with votes)."""
+    return round_policy.plan_round(workshop)
 
 
 def gate_failures(workshop: Workshop) -> dict[str, list[tuple[str, str]]]:
@@ -463,7 +466,7 @@ def _spearman(xs: Sequence[Number], ys: Sequence[Number]) -> float | None:
 
 def triangulate(workshop: Workshop) -> Triangulation:
     """Do the scored rounds agree? Pairwise rho and W, overall W, and plan membership per round."""
-    keys = tuple(r.key for r in workshop.rounds if r.method != "gates" and r.votes)
+    keys = tuple(r.key for r in round_policy.shown_rounds(workshop) if r.votes)
     ranks = {k: {r.initiative: r.rank for r in round_result(workshop, k).ranking} for k in keys}
     pairs = []
     for n, a in enumerate(keys):

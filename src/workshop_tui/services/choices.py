@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from workshop_tui.domain import model as m
 from workshop_tui.domain import results as engine
+from workshop_tui.domain import rounds as round_policy
 from workshop_tui.services.unit_of_work import write
 from workshop_tui.storage import repository as repo
 from workshop_tui.storage.engine import Database
@@ -26,35 +27,40 @@ class ChoiceError(ValueError):
 # -- results ------------------------------------------------------------------
 
 def scored_rounds(workshop: m.Workshop) -> list[m.Round]:
-    """Rounds that produce a ranking (every method but gate checks), in order."""
-    return [r for r in workshop.rounds if r.method != "gates"]
+    """Rounds that produce a ranking (every voting round), in order: the round policy's list."""
+    return round_policy.voting_rounds(workshop)
 
 
 def default_round(workshop: m.Workshop) -> str | None:
-    """The latest scored round with votes whose results are shown, else the latest scored round."""
-    shown = [r.key for r in scored_rounds(workshop) if r.votes and not r.hidden]
-    if shown:
-        return shown[-1]
+    """The round results open on (round policy): the latest shown round with votes, else the latest round."""
+    shown = round_policy.default_round(workshop)
+    if shown is not None:
+        return shown
     rounds = scored_rounds(workshop)
     return rounds[-1].key if rounds else None
 
 
+def publication(rnd: m.Round) -> round_policy.Publication:
+    """What of a round may be shown (the round policy's one decision)."""
+    return round_policy.publication(rnd)
+
+
 def result(workshop: m.Workshop, round_key: str) -> engine.RoundResult:
+    """A round's result, if the round policy lets it be shown (else ``ChoiceError`` saying why)."""
     try:
+        round_policy.check_shown(workshop, round_key)
         return engine.round_result(workshop, round_key)
     except KeyError:
         raise ChoiceError(f"There is no round {round_key!r} in this session.") from None
+    except round_policy.RoundNotShown as exc:
+        raise ChoiceError(str(exc)) from None
     except engine.SettingsError as exc:
         raise ChoiceError(f"Round {round_key} cannot be counted: {exc}.") from None
 
 
 def previous_round(workshop: m.Workshop, round_key: str) -> str | None:
-    """The scored round with votes just before ``round_key`` (for "who moved")."""
-    keys = [r.key for r in scored_rounds(workshop) if r.votes and not r.hidden]
-    if round_key not in keys:
-        return None
-    n = keys.index(round_key)
-    return keys[n - 1] if n > 0 else None
+    """The shown round with votes just before ``round_key`` (for "who moved")."""
+    return round_policy.previous_shown(workshop, round_key)
 
 
 def compare(workshop: m.Workshop, before: str, after: str) -> dict[str, engine.RankMove]:
@@ -66,10 +72,22 @@ def compare(workshop: m.Workshop, before: str, after: str) -> dict[str, engine.R
 
 # -- the plan -----------------------------------------------------------------
 
+def plan_round(workshop: m.Workshop) -> str | None:
+    """The round the plan is made from: the pinned round, else the default (round policy)."""
+    return round_policy.plan_round(workshop)
+
+
 def plan(workshop: m.Workshop, round_key: str | None = None) -> engine.Plan:
-    key = round_key if round_key is not None else default_round(workshop)
+    """The plan from ``round_key`` (default: the plan's round); a round that may not be shown is refused."""
+    key = round_key if round_key is not None else plan_round(workshop)
     try:
+        if key is not None:
+            round_policy.check_shown(workshop, key)
         return engine.plan(workshop, key)
+    except KeyError:
+        raise ChoiceError(f"There is no round {key!r} in this session.") from None
+    except round_policy.RoundNotShown as exc:
+        raise ChoiceError(str(exc)) from None
     except engine.PlanInputError as exc:
         raise ChoiceError(f"No plan can be made yet: {exc}.") from None
     except engine.SettingsError as exc:

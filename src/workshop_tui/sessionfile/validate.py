@@ -47,13 +47,14 @@ def decimal_problem(value: Any) -> str | None:
 TOP_FIELDS = {"format", "version", "session", "participants", "initiatives", "bottlenecks", "criteria",
               "rounds", "decisions", "actions"}
 SESSION_FIELDS = {"title", "organisation", "date", "facilitator", "mission", "horizon_years", "bandwidth",
-                  "description", "budget", "max_actions", "stage"}
+                  "description", "budget", "max_actions", "stage", "plan_round"}
 PARTICIPANT_FIELDS = {"key", "name", "role", "site"}
 INITIATIVE_FIELDS = {"key", "title", "description", "owner", "service_area", "portfolio", "kind", "effort",
                      "cost", "decided", "depends_on", "demands"}
 BOTTLENECK_FIELDS = {"key", "name", "capacity", "unit"}
 CRITERION_FIELDS = {"key", "name", "kind", "weight", "min", "max", "direction", "description"}
-ROUND_FIELDS = {"key", "title", "method", "anonymous", "hidden", "status", "settings", "votes", "voted", "abstained"}
+ROUND_FIELDS = {"key", "title", "method", "anonymous", "hidden", "status", "settings", "votes", "voted", "abstained",
+                "min_group"}
 VOTE_FIELDS = {"participant", "ballot", "initiative", "criterion", "value", "effort", "ranking", "channel", "note"}
 DECISION_FIELDS = {"initiative", "outcome", "rationale", "round"}
 ACTION_FIELDS = {"key", "initiative", "title", "owner", "measure", "due"}
@@ -325,6 +326,9 @@ def _build(c: _Checker, raw: Any) -> m.Workshop | None:
     actions = _actions(c, c.array(top.get("actions"), "actions"), initiative_keys)
     if session is None:
         return None
+    if session.plan_round is not None and session.plan_round not in {r.key for r in rounds if r.method != "gates"}:
+        c.add("session.plan_round", f"the plan is pinned to round {session.plan_round!r}, which is not a voting "
+                                    "round of this session")
     return m.Workshop(session=session, participants=tuple(participants), initiatives=tuple(initiatives),
                       bottlenecks=tuple(bottlenecks), criteria=tuple(criteria), rounds=tuple(rounds),
                       decisions=tuple(decisions), actions=tuple(actions))
@@ -350,6 +354,7 @@ def _session(c: _Checker, raw: Any) -> m.SessionInfo | None:
         budget=c.number(s, "budget", "session", minimum=Fraction(0)),
         max_actions=int(max_actions) if max_actions is not None else 5,
         stage=c.choice(s, "stage", "session", m.STAGES, default="setup") or "setup",
+        plan_round=c.text(s, "plan_round", "session") or None,
     )
 
 
@@ -509,12 +514,15 @@ def _rounds(c: _Checker, items: list, participants: list[m.Participant], initiat
             # Secret ballots are kept in ballot-id order, never in the order cast,
             # so the file's order cannot hint at who voted when.
             votes.sort(key=lambda v: (v.ballot or "", v.initiative or "", v.criterion or ""))
+        min_group = c.number(r, "min_group", path, integer=True, minimum=Fraction(2), maximum=Fraction(1000),
+                             default=Fraction(3))
         if key:
             out.append(m.Round(
                 key=key, method=method, title=c.text(r, "title", path), settings=settings,
                 status=c.choice(r, "status", path, m.ROUND_STATUSES, default="open") or "open",
                 anonymous=anonymous, hidden=c.boolean(r, "hidden", path), votes=tuple(votes),
                 voted=tuple(voted), abstained=tuple(abstained),
+                min_group=int(min_group) if min_group is not None else 3,
             ))
     return out
 

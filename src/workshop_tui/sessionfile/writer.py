@@ -64,6 +64,8 @@ def workshop_to_dict(w: m.Workshop) -> dict[str, Any]:
             "budget": json_number(s.budget),
             "max_actions": s.max_actions,
             "stage": s.stage,
+            # Written only when pinned, so files of sessions without a pin stay as they were.
+            **({"plan_round": s.plan_round} if s.plan_round else {}),
         },
         "participants": [
             {"key": p.key, "name": p.name, "role": p.role, "site": p.site} for p in w.participants
@@ -112,6 +114,8 @@ def _round(r: m.Round) -> dict[str, Any]:
     if r.anonymous:
         out["voted"] = list(r.voted)
     out["abstained"] = list(r.abstained)
+    if r.min_group != 3:  # only when not the default, so existing files read back byte for byte
+        out["min_group"] = r.min_group
     return out
 
 

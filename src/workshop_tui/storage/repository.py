@@ -130,7 +130,7 @@ def session_info(row: SessionRow) -> m.SessionInfo:
         title=row.title, organisation=row.organisation, date=row.date, facilitator=row.facilitator,
         mission=row.mission, horizon_years=row.horizon_years, bandwidth=row.bandwidth,
         description=row.description, budget=text_to_frac(row.budget), max_actions=row.max_actions,
-        stage=row.stage,
+        stage=row.stage, plan_round=row.plan_round,
     )
 
 
@@ -146,6 +146,7 @@ def apply_session_info(row: SessionRow, info: m.SessionInfo) -> None:
     row.budget = frac_to_text(info.budget)
     row.max_actions = info.max_actions
     row.stage = info.stage
+    row.plan_round = info.plan_round
     row.updated_at = now()
 
 
@@ -293,7 +294,7 @@ def save_round(s: Session, session_id: int, r: m.Round) -> None:
         row = RoundRow(session_id=session_id, key=r.key, method=r.method,
                        position=_next_position(s, RoundRow, session_id))
     row.title, row.method, row.status = r.title, r.method, r.status
-    row.anonymous, row.hidden = r.anonymous, r.hidden
+    row.anonymous, row.hidden, row.min_group = r.anonymous, r.hidden, r.min_group
     row.settings = json.dumps(_settings_to_json(r.settings), sort_keys=True)
     s.add(row)
     s.flush()
@@ -628,7 +629,7 @@ def load_workshop(s: Session, session_id: int) -> m.Workshop:
             marks = sorted(voters.get(r.id, []), key=lambda v: p_order.get(v.participant_id, 0))
             round_values.append(m.Round(
                 key=r.key, method=r.method, title=r.title, settings=_settings_from_json(r.settings),
-                status=r.status, anonymous=r.anonymous, hidden=r.hidden, votes=vote_values,
+                status=r.status, anonymous=r.anonymous, hidden=r.hidden, min_group=r.min_group, votes=vote_values,
                 voted=tuple(p_key[v.participant_id] for v in marks if v.status == "voted"),
                 abstained=tuple(p_key[v.participant_id] for v in marks if v.status == "abstained"),
             ))

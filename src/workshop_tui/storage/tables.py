@@ -42,6 +42,7 @@ class SessionRow(SQLModel, table=True):
     max_actions: int = 5
     stage: str = "setup"
     source: str = ""  # e.g. "sample:calderdale" so the demo loader is idempotent
+    plan_round: Optional[str] = None  # the round key the plan is pinned to (None: the default round)
     created_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
     updated_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
 
@@ -149,6 +150,7 @@ class RoundRow(SQLModel, table=True):
     status: str = "open"  # draft | open | closed
     anonymous: bool = False
     hidden: bool = False  # results hidden until revealed
+    min_group: int = 3  # secret rounds: fewer ballots and nothing but the count is shown
     position: int = 0
 
 
