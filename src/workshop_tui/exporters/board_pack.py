@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from workshop_tui.domain import model as m
+from workshop_tui.domain import rounds as round_policy
 from workshop_tui.domain import results as engine
 from workshop_tui.domain.methods import gates as gates_m
 from workshop_tui.domain.methods_help import explain
@@ -117,6 +118,7 @@ class RoundView:
     agreement: str
     warnings: tuple[str, ...]
     sites: tuple[SiteRanking, ...] = ()
+    withheld: str = ""  # why the round policy withholds this round's results (then rows are empty)
 
 
 @dataclass(frozen=True)
@@ -224,9 +226,7 @@ def build(workshop: m.Workshop, engine=engine) -> BoardPack:
     titles = {i.key: i.title for i in workshop.initiatives}
     results: dict[str, engine.RoundResult] = {}
     rounds = []
-    for rnd in workshop.rounds:
-        if rnd.method == "gates":
-            continue
+    for rnd in round_policy.voting_rounds(workshop):
         view, result = _round_view(workshop, rnd, titles, engine)
         rounds.append(view)
         if result is not None:
@@ -316,12 +316,18 @@ def _gate_rows(workshop: m.Workshop) -> tuple[GateRow, ...]:
 
 def _round_view(workshop: m.Workshop, rnd: m.Round, titles: dict[str, str],
                 engine=engine) -> tuple[RoundView, engine.RoundResult | None]:
+    pub = round_policy.publication(rnd)
     base = dict(
         key=rnd.key, title=rnd.title or rnd.key, method=rnd.method,
         method_label=m.METHOD_LABELS.get(rnd.method, rnd.method), anonymous=rnd.anonymous, status=rnd.status,
-        voters=_voters(workshop, rnd), settings=_settings_text(rnd.settings),
+        voters=_voters(workshop, rnd) if pub.voted else "", settings=_settings_text(rnd.settings),
         score_label=SCORE_LABELS.get(rnd.method, "Score"),
     )
+    if not pub.results:
+        # The round policy withholds it (hidden, or a secret round below its minimum group):
+        # no ranking, no counts that could be subtracted, only why.
+        return RoundView(**base, counted=0, blank=0, rejected=0, rows=(), agreement="", warnings=(),
+                         withheld=pub.reason), None
     try:
         result = engine.round_result(workshop, rnd.key)
     except (engine.SettingsError, KeyError, ValueError) as exc:

@@ -16,6 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from workshop_tui.domain import model as m
+from workshop_tui.domain import rounds as round_policy
 from workshop_tui.domain.numbers import round_half_away
 from workshop_tui.exporters import board_pack as bp
 
@@ -190,6 +191,10 @@ def _round_sheet(book, formats, used, workshop: m.Workshop, rnd: m.Round, view: 
         head = sh.header(["Initiative", "Title"] + list(pack.gate_names) + ["Outcome", "Notes on failures"])
         for g in pack.gates:
             sh.line([g.key, g.title] + list(g.outcomes) + ["passes" if g.passes else "ruled out", g.notes])
+    elif view is not None and view.withheld:
+        # The round policy withholds this round: say why, nothing else.
+        head = sh.header(["Round"])
+        sh.line([view.withheld])
     else:
         head = sh.header(["Rank", "Initiative", "Title", view.score_label if view else "Score", "Supporters", "n",
                           "Spread", "Agreement", "Detail"])
@@ -206,11 +211,12 @@ def _round_sheet(book, formats, used, workshop: m.Workshop, rnd: m.Round, view: 
             if view.agreement:
                 sh.line([view.agreement])
     sh.skip()
-    if rnd.anonymous:
+    pub = round_policy.publication(rnd)
+    if pub.ballots:
+        _votes(sh, workshop, rnd)
+    elif rnd.anonymous and pub.voted:
         # A secret ballot: the sheet gives the ranking and counts, never the ballots.
         sh.line([f"Secret ballot: {len(rnd.voted)} people voted; individual ballots are not shown."])
-    else:
-        _votes(sh, workshop, rnd)
     sh.finish(head + 1)
 
 

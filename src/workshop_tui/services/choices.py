@@ -77,6 +77,11 @@ def plan_round(workshop: m.Workshop) -> str | None:
     return round_policy.plan_round(workshop)
 
 
+def plan_rounds(workshop: m.Workshop) -> list[str]:
+    """The rounds the facilitator may make the plan from: shown rounds with votes."""
+    return round_policy.later_rounds(workshop, None)
+
+
 def plan(workshop: m.Workshop, round_key: str | None = None) -> engine.Plan:
     """The plan from ``round_key`` (default: the plan's round); a round that may not be shown is refused."""
     key = round_key if round_key is not None else plan_round(workshop)
@@ -92,6 +97,94 @@ def plan(workshop: m.Workshop, round_key: str | None = None) -> engine.Plan:
         raise ChoiceError(f"No plan can be made yet: {exc}.") from None
     except engine.SettingsError as exc:
         raise ChoiceError(f"Round {key} cannot be counted: {exc}.") from None
+
+
+@dataclass(frozen=True)
+class PlanMove:
+    """One initiative whose place in the plan would change."""
+
+    initiative: str
+    title: str
+    before: str  # "will do", "not now", "won't" or "" (not in the plan)
+    after: str
+
+
+@dataclass(frozen=True)
+class PlanSwitch:
+    """An offer: make the plan from ``offered`` instead of ``current``, and what that would change."""
+
+    current: str | None
+    offered: str
+    moves: tuple[PlanMove, ...]
+    overrides: tuple[str, ...]  # overrides recorded against another round, which would apply as they are
+
+    def describe(self) -> list[str]:
+        """The offer in the facilitator's words, one line each."""
+        head = (f"The plan is made from round {self.current}. Round {self.offered} can now be shown: "
+                f"switch the plan to it?" if self.current else
+                f"Round {self.offered} can now be shown: make the plan from it?")
+        lines = [head]
+        if not self.moves:
+            lines.append("Switching would change no initiative's place in the plan.")
+        for move in self.moves:
+            lines.append(f"  {move.title}: {move.before or 'not planned'} -> {move.after or 'not planned'}")
+        for text in self.overrides:
+            lines.append(f"  Override kept: {text}")
+        return lines
+
+
+def _outcomes(p: engine.Plan) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for label, items in (("will do", p.will_do), ("not now", p.not_now), ("won't", p.wont)):
+        for item in items:
+            out[item.initiative] = label
+    return out
+
+
+def switch_offer(workshop: m.Workshop, round_key: str) -> PlanSwitch | None:
+    """What switching the plan to ``round_key`` would change (None: nothing to offer).
+
+    Only an offer: the plan keeps its round until the facilitator chooses
+    (``set_plan_round``).
+    """
+    current = plan_round(workshop)
+    rnd = next((r for r in round_policy.voting_rounds(workshop) if r.key == round_key), None)
+    if rnd is None or round_key == current or not rnd.votes or not round_policy.is_shown(rnd):
+        return None
+    try:
+        before = _outcomes(plan(workshop, current)) if current is not None else {}
+        after = _outcomes(plan(workshop, round_key))
+    except ChoiceError:
+        return None
+    titles = {i.key: i.title for i in workshop.initiatives}
+    moves = tuple(PlanMove(k, titles.get(k, k), before.get(k, ""), after.get(k, ""))
+                  for k in titles if before.get(k, "") != after.get(k, ""))
+    kept = tuple(f"{titles.get(d.initiative, d.initiative)}: {OUTCOMES.get(d.outcome, d.outcome)}"
+                 f" (recorded on round {d.round})" for d in workshop.decisions if d.round and d.round != round_key)
+    return PlanSwitch(current, round_key, moves, kept)
+
+
+def set_plan_round(db: Database, session_id: int, round_key: str | None) -> None:
+    """Pin the plan to ``round_key`` (None: follow the default round again); the facilitator's choice."""
+
+    def work(s):
+        workshop = repo.load_workshop(s, session_id)
+        if round_key is not None:
+            try:
+                rnd = round_policy.check_shown(workshop, round_key)
+            except KeyError:
+                raise ChoiceError(f"There is no voting round {round_key!r} in this session.") from None
+            except round_policy.RoundNotShown as exc:
+                raise ChoiceError(str(exc)) from None
+            if not rnd.votes:
+                raise ChoiceError(f"Round {round_key} has no votes yet, so no plan can be made from it.")
+        row = repo.get_session_row(s, session_id)
+        row.plan_round = round_key
+        s.add(row)
+        repo.audit(s, session_id, "plan.round", round=round_key)
+        repo.touch(s, session_id)
+
+    _write(db, work)
 
 
 def discussion(workshop: m.Workshop, round_key: str) -> list[engine.RankedItem]:

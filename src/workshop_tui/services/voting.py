@@ -19,6 +19,7 @@ from typing import Iterable, Mapping
 from sqlalchemy.exc import IntegrityError
 
 from workshop_tui.domain import model as m
+from workshop_tui.domain import rounds as round_policy
 from workshop_tui.domain.methods import dots as dots_m
 from workshop_tui.domain.methods import matrix as matrix_m
 from workshop_tui.domain.methods import moscow as moscow_m
@@ -77,8 +78,8 @@ def check_settings(method: str, settings: Mapping[str, object], workshop: m.Work
 
 
 def _voting_rounds(workshop: m.Workshop) -> int:
-    """How many rounds people have voted in (the gate checks are kept as a round too)."""
-    return sum(1 for r in workshop.rounds if r.method != "gates")
+    """How many rounds people have voted in (the round policy's voting rounds)."""
+    return len(round_policy.voting_rounds(workshop))
 
 
 def _next_round_key(workshop: m.Workshop) -> str:
@@ -91,10 +92,16 @@ def _next_round_key(workshop: m.Workshop) -> str:
 
 def create_round(db: Database, session_id: int, *, method: str, title: str = "",
                  settings: Mapping[str, object] | None = None, anonymous: bool = False,
-                 hidden: bool = False) -> str:
-    """Create a round, open for votes at once; returns its key."""
+                 hidden: bool = False, min_group: int = round_policy.MIN_GROUP_DEFAULT) -> str:
+    """Create a round, open for votes at once; returns its key.
+
+    ``min_group``: a secret round with fewer ballots shows neither results nor who voted.
+    """
     if method not in VOTING_METHODS:
         raise VotingError(f"Choose one of: {', '.join(m.METHOD_LABELS[x] for x in VOTING_METHODS)}.")
+
+    if not round_policy.MIN_GROUP_LOWEST <= min_group <= 1000:
+        raise VotingError(f"The minimum group is a number of ballots from {round_policy.MIN_GROUP_LOWEST} to 1000.")
 
     def work(s):
         workshop = repo.load_workshop(s, session_id)
@@ -105,8 +112,9 @@ def create_round(db: Database, session_id: int, *, method: str, title: str = "",
         key = _next_round_key(workshop)
         name = title.strip() or f"{m.METHOD_LABELS[method]} (round {_voting_rounds(workshop) + 1})"
         repo.save_round(s, session_id, m.Round(key=key, method=method, title=name, settings=full, status="open",
-                                               anonymous=anonymous, hidden=hidden))
-        repo.audit(s, session_id, "round.create", round=key, method=method, anonymous=anonymous, hidden=hidden)
+                                               anonymous=anonymous, hidden=hidden, min_group=min_group))
+        repo.audit(s, session_id, "round.create", round=key, method=method, anonymous=anonymous, hidden=hidden,
+                   min_group=min_group)
         repo.touch(s, session_id)
         return key
 
@@ -134,8 +142,26 @@ def reopen_round(db: Database, session_id: int, key: str) -> None:
 
 
 def reveal_round(db: Database, session_id: int, key: str) -> None:
-    """Show the round's results (closing it first: a revealed round takes no votes)."""
-    _set_round(db, session_id, key, "round.reveal", status="closed", hidden=False)
+    """Show the round's results (closing it first: a revealed round takes no votes).
+
+    The plan stays on the round it was made from: if the facilitator had not
+    pinned one, the round the plan was using is pinned now, in the same
+    transaction, so the reveal cannot move the plan (``choices.switch_offer``
+    says what switching would change; only the facilitator switches).
+    """
+
+    def work(s):
+        workshop = repo.load_workshop(s, session_id)
+        rnd = _round(workshop, key)
+        row = repo.get_session_row(s, session_id)
+        if row.plan_round is None:
+            row.plan_round = round_policy.plan_round(workshop)
+            s.add(row)
+        repo.save_round(s, session_id, dataclasses.replace(rnd, status="closed", hidden=False))
+        repo.audit(s, session_id, "round.reveal", round=key)
+        repo.touch(s, session_id)
+
+    write(db, work)
 
 
 def delete_round(db: Database, session_id: int, key: str) -> None:

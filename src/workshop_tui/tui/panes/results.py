@@ -122,8 +122,10 @@ class ResultsPane(StagePane):
             return
         rnd = workshop.round(self.round_key)
         label = f"Round {rnd.key} · {rnd.title or m.METHOD_LABELS.get(rnd.method, rnd.method)}"
-        if rnd.hidden:
-            head.update(Text(f"{label}\n\nResults hidden until revealed (press r on the Voting stage, 6)."))
+        pub = choices.publication(rnd)
+        if not pub.results:
+            how = " Press r on the Voting stage (6) to reveal it." if rnd.hidden else ""
+            head.update(Text(f"{label}\n\n{pub.reason}{how}"))
             self._sections()
             return
         try:

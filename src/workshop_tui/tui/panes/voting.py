@@ -527,8 +527,36 @@ class VotingPane(StagePane):
         rnd = self.rnd
         if rnd is None:
             return
-        self._confirm(f"Reveal the results of round {rnd.key}? This also closes it.",
-                      lambda: self._round_action(voting.reveal_round, f"Round {rnd.key} revealed: see Results (7)"))
+        self._confirm(f"Reveal the results of round {rnd.key}? This also closes it.", lambda: self._reveal(rnd.key))
+
+    def _reveal(self, key: str) -> None:
+        """Reveal, then offer (never make) the switch of the plan to this round, showing what would change."""
+        from workshop_tui.services import choices, sessions
+
+        try:
+            voting.reveal_round(self.db, self.session_id, key)
+        except VotingError as exc:
+            self.fail(str(exc))
+            return
+        self.changed()
+        self.notify_saved(f"Round {key} revealed: see Results (7)")
+        offer = choices.switch_offer(sessions.load(self.db, self.session_id), key)
+        if offer is None:
+            return
+
+        def switch() -> None:
+            try:
+                choices.set_plan_round(self.db, self.session_id, key)
+            except choices.ChoiceError as exc:
+                self.fail(str(exc))
+                return
+            self.changed()
+            self.notify_saved(f"The plan is now made from round {key}")
+
+        from workshop_tui.tui.modals.confirm import ConfirmModal
+
+        self.app.push_screen(ConfirmModal("\n".join(offer.describe()), yes="Switch the plan", no="Keep the plan"),
+                             lambda yes: switch() if yes else None)
 
     def action_delete_round(self) -> None:
         rnd = self.rnd
