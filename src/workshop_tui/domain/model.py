@@ -188,6 +188,33 @@ class Round:
 
 
 @dataclass(frozen=True)
+class GateAssessment:
+    """Whether one initiative passes one gate criterion, and why (not a vote: no round, no ballot)."""
+
+    initiative: str
+    criterion: str
+    passed: bool
+    note: str = ""
+    participant: str | None = None  # who assessed it, when a file names them
+    channel: str = "facilitator"
+
+
+@dataclass(frozen=True)
+class GateSheet:
+    """One set of gate assessments: the facilitator's own (key ``gates``) or one a file brought.
+
+    ``position`` is where the session file lists it among its rounds (a file keeps
+    gate assessments as a "gates" round), so an exported file reads as it came in.
+    """
+
+    key: str
+    title: str = ""
+    status: str = "closed"
+    position: int = 0
+    assessments: tuple[GateAssessment, ...] = ()
+
+
+@dataclass(frozen=True)
 class Decision:
     """A facilitator's override of the arithmetic, with the reason recorded."""
 
@@ -232,9 +259,10 @@ class Workshop:
     initiatives: tuple[Initiative, ...] = ()
     bottlenecks: tuple[Bottleneck, ...] = ()
     criteria: tuple[Criterion, ...] = ()
-    rounds: tuple[Round, ...] = ()
+    rounds: tuple[Round, ...] = ()  # voting rounds only: gate assessments are in gate_sheets
     decisions: tuple[Decision, ...] = ()
     actions: tuple[Action, ...] = ()
+    gate_sheets: tuple[GateSheet, ...] = ()
 
     def initiative(self, key: str) -> Initiative:
         for item in self.initiatives:

@@ -120,9 +120,7 @@ def _ballots(workshop: Workshop, rnd: Round) -> tuple[list[_Ballot], list[Reject
         people = {v.participant for v in grouped[bid]}
         participant = None if rnd.anonymous or len(people) != 1 else next(iter(people))
         problems = []
-        if bid == "" and rnd.method != "gates":
-            # Gate assessments may be the room's, recorded by the facilitator with no
-            # participant: they form one ballot. Any other unowned vote is refused.
+        if bid == "":
             problems.append(BallotProblem("no_ballot", None, None, None, "votes with neither a participant nor a ballot id"))
         if not rnd.anonymous and participant is not None and known and participant not in known:
             problems.append(BallotProblem("unknown_participant", None, participant, None, f"{participant!r} is not a participant in this session"))
@@ -340,25 +338,7 @@ def _moscow(workshop, rnd, items, ballots, rejected, warnings):
     return _finish(rnd, "lower_median", {}, len(subs), blank, rejected, ranking, out.groups, agreement, extras, warnings)
 
 
-def _gates(workshop, rnd, items, ballots, rejected, warnings):
-    gates = [c.key for c in workshop.gates]
-    rows, counted, blank = [], 0, 0
-    for b in ballots:
-        entries = [(v.initiative, v.criterion, v.value, v.note) for v in b.votes]
-        problems = gates_m.validate_submission(entries, set(items), set(gates))
-        if problems:
-            rejected.append(RejectedBallot(b.id, b.participant, tuple(problems)))
-        elif all(e[2] is None for e in entries):
-            blank += 1
-        else:
-            counted += 1
-            rows.extend(entries)
-    table = gates_m.gate_table(rows)
-    extras = {"table": table, "failures": gates_m.failures(table, gates)}
-    return _finish(rnd, "any_fail", {}, counted, blank, rejected, (), (), None, extras, warnings)
-
-
-_HANDLERS = {"dots": _dots, "matrix": _matrix, "ranking": _ranking, "value_effort": _value_effort, "moscow": _moscow, "gates": _gates}
+_HANDLERS = {"dots": _dots, "matrix": _matrix, "ranking": _ranking, "value_effort": _value_effort, "moscow": _moscow}
 
 
 # --------------------------------------------------------- other questions
@@ -381,8 +361,8 @@ def latest_scored_round(workshop: Workshop) -> str | None:
 def gate_failures(workshop: Workshop) -> dict[str, list[tuple[str, str]]]:
     """initiative → [(gate criterion, note)] for every gate it fails, in the gates' order.
 
-    Per cell, the facilitator's own record (the ``gates`` round the TUI keeps)
-    decides; otherwise any failing assessment in a gates round fails the gate.
+    Per cell, the facilitator's own record (the ``gates`` sheet the TUI keeps)
+    decides; otherwise any failing assessment on another sheet fails the gate.
     """
     marks = gates_m.gate_marks(workshop)
     out: dict[str, list[tuple[str, str]]] = {}

@@ -46,8 +46,8 @@ class Publication:
 
 
 def voting_rounds(workshop: Workshop) -> list[Round]:
-    """The rounds people vote in, in order (gate assessments are not among them)."""
-    return [r for r in workshop.rounds if r.method != "gates"]
+    """The rounds people vote in, in order (gate assessments are kept apart, in ``gate_sheets``)."""
+    return list(workshop.rounds)
 
 
 def ballot_count(rnd: Round) -> int:

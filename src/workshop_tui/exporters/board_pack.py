@@ -233,6 +233,8 @@ def build(workshop: m.Workshop, engine=engine) -> BoardPack:
             results[rnd.key] = result
     plan_view, plan_problem = _plan_view(workshop, titles, engine)
     how: list[tuple[str, str]] = []
+    if workshop.gate_sheets:
+        how.append((m.METHOD_LABELS["gates"], explain("gates")))
     for rnd in workshop.rounds:
         # The effective settings the engine used, so the note matches the numbers.
         settings = results[rnd.key].settings if rnd.key in results else rnd.settings
@@ -299,9 +301,7 @@ def _gate_rows(workshop: m.Workshop) -> tuple[GateRow, ...]:
     gates = workshop.gates
     if not gates:
         return ()
-    entries = [(v.initiative, v.criterion, v.value, v.note)
-               for rnd in workshop.rounds if rnd.method == "gates" for v in rnd.votes
-               if isinstance(v.value, bool) or v.value is None]
+    entries = gates_m.assessment_rows(workshop)
     if not entries:
         return ()
     table = gates_m.gate_table(entries)
@@ -408,7 +408,7 @@ def _site_rankings(workshop: m.Workshop, rnd: m.Round) -> tuple[SiteRanking, ...
     """Each site's own ranking: the engine run on that site's ballots alone."""
     site_of = {p.key: p.site for p in workshop.participants if p.site}
     sites = sorted(set(site_of.values()))
-    if len(sites) < 2 or rnd.method == "gates":
+    if len(sites) < 2:
         return ()
     slugs = {slug(site): site for site in sites}
     out = []

@@ -143,8 +143,13 @@ def tables(workshop: m.Workshop, engine=None) -> list[Table]:
         pub = round_policy.publication(rnd)
         if pub.ballots:
             out.append(_votes(workshop, rnd))
-        if rnd.method != "gates" and pub.results:
+        if pub.results:
             out.append(_results(workshop, engine, rnd))
+    names = {p.key: p.name for p in workshop.participants}
+    out.append(Table("gate_assessments", ("sheet", "participant", "participant_name", "initiative", "criterion",
+                                          "passed", "channel", "note"),
+                     tuple((g.key, a.participant, names.get(a.participant or "", ""), a.initiative, a.criterion,
+                            a.passed, a.channel, a.note) for g in workshop.gate_sheets for a in g.assessments)))
     out += _plan(workshop, engine)
     titles = {i.key: i.title for i in workshop.initiatives}
     out.append(Table("decisions", ("initiative", "title", "outcome", "rationale", "round"),

@@ -144,6 +144,8 @@ def render_bytes(workshop: m.Workshop, pack: bp.BoardPack | None = None) -> byte
     used: set[str] = set()
     _summary(book, formats, used, workshop, pack)
     views = {r.key: r for r in pack.rounds}
+    if workshop.gate_sheets:
+        _gates_sheet(book, formats, used, workshop, pack)
     for rnd in workshop.rounds:
         _round_sheet(book, formats, used, workshop, rnd, views.get(rnd.key), pack)
     _plan_sheet(book, formats, used, pack)
@@ -184,14 +186,27 @@ def _summary(book, formats, used, workshop: m.Workshop, pack: bp.BoardPack) -> N
     sh.finish()
 
 
+def _gates_sheet(book, formats, used, workshop: m.Workshop, pack: bp.BoardPack) -> None:
+    """The gate table, then every assessment with its note (gate assessments are not a round)."""
+    sh = _Sheet(book, sheet_name(m.METHOD_LABELS["gates"], used), formats)
+    head = sh.header(["Initiative", "Title"] + list(pack.gate_names) + ["Outcome", "Notes on failures"])
+    for g in pack.gates:
+        sh.line([g.key, g.title] + list(g.outcomes) + ["passes" if g.passes else "ruled out", g.notes])
+    sh.skip()
+    names = {p.key: p.name for p in workshop.participants}
+    sh.line(["Assessments"])
+    sh.header(["Participant", "Name", "Initiative", "Gate", "Outcome", "Channel", "Note"])
+    for sheet in workshop.gate_sheets:
+        for a in sheet.assessments:
+            sh.line([a.participant, names.get(a.participant or "", ""), a.initiative, a.criterion,
+                     "pass" if a.passed else "fail", a.channel, a.note])
+    sh.finish(head + 1)
+
+
 def _round_sheet(book, formats, used, workshop: m.Workshop, rnd: m.Round, view: bp.RoundView | None,
                  pack: bp.BoardPack) -> None:
     sh = _Sheet(book, sheet_name(f"{rnd.key} {m.METHOD_LABELS.get(rnd.method, rnd.method)}", used), formats)
-    if rnd.method == "gates":
-        head = sh.header(["Initiative", "Title"] + list(pack.gate_names) + ["Outcome", "Notes on failures"])
-        for g in pack.gates:
-            sh.line([g.key, g.title] + list(g.outcomes) + ["passes" if g.passes else "ruled out", g.notes])
-    elif view is not None and view.withheld:
+    if view is not None and view.withheld:
         # The round policy withholds this round: say why, nothing else.
         head = sh.header(["Round"])
         sh.line([view.withheld])

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from workshop_tui.domain import model as m
 from workshop_tui.domain.graph import find_cycles
+from workshop_tui.domain.methods import gates as gates_m
 from workshop_tui.domain.templates import template
 from workshop_tui.services.unit_of_work import reading, write
 from workshop_tui.storage import repository as repo
@@ -27,11 +28,10 @@ from workshop_tui.storage.tables import (
     CriterionRow,
     InitiativeRow,
     ParticipantRow,
-    RoundRow,
     VoteRow,
 )
 
-GATES_ROUND = "gates"
+GATES_SHEET = gates_m.OWN_SHEET  # the facilitator's own gate assessments
 HORIZON_ADVICE_YEARS = 5
 
 
@@ -379,6 +379,8 @@ def apply_template(db: Database, session_id: int, template_key: str) -> tuple[m.
         crit_ids = list(repo.id_map(s, CriterionRow, session_id).values())
         used = s.exec(select(func.count()).select_from(VoteRow).where(VoteRow.criterion_id.in_(crit_ids))).scalar() \
             if crit_ids else 0
+        used = int(used or 0) + sum(repo.count_gate_assessments(s, session_id, criterion=key)
+                                    for key in repo.id_map(s, CriterionRow, session_id))
         if used:
             raise EditError(f"{used} vote(s) or gate assessment(s) already use the current criteria, so the "
                             "template was not applied. Edit the criteria one by one instead.")
@@ -399,8 +401,8 @@ def record_gate(db: Database, session_id: int, initiative: str, criterion: str, 
                 note: str = "") -> None:
     """Record whether an initiative passes a gate (None clears the assessment).
 
-    Gate assessments are the votes of the session's "gates" round, created on
-    first use; there is one per initiative and gate.
+    Gate assessments live in their own table, on the facilitator's own sheet
+    (made on first use); there is one per initiative and gate.
     """
 
     def work(s):
@@ -408,16 +410,7 @@ def record_gate(db: Database, session_id: int, initiative: str, criterion: str, 
                                                  CriterionRow.key == criterion)).scalars().first()
         if crit is None or crit.kind != "gate":
             raise EditError(f"{criterion!r} is not a gate criterion of this session.")
-        has_round = s.exec(select(RoundRow.id).where(RoundRow.session_id == session_id,
-                                                     RoundRow.key == GATES_ROUND)).first()
-        if has_round is None:
-            repo.save_round(s, session_id, m.Round(key=GATES_ROUND, method="gates", title="Exemplar gates",
-                                                   status="open"))
-        repo.delete_votes(s, session_id, GATES_ROUND, initiative=initiative, criterion=criterion)
-        if passed is not None:
-            repo.add_votes(s, session_id, GATES_ROUND,
-                           [m.Vote(initiative=initiative, criterion=criterion, value=passed, note=note.strip())],
-                           anonymous=False)
+        repo.set_gate_assessment(s, session_id, initiative, criterion, passed, note.strip(), sheet=GATES_SHEET)
         repo.audit(s, session_id, "gate.record", initiative=initiative, criterion=criterion, passed=passed)
 
     write(db, work)
@@ -425,8 +418,10 @@ def record_gate(db: Database, session_id: int, initiative: str, criterion: str, 
 
 def count_votes(db: Database, session_id: int, *, participant: str | None = None, initiative: str | None = None,
                 criterion: str | None = None) -> int:
-    """How many votes would go with a person, initiative or criterion (for the confirm question)."""
+    """How many votes and gate assessments would go with a person, initiative or criterion (for the confirm question)."""
     with reading(db) as s:
+        gated = repo.count_gate_assessments(s, session_id, initiative=initiative, criterion=criterion,
+                                            participant=participant)
         query = select(func.count()).select_from(VoteRow)
         for key, table, column in ((participant, ParticipantRow, VoteRow.participant_id),
                                    (initiative, InitiativeRow, VoteRow.initiative_id),
@@ -436,4 +431,4 @@ def count_votes(db: Database, session_id: int, *, participant: str | None = None
                 if row_id is None:
                     return 0
                 query = query.where(column == row_id)
-        return int(s.exec(query).scalar() or 0)
+        return int(s.exec(query).scalar() or 0) + gated

@@ -83,7 +83,8 @@ def _voting_rounds(workshop: m.Workshop) -> int:
 
 
 def _next_round_key(workshop: m.Workshop) -> str:
-    used = {r.key for r in workshop.rounds}
+    # Gate sheets share the session file's round keys (they are written as "gates" rounds).
+    used = {r.key for r in workshop.rounds} | {g.key for g in workshop.gate_sheets}
     n = _voting_rounds(workshop) + 1
     while f"r{n}" in used:
         n += 1

@@ -54,8 +54,6 @@ VOTE_HEADERS = {
 DECIDED_WORDS = {**{k: k for k in m.DECIDED}, **{v.lower(): k for k, v in m.DECIDED_LABELS.items()},
                  "in flight": "in_flight", "funding committed": "committed", "mandate": "mandated"}
 KIND_WORDS = {"core": "core", "experiment": "experiment", "experimental": "experiment"}
-TRUE_WORDS = {"yes", "y", "true", "pass", "passes", "1"}
-FALSE_WORDS = {"no", "n", "false", "fail", "fails", "0"}
 
 
 @dataclass(frozen=True)
@@ -471,7 +469,7 @@ def parse_votes(sheet: Sheet, workshop: m.Workshop, round_key: str, source: str 
     if rnd.anonymous and "participant" in cols:
         problems.append(RowProblem(1, header["participant"], "this is a secret ballot: a vote must not name a person"))
     need = ["ranking"] if rnd.method == "ranking" else ["initiative", "value"]
-    if rnd.method in ("matrix", "gates"):
+    if rnd.method == "matrix":
         need.append("criterion")
     if rnd.method == "value_effort":
         need.append("effort")
@@ -524,7 +522,7 @@ def parse_votes(sheet: Sheet, workshop: m.Workshop, round_key: str, source: str 
                 problems.append(RowProblem(n, header["initiative"], f"{name!r} is not an initiative key or title"))
                 ok = False
             fields["initiative"] = ref
-            if "criterion" in cols and rnd.method in ("matrix", "gates"):
+            if "criterion" in cols and rnd.method == "matrix":
                 crit = _text(get("criterion"))
                 cref = criteria.get(crit) or criteria.get(crit.casefold())
                 if cref is None:
@@ -551,13 +549,6 @@ def _vote_value(method: str, get, header: dict[str, str], n: int, fields: dict[s
             problems.append(RowProblem(n, header["value"], f"{_text(raw)!r} is not Must, Should, Could or Won't"))
             return False
         fields["value"] = word
-        return True
-    if method == "gates":
-        word = _text(raw).lower()
-        if word not in TRUE_WORDS | FALSE_WORDS:
-            problems.append(RowProblem(n, header["value"], f"{_text(raw)!r}: write pass or fail"))
-            return False
-        fields["value"] = word in TRUE_WORDS
         return True
     try:
         value = _number(raw)

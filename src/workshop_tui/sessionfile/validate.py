@@ -326,12 +326,34 @@ def _build(c: _Checker, raw: Any) -> m.Workshop | None:
     actions = _actions(c, c.array(top.get("actions"), "actions"), initiative_keys)
     if session is None:
         return None
-    if session.plan_round is not None and session.plan_round not in {r.key for r in rounds if r.method != "gates"}:
+    voting, sheets = _split_gates(rounds)
+    if session.plan_round is not None and session.plan_round not in {r.key for r in voting}:
         c.add("session.plan_round", f"the plan is pinned to round {session.plan_round!r}, which is not a voting "
                                     "round of this session")
     return m.Workshop(session=session, participants=tuple(participants), initiatives=tuple(initiatives),
-                      bottlenecks=tuple(bottlenecks), criteria=tuple(criteria), rounds=tuple(rounds),
-                      decisions=tuple(decisions), actions=tuple(actions))
+                      bottlenecks=tuple(bottlenecks), criteria=tuple(criteria), rounds=tuple(voting),
+                      decisions=tuple(decisions), actions=tuple(actions), gate_sheets=tuple(sheets))
+
+
+def _split_gates(rounds: list[m.Round]) -> tuple[list[m.Round], list[m.GateSheet]]:
+    """The file keeps gate assessments as "gates" rounds; the app keeps them apart.
+
+    Each becomes a ``GateSheet`` that remembers its place among the file's rounds,
+    so the writer puts it back where it was. (A gates round's anonymous, hidden,
+    settings and abstained fields mean nothing for an assessment and are not kept.)
+    """
+    voting: list[m.Round] = []
+    sheets: list[m.GateSheet] = []
+    for n, r in enumerate(rounds):
+        if r.method != "gates":
+            voting.append(r)
+            continue
+        sheets.append(m.GateSheet(
+            key=r.key, title=r.title, status=r.status, position=n,
+            assessments=tuple(m.GateAssessment(initiative=v.initiative, criterion=v.criterion, passed=v.value,
+                                               note=v.note, participant=v.participant, channel=v.channel)
+                              for v in r.votes if isinstance(v.value, bool) and v.initiative and v.criterion)))
+    return voting, sheets
 
 
 def _session(c: _Checker, raw: Any) -> m.SessionInfo | None:

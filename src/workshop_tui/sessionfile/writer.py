@@ -83,7 +83,7 @@ def workshop_to_dict(w: m.Workshop) -> dict[str, Any]:
             {"key": b.key, "name": b.name, "capacity": b.capacity, "unit": b.unit} for b in w.bottlenecks
         ],
         "criteria": [_criterion(c) for c in w.criteria],
-        "rounds": [_round(r) for r in w.rounds],
+        "rounds": _rounds(w),
         "decisions": [
             {"initiative": d.initiative, "outcome": d.outcome, "rationale": d.rationale, "round": d.round}
             for d in w.decisions
@@ -102,6 +102,28 @@ def _criterion(c: m.Criterion) -> dict[str, Any]:
     return {"key": c.key, "name": c.name, "kind": "score", "weight": json_number(c.weight),
             "min": json_number(c.min), "max": json_number(c.max), "direction": c.direction,
             "description": c.description}
+
+
+def _rounds(w: m.Workshop) -> list[dict[str, Any]]:
+    """The voting rounds, with each gate sheet back in its place as a "gates" round (the file's form)."""
+    out = [_round(r) for r in w.rounds]
+    for sheet in sorted(w.gate_sheets, key=lambda g: g.position):
+        out.insert(min(max(sheet.position, 0), len(out)), _gate_sheet(sheet))
+    return out
+
+
+def _gate_sheet(g: m.GateSheet) -> dict[str, Any]:
+    votes = []
+    for a in g.assessments:
+        vote: dict[str, Any] = {}
+        if a.participant is not None:
+            vote["participant"] = a.participant
+        vote.update({"initiative": a.initiative, "criterion": a.criterion, "value": a.passed, "channel": a.channel})
+        if a.note:
+            vote["note"] = a.note
+        votes.append(vote)
+    return {"key": g.key, "title": g.title, "method": "gates", "anonymous": False, "hidden": False,
+            "status": g.status, "settings": {}, "votes": votes, "abstained": []}
 
 
 def _round(r: m.Round) -> dict[str, Any]:

@@ -26,6 +26,8 @@ from workshop_tui.storage.tables import (
     CriterionRow,
     DecisionRow,
     DemandRow,
+    GateAssessmentRow,
+    GateSheetRow,
     DependencyRow,
     InitiativeRow,
     ParticipantRow,
@@ -279,6 +281,79 @@ def save_criterion(s: Session, session_id: int, c: m.Criterion) -> None:
 
 def delete_criterion(s: Session, session_id: int, key: str) -> None:
     s.delete(_row_by_key(s, CriterionRow, session_id, key))
+
+
+# -- gate assessments (their own tables: not votes, not a round) ----------------
+
+def _save_gate_sheet(s: Session, session_id: int, g: m.GateSheet) -> None:
+    row = GateSheetRow(session_id=session_id, key=g.key, title=g.title, status=g.status, position=g.position)
+    s.add(row)
+    s.flush()
+    items = id_map(s, InitiativeRow, session_id)
+    gates = id_map(s, CriterionRow, session_id)
+    people = id_map(s, ParticipantRow, session_id)
+    for a in g.assessments:
+        s.add(GateAssessmentRow(sheet_id=row.id, initiative_id=items[a.initiative], criterion_id=gates[a.criterion],
+                                participant_id=people[a.participant] if a.participant else None, passed=a.passed,
+                                note=a.note, channel=a.channel))
+
+
+def set_gate_assessment(s: Session, session_id: int, initiative: str, criterion: str, passed: bool | None,
+                        note: str = "", *, sheet: str = "gates", title: str = "Exemplar gates") -> None:
+    """The facilitator's verdict on one (initiative, gate) in ``sheet`` (None clears it); the sheet is made
+    on first use, placed after the session's rounds and sheets."""
+    row = s.exec(select(GateSheetRow).where(GateSheetRow.session_id == session_id,
+                                            GateSheetRow.key == sheet)).scalars().first()
+    if row is None:
+        rounds = s.exec(select(func.count()).select_from(RoundRow).where(RoundRow.session_id == session_id)).scalar()
+        sheets = s.exec(select(func.count()).select_from(GateSheetRow)
+                        .where(GateSheetRow.session_id == session_id)).scalar()
+        row = GateSheetRow(session_id=session_id, key=sheet, title=title, status="open",
+                           position=int(rounds or 0) + int(sheets or 0))
+        s.add(row)
+        s.flush()
+    item = _row_by_key(s, InitiativeRow, session_id, initiative).id
+    gate = _row_by_key(s, CriterionRow, session_id, criterion).id
+    for old in s.exec(select(GateAssessmentRow).where(GateAssessmentRow.sheet_id == row.id,
+                                                      GateAssessmentRow.initiative_id == item,
+                                                      GateAssessmentRow.criterion_id == gate)).scalars().all():
+        s.delete(old)
+    if passed is not None:
+        s.add(GateAssessmentRow(sheet_id=row.id, initiative_id=item, criterion_id=gate, passed=passed, note=note))
+    s.flush()
+
+
+def count_gate_assessments(s: Session, session_id: int, *, initiative: str | None = None,
+                           criterion: str | None = None, participant: str | None = None) -> int:
+    """How many gate assessments name this initiative, criterion or person (for confirm questions)."""
+    query = (select(func.count()).select_from(GateAssessmentRow)
+             .join(GateSheetRow, GateSheetRow.id == GateAssessmentRow.sheet_id)
+             .where(GateSheetRow.session_id == session_id))
+    for key, table, column in ((initiative, InitiativeRow, GateAssessmentRow.initiative_id),
+                               (criterion, CriterionRow, GateAssessmentRow.criterion_id),
+                               (participant, ParticipantRow, GateAssessmentRow.participant_id)):
+        if key is not None:
+            row_id = id_map(s, table, session_id).get(key)
+            if row_id is None:
+                return 0
+            query = query.where(column == row_id)
+    return int(s.exec(query).scalar() or 0)
+
+
+def _load_gate_sheets(s: Session, session_id: int, p_key: dict, i_key: dict, c_key: dict) -> tuple[m.GateSheet, ...]:
+    sheets = s.exec(select(GateSheetRow).where(GateSheetRow.session_id == session_id)
+                    .order_by(GateSheetRow.position, GateSheetRow.id)).scalars().all()
+    if not sheets:
+        return ()
+    by_sheet: dict[int, list[m.GateAssessment]] = {}
+    rows = s.exec(select(GateAssessmentRow).where(GateAssessmentRow.sheet_id.in_([g.id for g in sheets]))
+                  .order_by(GateAssessmentRow.id)).scalars().all()
+    for a in rows:
+        by_sheet.setdefault(a.sheet_id, []).append(m.GateAssessment(
+            initiative=i_key[a.initiative_id], criterion=c_key[a.criterion_id], passed=bool(a.passed), note=a.note,
+            participant=p_key.get(a.participant_id) if a.participant_id else None, channel=a.channel))
+    return tuple(m.GateSheet(key=g.key, title=g.title, status=g.status, position=g.position,
+                             assessments=tuple(by_sheet.get(g.id, ()))) for g in sheets)
 
 
 # -- rounds and votes -------------------------------------------------------
@@ -550,6 +625,8 @@ def insert_workshop(s: Session, w: m.Workshop, *, source: str = "") -> int:
             set_voter(s, session_id, r.key, p, "voted")
         for p in r.abstained:
             set_voter(s, session_id, r.key, p, "abstained")
+    for g in w.gate_sheets:
+        _save_gate_sheet(s, session_id, g)
     for d in w.decisions:
         add_decision(s, session_id, d)
     for a in w.actions:
@@ -660,6 +737,7 @@ def load_workshop(s: Session, session_id: int) -> m.Workshop:
                                    round=d.round_key) for d in decisions),
         actions=tuple(m.Action(key=a.key, initiative=i_key.get(a.initiative_id) if a.initiative_id else None,
                                title=a.title, owner=a.owner, measure=a.measure, due=a.due) for a in actions),
+        gate_sheets=_load_gate_sheets(s, session_id, p_key, i_key, c_key),
     )
 
 

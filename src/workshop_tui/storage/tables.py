@@ -189,6 +189,35 @@ class RoundVoterRow(SQLModel, table=True):
     status: str = "voted"  # voted | abstained
 
 
+class GateSheetRow(SQLModel, table=True):
+    """One set of gate assessments (the facilitator's own is keyed "gates")."""
+
+    __tablename__ = "gate_sheet"
+    __table_args__ = (UniqueConstraint("session_id", "key"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    session_id: int = Field(sa_column=_fk("session.id"))
+    key: str
+    title: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    status: str = "closed"
+    position: int = 0  # its place among the session file's rounds, so exports read as imported
+
+
+class GateAssessmentRow(SQLModel, table=True):
+    """Whether one initiative passes one gate criterion, and why. Not a vote."""
+
+    __tablename__ = "gate_assessment"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    sheet_id: int = Field(sa_column=_fk("gate_sheet.id"))
+    initiative_id: int = Field(sa_column=_fk("initiative.id"))
+    criterion_id: int = Field(sa_column=_fk("criterion.id"))
+    participant_id: Optional[int] = Field(default=None, sa_column=_fk("participant.id", nullable=True))
+    passed: bool
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    channel: str = "facilitator"
+
+
 class DecisionRow(SQLModel, table=True):
     """A facilitator's override of the arithmetic, with its rationale."""
 
