@@ -17,6 +17,7 @@ from pathlib import Path
 
 from workshop_tui.domain import model as m
 from workshop_tui.domain import rounds as round_policy
+from workshop_tui.domain.methods import gates as gates_m
 from workshop_tui.domain.numbers import round_half_away
 from workshop_tui.exporters import board_pack as bp
 
@@ -188,7 +189,9 @@ def _summary(book, formats, used, workshop: m.Workshop, pack: bp.BoardPack) -> N
 
 def _gates_sheet(book, formats, used, workshop: m.Workshop, pack: bp.BoardPack) -> None:
     """The gate table, then every assessment with its note (gate assessments are not a round)."""
-    sh = _Sheet(book, sheet_name(m.METHOD_LABELS["gates"], used), formats)
+    first = workshop.gate_sheets[0].key
+    label = m.METHOD_LABELS["gates"]
+    sh = _Sheet(book, sheet_name(label if first == gates_m.OWN_SHEET else f"{first} {label}", used), formats)
     head = sh.header(["Initiative", "Title"] + list(pack.gate_names) + ["Outcome", "Notes on failures"])
     for g in pack.gates:
         sh.line([g.key, g.title] + list(g.outcomes) + ["passes" if g.passes else "ruled out", g.notes])

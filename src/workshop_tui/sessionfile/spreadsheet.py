@@ -579,12 +579,13 @@ VOTE_FIELD_COLUMNS = {"participant": "participant", "ballot": "card", "initiativ
 def _validate_votes(workshop: m.Workshop, rnd: m.Round, votes: list[tuple[int, m.Vote]], header: dict[str, str],
                     source: str, notes: tuple[str, ...]) -> None:
     """The round with the paper votes added must still be a valid session file."""
-    r_index = next(k for k, r in enumerate(workshop.rounds) if r.key == rnd.key)
     base = len(rnd.votes)
     candidate_round = dataclasses.replace(rnd, votes=rnd.votes + tuple(v for _, v in votes))
     candidate = dataclasses.replace(workshop, rounds=tuple(candidate_round if r.key == rnd.key else r
                                                            for r in workshop.rounds))
     raw = _json_ready(workshop_to_dict(candidate))
+    # Its place in the file, where gate sheets are listed among the rounds.
+    r_index = next(k for k, r in enumerate(raw["rounds"]) if r["key"] == rnd.key)
     try:
         build_workshop(raw, source)
     except SessionFileError as exc:
