@@ -96,3 +96,26 @@ def test_after_the_upgrade_gate_edits_and_the_shortlist_work(old_db):
         assert [g.key for g in w.gate_sheets] == ["gates"] and len(w.gate_sheets[0].assessments) == 2
     finally:
         db.dispose()
+
+
+def test_a_downgrade_puts_the_gate_assessments_back_as_they_were(old_db):
+    from alembic import command
+
+    from workshop_tui.storage.migrate import alembic_config
+
+    before = _counts(old_db)
+    db = open_database(f"sqlite:///{old_db}")
+    try:
+        config = alembic_config()
+        with db.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0001")
+    finally:
+        db.dispose()
+    after = _counts(old_db)
+    assert after["revision"] == "0001"
+    assert sorted(after["gates"]) == sorted(before["gates"])
+    assert sorted(after["rounds"]) == sorted(before["rounds"])
+    with sqlite3.connect(old_db) as conn:
+        order = conn.execute("SELECT session_id, key FROM round ORDER BY session_id, position, id").fetchall()
+    assert [k for s, k in order if s == 1] == ["r1", "gates"] and [k for s, k in order if s == 3][:2] == ["r1", "r2"]

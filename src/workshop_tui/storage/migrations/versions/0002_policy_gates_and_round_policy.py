@@ -28,10 +28,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('session') as batch:
-        batch.add_column(sa.Column('plan_round', sqlmodel.sql.sqltypes.AutoString(), nullable=True))
-    with op.batch_alter_table('round') as batch:
-        batch.add_column(sa.Column('min_group', sa.Integer(), nullable=False, server_default='3'))
+    # Plain ADD COLUMN, never a batch table copy (see downgrade).
+    op.add_column('session', sa.Column('plan_round', sqlmodel.sql.sqltypes.AutoString(), nullable=True))
+    op.add_column('round', sa.Column('min_group', sa.Integer(), nullable=False, server_default='3'))
     op.create_table('gate_sheet',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
@@ -100,7 +99,35 @@ def _move_gate_rounds() -> None:
         conn.execute(sa.text("DELETE FROM round WHERE id = :round_id"), {"round_id": rnd.id})
 
 
+def _restore_gate_rounds() -> None:
+    """Downgrade: each sheet becomes a "gates" round again, its assessments that round's votes."""
+    conn = op.get_bind()
+    sheets = conn.execute(sa.text("SELECT id, session_id, key, title, status, position FROM gate_sheet "
+                                  "ORDER BY session_id, position, id")).all()
+    next_vote = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM vote")).scalar_one()
+    for g in sheets:
+        # Round positions are 1-based and in file order: make room at the sheet's place.
+        conn.execute(sa.text("UPDATE round SET position = position + 1 WHERE session_id = :s AND position > :p"),
+                     {"s": g.session_id, "p": g.position})
+        round_id = conn.execute(sa.text(
+            "INSERT INTO round (session_id, key, title, method, settings, status, anonymous, hidden, position) "
+            "VALUES (:s, :key, :title, 'gates', '{}', :status, false, false, :position) RETURNING id"),
+            {"s": g.session_id, "key": g.key, "title": g.title, "status": g.status,
+             "position": g.position + 1}).scalar_one()
+        rows = conn.execute(sa.text("SELECT initiative_id, criterion_id, participant_id, passed, note, channel "
+                                    "FROM gate_assessment WHERE sheet_id = :id ORDER BY id"), {"id": g.id}).all()
+        for a in rows:
+            next_vote += 1
+            conn.execute(sa.text(
+                "INSERT INTO vote (id, round_id, participant_id, initiative_id, criterion_id, value, channel, note) "
+                "VALUES (:id, :round_id, :participant_id, :initiative_id, :criterion_id, :value, :channel, :note)"),
+                {"id": next_vote, "round_id": round_id, "participant_id": a.participant_id,
+                 "initiative_id": a.initiative_id, "criterion_id": a.criterion_id,
+                 "value": json.dumps(bool(a.passed)), "channel": a.channel, "note": a.note})
+
+
 def downgrade() -> None:
+    _restore_gate_rounds()
     op.drop_index(op.f('ix_gate_assessment_sheet_id'), table_name='gate_assessment')
     op.drop_index(op.f('ix_gate_assessment_participant_id'), table_name='gate_assessment')
     op.drop_index(op.f('ix_gate_assessment_initiative_id'), table_name='gate_assessment')
@@ -108,7 +135,7 @@ def downgrade() -> None:
     op.drop_table('gate_assessment')
     op.drop_index(op.f('ix_gate_sheet_session_id'), table_name='gate_sheet')
     op.drop_table('gate_sheet')
-    with op.batch_alter_table('round') as batch:
-        batch.drop_column('min_group')
-    with op.batch_alter_table('session') as batch:
-        batch.drop_column('plan_round')
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): a batch "copy and move" would drop
+    # the round table, and with foreign keys on that deletes every vote by cascade.
+    op.drop_column('round', 'min_group')
+    op.drop_column('session', 'plan_round')
