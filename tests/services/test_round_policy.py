@@ -225,3 +225,11 @@ def test_a_session_file_refuses_a_minimum_group_of_one_and_a_pin_to_no_round():
         parse_session_bytes(json.dumps(raw).encode())
     paths = {p.path for p in caught.value.problems}
     assert {"rounds[0].min_group", "session.plan_round"} <= paths
+
+
+def test_with_only_a_hidden_round_the_plan_says_why_there_is_none_yet(db, session_id):
+    key = voting.create_round(db, session_id, method="dots", hidden=True)
+    w = sessions.load(db, session_id)
+    voting.open_desk(db, session_id, key, w).cast("ana", "epr", None, 1)
+    with pytest.raises(choices.ChoiceError, match="hidden until the round is revealed"):
+        choices.plan(sessions.load(db, session_id))

@@ -85,6 +85,11 @@ def plan_rounds(workshop: m.Workshop) -> list[str]:
 def plan(workshop: m.Workshop, round_key: str | None = None) -> engine.Plan:
     """The plan from ``round_key`` (default: the plan's round); a round that may not be shown is refused."""
     key = round_key if round_key is not None else plan_round(workshop)
+    withheld = [r for r in round_policy.voting_rounds(workshop) if r.votes and not round_policy.is_shown(r)]
+    if key is None and withheld:
+        # Say why there is no plan yet rather than show one made from no round at all.
+        raise ChoiceError(" ".join(round_policy.publication(r).reason for r in withheld)
+                          + " The plan is made from a round whose results can be shown.")
     try:
         if key is not None:
             round_policy.check_shown(workshop, key)
