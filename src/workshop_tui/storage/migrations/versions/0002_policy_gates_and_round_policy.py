@@ -1,7 +1,7 @@
 """round policy: gate assessments in their own tables, the plan's pinned round, secret rounds' minimum group
 
 Revision ID: 0002_policy
-Revises: 0001
+Revises: 0002_writer (chained after the writer's migration when main was merged)
 Create Date: 2026-11-27
 
 - gate_sheet / gate_assessment: gate assessments were the votes of "gates"
@@ -22,7 +22,7 @@ import sqlmodel.sql.sqltypes
 
 
 revision = '0002_policy'
-down_revision = '0001'
+down_revision = '0002_writer'
 branch_labels = None
 depends_on = None
 
