@@ -5,7 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
-from workshop_tui.domain.model import Bottleneck, Criterion, Decision, Initiative, Participant, Round, SessionInfo, Vote, Workshop
+from workshop_tui.domain.model import (Bottleneck, Criterion, Decision, GateAssessment, GateSheet, Initiative,
+                                       Participant, Round, SessionInfo, Vote, Workshop)
 
 
 def initiatives(*keys: str, **fields_by_key: Mapping) -> tuple[Initiative, ...]:
@@ -19,7 +20,7 @@ def people(n: int) -> tuple[Participant, ...]:
 
 def workshop(
     items: Sequence[Initiative] | Sequence[str],
-    rounds: Iterable[Round] = (),
+    rounds: Iterable[Round | GateSheet] = (),
     *,
     criteria: Sequence[Criterion] = (),
     bottlenecks: Sequence[Bottleneck] = (),
@@ -35,8 +36,9 @@ def workshop(
         initiatives=inits,
         bottlenecks=tuple(bottlenecks),
         criteria=tuple(criteria),
-        rounds=tuple(rounds),
+        rounds=tuple(r for r in rounds if isinstance(r, Round)),
         decisions=tuple(decisions),
+        gate_sheets=tuple(r for r in rounds if isinstance(r, GateSheet)),
     )
 
 
@@ -65,6 +67,7 @@ def matrix_round(key: str, scores: Mapping[str, Mapping[str, Mapping[str, object
     return Round(key, "matrix", settings=settings, votes=votes)
 
 
-def gates_round(key: str, assessments: Sequence[tuple[str, str, str, bool | None, str]]) -> Round:
+def gates_sheet(key: str, assessments: Sequence[tuple[str | None, str, str, bool, str]]) -> GateSheet:
     """assessments: (participant, initiative, gate, passed, note)."""
-    return Round(key, "gates", votes=tuple(Vote(participant=p, initiative=i, criterion=g, value=v, note=n) for p, i, g, v, n in assessments))
+    return GateSheet(key, assessments=tuple(GateAssessment(initiative=i, criterion=g, passed=v, note=n, participant=p)
+                                            for p, i, g, v, n in assessments))

@@ -4,7 +4,7 @@ from fractions import Fraction as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.domain.builders import dots_round, gates_round, matrix_round, ranking_round, workshop
+from tests.domain.builders import dots_round, gates_sheet, matrix_round, ranking_round, workshop
 from workshop_tui.domain.model import Criterion, Round, Vote
 from workshop_tui.domain.results import (
     compare_rounds,
@@ -107,13 +107,15 @@ def test_matrix_result_json_shape():
     json.dumps(doc)
 
 
-def test_gates_round_table_and_failures():
-    w = workshop(ITEMS, [gates_round("g", [("p1", "a", "ig", False, "no DPIA possible"), ("p2", "a", "ig", True, ""), ("p1", "b", "ig", True, "")])], criteria=CALDERDALE)
+def test_gate_sheet_table_and_failures():
+    from workshop_tui.domain.methods.gates import assessment_rows, gate_table
+
+    w = workshop(ITEMS, [gates_sheet("g", [("p1", "a", "ig", False, "no DPIA possible"), ("p2", "a", "ig", True, ""), ("p1", "b", "ig", True, "")])], criteria=CALDERDALE)
     assert gate_failures(w) == {"a": [("ig", "no DPIA possible")]}
-    r = round_result(w, "g")
-    assert r.extras["table"]["a"]["ig"].outcome == "fail"
-    assert r.extras["table"]["b"]["ig"].outcome == "pass"
-    assert latest_scored_round(w) is None
+    table = gate_table(assessment_rows(w))
+    assert table["a"]["ig"].outcome == "fail"
+    assert table["b"]["ig"].outcome == "pass"
+    assert latest_scored_round(w) is None and w.rounds == ()
 
 
 def test_value_effort_round_places_3_3_as_a_major_project():

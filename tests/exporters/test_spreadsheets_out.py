@@ -22,8 +22,9 @@ def _read(path) -> list[list[str]]:
 def test_csv_folder_matches_golden(nhs, tmp_path, golden):
     folder = csv_tables.write(nhs, tmp_path / "out")
     names = sorted(p.name for p in folder.iterdir())
-    assert {"session.csv", "participants.csv", "initiatives.csv", "votes_r4.csv", "results_r4.csv", "plan.csv",
+    assert {"session.csv", "participants.csv", "initiatives.csv", "votes_r3.csv", "results_r4.csv", "plan.csv",
             "actions.csv", "capacity.csv"} <= set(names)
+    assert "votes_r4.csv" not in names  # r4 is a secret round: aggregates only
     for name in names:
         golden(f"csv/{name}", (folder / name).read_bytes())
 
@@ -50,17 +51,16 @@ def test_csv_neutralises_formulas_but_not_numbers(hostile, tmp_path):
     assert csv_tables.neutralise("-2") == "'-2" and csv_tables.neutralise("\tx") == "'\tx"
 
 
-def test_csv_anonymous_round_has_ballots_and_no_people(nhs, tmp_path):
+def test_csv_secret_round_publishes_its_totals_and_no_ballot(nhs, tmp_path):
+    # Issue 12: the csv published every secret ballot next to the same people's named votes
+    # from other rounds, so ballots could be matched by content. Aggregates only now.
     folder = csv_tables.write(nhs, tmp_path / "out")
-    rows = _read(folder / "votes_r4.csv")
-    assert rows[0][0] == "ballot" and "participant" not in rows[0] and "participant_name" not in rows[0]
-    text = (folder / "votes_r4.csv").read_text(encoding="utf-8-sig")
-    for p in nhs.participants:
-        assert p.name not in text
-        assert f"\r\n{p.key}," not in text
-    named = _read(folder / "votes_r3.csv")
-    assert named[0][:2] == ["participant", "participant_name"]
-
+    assert not (folder / "votes_r4.csv").exists()
+    assert len(_read(folder / "results_r4.csv")) > 1
+    ballots = {v.ballot for v in nhs.round("r4").votes}
+    for path in folder.iterdir():
+        text = path.read_text(encoding="utf-8-sig")
+        assert not any(b in text for b in ballots), path.name
 
 def _sheet_rows(ws) -> list[tuple]:
     return [row for row in ws.iter_rows(values_only=True)]

@@ -139,14 +139,15 @@ def test_gates_are_one_assessment_per_initiative_and_gate_and_drive_the_shortlis
     editing.record_gate(db, sid, b.key, "no_showstopper", False, "IG: data leaves the UK")
     editing.record_gate(db, sid, c.key, "wants_change", True)
     workshop = sessions.load(db, sid)
-    gates = workshop.round("gates")
-    assert gates.method == "gates" and len(gates.votes) == 4
-    assert [v.note for v in gates.votes if v.initiative == b.key] == ["IG: data leaves the UK"]
+    assert workshop.rounds == ()  # gate assessments are not a round
+    (gates,) = workshop.gate_sheets
+    assert gates.key == "gates" and len(gates.assessments) == 4
+    assert [a.note for a in gates.assessments if a.initiative == b.key] == ["IG: data leaves the UK"]
     assert shortlist(workshop).candidates == (a.key,)
     assert shortlist(workshop).ruled_out == (b.key,)
     assert shortlist(workshop).pending == (c.key,)
     editing.record_gate(db, sid, b.key, "no_showstopper", None)
-    assert len(sessions.load(db, sid).round("gates").votes) == 3
+    assert len(sessions.load(db, sid).gate_sheets[0].assessments) == 3
 
 
 def test_a_gate_can_only_be_recorded_against_a_gate_criterion(db, sid):

@@ -212,7 +212,7 @@ async def test_a_template_is_applied_and_gates_are_recorded_in_the_grid(make_app
         await pilot.press("f")  # the portal fails it
         await pilot.press("up", "right", "p")
         await pilot.pause()
-        marks = {(v.initiative, v.criterion): v.value for v in sessions.load(db, sid).round("gates").votes}
+        marks = {(a.initiative, a.criterion): a.passed for a in sessions.load(db, sid).gate_sheets[0].assessments}
         assert marks == {("virtual_wards", "no_showstopper"): True, ("patient_portal", "no_showstopper"): False,
                          ("virtual_wards", "wants_change"): True}
         shortlist = str(pane.query_one("#gates-shortlist", Static).render())

@@ -90,7 +90,7 @@ async def test_a_matrix_round_by_private_ballots_then_results_plan_override_and_
 
         await pilot.press("7")
         await pilot.pause()
-        assert "Results hidden until revealed" in screen_text(app)
+        assert "hidden until the round is revealed" in screen_text(app)
         await pilot.press("6")
         await pilot.pause()
         await pilot.press("r", "y")

@@ -188,8 +188,8 @@ async def test_a_whole_workshop_from_an_empty_database_by_keyboard(tmp_path):
         assert [c.key for c in workshop.criteria] == ["no_showstopper", "wants_change", "consensus", "value_6m",
                                                       "learn", "impact"]
         assert [c.kind for c in workshop.criteria] == ["gate", "gate"] + ["score"] * 4
-        gates = {(stored_title(workshop, v.initiative), v.criterion): (v.value, v.note)
-                 for v in workshop.round("gates").votes}
+        gates = {(stored_title(workshop, a.initiative), a.criterion): (a.passed, a.note)
+                 for a in workshop.gate_sheets[0].assessments}
         assert len(gates) == 12
         assert gates[("Patient portal", "no_showstopper")] == (False, "IG: patient data would leave the UK")
         assert all(passed for (title, _), (passed, _) in gates.items() if title != "Patient portal")
@@ -337,6 +337,13 @@ async def test_a_whole_workshop_from_an_empty_database_by_keyboard(tmp_path):
         await settle(app, pilot)
         matrix = sessions.load(db, sid).round("r2")
         assert (matrix.status, matrix.hidden) == ("closed", False)
+        # The plan stays on r1 unless the facilitator switches: the reveal offers it, with what would change.
+        assert "The plan is made from round r1. Round r2 can now be shown: switch the plan to it?" \
+            in getattr(app.screen, "question", "")
+        assert sessions.load(db, sid).session.plan_round == "r1"
+        await keys(pilot, "y")
+        await settle(app, pilot)
+        assert sessions.load(db, sid).session.plan_round == "r2"
 
         # -- Stage 7, Results -------------------------------------------------------
         await keys(pilot, "7")

@@ -11,14 +11,15 @@ def register(main: click.Group) -> None:
     @main.command("results")
     @db_options
     @click.argument("session")
-    @click.option("--round", "round_key", default=None, help="Round key (default: the latest round with votes).")
+    @click.option("--round", "round_key", default=None,
+                  help="Round key (default: the latest round with votes whose results may be shown).")
     @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
     @click.pass_context
     def results_cmd(ctx, db_path, database_url, session, round_key, as_json):
         """A round's ranking: rank, score, supporters, spread and agreement."""
         from workshop_tui.domain import results as engine
 
-        workshop, key = _open(ctx, db_path, database_url, session, round_key)
+        _db, _sid, workshop, key = _open(ctx, db_path, database_url, session, round_key)
         try:
             result = engine.round_result(workshop, key)
         except engine.SettingsError as exc:
@@ -34,14 +35,18 @@ def register(main: click.Group) -> None:
     @main.command("plan")
     @db_options
     @click.argument("session")
-    @click.option("--round", "round_key", default=None, help="Round key (default: the latest round with votes).")
+    @click.option("--round", "round_key", default=None,
+                  help="Show the plan as it would be from this round (default: the round the plan is pinned to; "
+                       "`use-round` pins it).")
     @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
     @click.pass_context
     def plan_cmd(ctx, db_path, database_url, session, round_key, as_json):
         """What we will do, not now and won't, and why, within bandwidth and bottlenecks."""
         from workshop_tui.domain import results as engine
+        from workshop_tui.domain import rounds as round_policy
 
-        workshop, key = _open(ctx, db_path, database_url, session, round_key, need_round=False)
+        _db, _sid, workshop, key = _open(ctx, db_path, database_url, session, round_key, need_round=False,
+                                         default=round_policy.plan_round)
         try:
             data = engine.plan_to_json(workshop, engine.plan(workshop, key))
         except (engine.PlanInputError, engine.SettingsError) as exc:
@@ -67,22 +72,101 @@ def _inert(value):
         return type(value)(_inert(v) for v in value)
     return value
 
+    @main.command("reveal")
+    @db_options
+    @click.argument("session")
+    @click.argument("round_key", metavar="ROUND")
+    @click.pass_context
+    def reveal_cmd(ctx, db_path, database_url, session, round_key):
+        """Reveal a round's results (closing it). The plan keeps its round; this prints what switching would change."""
+        from workshop_tui.cli import BadInput, open_db, resolve_session
+        from workshop_tui.services import choices, sessions, voting
+        from workshop_tui.textsafe import for_terminal
 
-def _open(ctx, db_path, database_url, session, round_key, *, need_round: bool = True):
+        db = open_db(ctx, db_path, database_url)
+        session_id = resolve_session(db, session)
+        workshop = sessions.load(db, session_id)
+        rnd = next((r for r in choices.scored_rounds(workshop) if r.key == round_key), None)
+        if rnd is None:
+            raise BadInput(_no_such_round(workshop, round_key))
+        try:
+            voting.reveal_round(db, session_id, round_key)
+        except voting.VotingError as exc:
+            raise BadInput(str(exc)) from None
+        workshop = sessions.load(db, session_id)
+        click.echo(f"Revealed round {round_key}: {for_terminal(rnd.title)}.")
+        pub = choices.publication(workshop.round(round_key))
+        if not pub.results:
+            click.echo(for_terminal(pub.reason))
+        offer = choices.switch_offer(workshop, round_key)
+        if offer is not None:
+            for line in offer.describe():
+                click.echo(for_terminal(line))
+            click.echo(f"The plan was not changed. To switch: workshop-tui use-round {session_id} {round_key}")
+
+    @main.command("use-round")
+    @db_options
+    @click.argument("session")
+    @click.argument("round_key", metavar="ROUND")
+    @click.pass_context
+    def use_round_cmd(ctx, db_path, database_url, session, round_key):
+        """Pin the plan to a round (the facilitator's choice; a later reveal does not move it)."""
+        from workshop_tui.cli import BadInput, open_db, resolve_session
+        from workshop_tui.services import choices, sessions
+        from workshop_tui.textsafe import for_terminal
+
+        db = open_db(ctx, db_path, database_url)
+        session_id = resolve_session(db, session)
+        workshop = sessions.load(db, session_id)
+        offer = choices.switch_offer(workshop, round_key)
+        try:
+            choices.set_plan_round(db, session_id, round_key)
+        except choices.ChoiceError as exc:
+            raise BadInput(str(exc)) from None
+        click.echo(f"The plan is now made from round {round_key}.")
+        if offer is not None:
+            for line in offer.describe()[1:]:
+                click.echo(for_terminal(line))
+
+
+def _no_such_round(workshop, round_key: str) -> str:
+    from workshop_tui.domain import rounds as round_policy
+
+    known = ", ".join(r.key for r in round_policy.voting_rounds(workshop)) or "none"
+    return f"There is no round {round_key!r} in this session (rounds: {known})."
+
+
+def _nothing_shown(workshop) -> str:
+    from workshop_tui.domain import rounds as round_policy
+
+    withheld = [r for r in round_policy.voting_rounds(workshop) if r.votes and not round_policy.is_shown(r)]
+    if not withheld:
+        return "This session has no round with votes yet."
+    return "No round's results can be shown yet. " + " ".join(
+        round_policy.publication(r).reason for r in withheld)
+
+
+def _open(ctx, db_path, database_url, session, round_key, *, need_round: bool = True, default=None):
+    """The session and the round to show, as the round policy allows (a withheld round exits 2 with why)."""
     from workshop_tui.cli import BadInput, open_db, resolve_session
-    from workshop_tui.domain import results as engine
+    from workshop_tui.domain import rounds as round_policy
     from workshop_tui.services import sessions
 
     db = open_db(ctx, db_path, database_url)
-    workshop = sessions.load(db, resolve_session(db, session))
+    session_id = resolve_session(db, session)
+    workshop = sessions.load(db, session_id)
     if round_key is None:
-        round_key = engine.latest_scored_round(workshop)
+        round_key = (default or round_policy.default_round)(workshop)
         if round_key is None and need_round:
-            raise BadInput("This session has no round with votes yet.")
-    elif round_key not in {r.key for r in workshop.rounds}:
-        known = ", ".join(r.key for r in workshop.rounds) or "none"
-        raise BadInput(f"There is no round {round_key!r} in this session (rounds: {known}).")
-    return workshop, round_key
+            raise BadInput(_nothing_shown(workshop))
+    else:
+        try:
+            round_policy.check_shown(workshop, round_key)
+        except KeyError:
+            raise BadInput(_no_such_round(workshop, round_key)) from None
+        except round_policy.RoundNotShown as exc:
+            raise BadInput(str(exc).replace("SESSION", str(session_id))) from None
+    return db, session_id, workshop, round_key
 
 
 class _SafeConsole:

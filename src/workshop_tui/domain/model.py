@@ -101,6 +101,7 @@ class SessionInfo:
     budget: Fraction | None = None  # optional money cap for the plan (same unit as cost)
     max_actions: int = 5
     stage: str = "setup"  # furthest/current stage reached in the TUI
+    plan_round: str | None = None  # the round the plan is pinned to (None: the default round)
 
 
 @dataclass(frozen=True)
@@ -179,10 +180,38 @@ class Round:
     votes: tuple[Vote, ...] = ()
     voted: tuple[str, ...] = ()  # anonymous rounds: who has cast a ballot (not what)
     abstained: tuple[str, ...] = ()  # participants who chose not to vote
+    min_group: int = 3  # secret rounds: fewer ballots and results / voted list are not shown (domain.rounds)
 
     def ballot_id(self, vote: Vote) -> str:
         """The identity of the ballot a vote belongs to."""
         return vote.ballot or vote.participant or ""
+
+
+@dataclass(frozen=True)
+class GateAssessment:
+    """Whether one initiative passes one gate criterion, and why (not a vote: no round, no ballot)."""
+
+    initiative: str
+    criterion: str
+    passed: bool
+    note: str = ""
+    participant: str | None = None  # who assessed it, when a file names them
+    channel: str = "facilitator"
+
+
+@dataclass(frozen=True)
+class GateSheet:
+    """One set of gate assessments: the facilitator's own (key ``gates``) or one a file brought.
+
+    ``position`` is where the session file lists it among its rounds (a file keeps
+    gate assessments as a "gates" round), so an exported file reads as it came in.
+    """
+
+    key: str
+    title: str = ""
+    status: str = "closed"
+    position: int = 0
+    assessments: tuple[GateAssessment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,9 +259,10 @@ class Workshop:
     initiatives: tuple[Initiative, ...] = ()
     bottlenecks: tuple[Bottleneck, ...] = ()
     criteria: tuple[Criterion, ...] = ()
-    rounds: tuple[Round, ...] = ()
+    rounds: tuple[Round, ...] = ()  # voting rounds only: gate assessments are in gate_sheets
     decisions: tuple[Decision, ...] = ()
     actions: tuple[Action, ...] = ()
+    gate_sheets: tuple[GateSheet, ...] = ()
 
     def initiative(self, key: str) -> Initiative:
         for item in self.initiatives:

@@ -8,7 +8,7 @@ from workshop_tui.domain.model import STAGES, Workshop
 def stage_done(workshop: Workshop) -> dict[str, bool]:
     """A stage counts as done when the facilitator has entered what it asks for."""
     s = workshop.session
-    scored_rounds = [r for r in workshop.rounds if r.method != "gates"]
+    scored_rounds = workshop.rounds
     done = {
         "setup": bool(s.title.strip() and s.mission.strip() and s.horizon_years and s.bandwidth),
         "participants": len(workshop.participants) > 0,

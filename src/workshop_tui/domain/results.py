@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Mapping, Sequence
 
+from workshop_tui.domain import rounds as round_policy
 from workshop_tui.domain.consensus import KendallW, Spread, is_contested, kendall_w, mid_ranks, spread
 from workshop_tui.domain import rules
 from workshop_tui.domain.methods import dots as dots_m
@@ -120,9 +121,7 @@ def _ballots(workshop: Workshop, rnd: Round) -> tuple[list[_Ballot], list[Reject
         people = {v.participant for v in grouped[bid]}
         participant = None if rnd.anonymous or len(people) != 1 else next(iter(people))
         problems = []
-        if bid == "" and rnd.method != "gates":
-            # Gate assessments may be the room's, recorded by the facilitator with no
-            # participant: they form one ballot. Any other unowned vote is refused.
+        if bid == "":
             problems.append(BallotProblem("no_ballot", None, None, None, "votes with neither a participant nor a ballot id"))
         if not rnd.anonymous and participant is not None and known and participant not in known:
             problems.append(BallotProblem("unknown_participant", None, participant, None, f"{participant!r} is not a participant in this session"))
@@ -325,7 +324,7 @@ def _moscow(workshop, rnd, items, ballots, rejected, warnings):
             blank += 1
         else:
             subs.append(verdict.content)
-    score_round = _latest(workshop, exclude=("gates", "moscow"))
+    score_round = _latest(workshop, exclude=("moscow",))
     scores = {}
     if score_round is not None:
         scores = {r.initiative: r.score for r in round_result(workshop, score_round).ranking if r.score is not None}
@@ -344,48 +343,31 @@ def _moscow(workshop, rnd, items, ballots, rejected, warnings):
     return _finish(rnd, "lower_median", {}, len(subs), blank, rejected, ranking, out.groups, agreement, extras, warnings)
 
 
-def _gates(workshop, rnd, items, ballots, rejected, warnings):
-    gates = [c.key for c in workshop.gates]
-    rows, counted, blank = [], 0, 0
-    s = rules.parse_settings("gates", {}, len(items))
-    ctx = rules.context_of(workshop, rnd)
-    for b in ballots:
-        verdict = rules.judge_ballot(s, ctx, b.votes)
-        if verdict.problems:
-            rejected.append(RejectedBallot(b.id, b.participant, verdict.problems))
-        elif verdict.blank:
-            blank += 1
-        else:
-            counted += 1
-            rows.extend(verdict.content)
-    table = gates_m.gate_table(rows)
-    extras = {"table": table, "failures": gates_m.failures(table, gates)}
-    return _finish(rnd, "any_fail", {}, counted, blank, rejected, (), (), None, extras, warnings)
-
-
-_HANDLERS = {"dots": _dots, "matrix": _matrix, "ranking": _ranking, "value_effort": _value_effort, "moscow": _moscow, "gates": _gates}
+_HANDLERS = {"dots": _dots, "matrix": _matrix, "ranking": _ranking, "value_effort": _value_effort, "moscow": _moscow}
 
 
 # --------------------------------------------------------- other questions
 
 
-def _latest(workshop: Workshop, exclude: Sequence[str] = ("gates",)) -> str | None:
-    for rnd in reversed(workshop.rounds):
+def _latest(workshop: Workshop, exclude: Sequence[str] = ()) -> str | None:
+    """The last shown voting round with votes whose method is not in ``exclude`` (round policy)."""
+    for rnd in reversed(round_policy.shown_rounds(workshop)):
         if rnd.method not in exclude and rnd.votes:
             return rnd.key
     return None
 
 
 def latest_scored_round(workshop: Workshop) -> str | None:
-    """The last round (in order) that is not a gates round and has votes."""
-    return _latest(workshop)
+    """The round the plan is made from by default: the round policy's plan round
+    (the facilitator's pinned round, else the latest shown round with votes)."""
+    return round_policy.plan_round(workshop)
 
 
 def gate_failures(workshop: Workshop) -> dict[str, list[tuple[str, str]]]:
     """initiative → [(gate criterion, note)] for every gate it fails, in the gates' order.
 
-    Per cell, the facilitator's own record (the ``gates`` round the TUI keeps)
-    decides; otherwise any failing assessment in a gates round fails the gate.
+    Per cell, the facilitator's own record (the ``gates`` sheet the TUI keeps)
+    decides; otherwise any failing assessment on another sheet fails the gate.
     """
     marks = gates_m.gate_marks(workshop)
     out: dict[str, list[tuple[str, str]]] = {}
@@ -474,7 +456,7 @@ def triangulate(workshop: Workshop, top: int | None = None) -> Triangulation:
     overrides: the question is what each ranking says), or, with ``top``, the initiatives
     ranked ``top`` or better (for a session whose bandwidth is not set yet).
     """
-    keys = tuple(r.key for r in workshop.rounds if r.method != "gates" and r.votes)
+    keys = tuple(r.key for r in round_policy.shown_rounds(workshop) if r.votes)
     ranks = {k: {r.initiative: r.rank for r in round_result(workshop, k).ranking} for k in keys}
     pairs = []
     for n, a in enumerate(keys):

@@ -98,8 +98,8 @@ class Shortlist:
     pending: tuple[str, ...]  # no gate failed, some not yet assessed
 
 
-def shortlist(workshop: Workshop, round_key: str = "gates") -> Shortlist:
-    marks = gate_marks(workshop, round_key)
+def shortlist(workshop: Workshop) -> Shortlist:
+    marks = gate_marks(workshop)
     gates = [c.key for c in workshop.gates]
     candidates, ruled_out, pending = [], [], []
     for item in workshop.initiatives:

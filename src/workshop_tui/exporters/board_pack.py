@@ -20,6 +20,7 @@ from fractions import Fraction
 from workshop_tui import presentation
 from workshop_tui.domain import rules
 from workshop_tui.domain import model as m
+from workshop_tui.domain import rounds as round_policy
 from workshop_tui.domain import results as engine
 from workshop_tui.domain.methods import gates as gates_m
 from workshop_tui.domain.methods_help import explain
@@ -114,6 +115,7 @@ class RoundView:
     agreement: str
     warnings: tuple[str, ...]
     sites: tuple[SiteRanking, ...] = ()
+    withheld: str = ""  # why the round policy withholds this round's results (then rows are empty)
 
 
 @dataclass(frozen=True)
@@ -221,15 +223,15 @@ def build(workshop: m.Workshop, engine=engine) -> BoardPack:
     titles = {i.key: i.title for i in workshop.initiatives}
     results: dict[str, engine.RoundResult] = {}
     rounds = []
-    for rnd in workshop.rounds:
-        if rnd.method == "gates":
-            continue
+    for rnd in round_policy.voting_rounds(workshop):
         view, result = _round_view(workshop, rnd, titles, engine)
         rounds.append(view)
         if result is not None:
             results[rnd.key] = result
     plan_view, plan_problem = _plan_view(workshop, titles, engine)
     how: list[tuple[str, str]] = []
+    if workshop.gate_sheets:
+        how.append((m.METHOD_LABELS["gates"], explain("gates")))
     for rnd in workshop.rounds:
         # The effective settings the engine used, so the note matches the numbers.
         settings = results[rnd.key].settings if rnd.key in results else rnd.settings
@@ -296,9 +298,7 @@ def _gate_rows(workshop: m.Workshop) -> tuple[GateRow, ...]:
     gates = workshop.gates
     if not gates:
         return ()
-    entries = [(v.initiative, v.criterion, v.value, v.note)
-               for rnd in workshop.rounds if rnd.method == "gates" for v in rnd.votes
-               if isinstance(v.value, bool) or v.value is None]
+    entries = gates_m.assessment_rows(workshop)
     if not entries:
         return ()
     table = gates_m.gate_table(entries)
@@ -313,12 +313,18 @@ def _gate_rows(workshop: m.Workshop) -> tuple[GateRow, ...]:
 
 def _round_view(workshop: m.Workshop, rnd: m.Round, titles: dict[str, str],
                 engine=engine) -> tuple[RoundView, engine.RoundResult | None]:
+    pub = round_policy.publication(rnd)
     base = dict(
         key=rnd.key, title=rnd.title or rnd.key, method=rnd.method,
         method_label=m.METHOD_LABELS.get(rnd.method, rnd.method), anonymous=rnd.anonymous, status=rnd.status,
-        voters=_voters(workshop, rnd), settings=_settings_text(rnd.settings),
+        voters=_voters(workshop, rnd) if pub.voted else "", settings=_settings_text(rnd.settings),
         score_label=SCORE_LABELS.get(rnd.method, "Score"),
     )
+    if not pub.results:
+        # The round policy withholds it (hidden, or a secret round below its minimum group):
+        # no ranking, no counts that could be subtracted, only why.
+        return RoundView(**base, counted=0, blank=0, rejected=0, rows=(), agreement="", warnings=(),
+                         withheld=pub.reason), None
     try:
         result = engine.round_result(workshop, rnd.key)
     except (engine.SettingsError, KeyError, ValueError) as exc:
@@ -407,7 +413,7 @@ def _site_rankings(workshop: m.Workshop, rnd: m.Round) -> tuple[SiteRanking, ...
     """Each site's own ranking: the engine run on that site's ballots alone."""
     site_of = {p.key: p.site for p in workshop.participants if p.site}
     sites = sorted(set(site_of.values()))
-    if len(sites) < 2 or rnd.method == "gates":
+    if len(sites) < 2:
         return ()
     slugs = {slug(site): site for site in sites}
     out = []

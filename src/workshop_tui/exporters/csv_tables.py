@@ -3,8 +3,9 @@
 UTF-8 with a BOM and CRLF line ends, so Excel opens accents correctly with a
 double click. Text cells that a spreadsheet would run as a formula (starting
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) get a leading
-``'``; numbers are written as numbers. Anonymous rounds' vote files have a
-ballot column and no participant column.
+``'``; numbers are written as numbers. Secret rounds have no vote file (their
+ballots could be matched by content to the same people's named votes), and a
+round whose results may not be shown (``domain.rounds``) has neither.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from workshop_tui.domain import model as m
 from workshop_tui import presentation
+from workshop_tui.domain import rounds as round_policy
 from workshop_tui.domain.numbers import display
 
 SUFFIX = ".zip"
@@ -132,13 +134,23 @@ def tables(workshop: m.Workshop, engine=None) -> list[Table]:
               tuple((r.key, r.title, r.method, r.anonymous, r.status,
                      json.dumps({k: exact(v) if isinstance(v, Fraction) else v for k, v in sorted(r.settings.items())},
                                 ensure_ascii=False),
-                     len({r.ballot_id(v) for v in r.votes}), len(r.voted) if r.anonymous else None,
+                     len({r.ballot_id(v) for v in r.votes}),
+                     len(r.voted) if r.anonymous and round_policy.publication(r).voted else None,
                      len(r.abstained)) for r in workshop.rounds)),
     ]
     for rnd in workshop.rounds:
-        out.append(_votes(workshop, rnd))
-        if rnd.method != "gates":
+        # The round policy decides: a votes table only for a named round whose results
+        # may be shown (never a secret ballot, in any order), results only when shown.
+        pub = round_policy.publication(rnd)
+        if pub.ballots:
+            out.append(_votes(workshop, rnd))
+        if pub.results:
             out.append(_results(workshop, engine, rnd))
+    names = {p.key: p.name for p in workshop.participants}
+    out.append(Table("gate_assessments", ("sheet", "participant", "participant_name", "initiative", "criterion",
+                                          "passed", "channel", "note"),
+                     tuple((g.key, a.participant, names.get(a.participant or "", ""), a.initiative, a.criterion,
+                            a.passed, a.channel, a.note) for g in workshop.gate_sheets for a in g.assessments)))
     out += _plan(workshop, engine)
     titles = {i.key: i.title for i in workshop.initiatives}
     out.append(Table("decisions", ("initiative", "title", "outcome", "rationale", "round"),
@@ -156,9 +168,6 @@ def _votes(workshop: m.Workshop, rnd: m.Round) -> Table:
     def value_of(v: m.Vote) -> tuple:
         return (v.initiative, v.criterion, v.value, v.effort, ranking_text(v.ranking), v.channel, v.note)
 
-    if rnd.anonymous:
-        # A secret ballot id groups one ballot's entries; no column names a person.
-        return Table(f"votes_{rnd.key}", ("ballot",) + values, tuple((v.ballot,) + value_of(v) for v in rnd.votes))
     names = {p.key: p.name for p in workshop.participants}
     return Table(f"votes_{rnd.key}", ("participant", "participant_name") + values,
                  tuple((v.participant, names.get(v.participant or "", "")) + value_of(v) for v in rnd.votes))

@@ -312,6 +312,9 @@ def _rounds(p: bp.BoardPack) -> str:
         cls = ' class="major"' if n == 0 else ""
         part = [f'<section id="round-{e(r.key)}"{cls}><h2>Round {e(r.key)}: {e(r.title)} '
                 f'<span class="meta">({e(r.method_label)})</span></h2>']
+        if r.withheld:
+            out.append("\n".join(part + [f'<p class="note">{e(r.withheld)}</p>']) + "</section>")
+            continue
         ballots = f"{plural(r.counted, 'ballot')} counted"
         if r.blank:
             ballots += f", {r.blank} blank"

@@ -108,6 +108,9 @@ def _rounds(p: bp.BoardPack) -> list[str]:
     lines = []
     for r in p.rounds:
         lines += [f"## Round {esc(r.key)}: {esc(r.title)} ({esc(r.method_label)})", ""]
+        if r.withheld:
+            lines += [esc(r.withheld), ""]
+            continue
         ballots = f"{plural(r.counted, 'ballot')} counted"
         if r.blank:
             ballots += f", {r.blank} blank"

@@ -14,6 +14,7 @@ from functools import cached_property
 
 from workshop_tui.domain import model as m
 from workshop_tui.domain import results as _engine
+from workshop_tui.domain import rounds as round_policy
 
 
 class Prepared:
@@ -44,7 +45,7 @@ class Prepared:
             return _engine.plan(workshop, *args, **kwargs)
         if self._plan is None:
             try:
-                key = _engine.latest_scored_round(workshop)
+                key = round_policy.plan_round(workshop)  # the pinned round, else the default
                 result = None
                 if key is not None:
                     try:

@@ -16,6 +16,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from workshop_tui.domain import model as m
+from workshop_tui.domain import rounds as round_policy
+from workshop_tui.domain.methods import gates as gates_m
 from workshop_tui.domain.numbers import round_half_away
 from workshop_tui.exporters import board_pack as bp
 from workshop_tui.presentation import plural
@@ -144,6 +146,8 @@ def render_bytes(workshop: m.Workshop, pack: bp.BoardPack | None = None) -> byte
     used: set[str] = set()
     _summary(book, formats, used, workshop, pack)
     views = {r.key: r for r in pack.rounds}
+    if workshop.gate_sheets:
+        _gates_sheet(book, formats, used, workshop, pack)
     for rnd in workshop.rounds:
         _round_sheet(book, formats, used, workshop, rnd, views.get(rnd.key), pack)
     _plan_sheet(book, formats, used, pack)
@@ -184,13 +188,32 @@ def _summary(book, formats, used, workshop: m.Workshop, pack: bp.BoardPack) -> N
     sh.finish()
 
 
+def _gates_sheet(book, formats, used, workshop: m.Workshop, pack: bp.BoardPack) -> None:
+    """The gate table, then every assessment with its note (gate assessments are not a round)."""
+    first = workshop.gate_sheets[0].key
+    label = m.METHOD_LABELS["gates"]
+    sh = _Sheet(book, sheet_name(label if first == gates_m.OWN_SHEET else f"{first} {label}", used), formats)
+    head = sh.header(["Initiative", "Title"] + list(pack.gate_names) + ["Outcome", "Notes on failures"])
+    for g in pack.gates:
+        sh.line([g.key, g.title] + list(g.outcomes) + ["passes" if g.passes else "ruled out", g.notes])
+    sh.skip()
+    names = {p.key: p.name for p in workshop.participants}
+    sh.line(["Assessments"])
+    sh.header(["Participant", "Name", "Initiative", "Gate", "Outcome", "Channel", "Note"])
+    for sheet in workshop.gate_sheets:
+        for a in sheet.assessments:
+            sh.line([a.participant, names.get(a.participant or "", ""), a.initiative, a.criterion,
+                     "pass" if a.passed else "fail", a.channel, a.note])
+    sh.finish(head + 1)
+
+
 def _round_sheet(book, formats, used, workshop: m.Workshop, rnd: m.Round, view: bp.RoundView | None,
                  pack: bp.BoardPack) -> None:
     sh = _Sheet(book, sheet_name(f"{rnd.key} {m.METHOD_LABELS.get(rnd.method, rnd.method)}", used), formats)
-    if rnd.method == "gates":
-        head = sh.header(["Initiative", "Title"] + list(pack.gate_names) + ["Outcome", "Notes on failures"])
-        for g in pack.gates:
-            sh.line([g.key, g.title] + list(g.outcomes) + ["passes" if g.passes else "ruled out", g.notes])
+    if view is not None and view.withheld:
+        # The round policy withholds this round: say why, nothing else.
+        head = sh.header(["Round"])
+        sh.line([view.withheld])
     else:
         head = sh.header(["Rank", "Initiative", "Title", view.score_label if view else "Score", "Supporters", "n",
                           "Spread", "Agreement", "Detail"])
@@ -207,11 +230,12 @@ def _round_sheet(book, formats, used, workshop: m.Workshop, rnd: m.Round, view: 
             if view.agreement:
                 sh.line([view.agreement])
     sh.skip()
-    if rnd.anonymous:
+    pub = round_policy.publication(rnd)
+    if pub.ballots:
+        _votes(sh, workshop, rnd)
+    elif rnd.anonymous and pub.voted:
         # A secret ballot: the sheet gives the ranking and counts, never the ballots.
         sh.line([f"Secret ballot: {plural(len(rnd.voted), 'person')} voted; individual ballots are not shown."])
-    else:
-        _votes(sh, workshop, rnd)
     sh.finish(head + 1)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from workshop_tui.domain import model as m
 from workshop_tui.domain import results as engine
+from workshop_tui.domain import rounds as round_policy
 from workshop_tui.services.unit_of_work import use_case
 from workshop_tui.storage import repository as repo
 from workshop_tui.storage.engine import Database
@@ -26,35 +27,40 @@ class ChoiceError(ValueError):
 # -- results ------------------------------------------------------------------
 
 def scored_rounds(workshop: m.Workshop) -> list[m.Round]:
-    """Rounds that produce a ranking (every method but gate checks), in order."""
-    return [r for r in workshop.rounds if r.method != "gates"]
+    """Rounds that produce a ranking (every voting round), in order: the round policy's list."""
+    return round_policy.voting_rounds(workshop)
 
 
 def default_round(workshop: m.Workshop) -> str | None:
-    """The latest scored round with votes whose results are shown, else the latest scored round."""
-    shown = [r.key for r in scored_rounds(workshop) if r.votes and not r.hidden]
-    if shown:
-        return shown[-1]
+    """The round results open on (round policy): the latest shown round with votes, else the latest round."""
+    shown = round_policy.default_round(workshop)
+    if shown is not None:
+        return shown
     rounds = scored_rounds(workshop)
     return rounds[-1].key if rounds else None
 
 
+def publication(rnd: m.Round) -> round_policy.Publication:
+    """What of a round may be shown (the round policy's one decision)."""
+    return round_policy.publication(rnd)
+
+
 def result(workshop: m.Workshop, round_key: str) -> engine.RoundResult:
+    """A round's result, if the round policy lets it be shown (else ``ChoiceError`` saying why)."""
     try:
+        round_policy.check_shown(workshop, round_key)
         return engine.round_result(workshop, round_key)
     except KeyError:
         raise ChoiceError(f"There is no round {round_key!r} in this session.") from None
+    except round_policy.RoundNotShown as exc:
+        raise ChoiceError(str(exc)) from None
     except engine.SettingsError as exc:
         raise ChoiceError(f"Round {round_key} cannot be counted: {exc}.") from None
 
 
 def previous_round(workshop: m.Workshop, round_key: str) -> str | None:
-    """The scored round with votes just before ``round_key`` (for "who moved")."""
-    keys = [r.key for r in scored_rounds(workshop) if r.votes and not r.hidden]
-    if round_key not in keys:
-        return None
-    n = keys.index(round_key)
-    return keys[n - 1] if n > 0 else None
+    """The shown round with votes just before ``round_key`` (for "who moved")."""
+    return round_policy.previous_shown(workshop, round_key)
 
 
 def compare(workshop: m.Workshop, before: str, after: str) -> dict[str, engine.RankMove]:
@@ -86,14 +92,122 @@ def triangulation(workshop: m.Workshop) -> engine.Triangulation | None:
 
 # -- the plan -----------------------------------------------------------------
 
+def plan_round(workshop: m.Workshop) -> str | None:
+    """The round the plan is made from: the pinned round, else the default (round policy)."""
+    return round_policy.plan_round(workshop)
+
+
+def plan_rounds(workshop: m.Workshop) -> list[str]:
+    """The rounds the facilitator may make the plan from: shown rounds with votes."""
+    return round_policy.later_rounds(workshop, None)
+
+
 def plan(workshop: m.Workshop, round_key: str | None = None) -> engine.Plan:
-    key = round_key if round_key is not None else default_round(workshop)
+    """The plan from ``round_key`` (default: the plan's round); a round that may not be shown is refused."""
+    key = round_key if round_key is not None else plan_round(workshop)
+    withheld = [r for r in round_policy.voting_rounds(workshop) if r.votes and not round_policy.is_shown(r)]
+    if key is None and withheld:
+        # Say why there is no plan yet rather than show one made from no round at all.
+        raise ChoiceError(" ".join(round_policy.publication(r).reason for r in withheld)
+                          + " The plan is made from a round whose results can be shown.")
     try:
+        if key is not None:
+            round_policy.check_shown(workshop, key)
         return engine.plan(workshop, key)
+    except KeyError:
+        raise ChoiceError(f"There is no round {key!r} in this session.") from None
+    except round_policy.RoundNotShown as exc:
+        raise ChoiceError(str(exc)) from None
     except engine.PlanInputError as exc:
         raise ChoiceError(f"No plan can be made yet: {exc}.") from None
     except engine.SettingsError as exc:
         raise ChoiceError(f"Round {key} cannot be counted: {exc}.") from None
+
+
+@dataclass(frozen=True)
+class PlanMove:
+    """One initiative whose place in the plan would change."""
+
+    initiative: str
+    title: str
+    before: str  # "will do", "not now", "won't" or "" (not in the plan)
+    after: str
+
+
+@dataclass(frozen=True)
+class PlanSwitch:
+    """An offer: make the plan from ``offered`` instead of ``current``, and what that would change."""
+
+    current: str | None
+    offered: str
+    moves: tuple[PlanMove, ...]
+    overrides: tuple[str, ...]  # overrides recorded against another round, which would apply as they are
+
+    def describe(self) -> list[str]:
+        """The offer in the facilitator's words, one line each."""
+        head = (f"The plan is made from round {self.current}. Round {self.offered} can now be shown: "
+                f"switch the plan to it?" if self.current else
+                f"Round {self.offered} can now be shown: make the plan from it?")
+        lines = [head]
+        if not self.moves:
+            lines.append("Switching would change no initiative's place in the plan.")
+        for move in self.moves:
+            lines.append(f"  {move.title}: {move.before or 'not planned'} -> {move.after or 'not planned'}")
+        for text in self.overrides:
+            lines.append(f"  Override kept: {text}")
+        return lines
+
+
+def _outcomes(p: engine.Plan) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for label, items in (("will do", p.will_do), ("not now", p.not_now), ("won't", p.wont)):
+        for item in items:
+            out[item.initiative] = label
+    return out
+
+
+def switch_offer(workshop: m.Workshop, round_key: str) -> PlanSwitch | None:
+    """What switching the plan to ``round_key`` would change (None: nothing to offer).
+
+    Only an offer: the plan keeps its round until the facilitator chooses
+    (``set_plan_round``).
+    """
+    current = plan_round(workshop)
+    rnd = next((r for r in round_policy.voting_rounds(workshop) if r.key == round_key), None)
+    if rnd is None or round_key == current or not rnd.votes or not round_policy.is_shown(rnd):
+        return None
+    try:
+        before = _outcomes(plan(workshop, current)) if current is not None else {}
+        after = _outcomes(plan(workshop, round_key))
+    except ChoiceError:
+        return None
+    titles = {i.key: i.title for i in workshop.initiatives}
+    moves = tuple(PlanMove(k, titles.get(k, k), before.get(k, ""), after.get(k, ""))
+                  for k in titles if before.get(k, "") != after.get(k, ""))
+    kept = tuple(f"{titles.get(d.initiative, d.initiative)}: {OUTCOMES.get(d.outcome, d.outcome)}"
+                 f" (recorded on round {d.round})" for d in workshop.decisions if d.round and d.round != round_key)
+    return PlanSwitch(current, round_key, moves, kept)
+
+
+def set_plan_round(db: Database, session_id: int, round_key: str | None) -> None:
+    """Pin the plan to ``round_key`` (None: follow the default round again); the facilitator's choice."""
+
+    def work(s):
+        workshop = repo.load_workshop(s, session_id)
+        if round_key is not None:
+            try:
+                rnd = round_policy.check_shown(workshop, round_key)
+            except KeyError:
+                raise ChoiceError(f"There is no voting round {round_key!r} in this session.") from None
+            except round_policy.RoundNotShown as exc:
+                raise ChoiceError(str(exc)) from None
+            if not rnd.votes:
+                raise ChoiceError(f"Round {round_key} has no votes yet, so no plan can be made from it.")
+        row = repo.get_session_row(s, session_id)
+        row.plan_round = round_key
+        s.add(row)
+
+    _write(db, session_id, "plan.round", work, audit=dict(round=round_key))
 
 
 def discussion(workshop: m.Workshop, round_key: str) -> list[engine.RankedItem]:

@@ -20,13 +20,14 @@ from sqlalchemy import select
 
 from workshop_tui.domain import model as m
 from workshop_tui.domain.graph import find_cycles
+from workshop_tui.domain.methods import gates as gates_m
 from workshop_tui.domain.templates import template
 from workshop_tui.services.unit_of_work import reading, use_case, write
 from workshop_tui.storage import repository as repo
 from workshop_tui.storage.engine import Database
-from workshop_tui.storage.tables import CriterionRow, RoundRow  # record_gate only (gates move to their own table)
+from workshop_tui.storage.tables import CriterionRow  # record_gate only
 
-GATES_ROUND = "gates"
+GATES_SHEET = gates_m.OWN_SHEET  # the facilitator's own gate assessments
 HORIZON_ADVICE_YEARS = 5
 
 
@@ -279,13 +280,12 @@ def _initiative_impact(s, session_id: int, key: str) -> Impact:
     for rnd in repo.rounds_with_votes_on(s, session_id, initiative=key):
         if rnd.method == "ranking":
             continue
-        if rnd.method == "gates":
-            lines.append(f"{_round_name(rnd.key, rnd.title, rnd.status)}: {len(rnd.votes)} gate assessment(s) "
-                         f"of {title} are removed.")
-            continue
         ballots = len({rnd.ballot_id(v) for v in rnd.votes})
         lines.append(f"{_round_name(rnd.key, rnd.title, rnd.status)}: {len(rnd.votes)} vote(s) on {title} "
                      f"from {ballots} ballot(s) are removed; the rest of each ballot still counts.")
+    gated = repo.count_gate_assessments(s, session_id, initiative=key)
+    if gated:
+        lines.append(f"Gate assessments: {gated} of {title} are removed.")
     return Impact(tuple(lines))
 
 
@@ -484,7 +484,8 @@ def apply_template(db: Database, session_id: int, template_key: str) -> tuple[m.
 
     def work(s):
         current = list(repo.criteria(s, session_id))
-        used = repo.count_votes(s, session_id, criteria=current)
+        used = repo.count_votes(s, session_id, criteria=current) + sum(
+            repo.count_gate_assessments(s, session_id, criterion=key) for key in current)
         if used:
             raise EditError(f"{used} vote(s) or gate assessment(s) already use the current criteria, so the "
                             "template was not applied. Edit the criteria one by one instead.")
@@ -504,8 +505,8 @@ def record_gate(db: Database, session_id: int, initiative: str, criterion: str, 
                 note: str = "") -> None:
     """Record whether an initiative passes a gate (None clears the assessment).
 
-    Gate assessments are the votes of the session's "gates" round, created on
-    first use; there is one per initiative and gate.
+    Gate assessments live in their own table, on the facilitator's own sheet
+    (made on first use); there is one per initiative and gate.
     """
 
     def work(s):
@@ -513,16 +514,7 @@ def record_gate(db: Database, session_id: int, initiative: str, criterion: str, 
                                                  CriterionRow.key == criterion)).scalars().first()
         if crit is None or crit.kind != "gate":
             raise EditError(f"{criterion!r} is not a gate criterion of this session.")
-        has_round = s.exec(select(RoundRow.id).where(RoundRow.session_id == session_id,
-                                                     RoundRow.key == GATES_ROUND)).first()
-        if has_round is None:
-            repo.save_round(s, session_id, m.Round(key=GATES_ROUND, method="gates", title="Exemplar gates",
-                                                   status="open"))
-        repo.delete_votes(s, session_id, GATES_ROUND, initiative=initiative, criterion=criterion)
-        if passed is not None:
-            repo.add_votes(s, session_id, GATES_ROUND,
-                           [m.Vote(initiative=initiative, criterion=criterion, value=passed, note=note.strip())],
-                           anonymous=False)
+        repo.set_gate_assessment(s, session_id, initiative, criterion, passed, note.strip(), sheet=GATES_SHEET)
         repo.audit(s, session_id, "gate.record", initiative=initiative, criterion=criterion, passed=passed)
 
     write(db, work)
@@ -530,9 +522,11 @@ def record_gate(db: Database, session_id: int, initiative: str, criterion: str, 
 
 def count_votes(db: Database, session_id: int, *, participant: str | None = None, initiative: str | None = None,
                 criterion: str | None = None) -> int:
-    """How many votes would go with a person, initiative or criterion (for the confirm question)."""
+    """How many votes and gate assessments would go with a person, initiative or criterion (for the confirm question)."""
     with reading(db) as s:
-        return repo.count_votes(s, session_id, participant=participant, initiative=initiative, criterion=criterion)
+        return repo.count_votes(s, session_id, participant=participant, initiative=initiative, criterion=criterion) \
+            + repo.count_gate_assessments(s, session_id, initiative=initiative, criterion=criterion,
+                                          participant=participant)
 
 
 # -- what an edit does to stored votes ------------------------------------------

@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Iterable, Mapping
 
 from workshop_tui.domain import model as m
+from workshop_tui.domain import rounds as round_policy
 from workshop_tui.domain import rules
 from workshop_tui.domain.methods import matrix as matrix_m
 from workshop_tui.domain.methods.problems import BallotProblem, SettingsError
@@ -55,12 +56,13 @@ def check_settings(method: str, settings: Mapping[str, object], workshop: m.Work
 
 
 def _voting_rounds(workshop: m.Workshop) -> int:
-    """How many rounds people have voted in (the gate checks are kept as a round too)."""
-    return sum(1 for r in workshop.rounds if r.method != "gates")
+    """How many rounds people have voted in (the round policy's voting rounds)."""
+    return len(round_policy.voting_rounds(workshop))
 
 
 def _next_round_key(workshop: m.Workshop) -> str:
-    used = {r.key for r in workshop.rounds}
+    # Gate sheets share the session file's round keys (they are written as "gates" rounds).
+    used = {r.key for r in workshop.rounds} | {g.key for g in workshop.gate_sheets}
     n = _voting_rounds(workshop) + 1
     while f"r{n}" in used:
         n += 1
@@ -69,10 +71,16 @@ def _next_round_key(workshop: m.Workshop) -> str:
 
 def create_round(db: Database, session_id: int, *, method: str, title: str = "",
                  settings: Mapping[str, object] | None = None, anonymous: bool = False,
-                 hidden: bool = False) -> str:
-    """Create a round, open for votes at once; returns its key."""
+                 hidden: bool = False, min_group: int = round_policy.MIN_GROUP_DEFAULT) -> str:
+    """Create a round, open for votes at once; returns its key.
+
+    ``min_group``: a secret round with fewer ballots shows neither results nor who voted.
+    """
     if method not in VOTING_METHODS:
         raise VotingError(f"Choose one of: {', '.join(m.METHOD_LABELS[x] for x in VOTING_METHODS)}.")
+
+    if not round_policy.MIN_GROUP_LOWEST <= min_group <= 1000:
+        raise VotingError(f"The minimum group is a number of ballots from {round_policy.MIN_GROUP_LOWEST} to 1000.")
 
     def work(s):
         workshop = repo.load_workshop(s, session_id)
@@ -83,11 +91,12 @@ def create_round(db: Database, session_id: int, *, method: str, title: str = "",
         key = _next_round_key(workshop)
         name = title.strip() or f"{m.METHOD_LABELS[method]} (round {_voting_rounds(workshop) + 1})"
         repo.save_round(s, session_id, m.Round(key=key, method=method, title=name, settings=full, status="open",
-                                               anonymous=anonymous, hidden=hidden))
+                                               anonymous=anonymous, hidden=hidden, min_group=min_group))
         return key
 
     return use_case(db, session_id, "round.create", work,
-                    audit=lambda key: dict(round=key, method=method, anonymous=anonymous, hidden=hidden))
+                    audit=lambda key: dict(round=key, method=method, anonymous=anonymous, hidden=hidden,
+                                           min_group=min_group))
 
 
 def _set_round(db: Database, session_id: int, key: str, audit: str, **changes) -> None:
@@ -129,8 +138,24 @@ def reopen_round(db: Database, session_id: int, key: str) -> None:
 
 
 def reveal_round(db: Database, session_id: int, key: str) -> None:
-    """Show the round's results (closing it first: a revealed round takes no votes)."""
-    _set_round(db, session_id, key, "round.reveal", status="closed", hidden=False)
+    """Show the round's results (closing it first: a revealed round takes no votes).
+
+    The plan stays on the round it was made from: if the facilitator had not
+    pinned one, the round the plan was using is pinned now, in the same
+    transaction, so the reveal cannot move the plan (``choices.switch_offer``
+    says what switching would change; only the facilitator switches).
+    """
+
+    def work(s):
+        workshop = repo.load_workshop(s, session_id)
+        rnd = _round(workshop, key)
+        row = repo.get_session_row(s, session_id)
+        if row.plan_round is None:
+            row.plan_round = round_policy.plan_round(workshop)
+            s.add(row)
+        repo.save_round(s, session_id, dataclasses.replace(rnd, status="closed", hidden=False))
+
+    use_case(db, session_id, "round.reveal", work, audit=dict(round=key))
 
 
 def delete_round(db: Database, session_id: int, key: str) -> None:

@@ -162,6 +162,17 @@ def merge(sources: list[tuple[str, m.Workshop]]) -> Merged:
                 status="closed" if first.status == r.status == "closed" else "open",
                 hidden=first.hidden and r.hidden)
 
+    sheets: dict[str, m.GateSheet] = {}
+    for (site, w), items, people in zip(sources, item_maps, people_maps):
+        for g in w.gate_sheets:
+            assessed = tuple(dataclasses.replace(
+                a, initiative=items.get(a.initiative, a.initiative),
+                participant=people.get(a.participant, a.participant) if a.participant else None)
+                for a in g.assessments)
+            first = sheets.get(g.key)
+            sheets[g.key] = (dataclasses.replace(g, assessments=assessed) if first is None else
+                             dataclasses.replace(first, assessments=first.assessments + assessed))
+
     decisions: dict[str, m.Decision] = {}
     actions: list[m.Action] = []
     action_keys: set[str] = set()
@@ -187,7 +198,8 @@ def merge(sources: list[tuple[str, m.Workshop]]) -> Merged:
     merged = m.Workshop(session=session, participants=tuple(participants.values()),
                         initiatives=tuple(initiatives.values()), bottlenecks=tuple(bottlenecks.values()),
                         criteria=tuple(criteria.values()), rounds=tuple(rounds.values()),
-                        decisions=tuple(decisions.values()), actions=tuple(actions))
+                        decisions=tuple(decisions.values()), actions=tuple(actions),
+                        gate_sheets=tuple(sheets.values()))
     try:
         # The result must be a valid session file in its own right (e.g. no new dependency cycles).
         merged = build_workshop(_json_ready(workshop_to_dict(merged)), "merged session")

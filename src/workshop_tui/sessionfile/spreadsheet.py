@@ -56,8 +56,6 @@ VOTE_HEADERS = {
 DECIDED_WORDS = {**{k: k for k in m.DECIDED}, **{v.lower(): k for k, v in m.DECIDED_LABELS.items()},
                  "in flight": "in_flight", "funding committed": "committed", "mandate": "mandated"}
 KIND_WORDS = {"core": "core", "experiment": "experiment", "experimental": "experiment"}
-TRUE_WORDS = {"yes", "y", "true", "pass", "passes", "1"}
-FALSE_WORDS = {"no", "n", "false", "fail", "fails", "0"}
 
 
 @dataclass(frozen=True)
@@ -616,7 +614,7 @@ def parse_votes(sheet: Sheet, workshop: m.Workshop, round_key: str, source: str 
     if rnd.anonymous and "participant" in cols:
         problems.append(RowProblem(1, header["participant"], "this is a secret ballot: a vote must not name a person"))
     need = ["ranking"] if rnd.method == "ranking" else ["initiative", "value"]
-    if rnd.method in ("matrix", "gates"):
+    if rnd.method == "matrix":
         need.append("criterion")
     if rnd.method == "value_effort":
         need.append("effort")
@@ -666,7 +664,7 @@ def parse_votes(sheet: Sheet, workshop: m.Workshop, round_key: str, source: str 
                 problems.append(RowProblem(n, header["initiative"], problem))
                 ok = False
             fields["initiative"] = ref
-            if "criterion" in cols and rnd.method in ("matrix", "gates"):
+            if "criterion" in cols and rnd.method == "matrix":
                 crit = _text(get("criterion"))
                 cref, problem = criteria.find(crit)
                 if problem:
@@ -690,13 +688,6 @@ def _vote_value(method: str, get, header: dict[str, str], n: int, fields: dict[s
         # The rule book judges the word (with the same message as every other channel).
         text = _text(raw)
         fields["value"] = rules.moscow_word(text) or text
-        return True
-    if method == "gates":
-        word = _text(raw).lower()
-        if word not in TRUE_WORDS | FALSE_WORDS:
-            problems.append(RowProblem(n, header["value"], f"{_text(raw)!r}: write pass or fail"))
-            return False
-        fields["value"] = word in TRUE_WORDS
         return True
     try:
         value = _number(raw)
@@ -725,12 +716,13 @@ VOTE_FIELD_COLUMNS = {"participant": "participant", "ballot": "card", "initiativ
 def _validate_votes(workshop: m.Workshop, rnd: m.Round, votes: list[tuple[int, m.Vote]], header: dict[str, str],
                     source: str, notes: tuple[str, ...]) -> None:
     """The round with the paper votes added must still be a valid session file."""
-    r_index = next(k for k, r in enumerate(workshop.rounds) if r.key == rnd.key)
     base = len(rnd.votes)
     candidate_round = dataclasses.replace(rnd, votes=rnd.votes + tuple(v for _, v in votes))
     candidate = dataclasses.replace(workshop, rounds=tuple(candidate_round if r.key == rnd.key else r
                                                            for r in workshop.rounds))
     raw = _json_ready(workshop_to_dict(candidate))
+    # Its place in the file, where gate sheets are listed among the rounds.
+    r_index = next(k for k, r in enumerate(raw["rounds"]) if r["key"] == rnd.key)
     try:
         build_workshop(raw, source)
     except SessionFileError as exc:

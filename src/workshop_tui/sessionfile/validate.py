@@ -52,13 +52,14 @@ def decimal_problem(value: Any) -> str | None:
 TOP_FIELDS = {"format", "version", "session", "participants", "initiatives", "bottlenecks", "criteria",
               "rounds", "decisions", "actions"}
 SESSION_FIELDS = {"title", "organisation", "date", "facilitator", "mission", "horizon_years", "bandwidth",
-                  "description", "budget", "max_actions", "stage"}
+                  "description", "budget", "max_actions", "stage", "plan_round"}
 PARTICIPANT_FIELDS = {"key", "name", "role", "site"}
 INITIATIVE_FIELDS = {"key", "title", "description", "owner", "service_area", "portfolio", "kind", "effort",
                      "cost", "decided", "depends_on", "demands"}
 BOTTLENECK_FIELDS = {"key", "name", "capacity", "unit"}
 CRITERION_FIELDS = {"key", "name", "kind", "weight", "min", "max", "direction", "description"}
-ROUND_FIELDS = {"key", "title", "method", "anonymous", "hidden", "status", "settings", "votes", "voted", "abstained"}
+ROUND_FIELDS = {"key", "title", "method", "anonymous", "hidden", "status", "settings", "votes", "voted", "abstained",
+                "min_group"}
 VOTE_FIELDS = {"participant", "ballot", "initiative", "criterion", "value", "effort", "ranking", "channel", "note"}
 DECISION_FIELDS = {"initiative", "outcome", "rationale", "round"}
 ACTION_FIELDS = {"key", "initiative", "title", "owner", "measure", "due"}
@@ -274,9 +275,34 @@ def _build(c: _Checker, raw: Any) -> m.Workshop | None:
     actions = _actions(c, c.array(top.get("actions"), "actions"), initiative_keys)
     if session is None:
         return None
+    voting, sheets = _split_gates(rounds)
+    if session.plan_round is not None and session.plan_round not in {r.key for r in voting}:
+        c.add("session.plan_round", f"the plan is pinned to round {session.plan_round!r}, which is not a voting "
+                                    "round of this session")
     return m.Workshop(session=session, participants=tuple(participants), initiatives=tuple(initiatives),
-                      bottlenecks=tuple(bottlenecks), criteria=tuple(criteria), rounds=tuple(rounds),
-                      decisions=tuple(decisions), actions=tuple(actions))
+                      bottlenecks=tuple(bottlenecks), criteria=tuple(criteria), rounds=tuple(voting),
+                      decisions=tuple(decisions), actions=tuple(actions), gate_sheets=tuple(sheets))
+
+
+def _split_gates(rounds: list[m.Round]) -> tuple[list[m.Round], list[m.GateSheet]]:
+    """The file keeps gate assessments as "gates" rounds; the app keeps them apart.
+
+    Each becomes a ``GateSheet`` that remembers its place among the file's rounds,
+    so the writer puts it back where it was. (A gates round's anonymous, hidden,
+    settings and abstained fields mean nothing for an assessment and are not kept.)
+    """
+    voting: list[m.Round] = []
+    sheets: list[m.GateSheet] = []
+    for n, r in enumerate(rounds):
+        if r.method != "gates":
+            voting.append(r)
+            continue
+        sheets.append(m.GateSheet(
+            key=r.key, title=r.title, status=r.status, position=n,
+            assessments=tuple(m.GateAssessment(initiative=v.initiative, criterion=v.criterion, passed=v.value,
+                                               note=v.note, participant=v.participant, channel=v.channel)
+                              for v in r.votes if isinstance(v.value, bool) and v.initiative and v.criterion)))
+    return voting, sheets
 
 
 def _session(c: _Checker, raw: Any) -> m.SessionInfo | None:
@@ -299,6 +325,7 @@ def _session(c: _Checker, raw: Any) -> m.SessionInfo | None:
         budget=c.number(s, "budget", "session", minimum=Fraction(0)),
         max_actions=int(max_actions) if max_actions is not None else 5,
         stage=c.choice(s, "stage", "session", m.STAGES, default="setup") or "setup",
+        plan_round=c.text(s, "plan_round", "session") or None,
     )
 
 
@@ -467,12 +494,15 @@ def _rounds(c: _Checker, items: list, participants: list[m.Participant], initiat
             # Secret ballots are kept in ballot-id order, never in the order cast,
             # so the file's order cannot hint at who voted when.
             votes.sort(key=lambda v: (v.ballot or "", v.initiative or "", v.criterion or ""))
+        min_group = c.number(r, "min_group", path, integer=True, minimum=Fraction(2), maximum=Fraction(1000),
+                             default=Fraction(3))
         if key:
             out.append(m.Round(
                 key=key, method=method, title=title, settings=settings,
                 status=c.choice(r, "status", path, m.ROUND_STATUSES, default="open") or "open",
                 anonymous=anonymous, hidden=c.boolean(r, "hidden", path), votes=tuple(votes),
                 voted=tuple(voted), abstained=tuple(abstained),
+                min_group=int(min_group) if min_group is not None else 3,
             ))
     return out
 

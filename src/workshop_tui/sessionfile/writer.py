@@ -64,6 +64,8 @@ def workshop_to_dict(w: m.Workshop) -> dict[str, Any]:
             "budget": json_number(s.budget),
             "max_actions": s.max_actions,
             "stage": s.stage,
+            # Written only when pinned, so files of sessions without a pin stay as they were.
+            **({"plan_round": s.plan_round} if s.plan_round else {}),
         },
         "participants": [
             {"key": p.key, "name": p.name, "role": p.role, "site": p.site} for p in w.participants
@@ -81,7 +83,7 @@ def workshop_to_dict(w: m.Workshop) -> dict[str, Any]:
             {"key": b.key, "name": b.name, "capacity": b.capacity, "unit": b.unit} for b in w.bottlenecks
         ],
         "criteria": [_criterion(c) for c in w.criteria],
-        "rounds": [_round(r) for r in w.rounds],
+        "rounds": _rounds(w),
         "decisions": [
             {"initiative": d.initiative, "outcome": d.outcome, "rationale": d.rationale, "round": d.round}
             for d in w.decisions
@@ -102,6 +104,28 @@ def _criterion(c: m.Criterion) -> dict[str, Any]:
             "description": c.description}
 
 
+def _rounds(w: m.Workshop) -> list[dict[str, Any]]:
+    """The voting rounds, with each gate sheet back in its place as a "gates" round (the file's form)."""
+    out = [_round(r) for r in w.rounds]
+    for sheet in sorted(w.gate_sheets, key=lambda g: g.position):
+        out.insert(min(max(sheet.position, 0), len(out)), _gate_sheet(sheet))
+    return out
+
+
+def _gate_sheet(g: m.GateSheet) -> dict[str, Any]:
+    votes = []
+    for a in g.assessments:
+        vote: dict[str, Any] = {}
+        if a.participant is not None:
+            vote["participant"] = a.participant
+        vote.update({"initiative": a.initiative, "criterion": a.criterion, "value": a.passed, "channel": a.channel})
+        if a.note:
+            vote["note"] = a.note
+        votes.append(vote)
+    return {"key": g.key, "title": g.title, "method": "gates", "anonymous": False, "hidden": False,
+            "status": g.status, "settings": {}, "votes": votes, "abstained": []}
+
+
 def _round(r: m.Round) -> dict[str, Any]:
     out: dict[str, Any] = {
         "key": r.key, "title": r.title, "method": r.method, "anonymous": r.anonymous, "hidden": r.hidden,
@@ -112,6 +136,8 @@ def _round(r: m.Round) -> dict[str, Any]:
     if r.anonymous:
         out["voted"] = list(r.voted)
     out["abstained"] = list(r.abstained)
+    if r.min_group != 3:  # only when not the default, so existing files read back byte for byte
+        out["min_group"] = r.min_group
     return out
 
 

@@ -29,6 +29,8 @@ from workshop_tui.storage.tables import (
     CriterionRow,
     DecisionRow,
     DemandRow,
+    GateAssessmentRow,
+    GateSheetRow,
     DependencyRow,
     InitiativeRow,
     ParticipantRow,
@@ -136,7 +138,7 @@ def session_info(row: SessionRow) -> m.SessionInfo:
         title=row.title, organisation=row.organisation, date=row.date, facilitator=row.facilitator,
         mission=row.mission, horizon_years=row.horizon_years, bandwidth=row.bandwidth,
         description=row.description, budget=text_to_frac(row.budget), max_actions=row.max_actions,
-        stage=row.stage,
+        stage=row.stage, plan_round=row.plan_round,
     )
 
 
@@ -152,6 +154,7 @@ def apply_session_info(row: SessionRow, info: m.SessionInfo) -> None:
     row.budget = frac_to_text(info.budget)
     row.max_actions = info.max_actions
     row.stage = info.stage
+    row.plan_round = info.plan_round
     row.updated_at = now()
 
 
@@ -286,6 +289,79 @@ def delete_criterion(s: Session, session_id: int, key: str) -> None:
     s.delete(_row_by_key(s, CriterionRow, session_id, key))
 
 
+# -- gate assessments (their own tables: not votes, not a round) ----------------
+
+def _save_gate_sheet(s: Session, session_id: int, g: m.GateSheet) -> None:
+    row = GateSheetRow(session_id=session_id, key=g.key, title=g.title, status=g.status, position=g.position)
+    s.add(row)
+    s.flush()
+    items = id_map(s, InitiativeRow, session_id)
+    gates = id_map(s, CriterionRow, session_id)
+    people = id_map(s, ParticipantRow, session_id)
+    for a in g.assessments:
+        s.add(GateAssessmentRow(sheet_id=row.id, initiative_id=items[a.initiative], criterion_id=gates[a.criterion],
+                                participant_id=people[a.participant] if a.participant else None, passed=a.passed,
+                                note=a.note, channel=a.channel))
+
+
+def set_gate_assessment(s: Session, session_id: int, initiative: str, criterion: str, passed: bool | None,
+                        note: str = "", *, sheet: str = "gates", title: str = "Exemplar gates") -> None:
+    """The facilitator's verdict on one (initiative, gate) in ``sheet`` (None clears it); the sheet is made
+    on first use, placed after the session's rounds and sheets."""
+    row = s.exec(select(GateSheetRow).where(GateSheetRow.session_id == session_id,
+                                            GateSheetRow.key == sheet)).scalars().first()
+    if row is None:
+        rounds = s.exec(select(func.count()).select_from(RoundRow).where(RoundRow.session_id == session_id)).scalar()
+        sheets = s.exec(select(func.count()).select_from(GateSheetRow)
+                        .where(GateSheetRow.session_id == session_id)).scalar()
+        row = GateSheetRow(session_id=session_id, key=sheet, title=title, status="open",
+                           position=int(rounds or 0) + int(sheets or 0))
+        s.add(row)
+        s.flush()
+    item = _row_by_key(s, InitiativeRow, session_id, initiative).id
+    gate = _row_by_key(s, CriterionRow, session_id, criterion).id
+    for old in s.exec(select(GateAssessmentRow).where(GateAssessmentRow.sheet_id == row.id,
+                                                      GateAssessmentRow.initiative_id == item,
+                                                      GateAssessmentRow.criterion_id == gate)).scalars().all():
+        s.delete(old)
+    if passed is not None:
+        s.add(GateAssessmentRow(sheet_id=row.id, initiative_id=item, criterion_id=gate, passed=passed, note=note))
+    s.flush()
+
+
+def count_gate_assessments(s: Session, session_id: int, *, initiative: str | None = None,
+                           criterion: str | None = None, participant: str | None = None) -> int:
+    """How many gate assessments name this initiative, criterion or person (for confirm questions)."""
+    query = (select(func.count()).select_from(GateAssessmentRow)
+             .join(GateSheetRow, GateSheetRow.id == GateAssessmentRow.sheet_id)
+             .where(GateSheetRow.session_id == session_id))
+    for key, table, column in ((initiative, InitiativeRow, GateAssessmentRow.initiative_id),
+                               (criterion, CriterionRow, GateAssessmentRow.criterion_id),
+                               (participant, ParticipantRow, GateAssessmentRow.participant_id)):
+        if key is not None:
+            row_id = id_map(s, table, session_id).get(key)
+            if row_id is None:
+                return 0
+            query = query.where(column == row_id)
+    return int(s.exec(query).scalar() or 0)
+
+
+def _load_gate_sheets(s: Session, session_id: int, p_key: dict, i_key: dict, c_key: dict) -> tuple[m.GateSheet, ...]:
+    sheets = s.exec(select(GateSheetRow).where(GateSheetRow.session_id == session_id)
+                    .order_by(GateSheetRow.position, GateSheetRow.id)).scalars().all()
+    if not sheets:
+        return ()
+    by_sheet: dict[int, list[m.GateAssessment]] = {}
+    rows = s.exec(select(GateAssessmentRow).where(GateAssessmentRow.sheet_id.in_([g.id for g in sheets]))
+                  .order_by(GateAssessmentRow.id)).scalars().all()
+    for a in rows:
+        by_sheet.setdefault(a.sheet_id, []).append(m.GateAssessment(
+            initiative=i_key[a.initiative_id], criterion=c_key[a.criterion_id], passed=bool(a.passed), note=a.note,
+            participant=p_key.get(a.participant_id) if a.participant_id else None, channel=a.channel))
+    return tuple(m.GateSheet(key=g.key, title=g.title, status=g.status, position=g.position,
+                             assessments=tuple(by_sheet.get(g.id, ()))) for g in sheets)
+
+
 # -- rounds and votes -------------------------------------------------------
 
 def round_row(s: Session, session_id: int, key: str) -> RoundRow:
@@ -299,7 +375,7 @@ def save_round(s: Session, session_id: int, r: m.Round) -> None:
         row = RoundRow(session_id=session_id, key=r.key, method=r.method,
                        position=_next_position(s, RoundRow, session_id))
     row.title, row.method, row.status = r.title, r.method, r.status
-    row.anonymous, row.hidden = r.anonymous, r.hidden
+    row.anonymous, row.hidden, row.min_group = r.anonymous, r.hidden, r.min_group
     row.settings = json.dumps(_settings_to_json(r.settings), sort_keys=True)
     s.add(row)
     s.flush()
@@ -522,8 +598,8 @@ class RoundState:
 # Plain SQL, built once: ``round_state`` runs inside every live vote's transaction.
 _STATE_SQL = {
     "session": sql("SELECT title FROM session WHERE id = :sid"),
-    "round": sql("SELECT id, key, method, title, settings, status, anonymous, hidden FROM round "
-                 "WHERE session_id = :sid AND key = :key"),
+    "round": sql("SELECT id, key, method, title, settings, status, anonymous, hidden, min_group FROM round "
+                  "WHERE session_id = :sid AND key = :key"),
     "people": sql("SELECT id, key, name, role FROM participant WHERE session_id = :sid ORDER BY position, id"),
     "person_ids": sql("SELECT key, id, name FROM participant WHERE session_id = :sid"),
     "item_ids": sql("SELECT key, id, title FROM initiative WHERE session_id = :sid"),
@@ -581,8 +657,8 @@ def round_state(s: Session, session_id: int, round_key: str, participant: str | 
     marks = sorted(marks, key=lambda mk: order.get(mk.participant_id, 0))
     the_round = m.Round(
         key=rnd.key, method=rnd.method, title=rnd.title, settings=_settings_from_json(rnd.settings),
-        status=rnd.status, anonymous=bool(rnd.anonymous), hidden=bool(rnd.hidden), votes=votes,
-        voted=tuple(p_key[mk.participant_id] for mk in marks if mk.status == "voted"),
+        status=rnd.status, anonymous=bool(rnd.anonymous), hidden=bool(rnd.hidden), min_group=rnd.min_group,
+        votes=votes, voted=tuple(p_key[mk.participant_id] for mk in marks if mk.status == "voted"),
         abstained=tuple(p_key[mk.participant_id] for mk in marks if mk.status == "abstained"))
     return RoundState(the_round, ids, tuple(_criterion(c) for c in crit_rows),
                       {key: title for key, _, title in item_rows}, {key: name for key, _, name in person_rows},
@@ -740,7 +816,7 @@ def rounds_with_votes_on(s: Session, session_id: int, *, initiative: str | None 
     rounds = s.exec(select(RoundRow).where(RoundRow.id.in_(list(found)))
                     .order_by(RoundRow.position, RoundRow.id)).scalars().all()
     return [m.Round(key=r.key, method=r.method, title=r.title, settings=_settings_from_json(r.settings),
-                    status=r.status, anonymous=r.anonymous, hidden=r.hidden,
+                    status=r.status, anonymous=r.anonymous, hidden=r.hidden, min_group=r.min_group,
                     votes=tuple(m.Vote(participant=people.get(v.participant_id), initiative=initiative,
                                        criterion=criterion, value=decode_value(v.value, r.method),
                                        effort=text_to_frac(v.effort), ballot=v.ballot)
@@ -885,6 +961,8 @@ def insert_workshop(s: Session, w: m.Workshop, *, source: str = "") -> int:
             set_voter(s, session_id, r.key, p, "voted")
         for p in r.abstained:
             set_voter(s, session_id, r.key, p, "abstained")
+    for g in w.gate_sheets:
+        _save_gate_sheet(s, session_id, g)
     for d in w.decisions:
         add_decision(s, session_id, d)
     for a in w.actions:
@@ -969,7 +1047,7 @@ def load_workshop(s: Session, session_id: int) -> m.Workshop:
             marks = sorted(voters.get(r.id, []), key=lambda v: p_order.get(v.participant_id, 0))
             round_values.append(m.Round(
                 key=r.key, method=r.method, title=r.title, settings=_settings_from_json(r.settings),
-                status=r.status, anonymous=r.anonymous, hidden=r.hidden, votes=vote_values,
+                status=r.status, anonymous=r.anonymous, hidden=r.hidden, min_group=r.min_group, votes=vote_values,
                 voted=tuple(p_key[v.participant_id] for v in marks if v.status == "voted"),
                 abstained=tuple(p_key[v.participant_id] for v in marks if v.status == "abstained"),
             ))
@@ -1000,6 +1078,7 @@ def load_workshop(s: Session, session_id: int) -> m.Workshop:
                                    round=d.round_key) for d in decisions),
         actions=tuple(m.Action(key=a.key, initiative=i_key.get(a.initiative_id) if a.initiative_id else None,
                                title=a.title, owner=a.owner, measure=a.measure, due=a.due) for a in actions),
+        gate_sheets=_load_gate_sheets(s, session_id, p_key, i_key, c_key),
     )
 
 

@@ -42,6 +42,7 @@ class SessionRow(SQLModel, table=True):
     max_actions: int = 5
     stage: str = "setup"
     source: str = ""  # e.g. "sample:calderdale" so the demo loader is idempotent
+    plan_round: Optional[str] = None  # the round key the plan is pinned to (None: the default round)
     created_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
     updated_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
 
@@ -149,6 +150,7 @@ class RoundRow(SQLModel, table=True):
     status: str = "open"  # draft | open | closed
     anonymous: bool = False
     hidden: bool = False  # results hidden until revealed
+    min_group: int = 3  # secret rounds: fewer ballots and nothing but the count is shown
     position: int = 0
 
 
@@ -206,6 +208,35 @@ class RoundVoterRow(SQLModel, table=True):
     round_id: int = Field(sa_column=_fk("round.id"))
     participant_id: int = Field(sa_column=_fk("participant.id"))
     status: str = "voted"  # voted | abstained
+
+
+class GateSheetRow(SQLModel, table=True):
+    """One set of gate assessments (the facilitator's own is keyed "gates")."""
+
+    __tablename__ = "gate_sheet"
+    __table_args__ = (UniqueConstraint("session_id", "key"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    session_id: int = Field(sa_column=_fk("session.id"))
+    key: str
+    title: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    status: str = "closed"
+    position: int = 0  # its place among the session file's rounds, so exports read as imported
+
+
+class GateAssessmentRow(SQLModel, table=True):
+    """Whether one initiative passes one gate criterion, and why. Not a vote."""
+
+    __tablename__ = "gate_assessment"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    sheet_id: int = Field(sa_column=_fk("gate_sheet.id"))
+    initiative_id: int = Field(sa_column=_fk("initiative.id"))
+    criterion_id: int = Field(sa_column=_fk("criterion.id"))
+    participant_id: Optional[int] = Field(default=None, sa_column=_fk("participant.id", nullable=True))
+    passed: bool
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    channel: str = "facilitator"
 
 
 class DecisionRow(SQLModel, table=True):

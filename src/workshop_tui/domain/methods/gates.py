@@ -58,27 +58,29 @@ class GateMark:
     note: str = ""
 
 
-def gate_marks(workshop: Workshop, round_key: str = "gates") -> dict[tuple[str, str], GateMark]:
+OWN_SHEET = "gates"  # the facilitator's own record, kept by the Criteria stage
+
+
+def gate_marks(workshop: Workshop, sheet_key: str = OWN_SHEET) -> dict[tuple[str, str], GateMark]:
     """(initiative, gate) → its verdict.
 
-    The facilitator's record (the round keyed ``round_key``) decides a cell it
-    has; otherwise other gates rounds count, where any failing assessment
-    fails the gate (a single show-stopper is enough).
+    The facilitator's record (the sheet keyed ``sheet_key``) decides a cell it
+    has; otherwise other sheets count, where any failing assessment fails the
+    gate (a single show-stopper is enough).
     """
     marks: dict[tuple[str, str], GateMark] = {}
     own: dict[tuple[str, str], GateMark] = {}
-    for rnd in workshop.rounds:
-        if rnd.method != "gates":
-            continue
-        for vote in rnd.votes:
-            if not (vote.initiative and vote.criterion and isinstance(vote.value, bool)):
-                continue
-            cell = (vote.initiative, vote.criterion)
-            if rnd.key == round_key:
-                own[cell] = GateMark(vote.value, vote.note)
-            elif cell not in marks or (marks[cell].passed and not vote.value):
-                marks[cell] = GateMark(vote.value, vote.note)
+    for sheet in workshop.gate_sheets:
+        for a in sheet.assessments:
+            cell = (a.initiative, a.criterion)
+            if sheet.key == sheet_key:
+                own[cell] = GateMark(a.passed, a.note)
+            elif cell not in marks or (marks[cell].passed and not a.passed):
+                marks[cell] = GateMark(a.passed, a.note)
     marks.update(own)
     return marks
 
 
+def assessment_rows(workshop: Workshop) -> list[tuple[str, str, bool, str]]:
+    """Every assessment as (initiative, gate, passed, note), for ``gate_table``."""
+    return [(a.initiative, a.criterion, a.passed, a.note) for sheet in workshop.gate_sheets for a in sheet.assessments]

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from workshop_tui.domain.model import METHOD_LABELS
+from workshop_tui.domain.rounds import MIN_GROUP_DEFAULT, MIN_GROUP_LOWEST
 from workshop_tui.services.voting import VOTING_METHODS, default_settings
 
 METHOD_HINTS = {
@@ -27,7 +28,7 @@ CHOICES = {
 
 
 class RoundFormModal(ModalScreen[dict | None]):
-    """Returns {"method", "title", "settings", "anonymous", "hidden"} or None."""
+    """Returns {"method", "title", "settings", "anonymous", "hidden", "min_group"} or None."""
 
     DEFAULT_CSS = """
     RoundFormModal { align: center middle; }
@@ -38,7 +39,7 @@ class RoundFormModal(ModalScreen[dict | None]):
     RoundFormModal .row { height: auto; }
     RoundFormModal .row Label { width: 22; padding-top: 1; }
     RoundFormModal .row Input, RoundFormModal .row Select { width: 1fr; }
-    RoundFormModal #round-hint { color: $text-muted; height: auto; }
+    RoundFormModal #round-hint, RoundFormModal #round-min-group-hint { color: $text-muted; height: auto; }
     /* Docked: the buttons stay in view at 80x24 while the fields above them scroll. */
     RoundFormModal #round-buttons { height: auto; align-horizontal: right; dock: bottom; background: $surface; }
     RoundFormModal .hidden { display: none; }
@@ -83,6 +84,13 @@ class RoundFormModal(ModalScreen[dict | None]):
                 yield Label("Quadrant lines at")
                 yield Select(CHOICES["thresholds"], value="midpoint", allow_blank=False, id="round-thresholds")
             yield Checkbox("Secret ballot (votes cast privately on the laptop, linked to nobody)", id="round-anonymous")
+            with Vertical(classes="row secret-only hidden"):
+                with Horizontal(classes="row"):
+                    yield Label("Minimum group")
+                    yield Input(str(MIN_GROUP_DEFAULT), type="integer", id="round-min-group")
+                yield Static(Text("With fewer secret ballots than this, no screen or report shows the round's "
+                                  "results or who voted, so no ballot can be read back to a person."),
+                             id="round-min-group-hint")
             yield Checkbox("Hide the results until I reveal them", value=True, id="round-hidden")
             with Horizontal(id="round-buttons"):
                 yield Button("Cancel", id="round-cancel")
@@ -102,6 +110,11 @@ class RoundFormModal(ModalScreen[dict | None]):
             for row in self.query(f".method-{method}"):
                 row.set_class(method != self.method, "hidden")
         self.query_one("#round-hint", Static).update(Text(METHOD_HINTS[self.method]))
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if event.checkbox.id == "round-anonymous":
+            for row in self.query(".secret-only"):
+                row.set_class(not event.value, "hidden")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "round-create":
@@ -130,10 +143,17 @@ class RoundFormModal(ModalScreen[dict | None]):
             settings = {"aggregate": self.query_one("#round-aggregate", Select).value}
         elif method == "value_effort":
             settings = {"thresholds": self.query_one("#round-thresholds", Select).value}
+        anonymous = self.query_one("#round-anonymous", Checkbox).value
+        group = self.query_one("#round-min-group", Input).value.strip()
+        if anonymous and (not group.isdigit() or not MIN_GROUP_LOWEST <= int(group) <= 1000):
+            self.app.notify(f"The minimum group is a whole number of ballots from {MIN_GROUP_LOWEST} to 1000.",
+                            severity="error", markup=False)
+            return
         self.dismiss({
+            "min_group": int(group) if anonymous else MIN_GROUP_DEFAULT,
             "method": method,
             "title": self.query_one("#round-title", Input).value,
             "settings": settings,
-            "anonymous": self.query_one("#round-anonymous", Checkbox).value,
+            "anonymous": anonymous,
             "hidden": self.query_one("#round-hidden", Checkbox).value,
         })

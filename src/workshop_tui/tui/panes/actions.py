@@ -55,9 +55,8 @@ class ActionsPane(StagePane):
         self.workshop = workshop
         titles = {i.key: i.title for i in workshop.initiatives}
         try:
-            plan = choices.plan(workshop)
-            rnd = workshop.round(plan.round) if plan.round else None
-            self.chosen = [] if rnd is not None and rnd.hidden else [i.initiative for i in plan.will_do]
+            plan = choices.plan(workshop)  # the round policy never makes it from a hidden round
+            self.chosen = [i.initiative for i in plan.will_do]
         except ChoiceError:
             self.chosen = []
         with_action = {a.initiative for a in workshop.actions}

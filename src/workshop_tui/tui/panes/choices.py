@@ -75,9 +75,8 @@ class ChoicesPane(StagePane):
 
     def load(self, workshop: m.Workshop) -> None:
         self.workshop = workshop
-        keys = [r.key for r in choices.scored_rounds(workshop)]
-        if self.round_key not in keys:
-            self.round_key = choices.default_round(workshop)
+        # The plan's own round: the one the facilitator pinned (a reveal never moves it).
+        self.round_key = choices.plan_round(workshop)
         self._draw()
 
     def _draw(self) -> None:
@@ -87,11 +86,6 @@ class ChoicesPane(StagePane):
         keep = table.cursor_row
         table.clear()
         self.items, self.plan = {}, None
-        rnd = workshop.round(self.round_key) if self.round_key else None
-        if rnd is not None and rnd.hidden:
-            head.update(Text(f"Round {rnd.key}: results hidden until revealed (press r on the Voting stage, 6)."))
-            self._clear_extras()
-            return
         try:
             plan = choices.plan(workshop, self.round_key)
         except ChoiceError as exc:
@@ -187,7 +181,7 @@ class ChoicesPane(StagePane):
         if self.workshop is None:
             return False
         if action == "round":
-            return len(choices.scored_rounds(self.workshop)) > 1
+            return len(choices.plan_rounds(self.workshop)) > 1
         if action in ("override", "why"):
             return self.plan is not None
         if action == "remove_override":
@@ -198,11 +192,20 @@ class ChoicesPane(StagePane):
         self.refresh_bindings()
 
     def action_round(self, step: int) -> None:
-        keys = [r.key for r in choices.scored_rounds(self.workshop)]
-        if keys:
-            n = keys.index(self.round_key) if self.round_key in keys else 0
-            self.round_key = keys[(n + step) % len(keys)]
-            self._draw()
+        """Make the plan from another round: the facilitator's choice, stored (pinned)."""
+        keys = choices.plan_rounds(self.workshop)
+        if not keys:
+            return
+        n = keys.index(self.round_key) if self.round_key in keys else 0
+        key = keys[(n + step) % len(keys)]
+        try:
+            choices.set_plan_round(self.db, self.session_id, key)
+        except ChoiceError as exc:
+            self.fail(str(exc))
+            return
+        self.round_key = key
+        self.changed()
+        self.notify_saved(f"The plan is now made from round {key}")
 
     def action_why(self) -> None:
         from workshop_tui.tui.modals.help import HelpModal

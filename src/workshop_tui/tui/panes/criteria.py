@@ -335,14 +335,16 @@ class CriteriaPane(StagePane):
 
 
 def _with_gate(workshop: Workshop, item: str, gate: str, passed: bool | None, note: str) -> Workshop:
-    """The pane's copy of the workshop with one gate assessment as just recorded."""
+    """The pane's copy of the workshop with one gate assessment as just recorded (on the facilitator's sheet)."""
     import dataclasses
 
-    from workshop_tui.domain.model import Round, Vote
+    from workshop_tui.domain.methods.gates import OWN_SHEET
+    from workshop_tui.domain.model import GateAssessment, GateSheet
 
-    own = next((r for r in workshop.rounds if r.key == "gates"), Round(key="gates", method="gates"))
-    votes = [v for v in own.votes if (v.initiative, v.criterion) != (item, gate)]
+    own = next((g for g in workshop.gate_sheets if g.key == OWN_SHEET),
+               GateSheet(key=OWN_SHEET, position=len(workshop.rounds) + len(workshop.gate_sheets)))
+    kept = [a for a in own.assessments if (a.initiative, a.criterion) != (item, gate)]
     if passed is not None:
-        votes.append(Vote(initiative=item, criterion=gate, value=passed, note=note))
-    rounds = [r for r in workshop.rounds if r.key != "gates"] + [dataclasses.replace(own, votes=tuple(votes))]
-    return dataclasses.replace(workshop, rounds=tuple(rounds))
+        kept.append(GateAssessment(initiative=item, criterion=gate, passed=passed, note=note))
+    sheets = [g for g in workshop.gate_sheets if g.key != OWN_SHEET] + [dataclasses.replace(own, assessments=tuple(kept))]
+    return dataclasses.replace(workshop, gate_sheets=tuple(sheets))

@@ -143,8 +143,10 @@ class ResultsPane(StagePane):
             return
         rnd = workshop.round(self.round_key)
         label = Text.assemble(f"Round {rnd.key} · ", line(rnd.title or method_label(rnd.method)))
-        if rnd.hidden:
-            head.update(Text.assemble(label, "\n\nResults hidden until revealed (press r on the Voting stage, 6)."))
+        pub = choices.publication(rnd)
+        if not pub.results:
+            how = " Press r on the Voting stage (6) to reveal it." if rnd.hidden else ""
+            head.update(Text.assemble(label, f"\n\n{pub.reason}{how}"))
             self._sections()
             return
         try:

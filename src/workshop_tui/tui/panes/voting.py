@@ -166,9 +166,7 @@ class VotingPane(StagePane):
 
     def load(self, workshop: m.Workshop) -> None:
         self.workshop = workshop
-        # The gate checks are kept as a round but recorded on the Criteria stage: listing
-        # them here offered "Close round" and "not voted yet" for something nobody votes on.
-        rounds = [r for r in workshop.rounds if r.method != "gates"]
+        rounds = workshop.rounds  # voting rounds only: gate assessments are kept apart (Criteria stage)
         keys = [r.key for r in rounds]
         if self.round_key not in keys:
             open_rounds = [r.key for r in rounds if r.status == "open"]
@@ -211,9 +209,7 @@ class VotingPane(StagePane):
             desk.refresh(workshop, self.round_key)
         rnd = desk.round
         self.person_index = min(self.person_index, max(0, len(workshop.participants) - 1))
-        if rnd.method == "gates":
-            self._no_grid("Gate checks are recorded on the Criteria stage (4).")
-        elif rnd.anonymous:
+        if rnd.anonymous:
             self._no_grid("Secret ballot: nobody's votes are shown here. Press p to pass the laptop round; "
                           "each person votes privately.")
         elif not workshop.participants:
@@ -282,12 +278,12 @@ class VotingPane(StagePane):
                 "secret ballot" if rnd.anonymous else "named", "results hidden" if rnd.hidden else "results shown"]
         if rnd.method == "dots":
             bits.append(f"{desk.rules.budget} dots each, at most {desk.rules.cap} on one")
-        if not rnd.anonymous and rnd.method != "gates":
+        if not rnd.anonymous:
             bits.append("entering paper cards" if self.channel == "paper" else "facilitator entry")
         head = Text(" · ".join(bits))
         person_line = Text("")
         who = self._cursor_person()
-        if who is not None and not rnd.anonymous and rnd.method != "gates":
+        if who is not None and not rnd.anonymous:
             if rnd.method in PERSON_METHODS:
                 person_line.append("Entering for: ", style="bold")
                 person_line.append(names[who])
@@ -503,7 +499,7 @@ class VotingPane(StagePane):
             return True
         if rnd is None:
             return False if action != "delete_round" else None
-        live = rnd.status == "open" and rnd.method != "gates"
+        live = rnd.status == "open"
         named_entry = live and not rnd.anonymous
         rules = {
             "private": live,
@@ -680,8 +676,36 @@ class VotingPane(StagePane):
         rnd = self.rnd
         if rnd is None:
             return
-        self._confirm(f"Reveal the results of round {rnd.key}? This also closes it.",
-                      lambda: self._round_action(voting.reveal_round, f"Round {rnd.key} revealed: see Results (7)"))
+        self._confirm(f"Reveal the results of round {rnd.key}? This also closes it.", lambda: self._reveal(rnd.key))
+
+    def _reveal(self, key: str) -> None:
+        """Reveal, then offer (never make) the switch of the plan to this round, showing what would change."""
+        from workshop_tui.services import choices, sessions
+
+        try:
+            voting.reveal_round(self.db, self.session_id, key)
+        except VotingError as exc:
+            self.fail(str(exc))
+            return
+        self.changed()
+        self.notify_saved(f"Round {key} revealed: see Results (7)")
+        offer = choices.switch_offer(sessions.load(self.db, self.session_id), key)
+        if offer is None:
+            return
+
+        def switch() -> None:
+            try:
+                choices.set_plan_round(self.db, self.session_id, key)
+            except choices.ChoiceError as exc:
+                self.fail(str(exc))
+                return
+            self.changed()
+            self.notify_saved(f"The plan is now made from round {key}")
+
+        from workshop_tui.tui.modals.confirm import ConfirmModal
+
+        self.app.push_screen(ConfirmModal("\n".join(offer.describe()), yes="Switch the plan", no="Keep the plan"),
+                             lambda yes: switch() if yes else None)
 
     def action_delete_round(self) -> None:
         rnd = self.rnd
