@@ -49,7 +49,7 @@ def test_an_override_needs_a_rationale_and_changes_the_plan(db, session_id):
         choices.record_override(db, session_id, "wifi", "maybe", "why not")
     choices.record_override(db, session_id, "wifi", "exclude", "Network contract already covers it", key)
     workshop = sessions.load(db, session_id)
-    assert workshop.decisions == (m.Decision("wifi", "exclude", "Network contract already covers it", key),)
+    assert workshop.decisions == (m.Decision("wifi", "exclude", "Network contract already covers it", key, kind="rule_out"),)
     plan = choices.plan(workshop)
     assert "wifi" not in [i.initiative for i in plan.will_do]
     wont = {i.initiative: i for i in plan.wont}

@@ -55,7 +55,7 @@ BOTTLENECK_FIELDS = {"key", "name", "capacity", "unit"}
 CRITERION_FIELDS = {"key", "name", "kind", "weight", "min", "max", "direction", "description"}
 ROUND_FIELDS = {"key", "title", "method", "anonymous", "hidden", "status", "settings", "votes", "voted", "abstained"}
 VOTE_FIELDS = {"participant", "ballot", "initiative", "criterion", "value", "effort", "ranking", "channel", "note"}
-DECISION_FIELDS = {"initiative", "outcome", "rationale", "round"}
+DECISION_FIELDS = {"initiative", "outcome", "rationale", "round", "kind"}
 ACTION_FIELDS = {"key", "initiative", "title", "owner", "measure", "due"}
 
 # Settings each method understands, with a checker for each value.
@@ -112,6 +112,9 @@ SETTINGS.update(
     moscow={},
     gates={},
 )
+# The tie-break a facilitator declares for a round's plan (domain.selection.TIE_BREAKS).
+for _method in ("dots", "matrix", "ranking", "value_effort", "moscow"):
+    SETTINGS[_method]["plan_tie_break"] = _one_of("lower_effort")
 
 
 def to_fraction(value: int | Decimal) -> Fraction:
@@ -729,8 +732,14 @@ def _decisions(c: _Checker, items: list, initiatives: set[str], rounds: set[str]
         outcome = c.choice(d, "outcome", path, ("include", "exclude"))
         rationale = c.text(d, "rationale", path, limit=MAX_TEXT, required=True)
         round_key = c.ref(d.get("round"), f"{path}.round", rounds, "round")
+        # Files before the kinds have none: an include then took a slot within the bandwidth.
+        kind = c.choice(d, "kind", path, m.OVERRIDE_KINDS)
+        if kind and outcome and m.OVERRIDE_KIND_OUTCOME[kind] != outcome:
+            c.add(f"{path}.kind", f"{kind!r} ({m.OVERRIDE_KIND_LABELS[kind]}) does not fit outcome {outcome!r}")
+            continue
         if initiative and outcome:
-            out.append(m.Decision(initiative=initiative, outcome=outcome, rationale=rationale, round=round_key))
+            out.append(m.Decision(initiative=initiative, outcome=outcome, rationale=rationale, round=round_key,
+                                  kind=kind or ""))
     return out
 
 

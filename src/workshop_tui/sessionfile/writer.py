@@ -83,7 +83,8 @@ def workshop_to_dict(w: m.Workshop) -> dict[str, Any]:
         "criteria": [_criterion(c) for c in w.criteria],
         "rounds": [_round(r) for r in w.rounds],
         "decisions": [
-            {"initiative": d.initiative, "outcome": d.outcome, "rationale": d.rationale, "round": d.round}
+            {"initiative": d.initiative, "outcome": d.outcome, "kind": d.effective_kind, "rationale": d.rationale,
+             "round": d.round}
             for d in w.decisions
         ],
         "actions": [
