@@ -193,14 +193,14 @@ class _Ledger:
         out = []
         if self.budget is not None:
             cost, left = self.cost_of(need), self.budget - self.cost
-            if cost > left:
+            if cost > 0 and cost > left:  # nothing asked of a resource cannot exceed it
                 out.append(Reason("over_budget", f"Not selected: needs {grouped(cost)} of the budget{incl} but only {grouped(max(left, 0))} of {grouped(self.budget)} is left"))
         if self.slot_limit is not None and self.slots + len(need) > self.slot_limit:
             left = max(self.slot_limit - self.slots, 0)
             out.append(Reason("over_bandwidth", f"Not selected: would exceed the bandwidth of {self.bandwidth} initiatives at once (needs {len(need)} slot{'s' if len(need) != 1 else ''}{incl}, {left} left)"))
         for b in self.bottlenecks:
             demand, left = self.demand_of(need, b), b.capacity - self.use[b.key]
-            if demand > left:
+            if demand > 0 and demand > left:
                 out.append(Reason("bottleneck", f"{b.name} exhausted: needs {_qty(demand, b.unit)}{incl}, {display(max(left, 0))} of {display(b.capacity)} left"))
         return out
 

@@ -739,7 +739,7 @@ def _decisions(c: _Checker, items: list, initiatives: set[str], rounds: set[str]
             continue
         if initiative and outcome:
             out.append(m.Decision(initiative=initiative, outcome=outcome, rationale=rationale, round=round_key,
-                                  kind=kind or ""))
+                                  kind=kind or m.Decision(initiative, outcome, rationale).effective_kind))
     return out
 
 
