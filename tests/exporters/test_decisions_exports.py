@@ -175,3 +175,15 @@ def test_xlsx_summary_mirrors_page_one(nhs, tmp_path):
         assert label in firsts, label
     will = rows[firsts.index("What we will do") + 2: firsts.index("What we will do") + 7]
     assert {r[1] for r in will} >= {"E-observations and NEWS2", "Voice recognition and digital dictation"}
+
+
+def test_moscow_order_within_a_category_is_stated(partnership):
+    text = markdown.render(partnership)
+    assert "6 of 8 said Must" in text and "8 of 8 said Must" in text
+    assert "Within a category, initiatives are ordered by their score in round Value against effort" in \
+        " ".join(text.split())
+
+
+def test_the_condorcet_winner_is_stated_beside_the_ranking(nhs):
+    r4 = next(r for r in board_pack.build(nhs).rounds if r.key == "r4")
+    assert r4.notes[0].startswith("Condorcet winner: E-observations and NEWS2")

@@ -588,11 +588,12 @@ def _rank_row(method: str, r: engine.RankedItem, titles: dict[str, str], names: 
     elif method == "matrix" and detail.get("criteria"):
         extra = ", ".join(f"{(names or {}).get(k, k)} {board_number(v)}" for k, v in detail["criteria"].items())
     if method == "moscow" and detail.get("frequencies"):
-        freq = detail["frequencies"]
-        total = sum(freq.values()) if hasattr(freq, "values") else 0
+        # Frequencies are in M, S, C, W order: say how many chose the category it landed in.
+        freq = tuple(detail["frequencies"])
         cat = str(detail.get("category"))
-        if total and cat in freq:
-            extra = f"{freq[cat]} of {total} said {MOSCOW_LABELS.get(cat, cat)}"
+        order = ("must", "should", "could", "wont")
+        if sum(freq) and cat in order and len(freq) == len(order):
+            extra = f"{freq[order.index(cat)]} of {sum(freq)} said {MOSCOW_LABELS.get(cat, cat)}"
     if detail.get("tie_note"):
         extra = f"{extra}; {detail['tie_note']}" if extra else str(detail["tie_note"])
     return RankRow(

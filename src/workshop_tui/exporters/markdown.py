@@ -202,7 +202,7 @@ def _rounds(p: bp.BoardPack) -> list[str]:
         for x in r.rows:
             facts = [f"{esc(r.score_label)} {x.score}"] + ([x.agreement] if x.agreement else []) \
                 + ([esc(x.spread)] if x.spread else []) + ([esc(x.extra)] if x.extra else [])
-            lines += item(f"{esc(x.rank)}. **{esc(x.title)}**: {'; '.join(facts)}")
+            lines += item(f"**{esc(x.title)}** (rank {esc(x.rank)}): {'; '.join(facts)}")
         if r.rows:
             lines.append("")
         if r.agreement:
