@@ -121,11 +121,15 @@ def _print_plan(data: dict) -> None:
                   title_justify="left")
     for column in ("outcome", "rank", "initiative", "title", "wave", "why"):
         table.add_column(column)
-    for label, rows in (("will do", data["will_do"]), ("not now", data["not_now"]), ("won't", data["wont"])):
+    for label, rows in (("will do", data["will_do"]), ("undecided", data.get("undecided", [])),
+                        ("not now", data["not_now"]), ("won't", data["wont"])):
         for row in rows:
             why = "; ".join(r["detail"] for r in row["reasons"])
-            table.add_row(label, _num(row["rank"]), row["initiative"], row["title"], _num(row.get("wave")), why)
+            rank = ("=" if row.get("tied") and row["rank"] is not None else "") + _num(row["rank"])
+            table.add_row(label, rank, row["initiative"], row["title"], _num(row.get("wave")), why)
     console.print(table)
+    for o in data.get("overrides", []):
+        console.print(f"Override: {o['effect']}")
     for b in data["bottlenecks"]:
         console.print(f"{b['name']}: {_num(b['used'])} of {_num(b['capacity'])} {b['unit']}".rstrip())
     optimiser = data.get("optimiser")

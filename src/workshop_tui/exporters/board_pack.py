@@ -384,13 +384,21 @@ def _risks(workshop: m.Workshop, v: PlanView | None, plan, results, titles) -> t
                        f"{' ' + c.unit if c.unit else ''}).")
     result = results.get(v.round)
     if result is not None:
-        will = {r.key for r in v.will_do}
-        contested = [titles.get(r.initiative, r.initiative) for r in result.ranking if r.contested and r.initiative in will]
-        few = [titles.get(r.initiative, r.initiative) for r in result.ranking if r.few_scores and r.initiative in will]
+        where = {r.key: "will do" for r in v.will_do}
+        where.update({r.key: "undecided" for r in v.undecided})
+        where.update({r.key: "not now" for r in v.not_now})
+        where.update({r.key: "won't do" for r in v.wont})
+
+        def named(rows) -> str:
+            return ", ".join(f"{titles.get(r.initiative, r.initiative)} ({where.get(r.initiative, 'unplanned')})"
+                             for r in rows)
+
+        contested = [r for r in result.ranking if r.contested]
+        few = [r for r in result.ranking if r.few_scores]
         if contested:
-            out.append(f"Contested in the room yet in the plan: {', '.join(contested)}.")
+            out.append(f"Contested in the room: {named(contested)}.")
         if few:
-            out.append(f"Few scores (fewer than three) behind: {', '.join(few)}.")
+            out.append(f"Few scores (fewer than three) behind: {named(few)}.")
     if v.undecided:
         out.append(f"Unresolved tie at the cut line: {', '.join(r.title for r in v.undecided)}.")
     out += [w if w.endswith(".") else w + "." for w in v.warnings if not w.startswith("Undecided:")]
@@ -715,7 +723,7 @@ def _plan_view(workshop: m.Workshop, titles: dict[str, str], engine=engine):
 
 SHORT_REASONS = {
     "priority": "Priority order",
-    "override_stretch": "Stretch item above the bandwidth, by decision of the facilitator (see the decision log)",
+    "override_stretch": "Stretch item above the bandwidth, by decision (see the decision log)",
     "override": "By decision of the facilitator (see the decision log)",
     "tied_at_cut": "Tied across the cut line: the facilitator decides",
 }
@@ -733,7 +741,14 @@ def _summary(item) -> str:
     if first.code == "failed_gate" and "': " in first.detail:
         return first.detail.split("': ", 1)[0] + "' (see the gates)"
     if first.code == "over_budget":
-        return re.sub(r" \(including prerequisites [^)]*\)", " with its prerequisites", first.detail)
+        hit = re.match(r"Not selected: needs (\S+) of the budget( \(including prerequisites [^)]*\))? but only (\S+) of",
+                       first.detail)
+        if hit:
+            return f"Over budget: needs {hit[1]}{' with its prerequisites' if hit[2] else ''}, {hit[3]} left"
+    if first.code == "over_bandwidth":
+        hit = re.match(r"Not selected: would exceed the bandwidth of (\d+) .*\(needs (\d+) slots?", first.detail)
+        if hit:
+            return f"No slot left in the bandwidth of {hit[1]} (needs {hit[2]})"
     return SHORT_REASONS.get(first.code, first.detail)
 
 

@@ -69,15 +69,17 @@ svg .tick { fill: var(--muted); font-size: 11px; }
 .provenance { white-space: pre-line; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule);
          padding-top: 8px; }
-@page { size: A4 portrait; margin: 14mm 12mm 16mm;
+@page { size: A4 portrait; margin: 12mm 12mm 14mm;
         @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; color: #5b6472; }
         @bottom-left { content: "Board pack"; font-size: 9pt; color: #5b6472; } }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   table { font-size: 9pt; }
-  h1 { font-size: 20pt; } .mission { font-size: 11pt; margin: 6px 0; } header { margin-bottom: 4px; }
+  h1 { font-size: 17pt; } .mission { font-size: 10pt; margin: 4px 0; padding: 2px 10px; }
+  header { margin-bottom: 2px; padding-bottom: 6px; }
   #page-one h2 { margin-top: 10px; } #page-one h3 { margin: 10px 0 4px; } #page-one table { font-size: 8.5pt; margin: 4px 0 8px; }
-  #page-one td, #page-one th { padding: 3px 6px; } .ask { font-size: 10.5pt; margin: 6px 0; }
+  #page-one td, #page-one th { padding: 2px 6px; } #page-one td.title { white-space: nowrap; }
+  #page-one h2 { font-size: 15pt; } .ask { font-size: 9.5pt; margin: 4px 0; padding: 4px 10px; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   svg { max-height: 230mm; }
   section.major { break-before: page; page-break-before: always; }
@@ -310,8 +312,9 @@ def _header(p: bp.BoardPack) -> str:
 
 def _page_one(p: bp.BoardPack) -> str:
     """What the board is asked to decide, on one page: the plan in brief, overrides, risks."""
-    out = ['<section id="page-one"><h2>The decision asked of the board</h2>', f'<p class="ask">{e(p.ask)}</p>']
     v = p.plan
+    condorcet = f"<br>{e(v.condorcet)}" if v is not None and v.condorcet else ""
+    out = ['<section id="page-one"><h2>The decision asked of the board</h2>', f'<p class="ask">{e(p.ask)}{condorcet}</p>']
     if v is None:
         return "\n".join(out) + f"<p>{e(p.plan_problem)}</p></section>"
     if v.will_do:
@@ -330,8 +333,6 @@ def _page_one(p: bp.BoardPack) -> str:
     if v.overrides:
         out.append('<div class="keep"><h3>Overrides and what they displaced</h3><ul class="effects">'
                    + "".join(f"<li>{e(x)}</li>" for x in v.overrides) + "</ul></div>")
-    if v.condorcet:
-        out.append(f'<p class="note">{e(v.condorcet)}</p>')
     out.append('<div class="keep"><h3>Risks</h3>' + ("<ul class=\"risks\">" + "".join(f"<li>{e(x)}</li>" for x in p.risks)
                                                    + "</ul>" if p.risks else "<p>None recorded.</p>") + "</div>")
     return "\n".join(out) + "</section>"
