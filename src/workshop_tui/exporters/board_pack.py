@@ -365,8 +365,10 @@ def _ask(workshop: m.Workshop, v: PlanView | None, plan, titles) -> str:
                          "above it by decision of the facilitator")
     if plan.budget is not None:
         parts.append(f", using {_money(plan.budget.used)} of a budget of {_money(plan.budget.capacity)}")
-    parts.append(f"; and to note the {len(v.not_now)} not done now and the {len(v.wont)} ruled out, with the "
-                 "reasons given")
+    noted = [x for x in (f"the {len(v.not_now)} not done now" if v.not_now else "",
+                         f"the {len(v.wont)} ruled out" if v.wont else "") if x]
+    if noted:
+        parts.append(f"; and to note {' and '.join(noted)}, with the reasons given")
     if v.undecided:
         parts.append(f". Before approval, {len(v.undecided)} initiatives tied across the cut line need a decision "
                      f"({', '.join(r.title for r in v.undecided)})")
@@ -398,7 +400,7 @@ def _risks(workshop: m.Workshop, v: PlanView | None, plan, results, titles) -> t
         if contested:
             out.append(f"Contested in the room: {named(contested)}.")
         if few:
-            out.append(f"Few scores (fewer than three) behind: {named(few)}.")
+            out.append(f"Few scores (fewer than three people scored them): {named(few)}.")
     if v.undecided:
         out.append(f"Unresolved tie at the cut line: {', '.join(r.title for r in v.undecided)}.")
     out += [w if w.endswith(".") else w + "." for w in v.warnings if not w.startswith("Undecided:")]

@@ -80,7 +80,8 @@ footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px
   #page-one h2 { margin-top: 10px; } #page-one h3 { margin: 10px 0 4px; } #page-one table { font-size: 8.5pt; margin: 4px 0 8px; }
   #page-one td, #page-one th { padding: 2px 6px; } #page-one td.title { white-space: nowrap; }
   #page-one h2 { font-size: 15pt; } .ask { font-size: 9.5pt; margin: 4px 0; padding: 4px 10px; }
-  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  h2, h3, dt { break-after: avoid; page-break-after: avoid; }
+  dd, li { break-inside: avoid; page-break-inside: avoid; }
   svg { max-height: 230mm; }
   section.major { break-before: page; page-break-before: always; }
   a { color: inherit; text-decoration: none; }
@@ -265,20 +266,27 @@ def capacity_chart(rows: tuple[bp.CapacityRow, ...]) -> str:
     rows = tuple(c for c in rows if c.capacity_value)
     if not rows:
         return ""
-    label_w, bar_w, row_h = 260, 300, 30
-    height = row_h * len(rows) + 10
+    label_w, bar_w, line_h = 260, 300, 13
+    labels = [_lines(c.name, 36) for c in rows]  # every name in full, over as many lines as it needs
+    heights = [max(30, 10 + line_h * len(lines)) for lines in labels]
+    height = sum(heights) + 10
     parts = [f'<svg class="chart capacity" role="img" viewBox="0 0 {label_w + bar_w + 200} {height}" '
              f'width="{label_w + bar_w + 200}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
              "<title>Use of each bottleneck</title>"]
-    for n, c in enumerate(rows):
-        y = 4 + n * row_h
+    y = 4
+    for c, lines, row_h in zip(rows, labels, heights):
         share = c.used_value / c.capacity_value
         used_w = bar_w * min(share, 1.0)
         cls = "bar over" if share > 1 else "bar will"
-        parts.append(f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end">{e(c.name)}</text>')
-        parts.append(f'<rect class="cap" x="{label_w}" y="{y + 4}" width="{bar_w}" height="{row_h - 10}"/>')
-        parts.append(f'<rect class="{cls}" x="{label_w}" y="{y + 4}" width="{_num(used_w)}" height="{row_h - 10}"/>')
-        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 17}">{e(c.used)} of {e(c.capacity)}</text>')
+        middle = y + row_h / 2
+        first = middle + 4 - (len(lines) - 1) * line_h / 2
+        spans = "".join(f'<tspan x="{label_w - 8}" y="{_num(first + k * line_h)}">{e(line)}</tspan>'
+                        for k, line in enumerate(lines))
+        parts.append(f'<text text-anchor="end">{spans}</text>')
+        parts.append(f'<rect class="cap" x="{label_w}" y="{_num(middle - 10)}" width="{bar_w}" height="20"/>')
+        parts.append(f'<rect class="{cls}" x="{label_w}" y="{_num(middle - 10)}" width="{_num(used_w)}" height="20"/>')
+        parts.append(f'<text x="{label_w + bar_w + 8}" y="{_num(middle + 4)}">{e(c.used)} of {e(c.capacity)}</text>')
+        y += row_h
     parts.append("</svg>")
     return "".join(parts)
 
@@ -405,7 +413,7 @@ def _quadrants(p: bp.BoardPack) -> str:
 def _gates(p: bp.BoardPack) -> str:
     if not p.gates:
         return ""
-    headers = [("Initiative", "")] + [(e(name), "") for name in p.gate_names] + [("Outcome", ""),
+    headers = [("Initiative", "title")] + [(e(name), "") for name in p.gate_names] + [("Outcome", "nowrap"),
                                                                                 ("Notes on failures", "")]
     rows = [[e(g.title)] + [_tag(o) for o in g.outcomes] + [_tag("passes" if g.passes else "ruled out"), e(g.notes)]
             for g in p.gates]
