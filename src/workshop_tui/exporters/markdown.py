@@ -219,7 +219,8 @@ def _rounds(p: bp.BoardPack) -> list[str]:
 
 
 def _sites(r: bp.RoundView) -> list[str]:
-    lines = ["Per-site ranking (each site's ballots counted on their own):", ""]
+    lines = para("Per-site ranking (each site's ballots counted on their own). Sites (ballots): "
+                 + "; ".join(f"{esc(s.site)} ({s.ballots})" for s in r.sites) + ".") + [""]
     for x in r.rows:
         per = "; ".join(f"{esc(s.site)} {s.ranks.get(x.key, '') or '-'}" for s in r.sites if not s.withheld)
         lines += item(f"**{esc(x.title)}**: combined {esc(x.rank)}" + (f"; {per}" if per else ""))

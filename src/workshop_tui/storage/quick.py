@@ -15,7 +15,7 @@ from pathlib import Path
 from workshop_tui.domain.model import SessionSummary
 
 # Must equal the Alembic head; tests/storage/test_quick.py checks it.
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002_decisions"
 
 _QUERY = """
 SELECT s.id, s.title, s.organisation, s.date, s.stage, s.updated_at, s.source,
