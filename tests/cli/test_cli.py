@@ -63,7 +63,8 @@ def test_a_bad_file_exits_2_names_the_place_and_changes_nothing(tmp_path, sample
     result = CliRunner().invoke(main, ["--db", str(db), "import", str(bad)])
     assert result.exit_code == 2
     assert "bad.json" in result.output
-    assert "rounds[0].votes[3].value: 11 is above the maximum 10" in result.output
+    assert "score 11 is above the scale's maximum 10" in result.output
+    assert "(rounds[0].votes[3].value)" in result.output
     assert dump(db) == before
 
 

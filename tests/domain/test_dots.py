@@ -2,7 +2,9 @@ from fractions import Fraction as F
 
 import pytest
 
-from workshop_tui.domain.methods.dots import DotsSettings, dots_settings, tally, validate_allocation, variant_name
+from workshop_tui.domain import rules
+from workshop_tui.domain.methods.dots import DotsSettings, dots_settings, tally, variant_name
+from workshop_tui.domain.model import Vote
 from workshop_tui.domain.methods.problems import SettingsError
 
 
@@ -27,6 +29,12 @@ def test_variant_names(settings, n, variant):
 
 
 ITEMS = ["a", "b", "c", "d"]
+
+
+def validate_allocation(entries, items, s):
+    """The rule book's verdict on one dots ballot, as (allocation, problems)."""
+    verdict = rules.judge_ballot(s, rules.Context({i: i for i in items}), [Vote("p", i, None, v) for i, v in entries])
+    return ({} if verdict.problems else verdict.content), list(verdict.problems)
 S = DotsSettings(budget=4, max_per_initiative=2, must_spend_all=False)
 
 

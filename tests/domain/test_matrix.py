@@ -2,9 +2,17 @@ from fractions import Fraction as F
 
 import pytest
 
-from workshop_tui.domain.methods.matrix import evaluate, matrix_settings, total_range, validate_submission, weighted_total
+from workshop_tui.domain import rules
+from workshop_tui.domain.methods.matrix import adjusted, evaluate, matrix_settings, total_range, weighted_total
 from workshop_tui.domain.methods.problems import SettingsError
-from workshop_tui.domain.model import Criterion
+from workshop_tui.domain.model import Criterion, Vote
+
+
+def validate_submission(entries, items, criteria):
+    """The rule book's verdict on one matrix ballot, as (scores, problems)."""
+    ctx = rules.Context({i: i for i in items}, {c.key: c for c in criteria})
+    verdict = rules.judge_ballot(rules.MatrixSettings(), ctx, [Vote("p", i, c, v) for i, c, v in entries])
+    return verdict.content, list(verdict.problems)
 
 CALDERDALE = (
     Criterion("patient", "Patient benefit", weight=F(50), min=F(0), max=F(10)),
@@ -64,7 +72,7 @@ def test_ratio_floor_is_not_zero_when_the_scale_starts_above_zero():
 def test_cost_scores_are_inverted():
     crit = (Criterion("c", "Cost", direction="cost", min=F(0), max=F(10)),)
     scores, _ = validate_submission([("x", "c", 2)], {"x"}, crit)
-    assert scores[("x", "c")] == 8
+    assert adjusted(crit[0], F(scores[("x", "c")])) == 8
 
 
 def test_participant_with_a_blank_criterion_is_left_out_of_the_total_but_counts_per_criterion():

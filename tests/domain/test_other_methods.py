@@ -3,9 +3,18 @@ from fractions import Fraction as F
 import pytest
 
 from workshop_tui.domain.methods import ahp, moscow, value_effort
-from workshop_tui.domain.methods.gates import failures, gate_table, validate_submission
+from workshop_tui.domain import rules
+from workshop_tui.domain.methods.gates import failures, gate_table
 from workshop_tui.domain.methods.problems import SettingsError
 from workshop_tui.domain.methods_help import explain
+from workshop_tui.domain.model import Criterion, Vote
+
+
+def validate_submission(entries, items, gates):
+    """The rule book's problems with one gate-assessment ballot."""
+    ctx = rules.Context({i: i for i in items}, gates={g: Criterion(g, g, kind="gate") for g in gates})
+    votes = [Vote(None, i, c, v, note=note) for i, c, v, note in entries]
+    return list(rules.judge_ballot(rules.GatesSettings(), ctx, votes).problems)
 
 
 @pytest.mark.parametrize(
@@ -27,7 +36,8 @@ def test_value_effort_median_thresholds_are_relative():
 
 def test_value_effort_custom_scale_and_validation():
     s = value_effort.value_effort_settings({"value_min": 0, "value_max": 10})
-    _, problems = value_effort.validate_submission([("a", 11, 3), ("a", 1, 1), ("b", "lots", 9)], {"a", "b"}, s)
+    votes = [Vote("p", i, None, v, e) for i, v, e in [("a", 11, 3), ("a", 1, 1), ("b", "lots", 9)]]
+    problems = rules.judge_ballot(s, rules.Context({"a": "a", "b": "b"}), votes).problems
     assert [p.rule for p in problems] == ["out_of_range", "duplicate_item", "not_a_number", "out_of_range"]
     with pytest.raises(SettingsError):
         value_effort.value_effort_settings({"thresholds": "mean"})

@@ -8,16 +8,22 @@ from workshop_tui.domain.methods.ranked import (
     borda,
     borda_from_pairwise,
     condorcet,
-    normalise_ballot,
     pairwise,
     positions,
     rank,
     schulze_strengths,
     schulze_strengths_floyd_warshall,
-    validate_ballot,
 )
 
+from workshop_tui.domain import rules
+from workshop_tui.domain.model import Vote
+
 C5 = ["A", "B", "C", "D", "E"]
+
+
+def _judge(ranking, candidates=C5):
+    return rules.judge_ballot(rules.RankingSettings(), rules.Context({c: c for c in candidates}),
+                              [Vote("p", ranking=ranking)])
 
 
 @pytest.mark.parametrize(
@@ -30,16 +36,15 @@ def test_borda_worked_example(variant, expected):
     assert [pts[c] for c in C5] == expected
 
 
-def test_normalise_ballot_accepts_strings_and_groups_and_spots_empties():
-    assert normalise_ballot(("A", ("B", "C"))) == ((("A",), ("B", "C")), [])
-    assert normalise_ballot(()) == (None, [])
-    assert normalise_ballot(None) == (None, [])
-    _, problems = normalise_ballot(("A", ()))
-    assert [p.rule for p in problems] == ["empty_group"]
+def test_the_rule_book_reads_strings_and_groups_and_spots_empties():
+    verdict = _judge(("A", ("B", "C")))
+    assert verdict.content == (("A",), ("B", "C")) and verdict.ok
+    assert _judge(()).blank and _judge(None).blank
+    assert [p.rule for p in _judge(("A", ())).problems] == ["empty_group"]
 
 
 def test_unknown_and_duplicate_candidates_are_all_reported():
-    problems = validate_ballot((("A", "Z"), ("A",)), C5)
+    problems = _judge((("A", "Z"), ("A",))).problems
     assert [(p.rule, p.item) for p in problems] == [("unknown_item", "Z"), ("duplicate_item", "A")]
 
 

@@ -100,7 +100,7 @@ def test_matrix_result_json_shape():
     doc = result_to_json(w, round_result(w, "m"))
     assert list(doc) == ["session", "round", "method", "variant", "settings", "ballots", "ranking", "agreement", "warnings"]
     assert doc["settings"] == {"aggregate": "mean", "normalisation": "minmax", "order": "total_first", "trim": 0.2}
-    assert doc["ballots"]["rejected"] == [{"participant": "p2", "reasons": [{"rule": "out_of_range", "item": "voice", "value": 6, "limit": [0, 5], "message": "voice: Staff benefit score 6 is outside 0–5"}]}]
+    assert doc["ballots"]["rejected"] == [{"participant": "p2", "reasons": [{"rule": "out_of_range", "item": "voice", "value": 6, "limit": [0, 5], "message": "VOICE: 'Staff benefit' score 6 is above the scale's maximum 5"}]}]
     row = doc["ranking"][0]
     assert list(row) == ["initiative", "title", "rank", "tied", "score", "spread", "contested"]
     assert row["score"] == 0.7  # 0.5*8/10 + 0.25*4/5 + 0.25*2/5

@@ -203,7 +203,8 @@ def instances(draw):
             demands={"r": draw(st.integers(0, 3))},
             decided=None,
         ))
-    scores = {k: draw(st.integers(0, 6)) for k in keys if draw(st.booleans()) or True}
+    # Some initiatives are left unscored (not in the ranking): the plan must still hold.
+    scores = {k: draw(st.integers(0, 6)) for k in keys if draw(st.booleans())}
     bandwidth = draw(st.one_of(st.none(), st.integers(0, n)))
     budget = draw(st.one_of(st.none(), st.integers(0, 12)))
     cap = draw(st.integers(0, 8))

@@ -47,7 +47,7 @@ def test_bad_rows_name_row_and_column_and_nothing_lands(cli, nhs_id, db_path, tm
     # Valid shape, invalid value: caught by the session-file rules, mapped back to the row.
     path.write_text("Participant,Initiative,Criterion,Score\np09,eobs,consensus,9\n", encoding="utf-8")
     result = cli("import-votes", nhs_id, "--round", "r3", str(path))
-    assert result.exit_code == 2 and "row 2, column 'Score'" in result.output and "above the maximum" in result.output
+    assert result.exit_code == 2 and "row 2, column 'Score'" in result.output and "score 9 is above the scale's maximum 5" in result.output
 
 
 def test_secret_ballot_cards(cli, nhs_id, db_path, tmp_path):

@@ -33,9 +33,37 @@ def test_markdown_has_every_part_of_the_board_pack(nhs):
     assert "Kendall's W" in text
 
 
-def test_board_pack_is_deterministic(nhs):
-    assert markdown.render(nhs) == markdown.render(nhs)
-    assert html.render(nhs) == html.render(nhs)
+RENDER = """
+import sys
+from pathlib import Path
+from workshop_tui.exporters import html, markdown
+from workshop_tui.sessionfile.validate import parse_session_bytes
+for name in sys.argv[1:]:
+    w = parse_session_bytes(Path(name).read_bytes(), name)
+    sys.stdout.buffer.write(markdown.render(w).encode() + b"\\0" + html.render(w).encode() + b"\\0")
+"""
+
+
+def _render_in_a_new_process(seed: str) -> bytes:
+    import os
+    import subprocess
+    import sys
+
+    from tests.exporters.conftest import SAMPLES
+
+    files = [str(SAMPLES / f"{n}.json") for n in ("nhs-trust-where-to-start", "global-health-partnership")]
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    done = subprocess.run([sys.executable, "-c", RENDER, *files], env=env, capture_output=True, timeout=600)
+    assert done.returncode == 0, done.stderr.decode()
+    return done.stdout
+
+
+def test_board_pack_is_deterministic_across_processes(nhs):
+    """Two interpreters with different string hashing (so set and dict orders that
+    depend on hashes differ) must write byte-identical packs, equal to this one's."""
+    first, second = _render_in_a_new_process("1"), _render_in_a_new_process("2")
+    assert first == second
+    assert first.split(b"\0")[:2] == [markdown.render(nhs).encode(), html.render(nhs).encode()]
 
 
 def test_anonymous_round_names_nobody_in_markdown_or_html(nhs):

@@ -2,8 +2,9 @@
 
     python tests/hostile/generate.py
 
-Each session file is an entry in expected.json: the text the refusal must contain
-(the place: a JSON path, or the line/offset for bytes that are not JSON at all).
+Each session file has an entry in expected.json, kept by hand: the exit code, the
+place (a JSON path, or the line/offset for bytes that are not JSON at all), the
+thing named and what the refusal says; the text beside each file below is a note.
 Each CSV file is an entry in csv-expected.json: refused (with the row and column)
 or stored exactly, see CSV below. The files are committed; this script documents how each was
 made and regenerates them. Very large inputs (a 10 MB title, a 25 MB file) are made
@@ -217,13 +218,13 @@ CSV: dict[str, tuple[bytes, dict]] = {
     "initiatives-empty.csv": (b"", {"refused": "row 1: the file is empty"}),
     "initiatives-header-only.csv": (b"key,title,effort\n", {"refused": "row 2: there are no rows under the header"}),
     "votes-negative-dots.csv": (b"round,participant,initiative,value\nr2,p11,epr_opt,-1\n",
-                                {"refused": "row 2, column 'value': -1 is below the minimum 0"}),
+                                {"refused": "row 2, column 'value': EPR optimisation: dots cannot be negative (-1)"}),
     "votes-fractional-dots.csv": (b"round,participant,initiative,value\nr2,p11,epr_opt,1.5\n",
-                                  {"refused": "row 2, column 'value': dots are whole numbers"}),
+                                  {"refused": "row 2, column 'value': EPR optimisation: dots are whole numbers, not 1.5"}),
     "votes-unknown-participant.csv": (b"round,participant,initiative,value\nr2,nobody,epr_opt,1\n",
                                       {"refused": "row 2, column 'participant': 'nobody' is not a participant"}),
     "votes-overspent.csv": (b"round,participant,initiative,value\nr2,p11,epr_opt,3\nr2,p11,wifi,3\n",
-                            {"refused": "row 2: 'p11' spent 6 dots; the budget is 5"}),
+                            {"refused": "row 2: 6 dots placed but only 5 allowed, on the ballot of"}),
     # A note is data: stored as typed; only a terminal shows it escaped.
     "votes-escape-sequences.csv": (
         b"round,participant,initiative,value,note\nr2,p11,epr_opt,1,\x1b[2J\x1b]0;pwned\x07\n",
@@ -237,10 +238,11 @@ CSV: dict[str, tuple[bytes, dict]] = {
 def main() -> None:
     (HERE / "session").mkdir(exist_ok=True)
     (HERE / "csv").mkdir(exist_ok=True)
-    expected = {}
-    for name, (data, text) in SESSION.items():
+    expected = json.loads((HERE / "expected.json").read_text())
+    for name, (data, _note) in SESSION.items():
         (HERE / "session" / name).write_bytes(data)
-        expected[f"session/{name}"] = text
+        if f"session/{name}" not in expected:
+            raise SystemExit(f"add session/{name} to expected.json (exit, place, thing, says)")
     csv_expected = {}
     for name, (data, expectation) in CSV.items():
         (HERE / "csv" / name).write_bytes(data)

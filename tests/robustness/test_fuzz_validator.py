@@ -48,6 +48,18 @@ def check(data: bytes) -> None:
     assert dumps(again) == dumps(workshop)
 
 
+DUPLICATE_MARK = "\x00dup\x00"
+
+
+def refusal(data: bytes) -> list:
+    """The problems a file is refused with (the test fails if it is accepted)."""
+    try:
+        parse_session_bytes(data, "fuzz.json")
+    except SessionFileError as exc:
+        return exc.problems
+    raise AssertionError("a file with a repeated field was accepted")
+
+
 def paths(value, prefix=()):
     yield prefix
     if isinstance(value, dict):
@@ -90,7 +102,17 @@ def test_mutations_of_a_valid_sample(name, data, how, value):
     elif isinstance(parent, list):
         parent.insert(last, copy.deepcopy(parent[last]))
     else:
-        parent[f"{last}"] = copy.deepcopy(parent[last])
+        # A dict cannot hold a key twice, so the second copy goes in under a marked
+        # name and the mark is taken out of the JSON text: the file really does
+        # carry the field twice, and that must always be refused, naming it.
+        parent[DUPLICATE_MARK + last] = copy.deepcopy(parent[last])
+        text = json.dumps(doc)
+        assert text.count(json.dumps(DUPLICATE_MARK)[1:-1]) == 1
+        text = text.replace(json.dumps(DUPLICATE_MARK)[1:-1], "")
+        problems = refusal(text.encode())
+        assert any(p.path.split(".")[-1] == str(last) and "appears more than once" in p.message
+                   for p in problems), problems
+        return
     check(json.dumps(doc).encode())
 
 

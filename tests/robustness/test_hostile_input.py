@@ -25,7 +25,12 @@ from workshop_tui.cli import main
 
 HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
 SAMPLES = Path(__file__).resolve().parents[2] / "src" / "workshop_tui" / "samples"
-EXPECTED: dict[str, str] = json.loads((HOSTILE / "expected.json").read_text())
+# Per session file: the exit code, the place (a JSON path, or line/column/offset for
+# bytes that are not JSON; "" only for a problem with the whole file), the thing
+# named (an initiative's title, a key, a value; null when the place is the field
+# itself) and what the message says. Each is asserted on its own, on one line.
+EXPECTED: dict[str, dict] = json.loads((HOSTILE / "expected.json").read_text())
+WHOLE_FILE = ("the file is empty", "must be an object, not")
 CSV_EXPECTED: dict[str, dict] = json.loads((HOSTILE / "csv-expected.json").read_text())
 TRIED: list[str] = []
 
@@ -77,7 +82,25 @@ def refuse(db: Path, file: Path, expected: str, *command: str) -> str:
 
 @pytest.mark.parametrize("name", sorted(n for n in EXPECTED if n.startswith("session/")))
 def test_each_hostile_session_file_is_refused_and_changes_nothing(workshop_db, name):
-    refuse(workshop_db, HOSTILE / name, EXPECTED[name])
+    expected = EXPECTED[name]
+    file = HOSTILE / name
+    before = fingerprint(workshop_db)
+    result = CliRunner().invoke(main, ["--db", str(workshop_db), "import", str(file)])
+    assert result.exit_code == expected["exit"] == 2, (result.exit_code, result.output, result.exception)
+    assert "Traceback" not in result.output
+    assert fingerprint(workshop_db) == before, "the database changed"
+    header, *problems = result.output.splitlines()
+    assert file.name in header, result.output
+    assert problems, result.output
+    place, thing, says = expected["place"], expected["thing"], expected["says"]
+    assert place or says.startswith(WHOLE_FILE), f"{name}: a refusal must name its place"
+    # One problem line carries all three: the place, the thing and what is wrong with it.
+    line = next((p for p in problems if says in p), None)
+    assert line is not None, (says, result.output)
+    assert place in line, (place, line)
+    if thing is not None:
+        assert thing in line, (thing, line)
+    TRIED.append(file.name)
 
 
 NHS = json.loads((SAMPLES / "nhs-trust-where-to-start.json").read_text())["session"]["title"]
@@ -156,10 +179,16 @@ def test_a_file_over_the_size_limit_is_refused_before_parsing(workshop_db, tmp_p
 
 def test_a_million_votes_in_one_round_is_refused_with_a_limit(workshop_db, tmp_path, sample_bytes):
     data = json.loads(sample_bytes("calderdale"))
-    data["rounds"][0]["votes"] = [{}] * 150_000
+    data["rounds"][0]["votes"] = [{}] * 1_000_001
     many = tmp_path / "many-votes.json"
-    many.write_text(json.dumps(data))
-    refuse(workshop_db, many, "rounds[0].votes: has 150,000 entries")
+    many.write_text(json.dumps(data, separators=(",", ":")))
+    refuse(workshop_db, many, "rounds[0].votes: has 1,000,001 entries; the limit is 1,000,000")
+
+
+def test_every_expected_refusal_names_a_place_unless_it_is_about_the_whole_file():
+    for name, expected in EXPECTED.items():
+        assert set(expected) == {"exit", "place", "thing", "says"}, name
+        assert expected["place"] or expected["says"].startswith(WHOLE_FILE), name
 
 
 def test_the_corpus_is_big_enough(figures):

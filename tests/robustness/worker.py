@@ -1,9 +1,20 @@
 """A real second process for the robustness tests (run as a script, not collected).
 
-    python worker.py vote URL SESSION_ID ROUND TAG COUNT [anonymous]
-        casts COUNT dots votes, one committed transaction each, through
-        services.unit_of_work.write + storage.repository.add_votes; prints
-        ``ack TAG-i`` only after the commit for vote i has returned.
+Every write goes through the same service call as the TUI: a named vote is
+``RoundDesk.cast`` (what a keypress in the grid calls), a secret ballot is
+``RoundDesk.submit`` (what the private-ballot screen calls).
+
+    python worker.py vote URL SESSION_ID ROUND TAG COUNT SEED [anonymous]
+        named: casts COUNT dots votes, one cell each (people TAG_p<n> are added
+        through the participants service as needed, initiatives in an order
+        shuffled by SEED); prints ``ack TAG-i ROUND PERSON ITEM VALUE`` only
+        after the desk has returned, i.e. after the commit.
+        anonymous: submits COUNT one-dot secret ballots, one new person each;
+        prints ``ack TAG-i ROUND PERSON`` after each submit returns.
+    python worker.py race URL SESSION_ID ROUND TAG COUNT SEED
+        opens one desk on ROUND and keeps it (it goes stale), then COUNT times
+        types a random dot count (SEED) for a random person and initiative;
+        prints ``ack PERSON ITEM VALUE`` or ``refused PERSON ITEM VALUE: why``.
     python worker.py import-export URL FILE COUNT OUTDIR
         COUNT times: imports FILE through the CLI (in this process), prints
         ``imported ID``, exports that session and prints ``exported ID``.
@@ -13,6 +24,7 @@ Prints ``ready`` once the database is open. Any exception ends it non-zero.
 
 from __future__ import annotations
 
+import random
 import sys
 from pathlib import Path
 
@@ -22,28 +34,54 @@ def say(line: str) -> None:
     sys.stdout.flush()
 
 
-def vote(url: str, session_id: str, round_key: str, tag: str, count: str, *rest: str) -> None:
+def vote(url: str, session_id: str, round_key: str, tag: str, count: str, seed: str, *rest: str) -> None:
     from workshop_tui.domain import model as m
-    from workshop_tui.services.unit_of_work import write
-    from workshop_tui.storage import repository as repo
+    from workshop_tui.services import editing, sessions, voting
     from workshop_tui.storage.engine import open_database
 
-    anonymous = "anonymous" in rest
+    sid = int(session_id)
     db = open_database(url)
-    people = ["p1", "p2", "p3"]
-    items = ["a", "b", "c"]
+    workshop = sessions.load(db, sid)
+    items = [i.key for i in workshop.initiatives]
+    random.Random(int(seed)).shuffle(items)
+    desk = voting.open_desk(db, sid, round_key, workshop)
     say("ready")
+    person = ""
     for i in range(int(count)):
         name = f"{tag}-{i}"
-        ballot = m.Vote(
-            participant=None if anonymous else people[i % 3],
-            initiative=items[i % 3],
-            value=1 + i % 3,
-            ballot=name if anonymous else None,
-            note=name,
-        )
-        write(db, lambda s: repo.add_votes(s, int(session_id), round_key, [ballot], anonymous=anonymous))
-        say(f"ack {name}")
+        if "anonymous" in rest:
+            person = editing.save_participant(db, sid, f"{tag}_b{i}", "clinical").key
+            desk.refresh(sessions.load(db, sid))
+            desk.submit(person, [m.Vote(initiative=items[i % len(items)], value=1)])
+            say(f"ack {name} {round_key} {person}")
+            continue
+        if i % len(items) == 0:
+            person = editing.save_participant(db, sid, f"{tag}_p{i // len(items)}", "clinical").key
+            desk.refresh(sessions.load(db, sid))
+        item, value = items[i % len(items)], 1 + i % 3
+        desk.cast(person, item, None, value)
+        say(f"ack {name} {round_key} {person} {item} {value}")
+    db.dispose()
+
+
+def race(url: str, session_id: str, round_key: str, tag: str, count: str, seed: str) -> None:
+    from workshop_tui.services import voting
+    from workshop_tui.services.voting import VotingError
+    from workshop_tui.storage.engine import open_database
+
+    db = open_database(url)
+    desk = voting.open_desk(db, int(session_id), round_key)
+    people, items = sorted(desk.participants), sorted(desk.initiatives)
+    rng = random.Random(int(seed))
+    say("ready")
+    for _ in range(int(count)):
+        person, item, value = rng.choice(people), rng.choice(items), rng.randint(0, 3)
+        try:
+            desk.cast(person, item, None, value)
+        except VotingError as exc:
+            say(f"refused {person} {item} {value}: {exc}")
+        else:
+            say(f"ack {person} {item} {value}")
     db.dispose()
 
 
@@ -68,4 +106,4 @@ def import_export(url: str, file: str, count: str, outdir: str) -> None:
 
 if __name__ == "__main__":
     mode, *args = sys.argv[1:]
-    {"vote": vote, "import-export": import_export}[mode](*args)
+    {"vote": vote, "race": race, "import-export": import_export}[mode](*args)

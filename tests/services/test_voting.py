@@ -56,7 +56,7 @@ def test_typing_again_in_a_cell_replaces_the_vote(db, session_id):
     assert desk.remaining("ana") == 1
 
 
-@pytest.mark.parametrize("value, message", [(3, "At most 2"), (-1, "whole numbers"), (Fraction(1, 2), "whole")])
+@pytest.mark.parametrize("value, message", [(3, "3 dots is more than the 2 allowed on one initiative"), (-1, "cannot be negative"), (Fraction(1, 2), "whole")])
 def test_dots_over_the_cap_or_not_whole_are_refused_and_nothing_is_stored(db, session_id, value, message):
     desk = desk_for(db, session_id)
     with pytest.raises(VotingError, match=message):
@@ -68,7 +68,7 @@ def test_dots_over_the_persons_budget_are_refused(db, session_id):
     desk = desk_for(db, session_id)  # budget 2
     desk.cast("ana", "epr", None, 1)
     desk.cast("ana", "wifi", None, 1)
-    with pytest.raises(VotingError, match="Only 0 of the 2 dots left"):
+    with pytest.raises(VotingError, match="3 dots placed but only 2 allowed"):
         desk.cast("ana", "eobs", None, 1)
     # Another person's budget is their own.
     desk.cast("ben", "eobs", None, 2)
@@ -78,7 +78,7 @@ def test_dots_over_the_persons_budget_are_refused(db, session_id):
 def test_matrix_scores_outside_the_criterion_scale_are_refused(db, session_id):
     desk = desk_for(db, session_id, method="matrix")
     desk.cast("ana", "epr", "patient", Fraction(15, 2))
-    with pytest.raises(VotingError, match="from 0 to 5"):
+    with pytest.raises(VotingError, match="score 6 is above the scale's maximum 5"):
         desk.cast("ana", "epr", "staff", 6)
     with pytest.raises(VotingError, match="scored criterion"):
         desk.cast("ana", "epr", "ig", 1)
@@ -90,7 +90,7 @@ def test_value_and_effort_are_two_halves_of_one_vote(db, session_id):
     desk = desk_for(db, session_id, method="value_effort")
     desk.cast("ana", "epr", None, 4)
     desk.cast("ana", "epr", None, 2, axis="effort")
-    with pytest.raises(VotingError, match="from 1 to 5"):
+    with pytest.raises(VotingError, match="value 9 is above the scale's maximum 5"):
         desk.cast("ana", "wifi", None, 9)
     [vote] = load(db, session_id).rounds[0].votes
     assert (vote.value, vote.effort) == (4, 2)
@@ -100,7 +100,7 @@ def test_moscow_takes_letters_or_words(db, session_id):
     desk = desk_for(db, session_id, method="moscow")
     desk.cast("ana", "epr", None, "M")
     desk.cast("ana", "wifi", None, "won't")
-    with pytest.raises(VotingError, match="Type M"):
+    with pytest.raises(VotingError, match="is not must, should, could or won't"):
         desk.cast("ana", "rpa", None, "x")
     assert {v.initiative: v.value for v in load(db, session_id).rounds[0].votes} == {"epr": "must", "wifi": "wont"}
 
@@ -129,25 +129,21 @@ def test_undo_puts_back_what_the_last_vote_replaced(db, session_id):
     assert load(db, session_id).rounds[0].votes == ()
 
 
-def test_a_desk_vote_still_saves_when_another_connection_inserted_votes_meanwhile(db, db_url, session_id,
-                                                                                  monkeypatch):
-    """The desk keeps its own vote id counter; another process writing votes must not make it clash."""
+def test_a_desk_vote_still_saves_when_another_connection_inserted_votes_meanwhile(db, db_url, session_id):
+    """Storage gives each named vote the next id inside its own (serialised) transaction,
+    so two desks on two connections interleaving votes never clash."""
     from workshop_tui.storage.engine import open_database
 
     desk = desk_for(db, session_id, settings={"budget": 4, "max_per_initiative": 3})
     other_db = open_database(db_url)
     try:
         other = voting.open_desk(other_db, session_id, desk.round_key)  # same round, its own connection
-        reread = []
-        real_next = repo.next_vote_id
-        monkeypatch.setattr(repo, "next_vote_id", lambda s: reread.append(1) or real_next(s))
         desk.cast("ana", "epr", None, 1)
-        other.cast("ben", "wifi", None, 2)  # its counter was seeded before ana's vote: the id clashes
+        other.cast("ben", "wifi", None, 2)
         other.cast("cat", "eobs", None, 1)
-        desk.cast("ana", "wifi", None, 2)  # ours is now behind the other desk's ids
+        desk.cast("ana", "wifi", None, 2)
         desk.cast("ana", "epr", None, 2)  # replaces ana's first vote
         other.cast("cat", "eobs", None, 2)
-        assert len(reread) == 3  # each clash re-read the highest id and the vote was saved
         with reading(other_db) as s:
             rows = s.exec(select(VoteRow.id)).all()
             log = [(a, d["participant"], d["initiative"]) for _, a, d in repo.audit_entries(s, session_id)
@@ -218,7 +214,7 @@ def test_a_second_ballot_from_the_same_person_is_refused(db, session_id):
 def test_an_invalid_ballot_is_refused_whole(db, session_id):
     key = voting.create_round(db, session_id, method="dots", anonymous=True)  # budget 2
     bad = [m.Vote(initiative="epr", value=2), m.Vote(initiative="wifi", value=1)]
-    with pytest.raises(VotingError, match="dots left"):
+    with pytest.raises(VotingError, match="dots placed but only 2 allowed"):
         voting.submit_ballot(db, session_id, key, "ana", bad)
     rnd = load(db, session_id).round(key)
     assert rnd.votes == () and rnd.voted == ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Mapping
 
+from workshop_tui.domain import rules
 from workshop_tui.domain.numbers import display
 
 _NORMALISATION = {
@@ -71,7 +72,7 @@ def explain(method: str, settings: Mapping[str, object] | None = None) -> str:
             "The Condorcet winner, the initiative a majority prefers to every other, is reported when there is one."
         )
     if method == "value_effort":
-        lo_v, hi_v = s.get("value_min", 1), s.get("value_max", 5)
+        lo_v, hi_v = rules.value_effort_scales(s)[0]
         if s.get("thresholds", "midpoint") == "median":
             line = "the middle of the initiatives' own scores (so half are 'high' on each axis)"
         else:

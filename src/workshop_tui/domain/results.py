@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Mapping, Sequence
 
 from workshop_tui.domain.consensus import KendallW, Spread, is_contested, kendall_w, mid_ranks, spread
+from workshop_tui.domain import rules
 from workshop_tui.domain.methods import dots as dots_m
 from workshop_tui.domain.methods import gates as gates_m
 from workshop_tui.domain.methods import matrix as matrix_m
@@ -132,6 +133,10 @@ def _ballots(workshop: Workshop, rnd: Round) -> tuple[list[_Ballot], list[Reject
     return ballots, rejected, warnings
 
 
+def _plain(x: Fraction) -> Fraction | int:
+    return x.numerator if x.denominator == 1 else x
+
+
 def _is_blank_marker(v: Vote) -> bool:
     return v.initiative is None and v.criterion is None and v.value is None and v.effort is None and not v.ranking
 
@@ -195,11 +200,13 @@ def _dots(workshop, rnd, items, ballots, rejected, warnings):
     s = dots_m.dots_settings(len(items), rnd.settings)
     allocations, blank = [], 0
     raters = []
+    ctx = rules.context_of(workshop, rnd)
     for b in ballots:
-        alloc, problems = dots_m.validate_allocation([(v.initiative, v.value) for v in b.votes], items, s)
-        if problems:
-            rejected.append(RejectedBallot(b.id, b.participant, tuple(problems)))
-        elif not alloc:
+        verdict = rules.judge_ballot(s, ctx, b.votes)
+        alloc = verdict.content
+        if verdict.problems:
+            rejected.append(RejectedBallot(b.id, b.participant, verdict.problems))
+        elif verdict.blank:
             blank += 1
         else:
             allocations.append(alloc)
@@ -222,14 +229,19 @@ def _matrix(workshop, rnd, items, ballots, rejected, warnings):
     s = matrix_m.matrix_settings(rnd.settings)
     criteria = workshop.scored_criteria
     subs, blank = [], 0
-    item_set = set(items)
+    ctx = rules.context_of(workshop, rnd)
+    # A cost score is inverted on its own scale (L + U − s); whole bounds stay ints for speed.
+    flips = {c.key: _plain(c.min + c.max) for c in criteria if c.direction == "cost"}
     for b in ballots:
-        scores, problems = matrix_m.validate_submission([(v.initiative, v.criterion, v.value) for v in b.votes], item_set, criteria)
-        if problems:
-            rejected.append(RejectedBallot(b.id, b.participant, tuple(problems)))
-        elif not scores:
+        verdict = rules.judge_ballot(s, ctx, b.votes)
+        if verdict.problems:
+            rejected.append(RejectedBallot(b.id, b.participant, verdict.problems))
+        elif verdict.blank:
             blank += 1
         else:
+            scores = verdict.content
+            if flips:
+                scores = {k: (flips[k[1]] - v if k[1] in flips else v) for k, v in scores.items()}
             subs.append(scores)
     out = matrix_m.evaluate(items, criteria, subs, s)
     warnings.extend(out.warnings)
@@ -270,28 +282,18 @@ def _tie_notes(scores, ranks, criterion, names, aggregates, titles) -> dict[str,
 
 
 def _ranking(workshop, rnd, items, ballots, rejected, warnings):
-    rule = rnd.settings.get("rule", "schulze")
-    variant = rnd.settings.get("borda_variant", "averaged")
-    if rule not in ranked_m.RULES:
-        raise SettingsError(f"rule must be one of {', '.join(ranked_m.RULES)}, not {rule!r}")
-    if variant not in ranked_m.BORDA_VARIANTS:
-        raise SettingsError(f"borda_variant must be one of {', '.join(ranked_m.BORDA_VARIANTS)}, not {variant!r}")
+    s = rules.parse_settings("ranking", rnd.settings, len(items))
+    rule, variant = s.rule, s.borda_variant
+    ctx = rules.context_of(workshop, rnd)
     counted, blank = [], 0
     for b in ballots:
-        with_ranking = [v for v in b.votes if v.ranking]
-        problems: list[BallotProblem] = []
-        if len(with_ranking) > 1:
-            problems.append(BallotProblem("multiple_rankings", None, len(with_ranking), 1, "more than one ranking on one ballot"))
-        ballot, more = ranked_m.normalise_ballot(with_ranking[0].ranking if with_ranking else None)
-        problems += more
-        if ballot is not None:
-            problems += ranked_m.validate_ballot(ballot, items)
-        if problems:
-            rejected.append(RejectedBallot(b.id, b.participant, tuple(problems)))
-        elif ballot is None:
+        verdict = rules.judge_ballot(s, ctx, b.votes)
+        if verdict.problems:
+            rejected.append(RejectedBallot(b.id, b.participant, verdict.problems))
+        elif verdict.blank:
             blank += 1
         else:
-            counted.append(ballot)
+            counted.append(verdict.content)
     settings = {"rule": rule, "borda_variant": variant}
     variant_name = f"borda_{variant}" if rule == "borda" else rule
     if not counted or not items:
@@ -312,14 +314,15 @@ def _ranking(workshop, rnd, items, ballots, rejected, warnings):
 def _value_effort(workshop, rnd, items, ballots, rejected, warnings):
     s = ve_m.value_effort_settings(rnd.settings)
     subs, blank = [], 0
+    ctx = rules.context_of(workshop, rnd)
     for b in ballots:
-        sub, problems = ve_m.validate_submission([(v.initiative, v.value, v.effort) for v in b.votes], items, s)
-        if problems:
-            rejected.append(RejectedBallot(b.id, b.participant, tuple(problems)))
-        elif not any(v is not None or e is not None for v, e in sub.values()):
+        verdict = rules.judge_ballot(s, ctx, b.votes)
+        if verdict.problems:
+            rejected.append(RejectedBallot(b.id, b.participant, verdict.problems))
+        elif verdict.blank:
             blank += 1
         else:
-            subs.append(sub)
+            subs.append(verdict.content)
     out = ve_m.evaluate(items, subs, s)
     spreads = {i: spread(out.values[i]) for i in out.value}
     ranking = _ranked_items(
@@ -334,14 +337,16 @@ def _value_effort(workshop, rnd, items, ballots, rejected, warnings):
 
 def _moscow(workshop, rnd, items, ballots, rejected, warnings):
     subs, blank = [], 0
+    s = rules.parse_settings("moscow", rnd.settings, len(items))
+    ctx = rules.context_of(workshop, rnd)
     for b in ballots:
-        sub, problems = moscow_m.validate_submission([(v.initiative, v.value) for v in b.votes], items)
-        if problems:
-            rejected.append(RejectedBallot(b.id, b.participant, tuple(problems)))
-        elif not sub:
+        verdict = rules.judge_ballot(s, ctx, b.votes)
+        if verdict.problems:
+            rejected.append(RejectedBallot(b.id, b.participant, verdict.problems))
+        elif verdict.blank:
             blank += 1
         else:
-            subs.append(sub)
+            subs.append(verdict.content)
     score_round = _latest(workshop, exclude=("gates", "moscow"))
     scores = {}
     if score_round is not None:
@@ -364,16 +369,17 @@ def _moscow(workshop, rnd, items, ballots, rejected, warnings):
 def _gates(workshop, rnd, items, ballots, rejected, warnings):
     gates = [c.key for c in workshop.gates]
     rows, counted, blank = [], 0, 0
+    s = rules.parse_settings("gates", {}, len(items))
+    ctx = rules.context_of(workshop, rnd)
     for b in ballots:
-        entries = [(v.initiative, v.criterion, v.value, v.note) for v in b.votes]
-        problems = gates_m.validate_submission(entries, set(items), set(gates))
-        if problems:
-            rejected.append(RejectedBallot(b.id, b.participant, tuple(problems)))
-        elif all(e[2] is None for e in entries):
+        verdict = rules.judge_ballot(s, ctx, b.votes)
+        if verdict.problems:
+            rejected.append(RejectedBallot(b.id, b.participant, verdict.problems))
+        elif verdict.blank:
             blank += 1
         else:
             counted += 1
-            rows.extend(entries)
+            rows.extend(verdict.content)
     table = gates_m.gate_table(rows)
     extras = {"table": table, "failures": gates_m.failures(table, gates)}
     return _finish(rnd, "any_fail", {}, counted, blank, rejected, (), (), None, extras, warnings)

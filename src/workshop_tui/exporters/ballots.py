@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 
+from workshop_tui.domain import rules
 from workshop_tui.domain import model as m
 
 CSS = """
@@ -31,9 +32,10 @@ def e(text: object) -> str:
 def _body(workshop: m.Workshop, rnd: m.Round) -> str:
     items = workshop.initiatives
     if rnd.method == "dots":
-        budget, cap = rnd.settings.get("budget", "your"), rnd.settings.get("max_per_initiative")
-        hint = f"Tick up to {e(budget)} boxes in total" + (f", at most {e(cap)} on one initiative." if cap else ".")
-        per = int(cap) if isinstance(cap, int) else int(budget) if isinstance(budget, int) else 3
+        s = rules.settings_of(workshop, rnd)  # the rules the count will apply, defaults included
+        budget, cap = s.budget, s.max_per_initiative  # type: ignore[union-attr]
+        hint = f"Tick up to {e(budget)} boxes in total, at most {e(cap)} on one initiative."
+        per = cap
         rows = "".join(f"<tr><td>{e(i.title)}</td><td>{'<span class=box></span>' * per}</td></tr>" for i in items)
         return f'<p class="hint">{hint}</p><table><tr><th>Initiative</th><th>Dots</th></tr>{rows}</table>'
     if rnd.method == "matrix":
@@ -48,8 +50,8 @@ def _body(workshop: m.Workshop, rnd: m.Round) -> str:
         return (f'<p class="hint">Write initiatives in order, best first. Write two on one line for a tie. '
                 f"Choose from: {listing}.</p><table><tr><th>Place</th><th>Initiative</th></tr>{slots}</table>")
     if rnd.method == "value_effort":
-        lo_v, hi_v = rnd.settings.get("value_min", 1), rnd.settings.get("value_max", 5)
-        lo_e, hi_e = rnd.settings.get("effort_min", 1), rnd.settings.get("effort_max", 5)
+        (lo_v, hi_v), (lo_e, hi_e) = (tuple(rules.show(x) for x in axis)
+                                      for axis in rules.value_effort_scales(rnd.settings))
         rows = "".join(f"<tr><td>{e(i.title)}</td><td></td><td></td></tr>" for i in items)
         return (f'<p class="hint">Score value {e(lo_v)}–{e(hi_v)} and effort {e(lo_e)}–{e(hi_e)}.</p>'
                 f"<table><tr><th>Initiative</th><th>Value</th><th>Effort</th></tr>{rows}</table>")

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from workshop_tui.domain import rules
 from workshop_tui.domain import model as m
 from workshop_tui.domain import results as engine
 from workshop_tui.domain.methods import gates as gates_m
@@ -790,8 +791,8 @@ def _quadrants_plain(workshop: m.Workshop, results: dict[str, engine.RoundResult
         return Quadrants(
             source=f"Median value and effort from round {rnd.title or rnd.key}",
             value_label="Value", effort_label="Effort",
-            value_range=(float(st.get("value_min", 1)), float(st.get("value_max", 5))),
-            effort_range=(float(st.get("effort_min", 1)), float(st.get("effort_max", 5))),
+            value_range=tuple(float(x) for x in rules.value_effort_scales(st)[0]),
+            effort_range=tuple(float(x) for x in rules.value_effort_scales(st)[1]),
             value_threshold=float(thresholds.get("value", 3)), effort_threshold=float(thresholds.get("effort", 3)),
             points=points,
         )

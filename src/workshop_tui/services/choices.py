@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from workshop_tui.domain import model as m
 from workshop_tui.domain import results as engine
-from workshop_tui.services.unit_of_work import write
+from workshop_tui.services.unit_of_work import use_case
 from workshop_tui.storage import repository as repo
 from workshop_tui.storage.engine import Database
 
@@ -116,20 +116,14 @@ def record_override(db: Database, session_id: int, initiative: str, kind: str, r
     def work(s):
         repo.add_decision(s, session_id, m.Decision(initiative=initiative, outcome=outcome, rationale=rationale,
                                                     round=round_key, kind=kind))
-        repo.audit(s, session_id, "decision.override", initiative=initiative, outcome=outcome, kind=kind,
-                   round=round_key)
-        repo.touch(s, session_id)
 
-    _write(db, work)
+    _write(db, session_id, "decision.override", work,
+           audit=dict(initiative=initiative, outcome=outcome, kind=kind, round=round_key))
 
 
 def remove_override(db: Database, session_id: int, initiative: str) -> None:
-    def work(s):
-        repo.delete_decision(s, session_id, initiative)
-        repo.audit(s, session_id, "decision.remove", initiative=initiative)
-        repo.touch(s, session_id)
-
-    _write(db, work)
+    _write(db, session_id, "decision.remove", lambda s: repo.delete_decision(s, session_id, initiative),
+           audit=dict(initiative=initiative))
 
 
 # -- actions ------------------------------------------------------------------
@@ -151,22 +145,12 @@ def save_action(db: Database, session_id: int, action: m.Action) -> str:
     if not action.title.strip():
         raise ChoiceError("An action needs a title: what will be done.")
 
-    def work(s):
-        key = repo.save_action(s, session_id, action)
-        repo.audit(s, session_id, "action.save", key=key, initiative=action.initiative)
-        repo.touch(s, session_id)
-        return key
-
-    return _write(db, work)
+    return _write(db, session_id, "action.save", lambda s: repo.save_action(s, session_id, action),
+                  audit=lambda key: dict(key=key, initiative=action.initiative))
 
 
 def delete_action(db: Database, session_id: int, key: str) -> None:
-    def work(s):
-        repo.delete_action(s, session_id, key)
-        repo.audit(s, session_id, "action.delete", key=key)
-        repo.touch(s, session_id)
-
-    _write(db, work)
+    _write(db, session_id, "action.delete", lambda s: repo.delete_action(s, session_id, key), audit=dict(key=key))
 
 
 @dataclass(frozen=True)
@@ -208,8 +192,8 @@ def check_actions(workshop: m.Workshop, plan_: engine.Plan | None = None) -> lis
     return checks
 
 
-def _write(db: Database, work):
+def _write(db: Database, session_id: int, action: str, work, *, audit):
     try:
-        return write(db, work)
+        return use_case(db, session_id, action, work, audit=audit)
     except repo.NotFound as exc:
         raise ChoiceError(str(exc)) from None

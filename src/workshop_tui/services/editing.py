@@ -10,26 +10,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 import re
 from fractions import Fraction
 from typing import Iterable, Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from workshop_tui.domain import model as m
 from workshop_tui.domain.graph import find_cycles
 from workshop_tui.domain.templates import template
-from workshop_tui.services.unit_of_work import reading, write
+from workshop_tui.services.unit_of_work import reading, use_case, write
 from workshop_tui.storage import repository as repo
 from workshop_tui.storage.engine import Database
-from workshop_tui.storage.tables import (
-    BottleneckRow,
-    CriterionRow,
-    InitiativeRow,
-    ParticipantRow,
-    RoundRow,
-    VoteRow,
-)
+from workshop_tui.storage.tables import CriterionRow, RoundRow  # record_gate only (gates move to their own table)
 
 GATES_ROUND = "gates"
 HORIZON_ADVICE_YEARS = 5
@@ -169,10 +163,9 @@ def save_setup(db: Database, session_id: int, values: Mapping[str, object]) -> m
         row = repo.get_session_row(s, session_id)
         info = dataclasses.replace(repo.session_info(row), **values)
         repo.update_session_info(s, session_id, info)
-        repo.audit(s, session_id, "setup.save", **{k: str(v) for k, v in values.items()})
         return info
 
-    return write(db, work)
+    return use_case(db, session_id, "setup.save", work, audit={k: str(v) for k, v in values.items()})
 
 
 # -- participants ---------------------------------------------------------------
@@ -185,23 +178,20 @@ def save_participant(db: Database, session_id: int, name: str, role: str, key: s
         raise EditError("Choose the person's discipline from the list.", "role")
 
     def work(s):
-        taken = repo.id_map(s, ParticipantRow, session_id)
+        taken = repo.participant_keys(s, session_id)
         if key and key not in taken:
             raise EditError("That person is no longer in this session.")
         person = m.Participant(key=key or new_key(name, taken, "p"), name=name, role=role)
         repo.save_participant(s, session_id, person)
-        repo.audit(s, session_id, "participant.save", key=person.key, name=name, role=role)
         return person
 
-    return write(db, work)
+    return use_case(db, session_id, "participant.save", work,
+                    audit=lambda person: dict(key=person.key, name=name, role=role))
 
 
 def delete_participant(db: Database, session_id: int, key: str) -> None:
-    def work(s):
-        repo.delete_participant(s, session_id, key)
-        repo.audit(s, session_id, "participant.delete", key=key)
-
-    write(db, work)
+    use_case(db, session_id, "participant.delete", lambda s: repo.delete_participant(s, session_id, key),
+             audit=dict(key=key))
 
 
 # -- initiatives ------------------------------------------------------------
@@ -255,18 +245,58 @@ def save_initiative(db: Database, session_id: int, item: m.Initiative) -> m.Init
         others.pop(saved.key, None)
         _check_initiative(saved, others, {b.key for b in current.bottlenecks})
         repo.save_initiative(s, session_id, saved)
-        repo.audit(s, session_id, "initiative.save", key=saved.key, title=saved.title)
         return saved
 
-    return write(db, work)
+    return use_case(db, session_id, "initiative.save", work,
+                    audit=lambda saved: dict(key=saved.key, title=saved.title))
 
 
-def delete_initiative(db: Database, session_id: int, key: str) -> None:
+def initiative_impact(db: Database, session_id: int, key: str) -> Impact:
+    """What deleting an initiative would do to stored votes, round by round (empty: nothing)."""
+    with reading(db) as s:
+        return _initiative_impact(s, session_id, key)
+
+
+def _initiative_impact(s, session_id: int, key: str) -> Impact:
+    title = _title_of(s, session_id, key)
+    lines = []
+    for use in repo.rankings_naming(s, session_id, key):
+        line = (f"{_round_name(use.round_key, use.round_title, use.status)}: {use.ballots} ranking ballot(s) "
+                f"name {title}; it is taken out of them and the rest of each ballot keeps its order")
+        if use.emptied:
+            line += f" ({use.emptied} ballot(s) rank nothing else and are removed)"
+        lines.append(line + ".")
+    for rnd in repo.rounds_with_votes_on(s, session_id, initiative=key):
+        if rnd.method == "ranking":
+            continue
+        if rnd.method == "gates":
+            lines.append(f"{_round_name(rnd.key, rnd.title, rnd.status)}: {len(rnd.votes)} gate assessment(s) "
+                         f"of {title} are removed.")
+            continue
+        ballots = len({rnd.ballot_id(v) for v in rnd.votes})
+        lines.append(f"{_round_name(rnd.key, rnd.title, rnd.status)}: {len(rnd.votes)} vote(s) on {title} "
+                     f"from {ballots} ballot(s) are removed; the rest of each ballot still counts.")
+    return Impact(tuple(lines))
+
+
+def delete_initiative(db: Database, session_id: int, key: str, *, accept: Impact | None = None) -> Impact:
+    """Delete an initiative. When stored votes name it, ``accept`` must be the
+    impact the facilitator agreed to (``initiative_impact``): it is worked out
+    again inside the transaction and, if it changed meanwhile, nothing is done
+    and ``NeedsConsent`` carries the new one. Ranking ballots lose the
+    initiative and keep their order; a ballot naming nothing else goes; its
+    other votes go with it (so the session's export still imports).
+    """
     def work(s):
+        impact = _initiative_impact(s, session_id, key)
+        _require_consent(impact, accept)
+        changed = repo.remove_from_rankings(s, session_id, key)
         repo.delete_initiative(s, session_id, key)
-        repo.audit(s, session_id, "initiative.delete", key=key)
+        return impact, changed
 
-    write(db, work)
+    impact, _ = use_case(db, session_id, "initiative.delete", work,
+                         audit=lambda done: dict(key=key, rankings_changed=done[1], impact=list(done[0].lines)))
+    return impact
 
 
 def set_decided(db: Database, session_id: int, key: str, decided: str | None) -> m.Initiative:
@@ -278,10 +308,9 @@ def set_decided(db: Database, session_id: int, key: str, decided: str | None) ->
         item = repo.load_workshop(s, session_id).initiative(key)
         saved = dataclasses.replace(item, decided=decided)
         repo.save_initiative(s, session_id, saved)
-        repo.audit(s, session_id, "initiative.decided", key=key, decided=decided)
         return saved
 
-    return write(db, work)
+    return use_case(db, session_id, "initiative.decided", work, audit=dict(key=key, decided=decided))
 
 
 def set_demand(db: Database, session_id: int, initiative: str, bottleneck: str, amount: int) -> int:
@@ -291,10 +320,10 @@ def set_demand(db: Database, session_id: int, initiative: str, bottleneck: str, 
 
     def work(s):
         repo.set_demand(s, session_id, initiative, bottleneck, amount)
-        repo.audit(s, session_id, "demand.set", initiative=initiative, bottleneck=bottleneck, amount=amount)
         return amount
 
-    return write(db, work)
+    return use_case(db, session_id, "demand.set", work,
+                    audit=dict(initiative=initiative, bottleneck=bottleneck, amount=amount))
 
 
 # -- bottlenecks --------------------------------------------------------------
@@ -308,23 +337,20 @@ def save_bottleneck(db: Database, session_id: int, name: str, capacity: int, uni
         raise EditError("Capacity cannot be negative.", "capacity")
 
     def work(s):
-        taken = repo.id_map(s, BottleneckRow, session_id)
+        taken = repo.bottleneck_keys(s, session_id)
         if key and key not in taken:
             raise EditError("That bottleneck is no longer in this session.")
         item = m.Bottleneck(key=key or new_key(name, taken, "b"), name=name, capacity=capacity, unit=unit.strip())
         repo.save_bottleneck(s, session_id, item)
-        repo.audit(s, session_id, "bottleneck.save", key=item.key, name=name, capacity=capacity)
         return item
 
-    return write(db, work)
+    return use_case(db, session_id, "bottleneck.save", work,
+                    audit=lambda item: dict(key=item.key, name=name, capacity=capacity))
 
 
 def delete_bottleneck(db: Database, session_id: int, key: str) -> None:
-    def work(s):
-        repo.delete_bottleneck(s, session_id, key)
-        repo.audit(s, session_id, "bottleneck.delete", key=key)
-
-    write(db, work)
+    use_case(db, session_id, "bottleneck.delete", lambda s: repo.delete_bottleneck(s, session_id, key),
+             audit=dict(key=key))
 
 
 # -- criteria -----------------------------------------------------------------
@@ -342,29 +368,100 @@ def _check_criterion(c: m.Criterion) -> None:
         raise EditError("The top of the scale must be above the bottom.", "max")
 
 
-def save_criterion(db: Database, session_id: int, criterion: m.Criterion) -> m.Criterion:
-    """Create (empty key) or update a criterion."""
+def criterion_impact(db: Database, session_id: int, criterion: m.Criterion) -> Impact:
+    """What saving ``criterion`` (an edit of a stored one) would do to stored votes."""
+    criterion = dataclasses.replace(criterion, name=criterion.name.strip())
+    _check_criterion(criterion)
+    with reading(db) as s:
+        return _criterion_impact(s, session_id, criterion)
+
+
+def _criterion_impact(s, session_id: int, new: m.Criterion) -> Impact:
+    old = repo.criteria(s, session_id).get(new.key) if new.key else None
+    if old is None:
+        return Impact(())
+    lines = []
+    for rnd in repo.rounds_with_votes_on(s, session_id, criterion=new.key):
+        if rnd.method != "matrix":
+            continue  # gate assessments are not scores
+        where = _round_name(rnd.key, rnd.title, rnd.status)
+        if new.kind != "score":
+            ballots = len({rnd.ballot_id(v) for v in rnd.votes})
+            lines.append(f"{where}: {ballots} ballot(s) scored {old.name} ({len(rnd.votes)} score(s)); a gate is "
+                         "not scored, so those scores are removed and the rest of each ballot still counts.")
+            continue
+        out = [v for v in rnd.votes if not _in_range(v.value, new.min, new.max)]
+        if out:
+            above = sum(1 for v in out if _number(v.value) is not None and _number(v.value) > new.max)
+            ballots = len({rnd.ballot_id(v) for v in out})
+            side = (f"above the new maximum {fmt_number(new.max)}" if above == len(out) else
+                    f"below the new minimum {fmt_number(new.min)}" if not above else
+                    f"outside the new scale {fmt_number(new.min)} to {fmt_number(new.max)}")
+            lines.append(f"{where}: {ballots} ballot(s) have {old.name} scores {side} ({len(out)} score(s)); "
+                         "those scores are removed and the rest of each ballot still counts.")
+        changes = [label for label, before, after in (
+            ("weight", old.weight, new.weight), ("direction", old.direction, new.direction),
+            ("scale", (old.min, old.max), (new.min, new.max))) if before != after]
+        if changes:
+            verb = "re-ranks" if rnd.status == "closed" else "changes the standings of"
+            lines.append(f"{where}: the {' and '.join(changes)} change {verb} this "
+                         f"{'closed ' if rnd.status == 'closed' else ''}round.")
+    return Impact(tuple(lines))
+
+
+def _number(value: object) -> Fraction | None:
+    if isinstance(value, bool) or not isinstance(value, (int, Fraction)):
+        return None
+    return Fraction(value)
+
+
+def _in_range(value: object, lo: Fraction, hi: Fraction) -> bool:
+    number = _number(value)
+    return number is not None and lo <= number <= hi
+
+
+def save_criterion(db: Database, session_id: int, criterion: m.Criterion, *,
+                   accept: Impact | None = None) -> m.Criterion:
+    """Create (empty key) or update a criterion.
+
+    Editing one that votes use: the impact (``criterion_impact``) is worked
+    out again inside the transaction and must equal ``accept``, what the
+    facilitator agreed to, or nothing is saved (``NeedsConsent``). The policy
+    that keeps stored votes valid: scores outside a new scale, and every
+    score of a criterion turned into a gate, are removed (never clamped: a
+    changed number would put words in someone's mouth); the rest of each
+    ballot still counts. A weight or direction change keeps every vote and
+    re-ranks the rounds that used it, which the impact says.
+    """
     criterion = dataclasses.replace(criterion, name=criterion.name.strip())
     _check_criterion(criterion)
 
     def work(s):
-        taken = repo.id_map(s, CriterionRow, session_id)
-        if criterion.key and criterion.key not in taken:
+        current = repo.criteria(s, session_id)
+        if criterion.key and criterion.key not in current:
             raise EditError("That criterion is no longer in this session.")
-        saved = criterion if criterion.key else dataclasses.replace(criterion, key=new_key(criterion.name, taken, "c"))
+        saved = criterion if criterion.key else dataclasses.replace(criterion, key=new_key(criterion.name, current, "c"))
+        impact = _criterion_impact(s, session_id, saved)
+        _require_consent(impact, accept)
+        if criterion.key:
+            matrix = [r.key for r in repo.rounds_with_votes_on(s, session_id, criterion=saved.key)
+                      if r.method == "matrix"]
+            if saved.kind != "score":
+                repo.delete_criterion_votes(s, session_id, saved.key, matrix)
+            else:
+                repo.delete_criterion_votes(s, session_id, saved.key, matrix, outside=(saved.min, saved.max))
         repo.save_criterion(s, session_id, saved)
-        repo.audit(s, session_id, "criterion.save", key=saved.key, name=saved.name, kind=saved.kind)
-        return saved
+        return saved, impact
 
-    return write(db, work)
+    saved, _ = use_case(db, session_id, "criterion.save", work,
+                        audit=lambda done: dict(key=done[0].key, name=done[0].name, kind=done[0].kind,
+                                                impact=list(done[1].lines)))
+    return saved
 
 
 def delete_criterion(db: Database, session_id: int, key: str) -> None:
-    def work(s):
-        repo.delete_criterion(s, session_id, key)
-        repo.audit(s, session_id, "criterion.delete", key=key)
-
-    write(db, work)
+    use_case(db, session_id, "criterion.delete", lambda s: repo.delete_criterion(s, session_id, key),
+             audit=dict(key=key))
 
 
 def apply_template(db: Database, session_id: int, template_key: str) -> tuple[m.Criterion, ...]:
@@ -376,21 +473,19 @@ def apply_template(db: Database, session_id: int, template_key: str) -> tuple[m.
     chosen = template(template_key)
 
     def work(s):
-        crit_ids = list(repo.id_map(s, CriterionRow, session_id).values())
-        used = s.exec(select(func.count()).select_from(VoteRow).where(VoteRow.criterion_id.in_(crit_ids))).scalar() \
-            if crit_ids else 0
+        current = list(repo.criteria(s, session_id))
+        used = repo.count_votes(s, session_id, criteria=current)
         if used:
             raise EditError(f"{used} vote(s) or gate assessment(s) already use the current criteria, so the "
                             "template was not applied. Edit the criteria one by one instead.")
-        for key in list(repo.id_map(s, CriterionRow, session_id)):
+        for key in current:
             repo.delete_criterion(s, session_id, key)
         s.flush()
         for criterion in chosen.criteria:
             repo.save_criterion(s, session_id, criterion)
-        repo.audit(s, session_id, "criteria.template", template=chosen.key)
         return chosen.criteria
 
-    return write(db, work)
+    return use_case(db, session_id, "criteria.template", work, audit=dict(template=chosen.key))
 
 
 # -- exemplar gates -----------------------------------------------------------
@@ -427,13 +522,43 @@ def count_votes(db: Database, session_id: int, *, participant: str | None = None
                 criterion: str | None = None) -> int:
     """How many votes would go with a person, initiative or criterion (for the confirm question)."""
     with reading(db) as s:
-        query = select(func.count()).select_from(VoteRow)
-        for key, table, column in ((participant, ParticipantRow, VoteRow.participant_id),
-                                   (initiative, InitiativeRow, VoteRow.initiative_id),
-                                   (criterion, CriterionRow, VoteRow.criterion_id)):
-            if key is not None:
-                row_id = repo.id_map(s, table, session_id).get(key)
-                if row_id is None:
-                    return 0
-                query = query.where(column == row_id)
-        return int(s.exec(query).scalar() or 0)
+        return repo.count_votes(s, session_id, participant=participant, initiative=initiative, criterion=criterion)
+
+
+# -- what an edit does to stored votes ------------------------------------------
+
+@dataclass(frozen=True)
+class Impact:
+    """What an edit would do to stored votes, one line per round, in the facilitator's words."""
+
+    lines: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+    def text(self) -> str:
+        return "\n".join(f"- {line}" for line in self.lines)
+
+
+class NeedsConsent(EditError):
+    """The edit would change stored votes: ask with ``impact``, then call again with ``accept=impact``."""
+
+    def __init__(self, impact: Impact) -> None:
+        super().__init__("This changes votes already cast; nothing was saved. Confirm first:\n" + impact.text())
+        self.impact = impact
+
+
+def _require_consent(impact: Impact, accept: Impact | None) -> None:
+    if impact and impact != accept:
+        raise NeedsConsent(impact)
+
+
+def _round_name(key: str, title: str, status: str) -> str:
+    state = {"open": "open", "closed": "closed"}.get(status, status)
+    return f"Round {key} \u201c{title or key}\u201d ({state})"
+
+
+def _title_of(s, session_id: int, key: str) -> str:
+    for item in repo.initiative_titles(s, session_id, [key]).values():
+        return f"\u201c{item}\u201d"
+    raise EditError("That initiative is no longer in this session.")

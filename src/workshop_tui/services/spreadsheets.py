@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from workshop_tui.services import sessions
-from workshop_tui.services.unit_of_work import write
+from workshop_tui.services.unit_of_work import use_case
 from workshop_tui.sessionfile import spreadsheet as sp
 from workshop_tui.storage import repository as repo
 from workshop_tui.storage.engine import Database
@@ -44,23 +44,24 @@ def import_initiatives(db: Database, session_id: int, path: Path) -> sp.Initiati
             repo.save_initiative(s, session_id, dataclasses.replace(item, depends_on=()))
         for item in result.initiatives:
             repo.save_initiative(s, session_id, item)
-        repo.audit(s, session_id, "initiatives.import", source=str(path), added=len(result.added),
-                   updated=len(result.updated))
 
-    write(db, work)
+    use_case(db, session_id, "initiatives.import", work,
+             audit=dict(source=str(path), added=len(result.added), updated=len(result.updated)))
     return result
 
 
 def import_votes(db: Database, session_id: int, round_key: str, path: Path, channel: str = "paper") -> sp.VoteImport:
-    """Paper ballots for one round; all rows checked first, then one transaction."""
-    workshop = sessions.load(db, session_id)
-    result = sp.parse_votes(read_sheet(path), workshop, round_key, str(path), channel)
-    anonymous = workshop.round(round_key).anonymous
+    """Paper ballots for one round, all or nothing: every row is checked inside the
+    write's transaction, against the round as stored then (not as it was when the
+    file was chosen), so a desk writing meanwhile cannot slip past the check."""
+    sheet = read_sheet(path)
 
     def work(s):
-        repo.add_votes(s, session_id, round_key, result.votes, anonymous=anonymous)
-        repo.audit(s, session_id, "votes.import", round=round_key, source=str(path), ballots=result.ballots,
-                   channel=channel)
+        workshop = repo.load_workshop(s, session_id)
+        result = sp.parse_votes(sheet, workshop, round_key, str(path), channel)
+        repo.add_votes(s, session_id, round_key, result.votes, anonymous=workshop.round(round_key).anonymous)
+        return result
 
-    write(db, work)
-    return result
+    return use_case(db, session_id, "votes.import", work,
+                    audit=lambda result: dict(round=round_key, source=str(path), ballots=result.ballots,
+                                              channel=channel))

@@ -84,3 +84,22 @@ def write(db: Database, work: Callable[[Session], T]) -> T:
                 raise
             time.sleep(0.05 * (2**attempt))
     raise AssertionError("unreachable")
+
+
+def use_case(db: Database, session_id: int, action: str, work: Callable[[Session], T], *,
+             audit: "dict | Callable[[T], dict] | None" = None) -> T:
+    """One user action on a session: ``work`` in one transaction, then its audit
+    row and the session's ``updated_at``, committed together (retried whole by
+    ``write``). ``audit`` is the detail for the log, or a function of ``work``'s
+    result when the detail depends on what was saved (a new key).
+    """
+    from workshop_tui.storage import repository as repo
+
+    def run(s: Session) -> T:
+        result = work(s)
+        detail = audit(result) if callable(audit) else (audit or {})
+        repo.audit_now(s, session_id, action, **detail)
+        repo.touch(s, session_id)
+        return result
+
+    return write(db, run)

@@ -16,17 +16,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Mapping
 
-from sqlalchemy.exc import IntegrityError
-
 from workshop_tui.domain import model as m
-from workshop_tui.domain.methods import dots as dots_m
+from workshop_tui.domain import rules
 from workshop_tui.domain.methods import matrix as matrix_m
-from workshop_tui.domain.methods import moscow as moscow_m
-from workshop_tui.domain.methods import ranked as ranked_m
-from workshop_tui.domain.methods import value_effort as ve_m
-from workshop_tui.domain.methods.problems import SettingsError
-from workshop_tui.domain.numbers import display
-from workshop_tui.services.unit_of_work import reading, write
+from workshop_tui.domain.methods.problems import BallotProblem, SettingsError
+from workshop_tui.services.unit_of_work import reading, use_case
 from workshop_tui.storage import repository as repo
 from workshop_tui.storage.engine import Database
 
@@ -41,39 +35,24 @@ class VotingError(ValueError):
 # -- rounds -----------------------------------------------------------------
 
 def default_settings(method: str, n_initiatives: int) -> dict[str, object]:
-    """Each method's settings with METHODS.md's defaults written out, so the
-    round records exactly what produced its result."""
-    if method == "dots":
-        budget = dots_m.default_budget(n_initiatives)
-        return {"budget": budget, "max_per_initiative": min(3, budget), "must_spend_all": False}
-    if method == "matrix":
-        return {"normalisation": "minmax", "aggregate": "mean", "order": "total_first"}
-    if method == "ranking":
-        return {"rule": "schulze", "borda_variant": "averaged"}
-    if method == "value_effort":
-        return {"thresholds": "midpoint", "value_min": 1, "value_max": 5, "effort_min": 1, "effort_max": 5}
-    if method == "moscow":
-        return {}
-    raise VotingError(f"Unknown voting method {method!r}.")
+    """Each method's settings with METHODS.md's defaults written out (the rule book's),
+    so the round records exactly what produced its result."""
+    if method not in VOTING_METHODS:
+        raise VotingError(f"Unknown voting method {method!r}.")
+    return rules.written_out(method, n_initiatives)
 
 
 def check_settings(method: str, settings: Mapping[str, object], workshop: m.Workshop) -> None:
-    """Refuse settings the engine could not use, in plain words."""
-    try:
-        if method == "dots":
-            dots_m.dots_settings(len(workshop.initiatives), settings)
-        elif method == "matrix":
-            matrix_m.matrix_settings(settings)
+    """Refuse settings the engine could not use, in plain words (the rule book decides)."""
+    problems = [f"{name}: {message}" for name, message in
+                rules.settings_problems(method, settings, len(workshop.initiatives))]
+    if method == "matrix":
+        try:
             matrix_m.check_criteria(workshop.scored_criteria)
-        elif method == "ranking":
-            if settings.get("rule", "schulze") not in ranked_m.RULES:
-                raise SettingsError(f"the rule must be one of {', '.join(ranked_m.RULES)}")
-        elif method == "value_effort":
-            s = ve_m.value_effort_settings(settings)
-            if s.value_min >= s.value_max or s.effort_min >= s.effort_max:
-                raise SettingsError("each scale's lowest value must be below its highest")
-    except SettingsError as exc:
-        raise VotingError(f"Those settings cannot be used: {exc}.") from None
+        except SettingsError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise VotingError(f"Those settings cannot be used: {'; '.join(problems)}.")
 
 
 def _voting_rounds(workshop: m.Workshop) -> int:
@@ -106,22 +85,20 @@ def create_round(db: Database, session_id: int, *, method: str, title: str = "",
         name = title.strip() or f"{m.METHOD_LABELS[method]} (round {_voting_rounds(workshop) + 1})"
         repo.save_round(s, session_id, m.Round(key=key, method=method, title=name, settings=full, status="open",
                                                anonymous=anonymous, hidden=hidden))
-        repo.audit(s, session_id, "round.create", round=key, method=method, anonymous=anonymous, hidden=hidden)
-        repo.touch(s, session_id)
         return key
 
-    return write(db, work)
+    return use_case(db, session_id, "round.create", work,
+                    audit=lambda key: dict(round=key, method=method, anonymous=anonymous, hidden=hidden))
 
 
 def _set_round(db: Database, session_id: int, key: str, audit: str, **changes) -> None:
     def work(s):
-        workshop = repo.load_workshop(s, session_id)
-        rnd = _round(workshop, key)
-        repo.save_round(s, session_id, dataclasses.replace(rnd, **changes))
-        repo.audit(s, session_id, audit, round=key)
-        repo.touch(s, session_id)
+        if not repo.has_round(s, session_id, key):
+            raise VotingError(f"There is no round {key!r} in this session.")
+        state = repo.round_state(s, session_id, key, participant="")
+        repo.save_round(s, session_id, dataclasses.replace(state.round, **changes))
 
-    write(db, work)
+    use_case(db, session_id, audit, work, audit=dict(round=key))
 
 
 def close_round(db: Database, session_id: int, key: str) -> None:
@@ -139,12 +116,7 @@ def reveal_round(db: Database, session_id: int, key: str) -> None:
 
 
 def delete_round(db: Database, session_id: int, key: str) -> None:
-    def work(s):
-        repo.delete_round(s, session_id, key)
-        repo.audit(s, session_id, "round.delete", round=key)
-        repo.touch(s, session_id)
-
-    write(db, work)
+    use_case(db, session_id, "round.delete", lambda s: repo.delete_round(s, session_id, key), audit=dict(round=key))
 
 
 def _round(workshop: m.Workshop, key: str) -> m.Round:
@@ -158,27 +130,49 @@ def _round(workshop: m.Workshop, key: str) -> m.Round:
 
 @dataclass(frozen=True)
 class Rules:
-    """What a valid vote in this round looks like (METHODS.md §1–4)."""
+    """One round's rule book, for checking a vote as it is typed (METHODS.md §1–4).
+
+    A thin view of ``domain.rules``: the typed settings and the names the
+    messages use. Every check is ``rules.judge_cell`` / ``rules.judge_ballot``.
+    """
 
     method: str
-    budget: int | None = None
-    cap: int | None = None
-    must_spend_all: bool = False
-    value_range: tuple[Fraction, Fraction] | None = None
-    effort_range: tuple[Fraction, Fraction] | None = None
-    criteria: Mapping[str, m.Criterion] = dataclasses.field(default_factory=dict)
+    settings: rules.Settings
+    context: rules.Context
 
     @classmethod
     def of(cls, workshop: m.Workshop, rnd: m.Round) -> "Rules":
-        if rnd.method == "dots":
-            s = dots_m.dots_settings(len(workshop.initiatives), rnd.settings)
-            return cls("dots", budget=s.budget, cap=s.max_per_initiative, must_spend_all=s.must_spend_all)
-        if rnd.method == "matrix":
-            return cls("matrix", criteria={c.key: c for c in workshop.scored_criteria})
-        if rnd.method == "value_effort":
-            s = ve_m.value_effort_settings(rnd.settings)
-            return cls("value_effort", value_range=(s.value_min, s.value_max), effort_range=(s.effort_min, s.effort_max))
-        return cls(rnd.method)
+        try:
+            settings = rules.settings_of(workshop, rnd)
+        except SettingsError as exc:
+            raise VotingError(f"This round's settings cannot be used: {exc}.") from None
+        return cls(rnd.method, settings, rules.context_of(workshop, rnd))
+
+    @property
+    def budget(self) -> int | None:
+        return self.settings.budget if isinstance(self.settings, rules.DotsSettings) else None
+
+    @property
+    def cap(self) -> int | None:
+        return self.settings.max_per_initiative if isinstance(self.settings, rules.DotsSettings) else None
+
+    @property
+    def must_spend_all(self) -> bool:
+        return isinstance(self.settings, rules.DotsSettings) and self.settings.must_spend_all
+
+    @property
+    def value_range(self) -> tuple[Fraction, Fraction] | None:
+        s = self.settings
+        return s.axis("value") if isinstance(s, rules.ValueEffortSettings) else None
+
+    @property
+    def effort_range(self) -> tuple[Fraction, Fraction] | None:
+        s = self.settings
+        return s.axis("effort") if isinstance(s, rules.ValueEffortSettings) else None
+
+    @property
+    def criteria(self) -> Mapping[str, m.Criterion]:
+        return self.context.criteria
 
     def score_range(self, criterion: str | None, axis: str = "value") -> tuple[Fraction, Fraction] | None:
         """The allowed range for a typed number (None: not a number cell)."""
@@ -193,35 +187,24 @@ class Rules:
 
     def check_cell(self, initiative: str, criterion: str | None, value: object, *, spent_elsewhere: int = 0,
                    axis: str = "value") -> object:
-        """The stored value for one typed entry, or VotingError with a plain reason."""
-        if self.method == "dots":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise VotingError("Dots are whole numbers: 0, 1, 2 …")
-            if self.cap is not None and value > self.cap:
-                raise VotingError(f"At most {self.cap} dots on one initiative.")
-            if self.budget is not None and spent_elsewhere + value > self.budget:
-                left = self.budget - spent_elsewhere
-                raise VotingError(f"Only {left} of the {self.budget} dots left for this person.")
-            return value
-        if self.method == "moscow":
-            word = moscow_m.parse(value)
-            if word is None:
-                raise VotingError("Type M (must), S (should), C (could) or W (won't).")
-            return word
-        if self.method in ("matrix", "value_effort"):
-            if self.method == "matrix" and criterion not in self.criteria:
-                raise VotingError("Choose a scored criterion.")
-            try:
-                number = Fraction(value) if not isinstance(value, bool) else None
-            except (TypeError, ValueError):
-                number = None
-            if number is None:
-                raise VotingError("Type a number.")
-            lo, hi = self.score_range(criterion, axis)  # type: ignore[misc]
-            if not lo <= number <= hi:
-                raise VotingError(f"Scores here run from {display(lo)} to {display(hi)}.")
-            return number
-        raise VotingError("This kind of round does not take a single score.")
+        """The stored value for one typed entry, or VotingError with the rule book's words."""
+        verdict = rules.judge_cell(self.settings, self.context, initiative, criterion, value, axis=axis,
+                                   spent_elsewhere=spent_elsewhere)
+        if verdict.problems:
+            raise VotingError(refusal(verdict.problems))
+        return verdict.value
+
+    def check_ballot(self, votes: Iterable[m.Vote]) -> rules.BallotVerdict:
+        return rules.judge_ballot(self.settings, self.context, list(votes))
+
+
+def refusal(problems: Iterable[BallotProblem]) -> str:
+    """The rule book's problems as one message: each sentence, capitalised, in order."""
+    out = []
+    for p in problems:
+        text = p.message
+        out.append((text[:1].upper() + text[1:]).rstrip(".") + ".")
+    return " ".join(out)
 
 
 def parse_ranking(text_by_item: Mapping[str, int | None]) -> m.RankingBallot | None:
@@ -261,29 +244,28 @@ class Entry:
 
 
 class RoundDesk:
-    """One round's votes in memory, for live entry and quick checks.
+    """One round's votes in memory, for showing the grid and answering at once.
 
-    Named votes only: in a secret-ballot round the desk knows who has voted,
-    never what. ``history`` holds this app's own entries, newest last, so
-    "undo" removes exactly the last vote typed here.
+    The memory is a view, never the judge: every write re-reads the round,
+    the person and their stored votes inside its own transaction
+    (``_recheck_in_transaction``), so a vote typed into a stale desk (another
+    window closed the round, the command line imported paper dots, a person
+    was removed) is refused with a ``VotingError`` rather than stored. After
+    each write, or refusal, the desk takes the person's row as the database
+    holds it. Named votes only: in a secret-ballot round the desk knows who has
+    voted, never what. ``history`` holds this app's own entries, newest last,
+    so "undo" removes exactly the last vote typed here.
     """
 
     def __init__(self, db: Database, session_id: int, workshop: m.Workshop, round_key: str) -> None:
         self.db = db
         self.session_id = session_id
         self.history: list[Entry] = []
-        # The next named vote id, seeded from the database; checked by the insert itself.
-        self._next_id: int | None = None
         self.refresh(workshop, round_key)
-        with reading(db) as s:
-            self._ids = repo.round_ids(s, session_id, self.round_key)
-            self._next_id = repo.next_vote_id(s)
 
     def refresh(self, workshop: m.Workshop, round_key: str | None = None) -> None:
         self.round_key = round_key or self.round_key
         self.workshop = workshop
-        # Row ids are looked up again (inside the next vote's transaction) after a reload.
-        self._ids: repo.RoundIds | None = None
         self.round = _round(workshop, self.round_key)
         self.rules = Rules.of(workshop, self.round)
         self.participants = {p.key: p for p in workshop.participants}
@@ -292,17 +274,33 @@ class RoundDesk:
         self.spent: dict[str, int] = {}
         self.rankings: dict[str, m.Vote] = {}
         for v in self.round.votes:
-            if v.participant is None:
-                continue
-            if v.ranking is not None:
-                self.rankings[v.participant] = v
-            elif v.initiative is not None:
-                self.cells[(v.participant, v.initiative, v.criterion)] = v
-                if self.round.method == "dots" and isinstance(v.value, int):
-                    self.spent[v.participant] = self.spent.get(v.participant, 0) + v.value
+            if v.participant is not None:
+                self._hold(v)
         voters = {v.participant for v in self.round.votes if v.participant}
         self.voted = set(self.round.voted) | voters
         self.abstained = set(self.round.abstained)
+
+    def _hold(self, v: m.Vote) -> None:
+        if v.ranking is not None:
+            self.rankings[v.participant] = v
+        elif v.initiative is not None:
+            self.cells[(v.participant, v.initiative, v.criterion)] = v
+            if self.round.method == "dots" and isinstance(v.value, int):
+                self.spent[v.participant] = self.spent.get(v.participant, 0) + v.value
+
+    def _adopt(self, participant: str, fresh: m.Round) -> None:
+        """Take the round's status and this person's row as the database holds them."""
+        self.round = dataclasses.replace(self.round, status=fresh.status, hidden=fresh.hidden)
+        for cell in [c for c in self.cells if c[0] == participant]:
+            del self.cells[cell]
+        self.rankings.pop(participant, None)
+        self.spent.pop(participant, None)
+        for v in fresh.votes:
+            if v.participant == participant:
+                self._hold(v)
+        has_votes = any(v.participant == participant for v in fresh.votes)
+        (self.voted.add if has_votes or participant in fresh.voted else self.voted.discard)(participant)
+        (self.abstained.add if participant in fresh.abstained else self.abstained.discard)(participant)
 
     # -- what the screen shows ----------------------------------------------------
     def value(self, participant: str, initiative: str, criterion: str | None = None) -> m.Vote | None:
@@ -324,16 +322,18 @@ class RoundDesk:
 
     # -- live entry ---------------------------------------------------------
     def _check_open(self) -> None:
-        if self.round.status != "open":
-            raise VotingError("This round is closed. Reopen it (o) to take more votes.")
-        if self.round.anonymous:
-            raise VotingError("This is a secret ballot: votes are cast privately on the laptop (p).")
+        """The quick answer from memory; the write checks the database again."""
+        _check_round_takes_votes(self.round)
 
     def _check_person(self, participant: str) -> None:
         if participant not in self.participants:
             raise VotingError(f"{participant!r} is not a participant in this session.")
         if participant in self.abstained:
             raise VotingError(f"{self.participants[participant].name} is marked as abstaining; press a to undo that first.")
+
+    def _name(self, participant: str) -> str:
+        person = self.participants.get(participant)
+        return person.name if person else repr(participant)
 
     def cast(self, participant: str, initiative: str, criterion: str | None, value: object, *,
              channel: str = "facilitator", axis: str = "value") -> m.Vote | None:
@@ -351,98 +351,65 @@ class RoundDesk:
             raise VotingError("A ranking is entered as a whole ballot.")
         cell: Cell = (participant, initiative, criterion)
         before = self.cells.get(cell)
-        vote = self._new_vote(cell, before, value, channel, axis)
-        vote_id = self._commit(cell, vote, audit={"value": _plain(value), "channel": channel})
-        self._remember(cell, before, vote)
-        self.history.append(Entry(cell, before, vote_id))
-        return vote
+        # Checked here first for a quick answer from memory, then again inside the write.
+        _cell_vote(self.rules, cell, before, value, channel, axis, self.spent.get(participant, 0))
+        written = self._write_cell(cell, value=value, channel=channel, axis=axis,
+                                   audit={"value": _plain(value), "channel": channel})
+        self.history.append(Entry(cell, written.before, written.vote_id))
+        return written.vote
 
-    def _new_vote(self, cell: Cell, before: m.Vote | None, value: object, channel: str, axis: str) -> m.Vote | None:
+    def _write_cell(self, cell: Cell, *, value: object = None, channel: str = "facilitator", axis: str = "value",
+                    restore: m.Vote | None = None, undo: bool = False, audit: dict) -> "_CellWritten":
+        """One transaction: re-check against the database, replace the cell, audit, touch."""
         participant, initiative, criterion = cell
-        if self.round.method == "value_effort":
-            current_v = before.value if before else None
-            current_e = before.effort if before else None
-            checked = None if value is None else self.rules.check_cell(initiative, criterion, value, axis=axis)
-            new_v, new_e = (current_v, checked) if axis == "effort" else (checked, current_e)
-            if new_v is None and new_e is None:
-                return None
-            return m.Vote(participant=participant, initiative=initiative, value=new_v, effort=new_e, channel=channel)
-        if value is None or (self.round.method == "dots" and value == 0):
-            return None
-        spent = self.spent.get(participant, 0) - (before.value if before and isinstance(before.value, int) else 0)
-        checked = self.rules.check_cell(initiative, criterion, value, spent_elsewhere=spent)
-        return m.Vote(participant=participant, initiative=initiative, criterion=criterion, value=checked,
-                      channel=channel)
-
-    def _commit(self, cell: Cell, vote: m.Vote | None, *, audit: dict) -> int | None:
-        """One transaction: delete the cell's vote, insert the new one, one audit row.
-
-        Uses the row ids kept by the desk (looked up again when a key is missing)
-        and the desk's own vote id counter. If the insert clashes (another process
-        wrote votes, or a cached row id went stale) the transaction is rolled back
-        and retried once with the ids and the next vote id read afresh.
-        """
-        participant, initiative, criterion = cell
-        detail = dict(round=self.round_key, participant=participant, initiative=initiative,
-                      criterion=criterion, **audit)
-        action = "vote.cast" if vote else "vote.clear"
+        seen: list[m.Round] = []
 
         def work(s):
-            ids = self._ids
-            if ids is None or not _has_cell(ids, cell):
-                ids = repo.round_ids(s, self.session_id, self.round_key)
-            if not _has_cell(ids, cell):
-                missing = participant if participant not in ids.participants else (
-                    initiative if initiative not in ids.initiatives else criterion)
-                raise repo.NotFound(f"{missing!r} is not in this session.")
-            next_id = self._next_id if self._next_id is not None else repo.next_vote_id(s)
-            vote_id = next_id if vote is not None else None
-            repo.replace_named_vote(
+            state = repo.round_state(s, self.session_id, self.round_key, participant)
+            seen[:] = [state.round]
+            before, vote = _recheck_in_transaction(state, participant, "restore" if undo else "cell", cell=cell,
+                                                   value=value, channel=channel, axis=axis, restore=restore,
+                                                   name=self._name(participant))
+            ids = state.ids
+            vote_id = repo.replace_named_vote(
                 s, round_id=ids.round, participant_id=ids.participants[participant],
                 initiative_id=ids.initiatives[initiative],
-                criterion_id=None if criterion is None else ids.criteria[criterion],
-                vote_id=vote_id, vote=vote)
-            repo.audit_now(s, self.session_id, action, **detail)
-            return ids, vote_id, next_id + (vote is not None)
+                criterion_id=None if criterion is None else ids.criteria[criterion], vote=vote)
+            kept = tuple(v for v in state.round.votes
+                         if not (v.initiative == initiative and (criterion is None or v.criterion == criterion)))
+            after = dataclasses.replace(state.round, votes=kept + ((vote,) if vote else ()))
+            return _CellWritten(after, vote, vote_id, before)
 
-        for attempt in range(2):
-            try:
-                ids, vote_id, next_id = write(self.db, work)
-            except IntegrityError:
-                if attempt:
-                    raise
-                self._ids = None
-                self._next_id = None
-                continue
-            self._ids, self._next_id = ids, next_id
-            return vote_id
-        raise AssertionError("unreachable")
-
-    def _remember(self, cell: Cell, before: m.Vote | None, vote: m.Vote | None) -> None:
-        participant = cell[0]
-        if self.round.method == "dots":
-            old = before.value if before and isinstance(before.value, int) else 0
-            new = vote.value if vote and isinstance(vote.value, int) else 0
-            self.spent[participant] = self.spent.get(participant, 0) - old + new
-        if vote is None:
-            self.cells.pop(cell, None)
-        else:
-            self.cells[cell] = vote
-            self.voted.add(participant)
+        action = "vote.cast" if (restore if undo else value) is not None else "vote.clear"
+        detail = dict(round=self.round_key, participant=participant, initiative=initiative, criterion=criterion,
+                      **audit)
+        try:
+            written = use_case(self.db, self.session_id, action, work, audit=detail)
+        except VotingError:
+            if seen:
+                self._adopt(participant, seen[0])
+            raise
+        self._adopt(participant, written.round)
+        return written
 
     def undo(self) -> Cell | None:
-        """Put back what the last vote typed here replaced; returns the cell."""
+        """Put back what the last vote typed here replaced; returns the cell.
+
+        Checked against the database like any vote: the round must still be
+        open and the restored value must still fit (another writer may have
+        spent the dots meanwhile). A person left with no votes is "not voted"
+        again, so they may abstain.
+        """
         if not self.history:
             return None
         self._check_open()
-        entry = self.history.pop()
+        entry = self.history[-1]
         if entry.cell[1] == "":  # a whole ranking ballot
-            self._commit_ranking(entry.cell[0], entry.before, audit_name="vote.undo")
-            self._remember_ranking(entry.cell[0], entry.before)
-            return entry.cell
-        current = self.cells.get(entry.cell)
-        self._commit(entry.cell, entry.before, audit={"undo": True, "vote_id": entry.vote_id})
-        self._remember(entry.cell, current, entry.before)
+            self._write_ranking(entry.cell[0], entry.before, audit_name="vote.undo")
+        else:
+            self._write_cell(entry.cell, restore=entry.before, undo=True,
+                             audit={"undo": True, "vote_id": entry.vote_id})
+        self.history.pop()
         return entry.cell
 
     # -- a whole ranking, for ranking rounds entered by the facilitator ---------------
@@ -454,30 +421,33 @@ class RoundDesk:
         self._check_open()
         self._check_person(participant)
         if ballot is not None:
-            problems = ranked_m.validate_ballot(ranked_m.normalise_ballot(ballot)[0] or (), self.initiatives)
-            if problems:
-                raise VotingError(problems[0].message)
-        before = self.rankings.get(participant)
+            verdict = self.rules.check_ballot([m.Vote(participant=participant, ranking=ballot)])
+            if verdict.problems:
+                raise VotingError(refusal(verdict.problems))
         vote = None if ballot is None else m.Vote(participant=participant, ranking=ballot, channel=channel)
-        self._commit_ranking(participant, vote, audit_name="vote.rank")
-        self._remember_ranking(participant, vote)
+        before = self._write_ranking(participant, vote, audit_name="vote.rank")
         self.history.append(Entry((participant, "", None), before, None))
 
-    def _commit_ranking(self, participant: str, vote: m.Vote | None, *, audit_name: str) -> None:
+    def _write_ranking(self, participant: str, vote: m.Vote | None, *, audit_name: str) -> m.Vote | None:
+        """One transaction: re-check, replace the person's ranking; returns the one it replaced."""
+        seen: list[m.Round] = []
+
         def work(s):
-            repo.delete_votes(s, self.session_id, self.round_key, participant=participant)
-            if vote is not None:
-                repo.add_votes(s, self.session_id, self.round_key, [vote], anonymous=False)
-            repo.audit(s, self.session_id, audit_name, round=self.round_key, participant=participant)
+            state = repo.round_state(s, self.session_id, self.round_key, participant)
+            seen[:] = [state.round]
+            before = _recheck_in_transaction(state, participant, "ranking", vote=vote, name=self._name(participant))
+            repo.replace_ranking(s, self.session_id, self.round_key, participant, vote)
+            return before, dataclasses.replace(state.round, votes=(vote,) if vote else ())
 
-        write(self.db, work)
-
-    def _remember_ranking(self, participant: str, vote: m.Vote | None) -> None:
-        if vote is None:
-            self.rankings.pop(participant, None)
-        else:
-            self.rankings[participant] = vote
-            self.voted.add(participant)
+        try:
+            before, after = use_case(self.db, self.session_id, audit_name, work,
+                                     audit=dict(round=self.round_key, participant=participant))
+        except VotingError:
+            if seen:
+                self._adopt(participant, seen[0])
+            raise
+        self._adopt(participant, after)
+        return before
 
     # -- abstaining -----------------------------------------------------------
     def abstain(self, participant: str, on: bool = True) -> None:
@@ -486,8 +456,14 @@ class RoundDesk:
             raise VotingError(f"{participant!r} is not a participant in this session.")
         if on and participant in self.voted:
             raise VotingError(f"{self.participants[participant].name} has already voted in this round.")
-        set_abstained(self.db, self.session_id, self.round_key, participant, on)
-        (self.abstained.add if on else self.abstained.discard)(participant)
+        try:
+            fresh = set_abstained(self.db, self.session_id, self.round_key, participant, on,
+                                  name=self._name(participant))
+        except VotingError:
+            with reading(self.db) as s:  # show what made it refuse (votes stored by another writer)
+                self._adopt(participant, repo.round_state(s, self.session_id, self.round_key, participant).round)
+            raise
+        self._adopt(participant, fresh)
 
     # -- private ballots ------------------------------------------------------
     def check_ballot(self, participant: str, entries: Iterable[m.Vote]) -> list[m.Vote]:
@@ -498,10 +474,107 @@ class RoundDesk:
         self.voted.add(participant)
 
 
-def _has_cell(ids: repo.RoundIds, cell: Cell) -> bool:
+@dataclass(frozen=True)
+class _CellWritten:
+    round: m.Round
+    vote: m.Vote | None
+    vote_id: int | None
+    before: m.Vote | None
+
+
+def _check_round_takes_votes(rnd: m.Round) -> None:
+    if rnd.status != "open":
+        raise VotingError("This round is closed. Reopen it (o) to take more votes.")
+    if rnd.anonymous:
+        raise VotingError("This is a secret ballot: votes are cast privately on the laptop (p).")
+
+
+def _cell_vote(rules: Rules, cell: Cell, before: m.Vote | None, value: object, channel: str, axis: str,
+               spent: int) -> m.Vote | None:
+    """The vote a typed value makes of one cell (None: the cell is emptied), or VotingError.
+
+    ``spent`` is everything the person has placed in the round, this cell included.
+    """
     participant, initiative, criterion = cell
-    return (participant in ids.participants and initiative in ids.initiatives
-            and (criterion is None or criterion in ids.criteria))
+    if rules.method == "value_effort":
+        current_v = before.value if before else None
+        current_e = before.effort if before else None
+        checked = None if value is None else rules.check_cell(initiative, criterion, value, axis=axis)
+        new_v, new_e = (current_v, checked) if axis == "effort" else (checked, current_e)
+        if new_v is None and new_e is None:
+            return None
+        return m.Vote(participant=participant, initiative=initiative, value=new_v, effort=new_e, channel=channel)
+    if value is None or (rules.method == "dots" and value == 0):
+        return None
+    elsewhere = spent - (before.value if before and isinstance(before.value, int) else 0)
+    checked = rules.check_cell(initiative, criterion, value, spent_elsewhere=elsewhere)
+    return m.Vote(participant=participant, initiative=initiative, criterion=criterion, value=checked, channel=channel)
+
+
+def _recheck_in_transaction(state: repo.RoundState, participant: str, action: str, *, name: str = "",
+                            cell: Cell | None = None, value: object = None, channel: str = "facilitator",
+                            axis: str = "value", restore: m.Vote | None = None, vote: m.Vote | None = None,
+                            entries: list[m.Vote] | None = None, on: bool = True) -> object:
+    """Every check a write needs, against the round as the database holds it now.
+
+    Called inside the write's transaction, with ``state`` read in it
+    (``repo.round_state``), so two writers (two windows, the app and the CLI)
+    can never store what the rules forbid: the round must still take votes,
+    the person and the initiative must still be in the session, the person
+    must not be abstaining, and a dot budget counts the dots already stored.
+    The validity rules themselves are the rule book's (``domain.rules``,
+    through ``Rules.check_cell``, ``Rules.check_ballot`` and ``_check_ballot``);
+    this is the one place that calls them on fresh state. Actions and what they return:
+
+    - ``cell``: the vote ``value`` makes of ``cell`` -> (stored before, new vote or None)
+    - ``restore``: undo, putting ``restore`` back in ``cell`` -> (stored before, restore)
+    - ``ranking``: ``vote`` (a whole ranking, or None) -> the ranking stored before
+    - ``ballot``: a private ballot's ``entries`` -> the votes to store
+    - ``abstain``: mark (``on``) or unmark the person -> None
+    """
+    rnd, workshop = state.round, state.workshop
+    who = name or repr(participant)
+    if participant not in state.ids.participants:
+        raise VotingError(f"{who} is no longer a participant in this session (removed in another window or by "
+                          "the command line); nothing was saved.")
+    if action == "ballot":
+        return _check_ballot(workshop, rnd, participant, list(entries or ()))
+    if action == "abstain":
+        if on and any(v.participant == participant for v in rnd.votes):
+            raise VotingError(f"{who} has already voted in this round.")
+        if on and participant in rnd.voted:
+            raise VotingError(f"{who} has already voted in this round.")
+        return None
+    _check_round_takes_votes(rnd)
+    if participant in rnd.abstained:
+        raise VotingError(f"{who} is marked as abstaining; press a to undo that first.")
+    if action == "ranking":
+        if vote is not None:
+            verdict = Rules.of(workshop, rnd).check_ballot([vote])
+            if verdict.problems:
+                raise VotingError(refusal(verdict.problems))
+        return next((v for v in rnd.votes if v.ranking is not None), None)
+    assert cell is not None
+    _, initiative, criterion = cell
+    if initiative not in state.ids.initiatives:
+        raise VotingError(f"{initiative!r} is no longer an initiative in this session; nothing was saved.")
+    if criterion is not None and criterion not in state.ids.criteria:
+        raise VotingError(f"{criterion!r} is no longer a criterion in this session; nothing was saved.")
+    rules = Rules.of(workshop, rnd)
+    before = next((v for v in rnd.votes if v.initiative == initiative and v.criterion == criterion
+                   and v.ranking is None), None)
+    spent = sum(v.value for v in rnd.votes if rnd.method == "dots" and isinstance(v.value, int))
+    if action == "restore":
+        if restore is not None:
+            if rnd.method == "value_effort":
+                for number, on_axis in ((restore.value, "value"), (restore.effort, "effort")):
+                    if number is not None:
+                        rules.check_cell(initiative, criterion, number, axis=on_axis)
+            else:
+                elsewhere = spent - (before.value if before and isinstance(before.value, int) else 0)
+                rules.check_cell(initiative, criterion, restore.value, spent_elsewhere=elsewhere)
+        return before, restore
+    return before, _cell_vote(rules, cell, before, value, channel, axis, spent)
 
 
 def _plain(value: object) -> object:
@@ -510,13 +583,21 @@ def _plain(value: object) -> object:
 
 # -- functions for one action each (the desk uses some; the CLI and tests may too) --
 
-def set_abstained(db: Database, session_id: int, round_key: str, participant: str, on: bool = True) -> None:
-    def work(s):
-        repo.set_voter(s, session_id, round_key, participant, "abstained" if on else None)
-        repo.audit(s, session_id, "round.abstain" if on else "round.unabstain", round=round_key,
-                   participant=participant)
+def set_abstained(db: Database, session_id: int, round_key: str, participant: str, on: bool = True, *,
+                  name: str = "") -> m.Round:
+    """Mark (or unmark) someone as not voting; refused when they have votes stored.
 
-    write(db, work)
+    Returns the round as the database now holds it (with only this person's votes).
+    """
+    def work(s):
+        state = repo.round_state(s, session_id, round_key, participant)
+        _recheck_in_transaction(state, participant, "abstain", on=on, name=name)
+        repo.set_voter(s, session_id, round_key, participant, "abstained" if on else None)
+        marks = tuple(p for p in state.round.abstained if p != participant) + ((participant,) if on else ())
+        return dataclasses.replace(state.round, abstained=marks)
+
+    return use_case(db, session_id, "round.abstain" if on else "round.unabstain", work,
+                    audit=dict(round=round_key, participant=participant))
 
 
 def _check_ballot(workshop: m.Workshop, rnd: m.Round, participant: str, entries: list[m.Vote]) -> list[m.Vote]:
@@ -529,68 +610,66 @@ def _check_ballot(workshop: m.Workshop, rnd: m.Round, participant: str, entries:
         raise VotingError("This person is marked as abstaining in this round.")
     if participant in rnd.voted or any(v.participant == participant for v in rnd.votes):
         raise VotingError("This person has already voted in this round.")
-    rules = Rules.of(workshop, rnd)
-    items = {i.key for i in workshop.initiatives}
-    out: list[m.Vote] = []
-    spent = 0
-    for v in entries:
-        if rnd.method == "ranking":
-            if v.ranking:
-                problems = ranked_m.validate_ballot(ranked_m.normalise_ballot(v.ranking)[0] or (), items)
-                if problems:
-                    raise VotingError(problems[0].message)
-                out.append(v)
-            continue
-        if v.initiative not in items:
-            raise VotingError(f"{v.initiative!r} is not an initiative in this session.")
-        if rnd.method == "value_effort":
-            value = None if v.value is None else rules.check_cell(v.initiative, None, v.value)
-            effort = None if v.effort is None else rules.check_cell(v.initiative, None, v.effort, axis="effort")
-            if value is not None or effort is not None:
+    book = Rules.of(workshop, rnd)
+    # Blank cells are not votes: they are dropped before the ballot is judged.
+    kept = [v for v in entries if v.ranking or v.value is not None or v.effort is not None]
+    if rnd.method == "dots":
+        kept = [v for v in kept if v.value != 0 or isinstance(v.value, bool)]
+    verdict = book.check_ballot(kept)
+    if verdict.problems:
+        raise VotingError(refusal(verdict.problems))
+    if rnd.method in ("dots", "matrix", "value_effort", "moscow"):
+        # Store what the rule book read (an int of dots, an exact score, a MoSCoW word).
+        out = []
+        for v in kept:
+            if rnd.method == "value_effort":
+                value = None if v.value is None else Fraction(rules.number(v.value))  # type: ignore[arg-type]
+                effort = None if v.effort is None else Fraction(rules.number(v.effort))  # type: ignore[arg-type]
                 out.append(dataclasses.replace(v, value=value, effort=effort))
-            continue
-        if v.value is None or (rnd.method == "dots" and v.value == 0):
-            continue
-        value = rules.check_cell(v.initiative, v.criterion, v.value, spent_elsewhere=spent)
-        if rnd.method == "dots":
-            spent += value  # type: ignore[operator]
-        out.append(dataclasses.replace(v, value=value))
-    if rules.must_spend_all and rules.budget and 0 < spent < rules.budget:
-        raise VotingError(f"All {rules.budget} dots must be placed; {rules.budget - spent} are left.")
-    return out
+            elif rnd.method == "moscow":
+                out.append(dataclasses.replace(v, value=rules.moscow_word(v.value)))
+            elif rnd.method == "dots":
+                out.append(dataclasses.replace(v, value=int(rules.number(v.value))))  # type: ignore[arg-type]
+            else:
+                out.append(dataclasses.replace(v, value=Fraction(rules.number(v.value))))  # type: ignore[arg-type]
+        return out
+    return kept
 
 
 def submit_ballot(db: Database, session_id: int, round_key: str, participant: str, entries: Iterable[m.Vote]) -> int:
     """Cast one private ballot whole, in one transaction; returns the number of votes.
 
-    In a secret-ballot round the votes carry a fresh random ballot id and no
-    name; the person appears only in the list of who has voted. The audit log
-    records that a ballot was cast, never by whom.
+    Checked inside the transaction against the round as stored (closed by
+    another window? already voted from another laptop?). In a secret-ballot
+    round the votes carry a fresh random ballot id and no name; the person
+    appears only in the list of who has voted. The audit log records that a
+    ballot was cast, never by whom.
     """
     entries = list(entries)
+    anonymous: list[bool] = []
 
     def work(s):
-        workshop = repo.load_workshop(s, session_id)
-        rnd = _round(workshop, round_key)
-        votes = _check_ballot(workshop, rnd, participant, entries)
+        state = repo.round_state(s, session_id, round_key, participant)
+        rnd = state.round
+        votes = _recheck_in_transaction(state, participant, "ballot", entries=entries)
         if not votes and not rnd.anonymous:
             raise VotingError("Nothing was entered. To not vote, ask the facilitator to mark you as abstaining.")
+        anonymous[:] = [rnd.anonymous]
         if rnd.anonymous:
+            # Secret ballots (kept apart from the named path on purpose): no name, a random ballot id,
+            # and the person only in the list of who has voted.
             ballot = secrets.token_hex(6)
             votes = [dataclasses.replace(v, participant=None, ballot=ballot, channel="private") for v in votes]
+            repo.add_votes(s, session_id, round_key, votes, anonymous=True)
+            repo.set_voter(s, session_id, round_key, participant, "voted")
         else:
             votes = [dataclasses.replace(v, participant=participant, ballot=None, channel="private") for v in votes]
-        repo.add_votes(s, session_id, round_key, votes, anonymous=rnd.anonymous)
-        if rnd.anonymous:
-            # Only secret-ballot rounds keep who voted apart from the votes.
-            repo.set_voter(s, session_id, round_key, participant, "voted")
-            repo.audit(s, session_id, "ballot.cast", round=round_key)
-        else:
-            repo.audit(s, session_id, "ballot.cast", round=round_key, participant=participant)
-        repo.touch(s, session_id)
+            repo.add_votes(s, session_id, round_key, votes, anonymous=False)
         return len(votes)
 
-    return write(db, work)
+    return use_case(db, session_id, "ballot.cast", work,
+                    audit=lambda _n: dict(round=round_key) if anonymous[0]
+                    else dict(round=round_key, participant=participant))
 
 
 def not_voted(db: Database, session_id: int, round_key: str) -> list[str]:

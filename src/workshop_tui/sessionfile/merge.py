@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 
 from workshop_tui.domain import model as m
+from workshop_tui.domain import rules
+from workshop_tui.domain.methods.problems import SettingsError
 from workshop_tui.sessionfile.reader import SessionFileError
 from workshop_tui.sessionfile.spreadsheet import _json_ready
 from workshop_tui.sessionfile.validate import build_workshop
@@ -121,9 +123,13 @@ def merge(sources: list[tuple[str, m.Workshop]]) -> Merged:
     for (site, w), tag, items, people in zip(sources, tags, item_maps, people_maps):
         for r in w.rounds:
             votes = tuple(_rekey_vote(v, items, people, tag) for v in r.votes)
+            # The rules each site voted under, defaults written out (a dots budget left to its
+            # default depends on the site's number of initiatives, which the merge changes).
+            written = _settings_used(r, len(w.initiatives))
             remapped = dataclasses.replace(
                 r, votes=votes, voted=tuple(people[k] for k in r.voted if k in people),
-                abstained=tuple(people[k] for k in r.abstained if k in people))
+                abstained=tuple(people[k] for k in r.abstained if k in people),
+                settings=written if written is not None else r.settings)
             if r.key not in rounds:
                 rounds[r.key] = remapped
                 continue
@@ -132,9 +138,9 @@ def merge(sources: list[tuple[str, m.Workshop]]) -> Merged:
                 if getattr(first, field) != getattr(r, field):
                     conflicts.append(f"round {r.key!r}: {field} is {getattr(first, field)!r} in the first file but "
                                      f"{getattr(r, field)!r} at {site}")
-            if dict(first.settings) != dict(r.settings):
+            if dict(first.settings) != dict(remapped.settings):
                 conflicts.append(f"round {r.key!r}: settings differ at {site} "
-                                 f"({dict(first.settings)!r} against {dict(r.settings)!r})")
+                                 f"({dict(first.settings)!r} against {dict(remapped.settings)!r})")
             rounds[r.key] = dataclasses.replace(
                 first, votes=first.votes + remapped.votes, voted=first.voted + remapped.voted,
                 abstained=first.abstained + remapped.abstained,
@@ -173,6 +179,14 @@ def merge(sources: list[tuple[str, m.Workshop]]) -> Merged:
     except SessionFileError as exc:
         raise MergeConflict([str(p) for p in exc.problems]) from None
     return Merged(merged, tuple(notes), tuple(names))
+
+
+def _settings_used(rnd: m.Round, n_items: int) -> dict | None:
+    """The round's settings as the rule book reads them, every default spelled out."""
+    try:
+        return rules.parse_settings(rnd.method, rnd.settings, n_items).as_dict()
+    except SettingsError:
+        return None  # reported when the merged file is checked
 
 
 def _rekey_vote(v: m.Vote, items: dict[str, str], people: dict[str, str], tag: str) -> m.Vote:

@@ -8,6 +8,7 @@ limit so a hostile file cannot exhaust the laptop.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -66,6 +67,29 @@ def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not a number a session file may hold")
 
 
+_TOO_DEEP = object()  # json.loads ran out of stack: the nesting is far too deep
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|-?Infinity|NaN')
+
+
+def _place(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    return f"line {line}, column {offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+def _first(text: str, want) -> str:
+    """Where the first token ``want`` accepts is (strings skipped): "line L, column C"."""
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token[0] in "[{":
+            depth += 1
+        elif token[0] in "]}":
+            depth -= 1
+        if want(token, depth):
+            return _place(text, match.start())
+    return "an unknown place"
+
+
 def _depth(value: object, limit: int) -> bool:
     """True when ``value`` nests deeper than ``limit`` (iterative: no recursion limit)."""
     stack = [(value, 1)]
@@ -109,9 +133,11 @@ def read_json(data: bytes, source: str) -> object:
             source, [Problem("", f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
         ) from None
     except ValueError as exc:
-        raise SessionFileError(source, [Problem("", str(exc))]) from None
+        where = _first(text, lambda token, _depth: token[0] in "-IN")
+        raise SessionFileError(source, [Problem(where, str(exc))]) from None
     except RecursionError:
-        raise SessionFileError(source, [Problem("", f"values are nested too deeply (limit {MAX_DEPTH})")]) from None
-    if _depth(value, MAX_DEPTH):
-        raise SessionFileError(source, [Problem("", f"values are nested too deeply (limit {MAX_DEPTH})")])
+        value = _TOO_DEEP
+    if value is _TOO_DEEP or _depth(value, MAX_DEPTH):
+        where = _first(text, lambda token, depth: depth > MAX_DEPTH)
+        raise SessionFileError(source, [Problem(where, f"values are nested too deeply (limit {MAX_DEPTH})")])
     return value

@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from workshop_tui.domain import model as m
+from workshop_tui.domain import rules
 from workshop_tui.sessionfile.reader import MAX_FILE_BYTES, SessionFileError
 from workshop_tui.sessionfile.validate import FRACTION_RE, KEY_RE, build_workshop, decimal_problem
 from workshop_tui.sessionfile.writer import workshop_to_dict
@@ -435,16 +436,44 @@ class VoteImport:
     notes: tuple[str, ...]
 
 
-def parse_ranking(text: str, titles: dict[str, str], keys: set[str]) -> tuple[m.RankingBallot, list[str]]:
+class Names:
+    """Find a participant, initiative or criterion by key, or by name when the name is unique.
+
+    A name shared by two or more is refused with every candidate listed: a paper
+    card for "Dr Amara Mensah" must never be credited to the wrong one.
+    """
+
+    def __init__(self, what: str, names: dict[str, str]) -> None:
+        self.what = what
+        self.names = names
+        self.by_name: dict[str, list[str]] = {}
+        for key, name in names.items():
+            self.by_name.setdefault(name.strip().casefold(), []).append(key)
+
+    def find(self, text: str) -> tuple[str | None, str | None]:
+        """(key, None) or (None, why not)."""
+        if text in self.names:
+            return text, None
+        found = self.by_name.get(text.strip().casefold(), [])
+        if len(found) == 1:
+            return found[0], None
+        if not found:
+            return None, f"{text!r} is not a {self.what} (key or name)"
+        listed = ", ".join(f"{self.names[k]} (key {k})" for k in sorted(found))
+        return None, (f"{text!r} is the name of {len(found)} {self.what}s: {listed}; "
+                      f"write the {self.what}'s key instead")
+
+
+def parse_ranking(text: str, items: Names) -> tuple[m.RankingBallot, list[str]]:
     """'a > b = c > d' (or one per line / separated by ;) -> a ranking ballot."""
     errors = []
     out: list = []
     for place in (p.strip() for p in re.split(r"[>;\n]", text) if p.strip()):
         group = []
         for name in (x.strip() for x in place.split("=") if x.strip()):
-            ref = name if name in keys else titles.get(name.casefold())
-            if ref is None:
-                errors.append(f"{name!r} is not an initiative key or title")
+            ref, problem = items.find(name)
+            if problem:
+                errors.append(problem)
             else:
                 group.append(ref)
         if len(group) == 1:
@@ -478,12 +507,9 @@ def parse_votes(sheet: Sheet, workshop: m.Workshop, round_key: str, source: str 
     problems += [RowProblem(1, "", f"no {field} column") for field in need if field not in cols]
     if problems:
         raise SpreadsheetError(source, problems, sheet.notes)
-    people = {p.key: p.key for p in workshop.participants}
-    people.update({p.name.casefold(): p.key for p in workshop.participants})
-    titles = {i.title.casefold(): i.key for i in workshop.initiatives}
-    keys = {i.key for i in workshop.initiatives}
-    criteria = {c.key: c.key for c in workshop.criteria}
-    criteria.update({c.name.casefold(): c.key for c in workshop.criteria})
+    people = Names("participant", {p.key: p.name for p in workshop.participants})
+    items = Names("initiative", {i.key: i.title for i in workshop.initiatives})
+    criteria = Names("criterion", {c.key: c.name for c in workshop.criteria})
     votes: list[tuple[int, m.Vote]] = []
     for n, row in enumerate(sheet.rows, start=2):
         if all(_blank(c) for c in row):
@@ -507,28 +533,28 @@ def parse_votes(sheet: Sheet, workshop: m.Workshop, round_key: str, source: str 
             fields["ballot"] = f"paper-{card}"
         else:
             name = _text(get("participant"))
-            ref = people.get(name) or people.get(name.casefold())
-            if ref is None:
-                problems.append(RowProblem(n, header["participant"], f"{name!r} is not a participant (key or name)"))
+            ref, problem = people.find(name)
+            if problem:
+                problems.append(RowProblem(n, header["participant"], problem))
                 ok = False
             fields["participant"] = ref
         if rnd.method == "ranking":
-            ballot, errors = parse_ranking(_text(get("ranking")), titles, keys)
+            ballot, errors = parse_ranking(_text(get("ranking")), items)
             problems += [RowProblem(n, header["ranking"], e) for e in errors]
             ok = ok and not errors
             fields["ranking"] = ballot
         else:
             name = _text(get("initiative"))
-            ref = name if name in keys else titles.get(name.casefold())
-            if ref is None:
-                problems.append(RowProblem(n, header["initiative"], f"{name!r} is not an initiative key or title"))
+            ref, problem = items.find(name)
+            if problem:
+                problems.append(RowProblem(n, header["initiative"], problem))
                 ok = False
             fields["initiative"] = ref
             if "criterion" in cols and rnd.method in ("matrix", "gates"):
                 crit = _text(get("criterion"))
-                cref = criteria.get(crit) or criteria.get(crit.casefold())
-                if cref is None:
-                    problems.append(RowProblem(n, header["criterion"], f"{crit!r} is not a criterion (key or name)"))
+                cref, problem = criteria.find(crit)
+                if problem:
+                    problems.append(RowProblem(n, header["criterion"], problem))
                     ok = False
                 fields["criterion"] = cref
             ok = _vote_value(rnd.method, get, header, n, fields, problems) and ok
@@ -545,12 +571,9 @@ def _vote_value(method: str, get, header: dict[str, str], n: int, fields: dict[s
                 problems: list[RowProblem]) -> bool:
     raw = get("value")
     if method == "moscow":
-        word = _text(raw).lower().replace("'", "").replace("’", "")
-        word = {"m": "must", "s": "should", "c": "could", "w": "wont", "won t": "wont"}.get(word, word)
-        if word not in m.MOSCOW:
-            problems.append(RowProblem(n, header["value"], f"{_text(raw)!r} is not Must, Should, Could or Won't"))
-            return False
-        fields["value"] = word
+        # The rule book judges the word (with the same message as every other channel).
+        text = _text(raw)
+        fields["value"] = rules.moscow_word(text) or text
         return True
     if method == "gates":
         word = _text(raw).lower()
@@ -565,10 +588,8 @@ def _vote_value(method: str, get, header: dict[str, str], n: int, fields: dict[s
         problems.append(RowProblem(n, header["value"], str(exc)))
         return False
     if method == "dots":
-        if value.denominator != 1:
-            problems.append(RowProblem(n, header["value"], "dots are whole numbers"))
-            return False
-        fields["value"] = int(value)
+        # A fraction of a dot is judged by the rule book, in its words, like any other channel.
+        fields["value"] = int(value) if value.denominator == 1 else value
     else:
         fields["value"] = value
     if method == "value_effort":

@@ -11,9 +11,10 @@ import datetime as dt
 import re
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 from workshop_tui.domain import model as m
+from workshop_tui.domain import rules
 from workshop_tui.domain.graph import cycle_path, find_cycles
 from workshop_tui.sessionfile.reader import DuplicateKeys, Problem, SessionFileError, read_json
 
@@ -24,7 +25,11 @@ KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MAX_NAME = 300
 MAX_TEXT = 20_000
 MAX_NUMBER = Fraction(10**12)
-MAX_ITEMS = 100_000
+MAX_ITEMS = 100_000  # people, initiatives, criteria, decisions ... in one list
+# A round's votes: the benchmark session (500 initiatives x 60 people x 4 criteria)
+# holds 120,000 scores; the cap leaves room above that, and the file-size and depth
+# limits in reader.py still bound what a hostile file can make us hold.
+MAX_VOTES = 1_000_000
 MAX_DECIMALS = 12  # digits after the point; also keeps 1e-99999999 from hanging Fraction()
 
 
@@ -58,65 +63,6 @@ VOTE_FIELDS = {"participant", "ballot", "initiative", "criterion", "value", "eff
 DECISION_FIELDS = {"initiative", "outcome", "rationale", "round", "kind"}
 ACTION_FIELDS = {"key", "initiative", "title", "owner", "measure", "due"}
 
-# Settings each method understands, with a checker for each value.
-SETTINGS: dict[str, dict[str, Callable[[Any], str | None]]] = {}
-
-
-def _int_between(lo: int, hi: int | None = None) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        if isinstance(value, bool) or not isinstance(value, int):
-            return "must be a whole number"
-        if value < lo or (hi is not None and value > hi):
-            return f"must be between {lo} and {hi}" if hi is not None else f"must be at least {lo}"
-        return None
-
-    return check
-
-
-def _one_of(*choices: str) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        return None if value in choices else f"must be one of {', '.join(choices)}"
-
-    return check
-
-
-def _boolean(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "must be true or false"
-
-
-def _number_between(lo: Fraction, hi: Fraction) -> Callable[[Any], str | None]:
-    def check(value: Any) -> str | None:
-        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-            return "must be a number"
-        if decimal_problem(value):
-            return decimal_problem(value)
-        if not lo <= Fraction(value) <= hi:
-            return f"must be between {lo} and {hi}"
-        return None
-
-    return check
-
-
-SETTINGS.update(
-    dots={"budget": _int_between(1, 1000), "max_per_initiative": _int_between(1, 1000),
-          "must_spend_all": _boolean},
-    matrix={"normalisation": _one_of("minmax", "ratio", "sum_of_max", "weighted_sum"),
-            "aggregate": _one_of("mean", "median", "trimmed_mean"),
-            "trim": _number_between(Fraction(0), Fraction(1, 2)),
-            "order": _one_of("total_first", "criterion_first")},
-    ranking={"rule": _one_of("schulze", "borda", "copeland"),
-             "borda_variant": _one_of("averaged", "zero", "mbc")},
-    value_effort={"thresholds": _one_of("midpoint", "median"),
-                  "value_min": _int_between(-1000, 1000), "value_max": _int_between(-1000, 1000),
-                  "effort_min": _int_between(-1000, 1000), "effort_max": _int_between(-1000, 1000)},
-    moscow={},
-    gates={},
-)
-# The tie-break a facilitator declares for a round's plan (domain.selection.TIE_BREAKS).
-for _method in ("dots", "matrix", "ranking", "value_effort", "moscow"):
-    SETTINGS[_method]["plan_tie_break"] = _one_of("lower_effort")
-
-
 def to_fraction(value: int | Decimal) -> Fraction:
     return Fraction(value)
 
@@ -144,14 +90,14 @@ class _Checker:
                 self.add(f"{path}.{name}" if path else name, "is required")
         return value
 
-    def array(self, value: Any, path: str) -> list:
+    def array(self, value: Any, path: str, limit: int = MAX_ITEMS) -> list:
         if value is None:
             return []
         if not isinstance(value, list):
             self.add(path, f"must be a list, not {_type_name(value)}")
             return []
-        if len(value) > MAX_ITEMS:
-            self.add(path, f"has {len(value):,} entries; the limit is {MAX_ITEMS:,}")
+        if len(value) > limit:
+            self.add(path, f"has {len(value):,} entries; the limit is {limit:,}")
             return []
         return value
 
@@ -501,9 +447,18 @@ def _rounds(c: _Checker, items: list, participants: list[m.Participant], initiat
         if method is None:
             continue
         anonymous = c.boolean(r, "anonymous", path)
-        settings = _settings(c, r.get("settings"), f"{path}.settings", method)
-        votes = _votes(c, c.array(r.get("votes"), f"{path}.votes"), f"{path}.votes", method, anonymous, settings,
+        title = c.text(r, "title", path)
+        settings, typed = _settings(c, r.get("settings"), f"{path}.settings", method, len(initiatives))
+        votes = _votes(c, c.array(r.get("votes"), f"{path}.votes", MAX_VOTES), f"{path}.votes", method, anonymous,
                        people, items_known, criteria_by_key)
+        if typed is not None:
+            context = rules.Context(
+                initiatives={i.key: i.title for i in initiatives},
+                criteria={k: cr for k, cr in criteria_by_key.items() if cr.kind == "score"},
+                gates={k: cr for k, cr in criteria_by_key.items() if cr.kind == "gate"},
+                participants={p.key: p.name for p in participants}, round_title=title or (key or ""))
+            _judge(c, votes, f"{path}.votes", typed, context)
+        votes = [v for v, _ok in votes]
         voted = _key_list(c, r.get("voted"), f"{path}.voted", people, "participant")
         abstained = _key_list(c, r.get("abstained"), f"{path}.abstained", people, "participant")
         if voted and not anonymous:
@@ -514,7 +469,7 @@ def _rounds(c: _Checker, items: list, participants: list[m.Participant], initiat
             votes.sort(key=lambda v: (v.ballot or "", v.initiative or "", v.criterion or ""))
         if key:
             out.append(m.Round(
-                key=key, method=method, title=c.text(r, "title", path), settings=settings,
+                key=key, method=method, title=title, settings=settings,
                 status=c.choice(r, "status", path, m.ROUND_STATUSES, default="open") or "open",
                 anonymous=anonymous, hidden=c.boolean(r, "hidden", path), votes=tuple(votes),
                 voted=tuple(voted), abstained=tuple(abstained),
@@ -534,40 +489,69 @@ def _key_list(c: _Checker, raw: Any, path: str, known: set[str], what: str) -> l
     return out
 
 
-def _settings(c: _Checker, raw: Any, path: str, method: str) -> dict[str, Any]:
-    if raw is None:
-        return {}
-    known = SETTINGS[method]
-    s = c.obj(raw, path, set(known))
-    if s is None:
-        return {}
+def _settings(c: _Checker, raw: Any, path: str, method: str, n_items: int) -> tuple[dict[str, Any], Any]:
+    """The stored settings and, when the rule book can use them, their typed form."""
+    if raw is not None and not isinstance(raw, dict):
+        c.add(path, f"must be an object, not {_type_name(raw)}")
+        return {}, None
+    raw = raw or {}
+    if isinstance(raw, DuplicateKeys):
+        for name in raw.duplicates:
+            c.add(f"{path}.{name}", "field appears more than once")
     out: dict[str, Any] = {}
-    for name, value in s.items():
-        if name not in known:
-            continue
-        problem = known[name](value)
+    for name, value in raw.items():
+        problem = decimal_problem(value)
         if problem:
-            c.add(f"{path}.{name}", f"{_show(value)}: {problem}")
-            continue
+            c.add(f"{path}.{name}", f"{_show(value)} {problem}")
+            return {}, None
         out[name] = Fraction(value) if isinstance(value, Decimal) else value
-    if method == "dots" and "budget" in out and out.get("max_per_initiative", 0) > out["budget"]:
-        c.add(f"{path}.max_per_initiative", "cannot be more than the budget of dots")
-    if method == "value_effort":
-        for axis in ("value", "effort"):
-            lo, hi = out.get(f"{axis}_min", 1), out.get(f"{axis}_max", 5)
-            if lo >= hi:
-                c.add(f"{path}.{axis}_max", f"must be above {axis}_min")
-    return out
+    problems = rules.settings_problems(method, out, n_items)
+    for name, message in problems:
+        c.add(f"{path}.{name}", message)
+    return out, (None if problems else rules.parse_settings(method, out, n_items))
 
 
-def _votes(c: _Checker, items: list, path: str, method: str, anonymous: bool, settings: dict, people: set[str],
-           initiatives: set[str], criteria: dict[str, m.Criterion]) -> list[m.Vote]:
-    out: list[m.Vote] = []
-    seen: dict[tuple, int] = {}
-    dots_per_ballot: dict[str, tuple[Fraction, int]] = {}
-    ranking_ballots: set[str] = set()
+class NamedProblem(Problem):
+    """A rule-book problem: the sentence names the thing; the JSON path follows it."""
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.path})"
+
+
+# Problems with a whole ballot, not one of its fields.
+BALLOT_RULES = {"over_budget", "under_budget", "multiple_rankings"}
+
+
+def _judge(c: _Checker, votes: list[tuple[m.Vote, bool]], path: str, settings: Any, context: rules.Context) -> None:
+    """Judge every ballot of the round with the rule book; name each problem and its place."""
+    usable = [n for n, (_v, ok) in enumerate(votes) if ok]
+    judged = rules.judge_round(settings, context, [votes[n][0] for n in usable])
+    for ballot in judged:
+        for p in ballot.verdict.problems:
+            entry = ballot.entries[p.entry] if p.entry is not None else ballot.entries[0]
+            n = usable[entry]
+            where = f"{path}[{n}]" if p.rule in BALLOT_RULES else f"{path}[{n}].{p.field}"
+            c.problems.append(NamedProblem(where, located(p.message, votes[n][0], context)))
+
+
+def located(message: str, vote: m.Vote, context: rules.Context) -> str:
+    """The rule book's sentence with whose ballot and which round it is on."""
+    if vote.ballot:
+        whose = f"secret ballot {vote.ballot}"
+    elif vote.participant:
+        whose = f"the ballot of {context.person(vote.participant)}"
+    else:
+        whose = "the room's ballot"
+    return f"{message}, on {whose} in round '{context.round_title}'"
+
+
+def _votes(c: _Checker, items: list, path: str, method: str, anonymous: bool, people: set[str],
+           initiatives: set[str], criteria: dict[str, m.Criterion]) -> list[tuple[m.Vote, bool]]:
+    """Each vote's shape and references; whether it may be judged (the rule book judges values)."""
+    out: list[tuple[m.Vote, bool]] = []
     for n, raw in enumerate(items):
         where = f"{path}[{n}]"
+        before = len(c.problems)
         v = c.obj(raw, where, VOTE_FIELDS)
         if v is None:
             continue
@@ -586,7 +570,6 @@ def _votes(c: _Checker, items: list, path: str, method: str, anonymous: bool, se
                 c.add(f"{where}.ballot", "only anonymous rounds use ballot ids; name the participant")
             if v.get("participant") is None and method != "gates":
                 c.add(f"{where}.participant", "is required")
-        voter = ballot if anonymous else participant
         channel = c.choice(v, "channel", where, m.CHANNELS, default="imported") or "imported"
         note = c.text(v, "note", where, limit=MAX_TEXT)
         initiative = None
@@ -599,10 +582,6 @@ def _votes(c: _Checker, items: list, path: str, method: str, anonymous: bool, se
                 if v.get(extra) is not None:
                     c.add(f"{where}.{extra}", "ranking votes carry a 'ranking' list, not this field")
             ranking = _ranking(c, v.get("ranking"), f"{where}.ranking", initiatives)
-            if voter is not None:
-                if voter in ranking_ballots:
-                    c.add(where, f"a second ranking from {voter!r} in this round")
-                ranking_ballots.add(voter)
         else:
             if v.get("ranking") is not None:
                 c.add(f"{where}.ranking", f"only ranking rounds take a 'ranking' list, not {method}")
@@ -618,107 +597,58 @@ def _votes(c: _Checker, items: list, path: str, method: str, anonymous: bool, se
                 c.add(f"{where}.criterion", f"{method} votes are not given per criterion")
             if method != "value_effort" and v.get("effort") is not None:
                 c.add(f"{where}.effort", "only value/effort rounds take an effort score")
-            if method == "dots":
-                value = c.number(v, "value", where, integer=True, minimum=Fraction(0))
+            if method in ("dots", "matrix"):
                 if raw_value is None:
                     c.add(f"{where}.value", "is required")
-                elif value is not None:
+                value = c.number(v, "value", where)
+                if method == "dots" and value is not None and value.denominator == 1:
                     value = int(value)
-                    cap = settings.get("max_per_initiative")
-                    if cap is not None and value > cap:
-                        c.add(f"{where}.value", f"{value} dots is more than the {cap} allowed on one initiative")
-                    if voter is not None:
-                        total, first = dots_per_ballot.get(voter, (Fraction(0), n))
-                        dots_per_ballot[voter] = (total + value, first)
-            elif method == "matrix":
-                cr = criteria.get(criterion) if criterion else None
-                if cr is not None and cr.kind != "score":
-                    c.add(f"{where}.criterion", f"{criterion!r} is a gate; matrix rounds score scored criteria")
-                    cr = None
-                if raw_value is None:
-                    c.add(f"{where}.value", "is required")
-                elif cr is not None:
-                    value = c.number(v, "value", where, minimum=cr.min, maximum=cr.max)
-                else:
-                    value = c.number(v, "value", where)
             elif method == "value_effort":
-                if raw_value is None:
-                    c.add(f"{where}.value", "is required")
-                if v.get("effort") is None:
-                    c.add(f"{where}.effort", "is required")
-                value = c.number(v, "value", where, minimum=Fraction(settings.get("value_min", 1)),
-                                 maximum=Fraction(settings.get("value_max", 5)))
-                effort = c.number(v, "effort", where, minimum=Fraction(settings.get("effort_min", 1)),
-                                  maximum=Fraction(settings.get("effort_max", 5)))
+                if raw_value is None and v.get("effort") is None:
+                    c.add(f"{where}.value", "a value or an effort score is required")
+                value = c.number(v, "value", where)
+                effort = c.number(v, "effort", where)
             elif method == "moscow":
-                value = c.choice(v, "value", where, m.MOSCOW, nullable=False)
+                if not isinstance(raw_value, str):
+                    c.add(f"{where}.value", f"must be one of {', '.join(m.MOSCOW)}, not {_type_name(raw_value)}")
+                else:
+                    value = rules.moscow_word(raw_value) or raw_value
             elif method == "gates":
-                cr = criteria.get(criterion) if criterion else None
-                if cr is not None and cr.kind != "gate":
-                    c.add(f"{where}.criterion", f"{criterion!r} is a scored criterion, not a gate")
                 if not isinstance(raw_value, bool):
                     c.add(f"{where}.value", f"must be true (passes) or false (fails), not {_type_name(raw_value)}")
                 else:
                     value = raw_value
-        ident = (voter, initiative, criterion) if method != "ranking" else None
-        if ident is not None and initiative is not None:
-            if ident in seen:
-                who = f"{voter!r}" if voter else "the room"
-                c.add(where, f"the same vote as {path}[{seen[ident]}] ({who} on {initiative!r}"
-                             + (f", {criterion!r}" if criterion else "") + ") given twice")
-            else:
-                seen[ident] = n
-        out.append(m.Vote(participant=participant, initiative=initiative, criterion=criterion, value=value,
-                          effort=effort, ranking=ranking, channel=channel, ballot=ballot if anonymous else None,
-                          note=note))
-    budget = settings.get("budget")
-    if budget is not None:
-        for voter, (total, first) in dots_per_ballot.items():
-            if total > budget:
-                c.add(f"{path}[{first}]", f"{voter!r} spent {total} dots; the budget is {budget}")
-            elif settings.get("must_spend_all") and total != budget:
-                c.add(f"{path}[{first}]", f"{voter!r} spent {total} dots; this round requires all {budget}")
+        out.append((m.Vote(participant=participant, initiative=initiative, criterion=criterion, value=value,
+                           effort=effort, ranking=ranking, channel=channel, ballot=ballot if anonymous else None,
+                           note=note), len(c.problems) == before))
     return out
 
 
 def _ranking(c: _Checker, raw: Any, path: str, initiatives: set[str]) -> m.RankingBallot | None:
+    """The shape of a ranking (best first; a list is a group of equals). The rule book
+    judges what it names (unknown or repeated initiatives, empty groups)."""
     if raw is None:
         c.add(path, "is required")
         return None
     if not isinstance(raw, list):
         c.add(path, f"must be a list (best first), not {_type_name(raw)}")
         return None
-    seen: set[str] = set()
     out: list = []
     ok = True
     for n, entry in enumerate(raw):
         where = f"{path}[{n}]"
         group = entry if isinstance(entry, list) else [entry]
-        if isinstance(entry, list) and not entry:
-            c.add(where, "an empty group of equal rank")
-            ok = False
-            continue
-        keys = []
         for g, key in enumerate(group):
             spot = f"{where}[{g}]" if isinstance(entry, list) else where
             if isinstance(key, list):
                 c.add(spot, "groups cannot be nested")
                 ok = False
-                continue
-            ref = c.ref(key, spot, initiatives, "initiative")
-            if ref is None:
+            elif not isinstance(key, str):
+                c.add(spot, f"must be an initiative key, not {_type_name(key)}")
                 ok = False
-                continue
-            if ref in seen:
-                c.add(spot, f"{ref!r} is ranked twice")
-                ok = False
-                continue
-            seen.add(ref)
-            keys.append(ref)
-        out.append(tuple(keys) if isinstance(entry, list) else (keys[0] if keys else None))
-    if not ok:
-        return None
-    return tuple(out)
+        if ok:
+            out.append(tuple(group) if isinstance(entry, list) else entry)
+    return tuple(out) if ok else None
 
 
 def _decisions(c: _Checker, items: list, initiatives: set[str], rounds: set[str]) -> list[m.Decision]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from workshop_tui.domain.model import SessionSummary
 
 # Must equal the Alembic head; tests/storage/test_quick.py checks it.
+# 0002_decisions is chained after 0002_writer when the branches merged.
 SCHEMA_HEAD = "0002_decisions"
 
 _QUERY = """

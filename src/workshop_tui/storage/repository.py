@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Iterable
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import text as sql
 from sqlmodel import Session
 
 from workshop_tui.domain import model as m
@@ -29,6 +30,7 @@ from workshop_tui.storage.tables import (
     DependencyRow,
     InitiativeRow,
     ParticipantRow,
+    RankingPlaceRow,
     RoundRow,
     RoundVoterRow,
     SessionRow,
@@ -120,9 +122,11 @@ def session_ids_by_source(s: Session, source: str) -> list[int]:
 
 
 def touch(s: Session, session_id: int) -> None:
-    row = get_session_row(s, session_id)
-    row.updated_at = now()
-    s.add(row)
+    """Mark the session changed now (one Core update, cheap enough for every vote)."""
+    t = SessionRow.__table__
+    done = s.connection().execute(update(t).where(t.c.id == session_id).values(updated_at=now())).rowcount
+    if not done:
+        raise NotFound(f"There is no session {session_id}.")
 
 
 def session_info(row: SessionRow) -> m.SessionInfo:
@@ -336,14 +340,39 @@ def add_votes(s: Session, session_id: int, round_key: str, votes: Iterable[m.Vot
             criterion_id=crits[v.criterion] if v.criterion else None,
             value=encode_value(v.value),
             effort=frac_to_text(v.effort),
-            ranking=json.dumps([list(e) if isinstance(e, tuple) else e for e in v.ranking])
-            if v.ranking is not None else None,
+            ranking=_encode_ranking(v.ranking) if v.ranking is not None else None,
             channel=v.channel,
             note=v.note,
             created_at=stamp,
         ))
+        if v.ranking is not None:
+            _add_ranking_places(s, rnd.id, None if anonymous else people.get(v.participant or ""),
+                                v.ballot if anonymous else None, v.ranking, items, anonymous=anonymous)
     if anonymous:
         reshuffle_secret_rows(s, VoteRow, rnd.id)
+        reshuffle_secret_rows(s, RankingPlaceRow, rnd.id)
+
+
+def _ranking_places(ranking: m.RankingBallot) -> list[tuple[str, int]]:
+    """(initiative key, place) for every initiative a ballot names; 1 = best."""
+    out = []
+    for place, entry in enumerate(ranking, start=1):
+        for key in (entry,) if isinstance(entry, str) else entry:
+            out.append((key, place))
+    return out
+
+
+def _add_ranking_places(s: Session, round_id: int, participant_id: int | None, ballot: str | None,
+                        ranking: m.RankingBallot, items: dict[str, int], *, anonymous: bool) -> None:
+    for key, place in _ranking_places(ranking):
+        if key not in items:
+            raise NotFound(f"A ranking names {key!r}, which is not an initiative in this session.")
+        s.add(RankingPlaceRow(id=random_id(), round_id=round_id, participant_id=participant_id,
+                              ballot=ballot if anonymous else None, initiative_id=items[key], place=place))
+
+
+def _encode_ranking(ranking: m.RankingBallot) -> str:
+    return json.dumps([list(e) if isinstance(e, tuple) else e for e in ranking])
 
 
 def reshuffle_secret_rows(s: Session, table: Any, round_id: int) -> None:
@@ -396,6 +425,15 @@ def delete_votes(s: Session, session_id: int, round_key: str, *, participant: st
     if criterion is not None:
         query = query.where(VoteRow.criterion_id == _row_by_key(s, CriterionRow, session_id, criterion).id)
     result = s.exec(query)
+    if initiative is None and criterion is None:
+        # Whole ballots went: so do the references of any ranking among them.
+        places = delete(RankingPlaceRow).where(RankingPlaceRow.round_id == rnd.id)
+        if participant is not None:
+            places = places.where(RankingPlaceRow.participant_id
+                                  == _row_by_key(s, ParticipantRow, session_id, participant).id)
+        if ballot is not None:
+            places = places.where(RankingPlaceRow.ballot == ballot)
+        s.exec(places)
     return result.rowcount or 0
 
 
@@ -416,14 +454,15 @@ def round_ids(s: Session, session_id: int, round_key: str) -> RoundIds:
 
 
 def replace_named_vote(s: Session, *, round_id: int, participant_id: int, initiative_id: int,
-                       criterion_id: int | None, vote_id: int | None, vote: m.Vote | None) -> int:
-    """One named cell vote: delete what the cell held, insert ``vote`` (if any) as row ``vote_id``.
+                       criterion_id: int | None, vote: m.Vote | None) -> int | None:
+    """One named cell vote: delete what the cell held, insert ``vote`` (if any).
 
-    Core statements by row id on the transaction's connection: no lookups, no
-    ORM. With ``criterion_id`` None every criterion of the cell is cleared (as
-    ``delete_votes`` does). A clash on ``vote_id`` (another process took it)
-    raises ``IntegrityError``; the caller re-reads ``next_vote_id`` and retries.
-    Returns how many rows were deleted.
+    Core statements by row id on the transaction's connection, no ORM. With
+    ``criterion_id`` None every criterion of the cell is cleared (as
+    ``delete_votes`` does). The new row's id is the next named id, read inside
+    this transaction: writers are serialised (``BEGIN IMMEDIATE`` on SQLite,
+    an advisory lock on PostgreSQL), so no other writer can take it before the
+    commit. Returns the new row's id (None when the cell is now empty).
     """
     conn = s.connection()
     t = VoteRow.__table__
@@ -431,15 +470,183 @@ def replace_named_vote(s: Session, *, round_id: int, participant_id: int, initia
                             t.c.initiative_id == initiative_id)
     if criterion_id is not None:
         query = query.where(t.c.criterion_id == criterion_id)
-    deleted = conn.execute(query).rowcount or 0
+    conn.execute(query)
+    if vote is None:
+        return None
+    vote_id = next_vote_id(s)
+    conn.execute(insert(t).values(
+        id=vote_id, round_id=round_id, participant_id=participant_id, ballot=None,
+        initiative_id=initiative_id, criterion_id=criterion_id, value=encode_value(vote.value),
+        effort=frac_to_text(vote.effort), ranking=None, channel=vote.channel, note=vote.note,
+        created_at=now(),
+    ))
+    return vote_id
+
+
+@dataclass(frozen=True)
+class RoundState:
+    """One round as the database holds it now, for checking a write inside its transaction.
+
+    ``workshop`` has the session's title (nothing else of its set-up), people,
+    initiatives (titles only, no prerequisites or demands) and criteria, and
+    this one round; ``round`` holds only
+    ``participant``'s named votes when a participant was asked for (all the
+    round's votes otherwise), with the round's voted and abstained lists.
+    """
+
+    workshop: m.Workshop
+    round: m.Round
+    ids: RoundIds
+
+
+# Plain SQL, built once: ``round_state`` runs inside every live vote's transaction.
+_STATE_SQL = {
+    "session": sql("SELECT title FROM session WHERE id = :sid"),
+    "round": sql("SELECT id, key, method, title, settings, status, anonymous, hidden FROM round "
+                  "WHERE session_id = :sid AND key = :key"),
+    "people": sql("SELECT id, key, name, role FROM participant WHERE session_id = :sid ORDER BY position, id"),
+    "items": sql("SELECT id, key, title FROM initiative WHERE session_id = :sid ORDER BY position, id"),
+    "criteria": sql("SELECT id, key, name, kind, weight, scale_min, scale_max, direction, description "
+                     "FROM criterion WHERE session_id = :sid ORDER BY position, id"),
+    "votes": sql("SELECT participant_id, initiative_id, criterion_id, value, effort, ranking, channel, ballot, note "
+                  "FROM vote WHERE round_id = :rid ORDER BY ballot, id"),
+    "person_votes": sql("SELECT participant_id, initiative_id, criterion_id, value, effort, ranking, channel, "
+                         "ballot, note FROM vote WHERE round_id = :rid AND participant_id = :pid ORDER BY id"),
+    "marks": sql("SELECT participant_id, status FROM round_voter WHERE round_id = :rid"),
+}
+
+
+def round_state(s: Session, session_id: int, round_key: str, participant: str | None = None) -> RoundState:
+    conn = s.connection()
+    title = conn.execute(_STATE_SQL["session"], {"sid": session_id}).scalar()
+    if title is None:
+        raise NotFound(f"There is no session {session_id}.")
+    rnd = conn.execute(_STATE_SQL["round"], {"sid": session_id, "key": round_key}).first()
+    if rnd is None:
+        raise NotFound(f"round {round_key!r} is not in this session.")
+    people = conn.execute(_STATE_SQL["people"], {"sid": session_id}).all()
+    items = conn.execute(_STATE_SQL["items"], {"sid": session_id}).all()
+    crit_rows = conn.execute(_STATE_SQL["criteria"], {"sid": session_id}).all()
+    ids = RoundIds(rnd.id, {p.key: p.id for p in people}, {i.key: i.id for i in items},
+                   {c.key: c.id for c in crit_rows})
+    p_key = {p.id: p.key for p in people}
+    i_key = {i.id: i.key for i in items}
+    c_key = {c.id: c.key for c in crit_rows}
+    if participant is None:
+        rows = conn.execute(_STATE_SQL["votes"], {"rid": rnd.id}).all()
+    else:
+        rows = conn.execute(_STATE_SQL["person_votes"], {"rid": rnd.id,
+                                                         "pid": ids.participants.get(participant, -1)}).all()
+    votes = tuple(
+        m.Vote(participant=p_key.get(v.participant_id) if v.participant_id else None,
+               initiative=i_key.get(v.initiative_id) if v.initiative_id else None,
+               criterion=c_key.get(v.criterion_id) if v.criterion_id else None,
+               value=decode_value(v.value, rnd.method), effort=text_to_frac(v.effort),
+               ranking=_decode_ranking(v.ranking), channel=v.channel, ballot=v.ballot, note=v.note)
+        for v in rows)
+    order = {p.id: n for n, p in enumerate(people)}
+    marks = sorted(conn.execute(_STATE_SQL["marks"], {"rid": rnd.id}).all(),
+                   key=lambda mk: order.get(mk.participant_id, 0))
+    the_round = m.Round(
+        key=rnd.key, method=rnd.method, title=rnd.title, settings=_settings_from_json(rnd.settings),
+        status=rnd.status, anonymous=bool(rnd.anonymous), hidden=bool(rnd.hidden), votes=votes,
+        voted=tuple(p_key[mk.participant_id] for mk in marks if mk.status == "voted"),
+        abstained=tuple(p_key[mk.participant_id] for mk in marks if mk.status == "abstained"))
+    workshop = m.Workshop(
+        session=m.SessionInfo(title=title),
+        participants=tuple(m.Participant(key=p.key, name=p.name, role=p.role) for p in people),
+        initiatives=tuple(m.Initiative(key=i.key, title=i.title) for i in items),
+        criteria=tuple(_criterion(c) for c in crit_rows),
+        rounds=(the_round,))
+    return RoundState(workshop, the_round, ids)
+
+
+def _criterion(c: Any) -> m.Criterion:
+    return m.Criterion(key=c.key, name=c.name, kind=c.kind, weight=Fraction(c.weight), min=Fraction(c.scale_min),
+                       max=Fraction(c.scale_max), direction=c.direction, description=c.description)
+
+
+def replace_ranking(s: Session, session_id: int, round_key: str, participant: str, vote: m.Vote | None) -> None:
+    """One named ranking ballot: the person's old ballot (and its references) out, ``vote`` in."""
+    delete_votes(s, session_id, round_key, participant=participant)
     if vote is not None:
-        conn.execute(insert(t).values(
-            id=vote_id, round_id=round_id, participant_id=participant_id, ballot=None,
-            initiative_id=initiative_id, criterion_id=criterion_id, value=encode_value(vote.value),
-            effort=frac_to_text(vote.effort), ranking=None, channel=vote.channel, note=vote.note,
-            created_at=now(),
-        ))
-    return deleted
+        add_votes(s, session_id, round_key, [vote], anonymous=False)
+
+
+# -- rankings that name an initiative ------------------------------------------
+
+@dataclass(frozen=True)
+class RankingUse:
+    """How the ranking ballots of one round use an initiative."""
+
+    round_key: str
+    round_title: str
+    status: str
+    hidden: bool
+    ballots: int  # ballots that name the initiative
+    emptied: int  # of those, ballots that name nothing else (they would go)
+
+
+def rankings_naming(s: Session, session_id: int, initiative: str) -> list[RankingUse]:
+    """Per round, the ranking ballots that name ``initiative`` (from their references)."""
+    iid = _row_by_key(s, InitiativeRow, session_id, initiative).id
+    rows = s.exec(select(RankingPlaceRow.round_id, RankingPlaceRow.participant_id, RankingPlaceRow.ballot)
+                  .where(RankingPlaceRow.initiative_id == iid)).all()
+    if not rows:
+        return []
+    named = {(r.round_id, r.participant_id, r.ballot) for r in rows}
+    sizes: dict[tuple, int] = {}
+    round_ids = {r.round_id for r in rows}
+    for r in s.exec(select(RankingPlaceRow.round_id, RankingPlaceRow.participant_id, RankingPlaceRow.ballot)
+                    .where(RankingPlaceRow.round_id.in_(round_ids))).all():
+        sizes[(r.round_id, r.participant_id, r.ballot)] = sizes.get((r.round_id, r.participant_id, r.ballot), 0) + 1
+    rounds = s.exec(select(RoundRow).where(RoundRow.id.in_(round_ids))
+                    .order_by(RoundRow.position, RoundRow.id)).scalars().all()
+    return [RankingUse(r.key, r.title, r.status, r.hidden,
+                       ballots=sum(1 for k in named if k[0] == r.id),
+                       emptied=sum(1 for k in named if k[0] == r.id and sizes.get(k) == 1))
+            for r in rounds]
+
+
+def _without(ranking: m.RankingBallot, key: str) -> m.RankingBallot:
+    out: list = []
+    for entry in ranking:
+        if isinstance(entry, str):
+            if entry != key:
+                out.append(entry)
+            continue
+        rest = tuple(k for k in entry if k != key)
+        if len(rest) > 1:
+            out.append(rest)
+        elif rest:
+            out.append(rest[0])
+    return tuple(out)
+
+
+def remove_from_rankings(s: Session, session_id: int, initiative: str) -> int:
+    """Take ``initiative`` out of every ranking ballot that names it (the others
+    keep their order; a ballot naming nothing else is removed). Returns how many
+    ballots changed."""
+    iid = _row_by_key(s, InitiativeRow, session_id, initiative).id
+    hits = s.exec(select(RankingPlaceRow.round_id, RankingPlaceRow.participant_id, RankingPlaceRow.ballot)
+                  .where(RankingPlaceRow.initiative_id == iid)).all()
+    t = VoteRow.__table__
+    for round_id, participant_id, ballot in set(hits):
+        where = [t.c.round_id == round_id, t.c.ranking.is_not(None)]
+        where.append(t.c.participant_id == participant_id if participant_id is not None else t.c.ballot == ballot)
+        for vote_id, text in s.connection().execute(select(t.c.id, t.c.ranking).where(*where)).all():
+            rest = _without(_decode_ranking(text) or (), initiative)
+            if rest:
+                s.connection().execute(update(t).where(t.c.id == vote_id).values(ranking=_encode_ranking(rest)))
+            else:
+                s.connection().execute(delete(t).where(t.c.id == vote_id))
+        # Places keep their group numbers: a gap left by the removed group ranks the same.
+    s.exec(delete(RankingPlaceRow).where(RankingPlaceRow.initiative_id == iid))
+    for round_id in {h.round_id for h in hits}:
+        if s.get(RoundRow, round_id).anonymous:
+            reshuffle_secret_rows(s, VoteRow, round_id)
+            reshuffle_secret_rows(s, RankingPlaceRow, round_id)
+    return len(set(hits))
 
 
 def set_voter(s: Session, session_id: int, round_key: str, participant: str, status: str | None) -> None:
@@ -458,6 +665,107 @@ def set_voter(s: Session, session_id: int, round_key: str, participant: str, sta
         s.add(row)
     if rnd.anonymous:
         reshuffle_secret_rows(s, RoundVoterRow, rnd.id)
+
+
+# -- questions the editing screens ask -------------------------------------------
+
+def participant_keys(s: Session, session_id: int) -> set[str]:
+    return set(id_map(s, ParticipantRow, session_id))
+
+
+def bottleneck_keys(s: Session, session_id: int) -> set[str]:
+    return set(id_map(s, BottleneckRow, session_id))
+
+
+def criteria(s: Session, session_id: int) -> dict[str, m.Criterion]:
+    rows = s.exec(select(CriterionRow).where(CriterionRow.session_id == session_id)
+                  .order_by(CriterionRow.position, CriterionRow.id)).scalars().all()
+    return {c.key: _criterion(c) for c in rows}
+
+
+def initiative_titles(s: Session, session_id: int, keys: Iterable[str]) -> dict[str, str]:
+    return dict(s.exec(select(InitiativeRow.key, InitiativeRow.title)
+                       .where(InitiativeRow.session_id == session_id, InitiativeRow.key.in_(list(keys)))).all())
+
+
+def rounds_with_votes_on(s: Session, session_id: int, *, initiative: str | None = None,
+                         criterion: str | None = None) -> list[m.Round]:
+    """The rounds holding votes on an initiative or a criterion, each with only those votes."""
+    query = select(VoteRow.round_id, VoteRow.participant_id, VoteRow.ballot, VoteRow.value,
+                   VoteRow.effort).order_by(VoteRow.ballot, VoteRow.id)
+    if initiative is not None:
+        iid = id_map(s, InitiativeRow, session_id).get(initiative)
+        if iid is None:
+            return []
+        query = query.where(VoteRow.initiative_id == iid)
+    if criterion is not None:
+        cid = id_map(s, CriterionRow, session_id).get(criterion)
+        if cid is None:
+            return []
+        query = query.where(VoteRow.criterion_id == cid)
+    found: dict[int, list] = {}
+    for v in s.exec(query).all():
+        found.setdefault(v.round_id, []).append(v)
+    if not found:
+        return []
+    people = {i: k for k, i in id_map(s, ParticipantRow, session_id).items()}
+    rounds = s.exec(select(RoundRow).where(RoundRow.id.in_(list(found)))
+                    .order_by(RoundRow.position, RoundRow.id)).scalars().all()
+    return [m.Round(key=r.key, method=r.method, title=r.title, settings=_settings_from_json(r.settings),
+                    status=r.status, anonymous=r.anonymous, hidden=r.hidden,
+                    votes=tuple(m.Vote(participant=people.get(v.participant_id), initiative=initiative,
+                                       criterion=criterion, value=decode_value(v.value, r.method),
+                                       effort=text_to_frac(v.effort), ballot=v.ballot)
+                                for v in found[r.id]))
+            for r in rounds]
+
+
+def has_round(s: Session, session_id: int, key: str) -> bool:
+    return s.exec(select(RoundRow.id).where(RoundRow.session_id == session_id, RoundRow.key == key)).first() \
+        is not None
+
+
+def count_votes(s: Session, session_id: int, *, participant: str | None = None, initiative: str | None = None,
+                criterion: str | None = None, criteria: Iterable[str] | None = None) -> int:
+    """How many vote rows name a person, an initiative, a criterion (or any of ``criteria``)."""
+    query = select(func.count()).select_from(VoteRow)
+    for key, table, column in ((participant, ParticipantRow, VoteRow.participant_id),
+                               (initiative, InitiativeRow, VoteRow.initiative_id),
+                               (criterion, CriterionRow, VoteRow.criterion_id)):
+        if key is not None:
+            row_id = id_map(s, table, session_id).get(key)
+            if row_id is None:
+                return 0
+            query = query.where(column == row_id)
+    if criteria is not None:
+        crit_ids = [i for k, i in id_map(s, CriterionRow, session_id).items() if k in set(criteria)]
+        if not crit_ids:
+            return 0
+        query = query.where(VoteRow.criterion_id.in_(crit_ids))
+    return int(s.exec(query).scalar() or 0)
+
+
+def delete_criterion_votes(s: Session, session_id: int, criterion: str, round_keys: Iterable[str],
+                           *, outside: tuple[Fraction, Fraction] | None = None) -> int:
+    """Delete the votes on ``criterion`` in the given rounds: all of them, or with
+    ``outside`` only the scores outside that range. Returns how many went."""
+    cid = _row_by_key(s, CriterionRow, session_id, criterion).id
+    rids = [r for k, r in id_map(s, RoundRow, session_id).items() if k in set(round_keys)]
+    if not rids:
+        return 0
+    t = VoteRow.__table__
+    rows = s.connection().execute(select(t.c.id, t.c.value, t.c.round_id)
+                                  .where(t.c.criterion_id == cid, t.c.round_id.in_(rids))).all()
+    gone = []
+    for vote_id, text, _ in rows:
+        if outside is not None:
+            value = decode_value(text, "matrix")
+            if isinstance(value, Fraction) and outside[0] <= value <= outside[1]:
+                continue
+        gone.append(vote_id)
+    if gone:
+        s.connection().execute(delete(t).where(t.c.id.in_(gone)))
+    return len(gone)
 
 
 # -- decisions and actions --------------------------------------------------

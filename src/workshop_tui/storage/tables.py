@@ -175,6 +175,27 @@ class VoteRow(SQLModel, table=True):
     created_at: Optional[dt.datetime] = None
 
 
+class RankingPlaceRow(SQLModel, table=True):
+    """Which initiatives one ranking ballot names, and at which place.
+
+    The ballot's shape (groups of equal rank) stays in ``vote.ranking``; these
+    rows are its references, so an initiative that a ballot still names cannot
+    be deleted (the foreign key has no ON DELETE action: the database refuses)
+    until the ballot is rewritten without it (``remove_from_rankings``). A
+    ballot is found by its round and its participant (named) or ballot id
+    (secret); secret rows get random ids like the votes they index.
+    """
+
+    __tablename__ = "ranking_place"
+
+    id: Optional[int] = Field(default=None, sa_column=Column(ROW_ID, primary_key=True, autoincrement=False))
+    round_id: int = Field(sa_column=_fk("round.id"))
+    participant_id: Optional[int] = Field(default=None, sa_column=_fk("participant.id", nullable=True))
+    ballot: Optional[str] = Field(default=None, index=True)
+    initiative_id: int = Field(sa_column=Column(Integer, ForeignKey("initiative.id"), nullable=False, index=True))
+    place: int = 1  # 1 = best; equal places are a tie
+
+
 class RoundVoterRow(SQLModel, table=True):
     """Who has voted (or abstained) in a round, never what they voted."""
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from workshop_tui.domain.methods.problems import BallotProblem
 from workshop_tui.domain.model import Workshop
 
 
@@ -24,23 +23,6 @@ class GateCell:
         if self.fails:
             return "fail"
         return "pass" if self.passes else "unassessed"
-
-
-def validate_submission(
-    entries: Sequence[tuple[str | None, str | None, object, str]],
-    items: Sequence[str] | set[str],
-    gates: Sequence[str] | set[str],
-) -> list[BallotProblem]:
-    """Every assessment must name a known initiative and gate and be True/False/None."""
-    problems = []
-    for item, crit, value, _note in entries:
-        if item is None or item not in items:
-            problems.append(BallotProblem("unknown_item", item, value, None, f"{item!r} is not an initiative in this session"))
-        elif crit is None or crit not in gates:
-            problems.append(BallotProblem("unknown_gate", item, crit, None, f"{item}: {crit!r} is not a gate criterion"))
-        elif value is not None and not isinstance(value, bool):
-            problems.append(BallotProblem("not_pass_fail", item, value, None, f"{item}: a gate is passed or failed, not {value!r}"))
-    return problems
 
 
 def gate_table(assessments: Iterable[tuple[str, str, bool | None, str]]) -> dict[str, dict[str, GateCell]]:

@@ -14,46 +14,25 @@ from fractions import Fraction
 from typing import Mapping, Sequence
 
 from workshop_tui.domain.consensus import mean, median, trimmed_mean
-from workshop_tui.domain.methods.problems import BallotProblem, SettingsError
+from workshop_tui.domain.methods.problems import SettingsError
 from workshop_tui.domain.model import Criterion
 from workshop_tui.domain.numbers import competition_ranks, display
+from workshop_tui.domain.rules.settings import (
+    AGGREGATES,
+    DEFAULT_TRIM,
+    NORMALISATIONS,
+    ORDERS,
+    MatrixSettings,
+    parse_settings,
+)
 
-NORMALISATIONS = ("minmax", "ratio", "sum_of_max", "weighted_sum")
-AGGREGATES = ("mean", "median", "trimmed_mean")
-ORDERS = ("total_first", "criterion_first")
-DEFAULT_TRIM = Fraction(1, 5)
+__all__ = ["AGGREGATES", "DEFAULT_TRIM", "NORMALISATIONS", "ORDERS", "MatrixSettings", "matrix_settings"]
 
-
-@dataclass(frozen=True)
-class MatrixSettings:
-    normalisation: str = "minmax"
-    aggregate: str = "mean"
-    trim: Fraction = DEFAULT_TRIM
-    order: str = "total_first"
-
-    def as_dict(self) -> dict[str, object]:
-        return {"aggregate": self.aggregate, "normalisation": self.normalisation, "order": self.order, "trim": self.trim}
 
 
 def matrix_settings(settings: Mapping[str, object]) -> MatrixSettings:
-    """Effective settings with defaults: minmax (N2), mean, α = 0.2, total-first."""
-    norm = settings.get("normalisation", "minmax")
-    agg = settings.get("aggregate", "mean")
-    order = settings.get("order", "total_first")
-    trim = settings.get("trim", DEFAULT_TRIM)
-    if norm not in NORMALISATIONS:
-        raise SettingsError(f"normalisation must be one of {', '.join(NORMALISATIONS)}, not {norm!r}")
-    if agg not in AGGREGATES:
-        raise SettingsError(f"aggregate must be one of {', '.join(AGGREGATES)}, not {agg!r}")
-    if order not in ORDERS:
-        raise SettingsError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
-    try:
-        trim_q = Fraction(str(trim)) if isinstance(trim, float) else Fraction(trim)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise SettingsError(f"trim must be a number, not {trim!r}") from exc
-    if not 0 <= trim_q < Fraction(1, 2):
-        raise SettingsError(f"trim must be at least 0 and below 0.5, not {trim!r}")
-    return MatrixSettings(str(norm), str(agg), trim_q, str(order))
+    """Effective settings with defaults (minmax (N2), mean, α = 0.2, total-first): the rule book's."""
+    return parse_settings("matrix", settings, 0)  # type: ignore[return-value]
 
 
 def check_criteria(criteria: Sequence[Criterion]) -> list[str]:
@@ -120,75 +99,6 @@ def total_range(criteria: Sequence[Criterion], normalisation: str) -> tuple[Frac
     lows = {c.key: Fraction(c.min) for c in criteria}
     highs = {c.key: Fraction(c.max) for c in criteria}
     return weighted_total(criteria, lows, normalisation), weighted_total(criteria, highs, normalisation)
-
-
-def _number(value: object) -> Fraction | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, Fraction)):
-        return Fraction(value)
-    if isinstance(value, float):
-        return Fraction(repr(value))
-    return None
-
-
-def validate_submission(
-    entries: Sequence[tuple[str | None, str | None, object]],
-    items: Sequence[str] | set[str],
-    criteria: Sequence[Criterion],
-) -> tuple[dict[tuple[str, str], Fraction | int], list[BallotProblem]]:
-    """Check one participant's (item, criterion, score) entries.
-
-    Returns the direction-adjusted scores that were entered (blank entries
-    are simply absent; whole numbers stay ``int`` for speed) and every
-    problem. A score outside [L, U] invalidates the whole submission (§2),
-    as does an unknown item or criterion.
-    """
-    known_items = items if isinstance(items, (set, frozenset)) else set(items)
-    by_key = {c.key: c for c in criteria}
-    bounds = {c.key: (_plain(c.min), _plain(c.max), c.direction == "cost") for c in criteria}
-    scores: dict[tuple[str, str], Fraction | int] = {}
-    seen: set[tuple[str, str]] = set()
-    problems: list[BallotProblem] = []
-    for item, crit, value in entries:
-        if item not in known_items:
-            problems.append(BallotProblem("unknown_item", item, value, None, f"{item!r} is not an initiative in this session"))
-            continue
-        if crit not in bounds:
-            problems.append(BallotProblem("unknown_criterion", item, crit, None, f"{item}: {crit!r} is not a scored criterion"))
-            continue
-        key = (item, crit)
-        if key in seen:
-            problems.append(BallotProblem("duplicate_score", item, value, None, f"{item} is scored more than once on {by_key[crit].name}"))
-            continue
-        seen.add(key)
-        if value is None:
-            continue
-        lo, hi, cost = bounds[crit]
-        if type(value) is int:
-            number = value
-        elif type(value) is Fraction and value.denominator == 1:
-            # A whole score read back from the database: exact as an int, and
-            # integer arithmetic is about ten times faster than Fraction's.
-            number = value.numerator
-        else:
-            number = _number(value)
-        if number is None:
-            problems.append(BallotProblem("not_a_number", item, value, None, f"{item}: {by_key[crit].name} score {value!r} is not a number"))
-            continue
-        if not lo <= number <= hi:
-            problems.append(BallotProblem(
-                "out_of_range", item, value if type(value) is Fraction else number, (Fraction(lo), Fraction(hi)),
-                f"{item}: {by_key[crit].name} score {display(number)} is outside {display(lo)}–{display(hi)}",
-            ))
-            continue
-        scores[key] = lo + hi - number if cost else number
-    return scores, problems
-
-
-def _plain(x: Fraction) -> Fraction | int:
-    q = Fraction(x)
-    return q.numerator if q.denominator == 1 else q
 
 
 def aggregate(values: Sequence[Fraction], how: str, trim: Fraction = DEFAULT_TRIM) -> Fraction:

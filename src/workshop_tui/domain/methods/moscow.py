@@ -7,43 +7,19 @@ from fractions import Fraction
 from typing import Mapping, Sequence
 
 from workshop_tui.domain.consensus import leik, lower_median
-from workshop_tui.domain.methods.problems import BallotProblem
 from workshop_tui.domain.numbers import competition_ranks, display
+from workshop_tui.domain.rules.judge import moscow_word
 
 CATEGORIES = ("must", "should", "could", "wont")
 CODES = {"must": 4, "should": 3, "could": 2, "wont": 1}
 _BY_CODE = {v: k for k, v in CODES.items()}
-_ALIASES = {"m": "must", "s": "should", "c": "could", "w": "wont", "won't": "wont", "won’t": "wont"}
 MUST_LIMIT = Fraction(3, 5)
 COULD_FLOOR = Fraction(1, 5)
 
 
 def parse(value: object) -> str | None:
-    """A MoSCoW word (must/should/could/wont, any case, or M/S/C/W) or None."""
-    if not isinstance(value, str):
-        return None
-    word = value.strip().lower()
-    word = _ALIASES.get(word, word)
-    return word if word in CODES else None
-
-
-def validate_submission(entries: Sequence[tuple[str | None, object]], items: Sequence[str] | set[str]) -> tuple[dict[str, str], list[BallotProblem]]:
-    """Check one ballot's (item, category) entries; None values are blanks."""
-    known = set(items)
-    out: dict[str, str] = {}
-    problems: list[BallotProblem] = []
-    for item, value in entries:
-        if item is None or item not in known:
-            problems.append(BallotProblem("unknown_item", item, value, None, f"{item!r} is not an initiative in this session"))
-        elif item in out:
-            problems.append(BallotProblem("duplicate_item", item, value, None, f"{item} is categorised more than once"))
-        elif value is not None:
-            cat = parse(value)
-            if cat is None:
-                problems.append(BallotProblem("not_a_category", item, value, CATEGORIES, f"{item}: {value!r} is not must, should, could or won't"))
-            else:
-                out[item] = cat
-    return out, problems
+    """A MoSCoW word (must/should/could/wont, any case, or M/S/C/W) or None: the rule book's."""
+    return moscow_word(value)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -11,7 +11,11 @@ class BallotProblem:
 
     ``rule`` is a stable lowercase code (e.g. ``over_budget``); ``item`` the
     initiative (or criterion) concerned, if any; ``value`` what was entered;
-    ``limit`` the bound it broke; ``message`` a sentence for people.
+    ``limit`` the bound it broke; ``message`` a sentence for people that names
+    the initiative and criterion by their titles. ``criterion`` is the
+    criterion's key, ``entry`` the position of the offending vote in the list
+    that was judged and ``field`` which of its fields broke the rule, so a
+    caller can add its own place (a JSON path, a spreadsheet row).
     """
 
     rule: str
@@ -19,6 +23,9 @@ class BallotProblem:
     value: object
     limit: object
     message: str
+    criterion: str | None = field(default=None, compare=False)
+    entry: int | None = field(default=None, compare=False)
+    field: str = field(default="value", compare=False)
 
 
 class SettingsError(ValueError):

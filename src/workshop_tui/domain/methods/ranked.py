@@ -12,49 +12,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
 
-from workshop_tui.domain.methods.problems import BallotProblem
 from workshop_tui.domain.numbers import competition_ranks, ranks_from_groups
+from workshop_tui.domain.rules.settings import BORDA_VARIANTS, RANKING_RULES
 
 Ballot = tuple[tuple[str, ...], ...]
-RULES = ("schulze", "borda", "copeland")
-BORDA_VARIANTS = ("averaged", "zero", "mbc")
-
-
-def normalise_ballot(raw: Sequence[object] | None) -> tuple[Ballot | None, list[BallotProblem]]:
-    """Turn a stored ranking (strings or tuples of strings) into groups.
-
-    Returns (None, []) for a blank ballot. An empty group or a non-string
-    candidate is a problem (the candidate checks are in ``validate_ballot``).
-    """
-    if raw is None or len(raw) == 0:
-        return None, []
-    groups: list[tuple[str, ...]] = []
-    problems: list[BallotProblem] = []
-    for position, entry in enumerate(raw, start=1):
-        members = (entry,) if isinstance(entry, str) else tuple(entry) if isinstance(entry, (tuple, list)) else None
-        if members is None or not all(isinstance(m, str) for m in members):
-            problems.append(BallotProblem("bad_entry", None, entry, None, f"position {position} is not a candidate or a group of candidates"))
-            continue
-        if not members:
-            problems.append(BallotProblem("empty_group", None, position, None, f"position {position} is an empty group"))
-            continue
-        groups.append(members)
-    return tuple(groups), problems
-
-
-def validate_ballot(ballot: Ballot, candidates: Sequence[str] | set[str]) -> list[BallotProblem]:
-    """Unknown or repeated candidates make the whole ballot invalid (†)."""
-    known = set(candidates)
-    problems: list[BallotProblem] = []
-    seen: set[str] = set()
-    for group in ballot:
-        for c in group:
-            if c not in known:
-                problems.append(BallotProblem("unknown_item", c, c, None, f"{c!r} is not a candidate in this round"))
-            elif c in seen:
-                problems.append(BallotProblem("duplicate_item", c, c, None, f"{c} is ranked more than once"))
-            seen.add(c)
-    return problems
+RULES = RANKING_RULES
 
 
 def pairwise(candidates: Sequence[str], ballots: Sequence[Ballot]) -> list[list[int]]:

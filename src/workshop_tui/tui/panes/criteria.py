@@ -211,6 +211,7 @@ class CriteriaPane(StagePane):
 
     def _criterion_form(self, current: Criterion | None) -> None:
         from workshop_tui.services import editing
+        from workshop_tui.tui.modals.confirm import ConfirmModal
         from workshop_tui.tui.modals.form import Field, FormModal
 
         c = current or Criterion(key="", name="", weight=Fraction(0))
@@ -224,16 +225,35 @@ class CriteriaPane(StagePane):
             Field("description", "Description", c.description, "what the room should ask itself"),
         ]
 
-        def save(values: dict[str, str]) -> Criterion:
-            return editing.save_criterion(self.db, self.session_id, Criterion(
+        def save(values: dict[str, str]) -> object:
+            edited = Criterion(
                 key=c.key, name=values["name"], kind=values["kind"],
                 weight=editing.parse_number(values["weight"], "Weight", field="weight") or Fraction(0),
                 min=editing.parse_number(values["min"], "Scale from", field="min", minimum=None, blank=False),
                 max=editing.parse_number(values["max"], "Scale to", field="max", minimum=None, blank=False),
-                direction=values["direction"], description=values["description"].strip()))
+                direction=values["direction"], description=values["description"].strip())
+            impact = editing.criterion_impact(self.db, self.session_id, edited)
+            if impact:
+                return edited, impact  # asked below, after the form closes
+            return editing.save_criterion(self.db, self.session_id, edited)
+
+        def commit(edited: Criterion, impact) -> None:
+            try:
+                result = editing.save_criterion(self.db, self.session_id, edited, accept=impact)
+            except editing.EditError as exc:  # NeedsConsent: votes changed meanwhile; ask again
+                self.fail(str(exc))
+                return
+            self.changed()
+            self.notify_saved(f"Saved {result.name}")
 
         def saved(result) -> None:
-            if result is not None:
+            if isinstance(result, tuple):
+                edited, impact = result
+                self.app.push_screen(ConfirmModal(
+                    f"Save the criterion \u201c{edited.name}\u201d? It changes votes already cast:\n"
+                    + impact.text(), yes="Save", no="Don't save"),
+                    lambda yes: commit(edited, impact) if yes else None)
+            elif result is not None:
                 self.changed()
                 self.notify_saved(f"Saved {result.name}")
 

@@ -129,19 +129,24 @@ class InitiativesPane(StagePane):
         item = self._selected()
         if item is None or self.workshop is None:
             return
-        votes = editing.count_votes(self.db, self.session_id, initiative=item.key)
+        impact = editing.initiative_impact(self.db, self.session_id, item.key)
         needed_by = [i.title for i in self.workshop.initiatives if item.key in i.depends_on]
         extra = ""
-        if votes:
-            extra += f" Its {votes} vote(s) will be removed too."
+        if impact:
+            extra += "\nWhat happens to votes already cast:\n" + impact.text()
         if needed_by:
-            extra += f" It is a prerequisite of: {', '.join(needed_by)}."
+            extra += f"\nIt is a prerequisite of: {', '.join(needed_by)}."
 
         def answered(yes: bool | None) -> None:
-            if yes:
-                editing.delete_initiative(self.db, self.session_id, item.key)
-                self.changed()
-                self.notify_saved(f"Removed {item.title}")
+            if not yes:
+                return
+            try:
+                editing.delete_initiative(self.db, self.session_id, item.key, accept=impact)
+            except editing.EditError as exc:  # NeedsConsent: votes changed meanwhile; ask again
+                self.fail(str(exc))
+                return
+            self.changed()
+            self.notify_saved(f"Removed {item.title}")
 
         self.app.push_screen(ConfirmModal(f"Remove \u201c{item.title}\u201d?{extra}", yes="Remove", no="Keep"),
                              answered)

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from workshop_tui.domain import rules
 from workshop_tui.domain import model as m
 from workshop_tui.domain.numbers import display_short as display
 from workshop_tui.services import choices
@@ -197,8 +198,7 @@ class ResultsPane(StagePane):
                   for n, r in enumerate(result.ranking, start=1)]
         thresholds = result.extras.get("thresholds", {})
         self.query_one(QuadrantChart).show(
-            points, (Fraction(s.get("value_min", 1)), Fraction(s.get("value_max", 5))),
-            (Fraction(s.get("effort_min", 1)), Fraction(s.get("effort_max", 5))),
+            points, *rules.value_effort_scales(s),
             (Fraction(thresholds.get("value")), Fraction(thresholds.get("effort"))))
 
     def _agreement(self, result) -> Text:

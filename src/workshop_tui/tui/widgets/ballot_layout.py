@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from workshop_tui.domain import rules
 from workshop_tui.domain import model as m
 from workshop_tui.domain.numbers import display
 from workshop_tui.tui.widgets.vote_grid import MOSCOW_TEXT, GridColumn
@@ -44,19 +45,23 @@ def person_columns(workshop: m.Workshop, rnd: m.Round) -> list[GridColumn]:
         return [GridColumn(c.key, c.name, max=c.max, width=max(8, min(16, len(c.name) + 2)))
                 for c in workshop.scored_criteria]
     if rnd.method == "value_effort":
-        s = rnd.settings
-        return [GridColumn("value", "Value", max=s.get("value_max", 5)),
-                GridColumn("effort", "Effort", max=s.get("effort_max", 5))]
+        value, effort = rules.value_effort_scales(rnd.settings)
+        return [GridColumn("value", "Value", max=value[1]), GridColumn("effort", "Effort", max=effort[1])]
     if rnd.method == "ranking":
         return [GridColumn("position", "Position", kind="position", max=len(workshop.initiatives), width=10)]
     if rnd.method == "dots":
-        return [GridColumn("dots", "Dots", max=rnd.settings.get("max_per_initiative"))]
+        return [GridColumn("dots", "Dots", max=_dots_cap(workshop, rnd))]
     return [GridColumn("moscow", "MoSCoW", kind="moscow", width=10)]
+
+
+def _dots_cap(workshop: m.Workshop, rnd: m.Round) -> int:
+    """The most dots on one initiative, as the rule book reads the round (default included)."""
+    return rules.settings_of(workshop, rnd).max_per_initiative  # type: ignore[union-attr]
 
 
 def room_columns(workshop: m.Workshop, rnd: m.Round) -> list[GridColumn]:
     kind = "moscow" if rnd.method == "moscow" else "number"
-    cap = rnd.settings.get("max_per_initiative") if rnd.method == "dots" else None
+    cap = _dots_cap(workshop, rnd) if rnd.method == "dots" else None
     labels = short_names(workshop.participants)
     return [GridColumn(p.key, labels[p.key], kind=kind, max=cap, width=9) for p in workshop.participants]
 

@@ -1,7 +1,7 @@
 """override kinds: include within / above the bandwidth, rule out
 
 Revision ID: 0002_decisions
-Revises: 0001
+Revises: 0002_writer
 Create Date: 2026-11-27
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlmodel.sql.sqltypes
 
 
 revision = '0002_decisions'
-down_revision = '0001'
+down_revision = '0002_writer'
 branch_labels = None
 depends_on = None
 
