@@ -440,7 +440,7 @@ async def test_a_whole_workshop_from_an_empty_database_by_keyboard(tmp_path):
         # Walk back from Actions to Setup with Ctrl+Left, as a facilitator reviewing the day.
         for number, label, needed in (
                 ("9", "Actions", ["n New action", "e Edit", "d Remove"]),
-                ("8", "Choices", ["i Include", "x Exclude"]),
+                ("8", "Choices", ["i Include", "x Rule out"]),
                 ("7", "Results", ["[ Prev round", "] Next round"]),
                 ("6", "Voting", ["o Reopen", "n New round"]),
                 ("5", "Bandwidth", ["s Slots", "a Add bottleneck"]),
