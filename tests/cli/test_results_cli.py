@@ -55,7 +55,10 @@ def test_plan_json_has_the_documented_shape(db_path):
     assert {"initiative", "rank", "wave", "decided"} <= set(data["will_do"][0])
     reasons = [r for row in data["not_now"] for r in row["reasons"]]
     assert reasons and {"code", "detail"} <= set(reasons[0])
-    assert any(r["code"] == "override" for row in data["will_do"] for r in row["reasons"])
+    codes = {row["initiative"]: [r["code"] for r in row["reasons"]] for row in data["will_do"]}
+    assert codes["voice"] == ["override_stretch"] and codes["eobs"] == ["priority"]  # the sample's rationale
+    assert data["stretch_slots"] == 1 and data["undecided"] == [] and data["condorcet_winner"] == "eobs"
+    assert data["overrides"][0]["effect"].endswith("above the bandwidth by decision of the facilitator; displaced nothing")
 
 
 def test_plan_table_explains_each_outcome(db_path):

@@ -146,8 +146,9 @@ def test_triangulation_and_compare_rounds():
     t = triangulate(w)
     assert t.rounds == ("r1", "r2") and t.pairs[0].common == 3
     assert t.pairs[0].spearman_rho == 0  # a stays top; b and c swap places around it
-    assert t.plans == {"r1": ("a",), "r2": ("a",)}
-    assert (t.always_in, t.sometimes_in, t.never_in) == (("a",), (), ("b", "c"))
+    # a and b tie for first in r2 with one slot: undecided until the facilitator settles it
+    assert t.plans == {"r1": ("a",), "r2": ()}
+    assert (t.always_in, t.sometimes_in, t.never_in) == ((), ("a",), ("b", "c"))
     assert t.overall.raters == 2
     moves = compare_rounds(w, "r1", "r2")
     assert [(m.initiative, m.rank_a, m.rank_b, m.change) for m in moves] == [("a", 1, 1, 0), ("b", 3, 1, 2), ("c", 2, 3, -1)]

@@ -55,7 +55,7 @@ def test_bottleneck_reason_names_the_bottleneck_need_and_what_is_left():
     ig = Bottleneck("ig", "Information governance support", 5, "days per month")
     items = inits(a={"demands": {"ig": 4}}, b={"demands": {"ig": 3}}, c={"demands": {"ig": 1}})
     p = make_plan(ranked(("a", 3), ("b", 2), ("c", 1)), items, [ig])
-    assert p.not_now[0].reasons == (selection.Reason("bottleneck", "Information governance support exhausted: needs 3 days per month, 1 of 5 left"),)
+    assert p.not_now[0].reasons == (selection.Reason("bottleneck", "Information governance support exhausted: needs 3 days per month, 0 of 5 left"),)  # read against the final plan: c took the last day
     assert codes(p.will_do) == {"a": ["priority"], "c": ["priority"]}
     assert p.bottlenecks[0].used == 5
     assert p.cut_line == 1
@@ -112,9 +112,16 @@ def test_overrides_force_in_and_out_with_the_rationale_and_the_latest_decision_w
     decisions = [Decision("c", "exclude", "first thought"), Decision("c", "include", "board asked for it"), Decision("a", "exclude", "already funded elsewhere")]
     p = make_plan(ranked(("a", 3), ("b", 2), ("c", 1)), inits(a={}, b={}, c={}), bandwidth=1, decisions=decisions)
     assert codes(p.will_do) == {"c": ["override"]}
-    assert p.will_do[0].reasons[0].detail == "Facilitator decision: board asked for it"
+    assert p.will_do[0].reasons[0].detail == "Included within the bandwidth by decision of the facilitator: board asked for it"
     assert codes(p.wont) == {"a": ["override"]}
-    assert codes(p.not_now) == {"b": ["over_bandwidth"]}
+    # With a ruled out, b was the room's choice for the one slot; including c pushed it out.
+    assert codes(p.not_now) == {"b": ["displaced", "over_bandwidth"]}
+    assert [o.text for o in p.overrides] == [
+        "C, within the bandwidth by decision of the facilitator; displaced B",
+        "A, ruled out by decision of the facilitator; displaced nothing",
+    ]
+    assert p.warnings == ("The facilitator's decisions (including C within the bandwidth and ruling out A) take A, "
+                          "the room's first-ranked initiative, out of the plan",)
 
 
 def test_below_threshold_and_not_ranked():
@@ -164,10 +171,11 @@ def test_plan_from_a_workshop_and_its_json_shape():
     items = [Initiative("a", "EPR optimisation", effort=F(2)), Initiative("b", "Virtual wards", depends_on=("a",)), Initiative("c", "Wi-Fi refresh")]
     w = workshop(items, [dots_round("r", {"p1": {"b": 1}, "p2": {"c": 1}, "p3": {"b": 1}})], bandwidth=2)
     doc = plan_to_json(w, plan(w))
-    assert list(doc) == ["round", "bandwidth", "bottlenecks", "will_do", "not_now", "wont", "cut_line", "optimiser", "cycles", "warnings"]
+    assert list(doc) == ["round", "bandwidth", "bottlenecks", "will_do", "not_now", "wont", "undecided", "slots_used", "stretch_slots",
+                         "overrides", "first_ranked", "condorcet_winner", "tie_break", "cut_line", "optimiser", "cycles", "warnings"]
     assert doc["will_do"] == [
-        {"initiative": "a", "title": "EPR optimisation", "rank": 3, "wave": 1, "decided": None, "reasons": [{"code": "prerequisite_of", "detail": "Selected: needed first by Virtual wards"}]},
-        {"initiative": "b", "title": "Virtual wards", "rank": 1, "wave": 2, "decided": None, "reasons": [{"code": "priority", "detail": "Selected: priority order"}]},
+        {"initiative": "a", "title": "EPR optimisation", "rank": 3, "tied": False, "wave": 1, "decided": None, "reasons": [{"code": "prerequisite_of", "detail": "Selected: needed first by Virtual wards"}]},
+        {"initiative": "b", "title": "Virtual wards", "rank": 1, "tied": False, "wave": 2, "decided": None, "reasons": [{"code": "priority", "detail": "Selected: priority order"}]},
     ]
     assert doc["not_now"][0]["initiative"] == "c" and doc["cut_line"] == 1
 
@@ -217,7 +225,7 @@ def test_a_plan_never_exceeds_any_capacity_and_prerequisites_start_earlier(inst)
     for k in chosen:
         for pre in by_key[k].depends_on:
             assert pre in chosen and wave[pre] < wave[k]
-    assert len(chosen) + len(p.not_now) + len(p.wont) == len(items)
+    assert len(chosen) + len(p.not_now) + len(p.wont) + len(p.undecided) == len(items)
 
 
 @given(instances())

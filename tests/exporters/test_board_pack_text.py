@@ -22,10 +22,12 @@ def test_markdown_matches_golden(nhs, partnership, golden):
 
 def test_markdown_has_every_part_of_the_board_pack(nhs):
     text = markdown.render(nhs)
-    for heading in ("## Mission and horizon", "## Who took part", "## Exemplar candidates and their gates",
+    for heading in ("## The decision asked of the board", "### What we will do", "### Risks",
+                    "## Who took part", "## Exemplar candidates and their gates",
                     "## The plan", "### We will do", "### Not now", "### We won't do", "### Bottleneck use",
-                    "## Round r4", "## Decisions already made", "## Facilitator overrides", "## Actions",
-                    "## How the scores were computed"):
+                    "## Round r4", "## Traceability", "## Decision log", "### Decisions already made",
+                    "### Facilitator overrides", "## Actions", "## Session notes and data provenance",
+                    "## How the scores were computed", "## Glossary"):
         assert heading in text, heading
     assert "| Executive | 1 |" in text  # participation as counts by discipline
     assert "Kendall's W" in text

@@ -76,20 +76,22 @@ def test_xlsx_sheets_and_contents(workbook, nhs):
     assert workbook.sheetnames == ["Summary", "r1 Exemplar gates", "r2 Dot voting", "r3 Weighted benefit matrix",
                                    "r4 Ranking", "Plan", "Actions", "Initiatives", "Participants"]
     summary = dict((r[0], r[1]) for r in _sheet_rows(workbook["Summary"]) if r[0])
-    assert summary["Title"] == nhs.session.title and summary["Participants"] == 12
+    assert _sheet_rows(workbook["Summary"])[0][0] == nhs.session.title and summary["Participants"] == 12
     dots = workbook["r2 Dot voting"]
     assert dots.freeze_panes == "A2"
     rows = _sheet_rows(dots)
-    assert rows[0][:4] == ("Rank", "Initiative", "Title", "Dots")
-    assert rows[1][:4] == (1, "eobs", "E-observations and NEWS2", 8)
+    assert rows[0][:4] == ("Rank", "Tied", "Title", "Dots")
+    assert rows[1][:4] == (1, False, "E-observations and NEWS2", 8)
+    assert rows[2][:4] == (2, True, "Virtual wards and remote monitoring", 6)  # "=2": numeric rank, tied flag
     assert len(dots._charts) == 1
-    assert ("Participant", "Name", "Initiative", "Criterion", "Value", "Effort", "Ranking", "Channel", "Note") in rows
+    assert ("Participant", "Name", "Initiative", "Criterion", "Value", "Effort", "Ranking", "Channel", "Note") in [
+        r[:9] for r in rows]
     plan = _sheet_rows(workbook["Plan"])
     decisions = [r[0] for r in plan[1:] if r[0] in ("will do", "not now", "won't do")]
-    assert decisions.count("will do") == 4
+    assert decisions.count("will do") == 5  # E-observations in, Voice as the stretch item
     assert workbook["Plan"].freeze_panes == "A2"
     actions = _sheet_rows(workbook["Actions"])
-    assert actions[0] == ("Key", "Action", "Initiative", "Owner", "Measure", "Due")
+    assert actions[0] == ("Key", "Action", "Initiative", "Owner", "Measure", "Due", "Check")
     assert len(actions) == 1 + len(nhs.actions)
     initiatives = _sheet_rows(workbook["Initiatives"])
     assert [r[0] for r in initiatives[1:]] == [i.key for i in nhs.initiatives]

@@ -49,7 +49,7 @@ def test_an_override_needs_a_rationale_and_changes_the_plan(db, session_id):
         choices.record_override(db, session_id, "wifi", "maybe", "why not")
     choices.record_override(db, session_id, "wifi", "exclude", "Network contract already covers it", key)
     workshop = sessions.load(db, session_id)
-    assert workshop.decisions == (m.Decision("wifi", "exclude", "Network contract already covers it", key),)
+    assert workshop.decisions == (m.Decision("wifi", "exclude", "Network contract already covers it", key, kind="rule_out"),)
     plan = choices.plan(workshop)
     assert "wifi" not in [i.initiative for i in plan.will_do]
     wont = {i.initiative: i for i in plan.wont}
@@ -88,3 +88,32 @@ def test_too_many_actions_are_flagged(db, session_id):
     checks = choices.check_actions(sessions.load(db, session_id))
     assert [c.message for c in checks] == [
         "6 actions: the guidance asks for a short list (at most 5 here). Merge or drop some."]
+
+
+def test_override_kinds_are_stored_and_previewed_before_asking(db, session_id):
+    key = dots_round(db, session_id)  # epr 4, wifi 3, eobs 2; bandwidth 2
+    workshop = sessions.load(db, session_id)
+    preview = choices.preview_override(workshop, "eobs", "within", key)
+    assert preview.overrides[0].displaced == ("wifi",)
+    assert sessions.load(db, session_id).decisions == ()  # a preview saves nothing
+    stretch = choices.preview_override(workshop, "eobs", "stretch", key)
+    assert stretch.overrides[0].displaced == () and stretch.slots_used == 3
+    choices.record_override(db, session_id, "eobs", "stretch", "Board accepted a small fifth project", key)
+    workshop = sessions.load(db, session_id)
+    assert workshop.decisions[0].kind == "stretch" and workshop.decisions[0].outcome == "include"
+    plan = choices.plan(workshop)
+    assert {i.initiative: i.reasons[0].code for i in plan.will_do} == {
+        "eobs": "override_stretch", "epr": "priority", "wifi": "priority"}
+
+
+def test_actions_are_flagged_against_the_plan_and_the_session_date(db, session_id):
+    dots_round(db, session_id)  # eobs is not now within a bandwidth of 2
+    choices.save_action(db, session_id, m.Action(initiative="eobs", title="Pilot e-obs", owner="Jo", measure="95%",
+                                                 due=dt.date(2000, 1, 1)))
+    import dataclasses
+
+    workshop = sessions.load(db, session_id)
+    workshop = dataclasses.replace(workshop, session=dataclasses.replace(workshop.session, date=dt.date(2026, 11, 19)))
+    messages = [c.message for c in choices.check_actions(workshop)]
+    assert any("is not now in the plan" in x for x in messages)
+    assert any(x.startswith("Pilot e-obs: due 2000-01-01, before the session date") for x in messages)

@@ -49,3 +49,27 @@ def test_secret_ballots_keep_their_ballots_but_name_no_one(db, sample_bytes):
     assert all(r.voted for r in secret)
     text = dumps(workshop)
     assert text == sessions.export_json(db, session_id)
+
+
+def test_override_kinds_round_trip_and_files_before_the_kinds_still_import(db, sample_bytes):
+    data = json.loads(sample_bytes("nhs-trust-where-to-start"))
+    assert data["decisions"][0]["kind"] == "stretch"
+    first = sessions.export_json(db, sessions.import_bytes(db, sample_bytes("nhs-trust-where-to-start"), "nhs"))
+    assert json.loads(first)["decisions"][0]["kind"] == "stretch"
+    del data["decisions"][0]["kind"]  # a file written before the kinds
+    data["decisions"].append({"initiative": "rpa", "outcome": "exclude", "rationale": "no sponsor"})
+    old = parse_session_bytes(json.dumps(data).encode(), "old.json")
+    assert [(d.outcome, d.kind) for d in old.decisions] == [("include", "within"), ("exclude", "rule_out")]
+    session_id = sessions.import_bytes(db, json.dumps(data).encode(), "old.json")
+    assert [d.kind for d in sessions.load(db, session_id).decisions] == ["within", "rule_out"]
+
+
+def test_an_override_kind_that_contradicts_its_outcome_is_refused_with_its_place(sample_bytes):
+    from workshop_tui.sessionfile.reader import SessionFileError
+
+    data = json.loads(sample_bytes("nhs-trust-where-to-start"))
+    data["decisions"][0]["kind"] = "rule_out"
+    with pytest.raises(SessionFileError) as info:
+        parse_session_bytes(json.dumps(data).encode(), "bad.json")
+    assert any(str(p).startswith("decisions[0].kind:") and "does not fit outcome 'include'" in str(p)
+               for p in info.value.problems)

@@ -372,7 +372,9 @@ async def test_a_whole_workshop_from_an_empty_database_by_keyboard(tmp_path):
         assert "Ruled out: failed the gate 'No show-stoppers'" in text  # ranked 2nd, but a show-stopper
         assert "4 of 4 people" in text and "cut line" in text
         await keys(pilot, *["down"] * 5, "i")  # Voice recognition: not now -> will do
-        assert "We WILL do: Voice recognition" in screen_text(app)
+        text = " ".join(screen_text(app).split())
+        assert "We WILL do, within the bandwidth: Voice recognition" in text
+        assert "displaced e-Observations" in text  # what it would push out, shown before asking
         await keys(pilot, "enter")  # a reason is required
         assert sessions.load(db, sid).decisions == ()
         await type_text(pilot, "Quick win the clinicians asked for")
@@ -384,7 +386,9 @@ async def test_a_whole_workshop_from_an_empty_database_by_keyboard(tmp_path):
         text = screen_text(app)
         assert rows_in_order(text, "Will do*  1     5     Voice recognition", "cut line",
                              "Not now         1     e-Observations", "Won't           2     Patient portal")
-        assert "Facilitator decision: Quick win the clinicians asked for" in text and "8✓Choices" in text
+        assert "Included within the bandwidth by d" in text and "8✓Choices" in text
+        assert "Override: Voice recognition, within the bandwidth by decision of the facilitator; displaced " \
+               "e-Observations" in " ".join(text.split())
 
         # -- Stage 9, Actions: owner, measure and due date --------------------------
         await keys(pilot, "9")
@@ -450,7 +454,7 @@ async def test_a_whole_workshop_from_an_empty_database_by_keyboard(tmp_path):
         # Walk back from Actions to Setup with Ctrl+Left, as a facilitator reviewing the day.
         for number, label, needed in (
                 ("9", "Actions", ["n New action", "e Edit", "d Remove"]),
-                ("8", "Choices", ["i Include", "x Exclude"]),
+                ("8", "Choices", ["i Include", "x Rule out"]),
                 ("7", "Results", ["[ Prev round", "] Next round"]),
                 ("6", "Voting", ["o Reopen", "n New round"]),
                 ("5", "Bandwidth", ["s Slots", "a Add bottleneck"]),

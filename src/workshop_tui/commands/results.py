@@ -59,19 +59,6 @@ def register(main: click.Group) -> None:
             _print_plan(_inert(data))
 
 
-def _inert(value):
-    """Every string in the data made inert for a terminal (textsafe.for_terminal): an
-    initiative titled with escape sequences must not retitle or clear the screen."""
-    from workshop_tui.textsafe import for_terminal
-
-    if isinstance(value, str):
-        return for_terminal(value)
-    if isinstance(value, dict):
-        return {k: _inert(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_inert(v) for v in value)
-    return value
-
     @main.command("reveal")
     @db_options
     @click.argument("session")
@@ -127,6 +114,20 @@ def _inert(value):
         if offer is not None:
             for line in offer.describe()[1:]:
                 click.echo(for_terminal(line))
+
+
+def _inert(value):
+    """Every string in the data made inert for a terminal (textsafe.for_terminal): an
+    initiative titled with escape sequences must not retitle or clear the screen."""
+    from workshop_tui.textsafe import for_terminal
+
+    if isinstance(value, str):
+        return for_terminal(value)
+    if isinstance(value, dict):
+        return {k: _inert(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_inert(v) for v in value)
+    return value
 
 
 def _no_such_round(workshop, round_key: str) -> str:
@@ -243,11 +244,15 @@ def _print_plan(data: dict) -> None:
                   title_justify="left")
     for column in ("outcome", "rank", "initiative", "title", "wave", "why"):
         table.add_column(column)
-    for label, rows in (("will do", data["will_do"]), ("not now", data["not_now"]), ("won't", data["wont"])):
+    for label, rows in (("will do", data["will_do"]), ("undecided", data.get("undecided", [])),
+                        ("not now", data["not_now"]), ("won't", data["wont"])):
         for row in rows:
             why = "; ".join(r["detail"] for r in row["reasons"])
-            table.add_row(*_cells(label, _num(row["rank"]), row["initiative"], row["title"], _num(row.get("wave")), why))
+            rank = ("=" if row.get("tied") and row["rank"] is not None else "") + _num(row["rank"])
+            table.add_row(*_cells(label, rank, row["initiative"], row["title"], _num(row.get("wave")), why))
     console.print(table)
+    for o in data.get("overrides", []):
+        console.print(f"Override: {o['effect']}")
     for b in data["bottlenecks"]:
         console.print(f"{b['name']}: {_num(b['used'])} of {_num(b['capacity'])} {b['unit']}".rstrip())
     optimiser = data.get("optimiser")

@@ -222,6 +222,23 @@ class Decision:
     outcome: str  # "include" (will do) or "exclude" (won't do)
     rationale: str
     round: str | None = None
+    kind: str = ""  # one of OVERRIDE_KINDS; "" reads as the outcome's usual kind (files before the kinds)
+
+    @property
+    def effective_kind(self) -> str:
+        return self.kind or ("rule_out" if self.outcome == "exclude" else "within")
+
+
+# How an override acts on the plan. "within" takes a slot inside the bandwidth
+# (and can push something out); "stretch" is one slot above the bandwidth, said
+# so in the plan; "rule_out" keeps the initiative out.
+OVERRIDE_KINDS = ("within", "stretch", "rule_out")
+OVERRIDE_KIND_OUTCOME = {"within": "include", "stretch": "include", "rule_out": "exclude"}
+OVERRIDE_KIND_LABELS = {
+    "within": "include within the bandwidth",
+    "stretch": "include above the bandwidth",
+    "rule_out": "rule out",
+}
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from workshop_tui.domain.selection import (
 __all__ = [
     "BallotProblem", "CapacityUse", "Optimisation", "Plan", "PlanInputError", "PlanItem", "RankMove",
     "RankedItem", "Reason", "RejectedBallot", "RoundPair", "RoundResult", "SettingsError", "Triangulation",
-    "compare_rounds", "discussion_queue", "gate_failures", "latest_scored_round", "plan", "plan_to_json",
+    "action_flags", "compare_rounds", "discussion_queue", "gate_failures", "latest_scored_round", "plan", "plan_to_json",
     "result_to_json", "round_result", "triangulate",
 ]
 
@@ -247,15 +247,37 @@ def _matrix(workshop, rnd, items, ballots, rejected, warnings):
     ranking, agreement = (), None
     if subs:
         spreads = {i: spread(out.scaled_totals[i], out.divisor) for i in out.scores}
+        notes = _tie_notes(out.scores, out.ranks, out.tie_criterion, {c.key: c.name for c in criteria},
+                           out.criterion_aggregates, _titles(workshop))
         ranking = _ranked_items(
             out.groups, out.ranks, lambda k: out.scores[k], spreads=spreads, scale=out.scale,
-            detail=lambda k: {"n": out.n[k], "criteria": dict(out.criterion_aggregates[k]), "criterion_medians": dict(out.criterion_medians[k])},
+            detail=lambda k: {"n": out.n[k], "criteria": dict(out.criterion_aggregates[k]), "criterion_medians": dict(out.criterion_medians[k]),
+                              **({"tie_note": notes[k]} if k in notes else {})},
         )
         # Totals × divisor rank exactly as the totals do, which is all W needs.
         agreement = _agreement(kendall_w(out.rater_totals, sorted(out.scores)))
     extras = {"unscored": out.unscored, "scale": out.scale, "tie_criterion": out.tie_criterion,
               "label": ("median of totals" if s.aggregate == "median" else s.aggregate) if s.order == "total_first" else f"total of per-criterion {s.aggregate}s"}
     return _finish(rnd, s.normalisation, s.as_dict(), len(subs), blank, rejected, ranking, out.groups if subs else (), agreement, extras, warnings)
+
+
+def _tie_notes(scores, ranks, criterion, names, aggregates, titles) -> dict[str, str]:
+    """Where the chain broke a tie on score, say so beside each rank it set (METHODS §0)."""
+    notes: dict[str, str] = {}
+    for k in scores:
+        level = sorted(o for o in scores if o != k and scores[o] == scores[k] and ranks[o] != ranks[k])
+        if not level or criterion is None:
+            continue
+        ahead = [titles.get(o, o) for o in level if ranks[k] < ranks[o]]
+        behind = [titles.get(o, o) for o in level if ranks[k] > ranks[o]]
+        name = names.get(criterion, criterion)
+        parts = []
+        if ahead:
+            parts.append(f"level on score with {', '.join(ahead)}; ahead on {name} (the highest-weighted criterion)")
+        if behind:
+            parts.append(f"level on score with {', '.join(behind)}; behind on {name} (the highest-weighted criterion)")
+        notes[k] = "; ".join(parts)
+    return notes
 
 
 def _ranking(workshop, rnd, items, ballots, rejected, warnings):
@@ -390,11 +412,17 @@ def plan(workshop: Workshop, round_key: str | None = None, overrides: bool = Tru
     if key is not None:
         if result is None or result.round != key:
             result = round_result(workshop, key)
-        ranking = [Ranked(r.initiative, r.rank, r.score) for r in result.ranking if r.score is not None]
+        ranking = [Ranked(r.initiative, r.rank, r.score, r.tied) for r in result.ranking if r.score is not None]
+    winner = None
+    tie_break = None
+    if key is not None and result is not None:
+        winner = ((result.agreement or {}).get("condorcet") or {}).get("winner")
+        tie_break = workshop.round(key).settings.get("plan_tie_break")
     return make_plan(
         ranking, workshop.initiatives, workshop.bottlenecks, workshop.session.bandwidth, workshop.session.budget,
         gate_failures(workshop), workshop.decisions if overrides else (),
         round_key=key, gate_names={c.key: c.name for c in workshop.gates}, min_score=min_score, wave_size=wave_size,
+        condorcet_winner=winner, tie_break=tie_break,
     )
 
 
@@ -493,19 +521,46 @@ def triangulate(workshop: Workshop, top: int | None = None) -> Triangulation:
 def discussion_queue(workshop: Workshop, round_key: str) -> list[RankedItem]:
     """Contested initiatives near the plan's cut line: closest first, then most contested, then id."""
     result = round_result(workshop, round_key)
+    undecided: list[str] = []
     try:
-        cut = plan(workshop, round_key).cut_line
+        p = plan(workshop, round_key, result=result)
+        cut = p.cut_line
+        undecided = [i.initiative for i in p.undecided]
     except PlanInputError:
         cut = len(result.ranking)
     effort = {i.key: Fraction(i.effort or 0) for i in workshop.initiatives}
     order = sorted(result.ranking, key=lambda r: (r.rank, effort.get(r.initiative, 0), r.initiative))
     queue = []
     for n, r in enumerate(order):
+        if r.initiative in undecided:
+            # A tie across the cut line is the first thing to settle.
+            queue.append((-1, 0, r.initiative, r))
+            continue
         if not r.contested or r.spread is None:
             continue
         distance = cut - 1 - n if n < cut else n - cut  # 0 just above or just below the line
         queue.append((distance, -(r.spread.iqr or 0), r.initiative, r))
     return [q[-1] for q in sorted(queue, key=lambda q: q[:3])]
+
+
+def action_flags(workshop: Workshop, p: Plan | None) -> list[tuple[str, str]]:
+    """(action key, message) for actions that do not fit the plan or the calendar:
+    on an initiative the plan does not do now or rules out, or due before the session."""
+    titles = _titles(workshop)
+    where: dict[str, str] = {}
+    if p is not None and p.round is not None:
+        # Not-scored initiatives are not a verdict of the plan, so they are not flagged.
+        where.update({i.initiative: "not now" for i in p.not_now if any(r.code != "not_ranked" for r in i.reasons)})
+        where.update({i.initiative: "won't do" for i in p.wont})
+        where.update({i.initiative: "undecided (tied at the cut line)" for i in p.undecided})
+    session_date = workshop.session.date
+    out = []
+    for a in workshop.actions:
+        if a.initiative and a.initiative in where:
+            out.append((a.key, f"{a.title}: its initiative, {titles.get(a.initiative, a.initiative)}, is {where[a.initiative]} in the plan"))
+        if a.due is not None and session_date is not None and a.due < session_date:
+            out.append((a.key, f"{a.title}: due {a.due.isoformat()}, before the session date {session_date.isoformat()}"))
+    return out
 
 
 # -------------------------------------------------------------------- JSON
@@ -571,7 +626,7 @@ def plan_to_json(workshop: Workshop, p: Plan) -> dict:
     titles = _titles(workshop)
 
     def row(i: PlanItem, with_wave: bool) -> dict:
-        r: dict[str, object] = {"initiative": i.initiative, "title": titles.get(i.initiative, ""), "rank": i.rank}
+        r: dict[str, object] = {"initiative": i.initiative, "title": titles.get(i.initiative, ""), "rank": i.rank, "tied": i.tied}
         if with_wave:
             r["wave"] = i.wave
             r["decided"] = i.decided
@@ -601,6 +656,17 @@ def plan_to_json(workshop: Workshop, p: Plan) -> dict:
         "will_do": [row(i, True) for i in p.will_do],
         "not_now": [row(i, False) for i in p.not_now],
         "wont": [row(i, False) for i in p.wont],
+        "undecided": [row(i, False) for i in p.undecided],
+        "slots_used": p.slots_used,
+        "stretch_slots": p.stretch_slots,
+        "overrides": [
+            {"initiative": o.initiative, "title": titles.get(o.initiative, ""), "kind": o.kind, "round": o.round,
+             "displaced": list(o.displaced), "made_room_for": list(o.made_room_for), "effect": o.text, "rationale": o.rationale}
+            for o in p.overrides
+        ],
+        "first_ranked": list(p.first_ranked),
+        "condorcet_winner": p.condorcet_winner,
+        "tie_break": p.tie_break,
         "cut_line": p.cut_line,
         "optimiser": optimiser,
         "cycles": [list(c) for c in p.cycles],

@@ -26,13 +26,14 @@ Decisions where METHODS is silent (†):
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
 
 from workshop_tui.domain.graph import closure, cycle_path, kahn_order, tarjan_cycles
-from workshop_tui.domain.model import DECIDED_LABELS, Bottleneck, Decision, Initiative
+from workshop_tui.domain.model import DECIDED_LABELS, OVERRIDE_KIND_OUTCOME, Bottleneck, Decision, Initiative
 from workshop_tui.domain.numbers import display, grouped
 
 Number = Fraction | float | int
@@ -40,9 +41,12 @@ Number = Fraction | float | int
 # and the room should not wait; a time-limited answer is labelled as such.
 OPTIMISER_TIME_LIMIT = 0.4
 
-WILL_DO_CODES = ("pre_committed", "priority", "prerequisite_of", "override")
+WILL_DO_CODES = ("pre_committed", "priority", "prerequisite_of", "override", "override_stretch", "tie_break")
 NOT_NOW_CODES = ("over_bandwidth", "bottleneck", "over_budget", "displaced", "below_threshold", "not_ranked")
 WONT_CODES = ("failed_gate", "dependency_cycle", "depends_on_cycle", "override", "prerequisite_not_chosen")
+UNDECIDED_CODES = ("tied_at_cut",)
+# Declared tie-breaks a facilitator may choose for a round's plan (named beside every tie they break).
+TIE_BREAKS = {"lower_effort": "less effort first, then the initiative's id"}
 
 
 class PlanInputError(ValueError):
@@ -63,6 +67,20 @@ class PlanItem:
     wave: int | None
     decided: str | None
     reasons: tuple[Reason, ...]
+    tied: bool = False  # shares its rank with another initiative ("=3")
+
+
+@dataclass(frozen=True)
+class OverrideEffect:
+    """What one facilitator decision did to the plan, against the plan without it."""
+
+    initiative: str
+    kind: str  # one of model.OVERRIDE_KINDS
+    rationale: str
+    round: str | None
+    displaced: tuple[str, ...]  # pushed out of "will do" by this decision
+    made_room_for: tuple[str, ...]  # came into "will do" because of this decision (other than itself)
+    text: str  # e.g. "Voice, above the bandwidth by decision of the facilitator; displaced nothing"
 
 
 @dataclass(frozen=True)
@@ -103,6 +121,12 @@ class Plan:
     optimiser: Optimisation | None
     cycles: tuple[tuple[str, ...], ...]
     warnings: tuple[str, ...]
+    undecided: tuple[PlanItem, ...] = ()  # tied across the cut line: the facilitator decides
+    overrides: tuple[OverrideEffect, ...] = ()
+    stretch_slots: int = 0  # slots above the bandwidth taken by "include above the bandwidth"
+    first_ranked: tuple[str, ...] = ()
+    condorcet_winner: str | None = None
+    tie_break: str | None = None  # the declared tie-break used for this plan's round, if any
 
 
 @dataclass(frozen=True)
@@ -112,6 +136,7 @@ class Ranked:
     initiative: str
     rank: int
     score: Number
+    tied: bool = False
 
 
 def _name(by_key: Mapping[str, Initiative], key: str) -> str:
@@ -136,8 +161,18 @@ class _Ledger:
         self.bandwidth = bandwidth
         self.budget = None if budget is None else Fraction(budget)
         self.slots = 0
+        self.stretch = 0  # slots granted above the bandwidth by "include above the bandwidth"
         self.cost = Fraction(0)
         self.use = {b.key: 0 for b in self.bottlenecks}
+
+    def copy(self) -> "_Ledger":
+        other = _Ledger(self.by_key, self.bottlenecks, self.bandwidth, self.budget)
+        other.slots, other.stretch, other.cost, other.use = self.slots, self.stretch, self.cost, dict(self.use)
+        return other
+
+    @property
+    def slot_limit(self) -> int | None:
+        return None if self.bandwidth is None else self.bandwidth + self.stretch
 
     def cost_of(self, keys) -> Fraction:
         return sum((Fraction(self.by_key[k].cost or 0) for k in keys), Fraction(0))
@@ -158,20 +193,20 @@ class _Ledger:
         out = []
         if self.budget is not None:
             cost, left = self.cost_of(need), self.budget - self.cost
-            if cost > left:
+            if cost > 0 and cost > left:  # nothing asked of a resource cannot exceed it
                 out.append(Reason("over_budget", f"Not selected: needs {grouped(cost)} of the budget{incl} but only {grouped(max(left, 0))} of {grouped(self.budget)} is left"))
-        if self.bandwidth is not None and self.slots + len(need) > self.bandwidth:
-            left = max(self.bandwidth - self.slots, 0)
+        if self.slot_limit is not None and self.slots + len(need) > self.slot_limit:
+            left = max(self.slot_limit - self.slots, 0)
             out.append(Reason("over_bandwidth", f"Not selected: would exceed the bandwidth of {self.bandwidth} initiatives at once (needs {len(need)} slot{'s' if len(need) != 1 else ''}{incl}, {left} left)"))
         for b in self.bottlenecks:
             demand, left = self.demand_of(need, b), b.capacity - self.use[b.key]
-            if demand > left:
+            if demand > 0 and demand > left:
                 out.append(Reason("bottleneck", f"{b.name} exhausted: needs {_qty(demand, b.unit)}{incl}, {display(max(left, 0))} of {display(b.capacity)} left"))
         return out
 
     def overcommitment(self) -> list[str]:
         out = []
-        if self.bandwidth is not None and self.slots > self.bandwidth:
+        if self.slot_limit is not None and self.slots > self.slot_limit:
             out.append(f"{self.slots} initiatives at once against a bandwidth of {self.bandwidth}")
         if self.budget is not None and self.cost > self.budget:
             out.append(f"{grouped(self.cost)} of a budget of {grouped(self.budget)}")
@@ -195,11 +230,17 @@ def make_plan(
     min_score: Number | None = None,
     wave_size: int | None = None,
     optimise_plan: bool = True,
+    condorcet_winner: str | None = None,
+    tie_break: str | None = None,
+    explain_overrides: bool = True,
 ) -> Plan:
     """Fit the ranked initiatives to bandwidth, budget and bottlenecks.
 
-    ``ranking`` is the round's result (rank order: rank, then effort
-    ascending, then id, is applied here). Raises ``PlanInputError`` for a
+    ``ranking`` is the round's result in rank order. Initiatives that share a
+    rank are walked as one group: if they all fit they are all chosen; if
+    some but not all fit (a tie across the cut line) they are *undecided*
+    unless ``tie_break`` names a declared tie-break (``TIE_BREAKS``), which
+    is then named beside each tie it breaks. Raises ``PlanInputError`` for a
     prerequisite that names no initiative (§7 pre-check 1).
     """
     by_key = {i.key: i for i in initiatives}
@@ -207,12 +248,17 @@ def make_plan(
     unknown = sorted((k, p) for k, ps in prereqs.items() for p in ps if p not in by_key)
     if unknown:
         raise PlanInputError("unknown prerequisite: " + "; ".join(f"{k} depends on {p!r}, which is not an initiative" for k, p in unknown))
+    if tie_break is not None and tie_break not in TIE_BREAKS:
+        raise PlanInputError(f"unknown tie-break {tie_break!r} (known: {', '.join(TIE_BREAKS)})")
     gate_failures = gate_failures or {}
     gate_names = gate_names or {}
     warnings: list[str] = []
     effort = {k: Fraction(i.effort or 0) for k, i in by_key.items()}
     scored = {r.initiative: r for r in ranking if r.initiative in by_key}
     order = sorted(scored.values(), key=lambda r: (r.rank, effort[r.initiative], r.initiative))
+    tied_with: dict[int, list[str]] = {}
+    for r in order:
+        tied_with.setdefault(r.rank, []).append(r.initiative)
 
     # -- pre-checks: cycles, and what depends on them
     _, leftover = kahn_order(prereqs)
@@ -247,12 +293,15 @@ def make_plan(
             warnings.append(f"a decision names {d.initiative!r}, which is not an initiative; ignored")
         elif d.outcome not in ("include", "exclude"):
             warnings.append(f"decision on {d.initiative} has outcome {d.outcome!r} (not include/exclude); ignored")
+        elif d.effective_kind not in OVERRIDE_KIND_OUTCOME or OVERRIDE_KIND_OUTCOME[d.effective_kind] != d.outcome:
+            warnings.append(f"decision on {d.initiative} has kind {d.kind!r}, which does not fit outcome {d.outcome!r}; ignored")
         else:
+            latest.pop(d.initiative, None)  # re-inserted last: the order decisions were taken
             latest[d.initiative] = d
     excluded_by_override = {k for k, d in latest.items() if d.outcome == "exclude"}
     included_by_override = [k for k, d in latest.items() if d.outcome == "include"]
     for k in sorted(excluded_by_override):
-        reasons.setdefault(k, []).append(Reason("override", f"Facilitator decision: {latest[k].rationale}"))
+        reasons.setdefault(k, []).append(Reason("override", f"Ruled out by decision of the facilitator: {latest[k].rationale}"))
     blocked = wont | gated | excluded_by_override  # may not be chosen by the arithmetic
 
     # -- pre-commit decisions already made, then include-overrides
@@ -260,7 +309,7 @@ def make_plan(
     selected: dict[str, list[Reason]] = {}
     rank_pos = {r.initiative: n for n, r in enumerate(order)}
 
-    def force(key: str, reason: Reason, why: str) -> None:
+    def force(key: str, reason: Reason, why: str, stretch: bool = False) -> None:
         if key in wont:
             warnings.append(f"{_name(by_key, key)} is {why} but is caught in a dependency cycle; it cannot be planned until the dependencies are fixed")
             return
@@ -274,11 +323,18 @@ def make_plan(
         for p in need:
             if p != key and p in blocked:
                 warnings.append(f"{_name(by_key, p)} is ruled out but {_name(by_key, key)} ({why}) needs it first; it is kept in the plan")
+        if stretch:
+            ledger.stretch += len(need)
         ledger.add(need)
         for p in need:
             if p != key:
                 selected[p] = [Reason("prerequisite_of", f"Selected: needed first by {_name(by_key, key)} ({why})")]
         selected[key] = [reason]
+
+    def override_reason(d: Decision) -> Reason:
+        if d.effective_kind == "stretch":
+            return Reason("override_stretch", f"Above the bandwidth by decision of the facilitator (one slot more): {d.rationale}")
+        return Reason("override", f"Included within the bandwidth by decision of the facilitator: {d.rationale}")
 
     decided = sorted((k for k, i in by_key.items() if i.decided), key=lambda k: (rank_pos.get(k, len(order)), k))
     for k in decided:
@@ -286,39 +342,119 @@ def make_plan(
             label = DECIDED_LABELS.get(by_key[k].decided or "", by_key[k].decided)
             force(k, Reason("pre_committed", f"Decision already made: {label}"), "a decision already made")
     for k in sorted(included_by_override, key=lambda k: (rank_pos.get(k, len(order)), k)):
+        d = latest[k]
         if k in selected:
-            selected[k] = [Reason("override", f"Facilitator decision: {latest[k].rationale}")]
+            selected[k] = [override_reason(d)]
         else:
-            force(k, Reason("override", f"Facilitator decision: {latest[k].rationale}"), "included by the facilitator")
+            stretch = d.effective_kind == "stretch"
+            force(k, override_reason(d), "above the bandwidth by decision of the facilitator" if stretch else "included by the facilitator", stretch=stretch)
     over = ledger.overcommitment()
     if over:
         warnings.append("Over-committed before choosing anything: decisions already made need " + "; ".join(over))
     forced = set(selected)
 
-    # -- the greedy walk in rank order
+    # -- the greedy walk in rank order, one rank (tie group) at a time
     walk_reasons: dict[str, list[Reason]] = {}
-    for r in order:
-        k = r.initiative
-        if k in selected or k in blocked:
-            continue
-        if min_score is not None and r.score < min_score:
-            walk_reasons[k] = [Reason("below_threshold", f"Not selected: score {display(r.score)} is below the minimum of {display(min_score)}")]
-            continue
-        need = sorted((closure(k, prereqs) | {k}) - set(selected))
-        stopped = [p for p in need if p in blocked]
-        if stopped:
-            walk_reasons[k] = [Reason("prerequisite_not_chosen", f"Not possible: needs {_name(by_key, p)} first, which is ruled out") for p in stopped]
-            continue
-        short = ledger.shortfalls(k, need)
-        if short:
-            walk_reasons[k] = short
-            continue
+    undecided: dict[str, list[Reason]] = {}
+    held: set[str] = set()  # needs of undecided ties, counted as taken so nothing below takes their room
+
+    def view() -> _Ledger:
+        if not held:
+            return ledger
+        shadow = ledger.copy()
+        shadow.add(sorted(held - set(selected)))
+        return shadow
+
+    def need_of(k: str) -> list[str]:
+        return sorted((closure(k, prereqs) | {k}) - set(selected))
+
+    def take(k: str, reason: Reason) -> None:
+        need = need_of(k)
         ledger.add(need)
         for p in need:
             if p != k:
                 selected[p] = [Reason("prerequisite_of", f"Selected: needed first by {_name(by_key, k)}")]
                 walk_reasons.pop(p, None)
-        selected[k] = [Reason("priority", "Selected: priority order")]
+        selected[k] = [reason]
+
+    for rank in sorted(tied_with):
+        candidates = []
+        for k in tied_with[rank]:
+            r = scored[k]
+            if k in selected or k in blocked:
+                continue
+            if min_score is not None and r.score < min_score:
+                walk_reasons[k] = [Reason("below_threshold", f"Not selected: score {display(r.score)} is below the minimum of {display(min_score)}")]
+                continue
+            stopped = [p for p in need_of(k) if p in blocked]
+            if stopped:
+                walk_reasons[k] = [Reason("prerequisite_not_chosen", f"Not possible: needs {_name(by_key, p)} first, which is ruled out") for p in stopped]
+                continue
+            candidates.append(k)
+        if not candidates:
+            continue
+        fitting = [k for k in candidates if not view().shortfalls(k, need_of(k))]
+        for k in candidates:
+            if k not in fitting:
+                walk_reasons[k] = view().shortfalls(k, need_of(k))
+        if not fitting:
+            continue
+        # Members that fit whichever way the tie goes (even after all the others) are chosen;
+        # repeat, since choosing them can settle the rest either way.
+        while fitting:
+            union = sorted(set().union(*(need_of(k) for k in fitting)))
+            if not view().shortfalls(fitting[0], union):
+                break
+            safe = [k for k in fitting if _fits_after(view(), k, need_of(k), [need_of(o) for o in fitting if o != k])]
+            if not safe:
+                break
+            for k in safe:
+                if k not in selected:
+                    take(k, Reason("priority", "Selected: priority order (fits whichever way the tie is settled)"))
+            rest = [k for k in fitting if k not in selected]
+            for k in rest:
+                short = view().shortfalls(k, need_of(k))
+                if short:
+                    walk_reasons[k] = short
+            fitting = [k for k in rest if k not in walk_reasons]
+        if not fitting:
+            continue
+        union = sorted(set().union(*(need_of(k) for k in fitting)))
+        if len(fitting) == 1 or not view().shortfalls(fitting[0], union):
+            for k in fitting:
+                if k not in selected:
+                    take(k, Reason("priority", "Selected: priority order"))
+            continue
+        # A tie across the cut line: some of these could be chosen, not all.
+        label = f"={rank}"
+        if tie_break is None:
+            for k in fitting:
+                others = _names(by_key, [o for o in fitting if o != k])
+                undecided[k] = [Reason("tied_at_cut", f"Undecided: tied at {label} with {others} across the cut line; the facilitator decides (an override, or a declared tie-break for the round)")]
+            held.update(union)
+            continue
+        for k in sorted(fitting, key=lambda k: (effort[k], k)):
+            others = _names(by_key, [o for o in fitting if o != k])
+            short = view().shortfalls(k, need_of(k))
+            if short:
+                walk_reasons[k] = [Reason(x.code, f"{x.detail}; level at {label} with {others}, behind on the declared tie-break ({TIE_BREAKS[tie_break]})") for x in short]
+            else:
+                take(k, Reason("tie_break", f"Selected: level at {label} with {others}; ahead on the declared tie-break ({TIE_BREAKS[tie_break]})"))
+
+    # Reasons read against the final plan: what is left once everything chosen is in.
+    final = view()
+    capacity_codes = {"over_bandwidth", "bottleneck", "over_budget"}
+    for k, rs in list(walk_reasons.items()):
+        if k in selected or not any(x.code in capacity_codes for x in rs):
+            continue
+        extra = [x for x in rs if x.code not in capacity_codes]
+        note = [x.detail.split("; level at ", 1)[1] for x in rs if "; level at " in x.detail][:1]
+        fresh = final.shortfalls(k, need_of(k))
+        if note:
+            fresh = [Reason(x.code, f"{x.detail}; level at {note[0]}") for x in fresh]
+        if held:
+            fresh = [Reason(x.code, f"{x.detail} (counting the undecided tie as taken)") for x in fresh]
+        walk_reasons[k] = fresh + extra if fresh else rs
 
     missing_cost = sorted(k for k in selected if by_key[k].cost is None)
     if budget is not None and missing_cost:
@@ -328,17 +464,18 @@ def make_plan(
     shift = -min((Fraction(r.score) if not isinstance(r.score, float) else r.score for r in order), default=0)
     shift = max(shift, 0)
     value = {k: (scored[k].score + shift if k in scored and (min_score is None or scored[k].score >= min_score) else 0) for k in by_key}
-    waves = _waves(selected, prereqs, by_key, scored, wave_size if wave_size is not None else bandwidth)
+    waves = _waves(selected, prereqs, by_key, scored, wave_size if wave_size is not None else ledger.slot_limit)
 
     # -- classify everything
     def item(k: str, rs: Sequence[Reason], wave: int | None = None) -> PlanItem:
         r = scored.get(k)
-        return PlanItem(k, r.rank if r else None, r.score if r else None, wave, by_key[k].decided, tuple(rs))
+        return PlanItem(k, r.rank if r else None, r.score if r else None, wave, by_key[k].decided, tuple(rs),
+                        bool(r and (r.tied or len(tied_with.get(r.rank, ())) > 1)))
 
     will_do = tuple(item(k, rs, waves[k]) for k, rs in selected.items())
     not_now_list, wont_list = [], []
     for k in [r.initiative for r in order] + sorted(k for k in by_key if k not in scored):
-        if k in selected:
+        if k in selected or k in undecided:
             continue
         rs = reasons.get(k) or walk_reasons.get(k)
         if rs:
@@ -347,18 +484,17 @@ def make_plan(
         else:
             not_now_list.append(item(k, [Reason("not_ranked", "Not considered: it was not scored in this round")]))
 
-    capacity_codes = {"over_bandwidth", "bottleneck", "over_budget"}
     cut_line = len(order)
     for n, r in enumerate(order):
         rs = walk_reasons.get(r.initiative, ())
-        if r.initiative not in selected and any(x.code in capacity_codes for x in rs):
+        if r.initiative in undecided or (r.initiative not in selected and any(x.code in capacity_codes for x in rs)):
             cut_line = n
             break
 
     optimiser = None
     if optimise_plan:
         opt = optimise(
-            by_key, prereqs, bottlenecks, bandwidth, budget, value, effort,
+            by_key, prereqs, bottlenecks, ledger.slot_limit, budget, value, effort,
             forced=forced, blocked=blocked, ledger_start=_usage(forced, by_key, bottlenecks),
         )
         if opt is None:
@@ -369,7 +505,7 @@ def make_plan(
                 warnings.append("the exact optimiser reached its time limit; its combination is the best found, not proven best")
             greedy_total = sum((value[k] for k in selected), Fraction(0))
             total = sum((value[k] for k in chosen), Fraction(0))
-            if total > greedy_total:
+            if total > greedy_total and not undecided:
                 out_ = tuple(sorted(set(selected) - set(chosen)))
                 in_ = tuple(sorted(set(chosen) - set(selected)))
                 gain = total - greedy_total
@@ -379,9 +515,99 @@ def make_plan(
                 )
                 optimiser = Optimisation(method, tuple(sorted(chosen)), total, greedy_total, gain, out_, in_, displaced, shift)
 
+    if undecided:
+        ties = sorted({scored[k].rank for k in undecided})
+        warnings.append("Undecided: " + "; ".join(f"{_names(by_key, [k for k in undecided if scored[k].rank == t])} tie at ={t} across the cut line" for t in ties)
+                        + ". The facilitator decides (an override, or a declared tie-break for the round).")
+
     caps = tuple(CapacityUse(b.key, b.name, b.capacity, ledger.use[b.key], b.unit) for b in bottlenecks)
     budget_use = None if budget is None else CapacityUse("budget", "Budget", Fraction(budget), ledger.cost, "")
-    return Plan(round_key, bandwidth, ledger.slots, caps, budget_use, will_do, tuple(not_now_list), tuple(wont_list), cut_line, optimiser, tuple(cycles), tuple(warnings))
+    first = tuple(sorted(r.initiative for r in order if r.rank == order[0].rank)) if order else ()
+    plan = Plan(round_key, bandwidth, ledger.slots, caps, budget_use, will_do, tuple(not_now_list), tuple(wont_list),
+                cut_line, optimiser, tuple(cycles), tuple(warnings), tuple(item(k, rs) for k, rs in undecided.items()),
+                (), ledger.stretch, first, condorcet_winner if condorcet_winner in by_key else None, tie_break)
+    if not (explain_overrides and latest):
+        return plan
+    return _explain_overrides(plan, list(latest.values()), by_key, lambda ds: make_plan(
+        ranking, initiatives, bottlenecks, bandwidth, budget, gate_failures, ds, round_key=round_key,
+        gate_names=gate_names, min_score=min_score, wave_size=wave_size, optimise_plan=False,
+        condorcet_winner=condorcet_winner, tie_break=tie_break, explain_overrides=False))
+
+
+def _explain_overrides(plan: Plan, decisions: list[Decision], by_key, replan) -> Plan:
+    """Each decision's effect on the plan, and warnings when one pushes out the room's
+    first-ranked initiative or its Condorcet winner.
+
+    Rule-outs are read first (they only ever make room); includes are then taken in
+    the order they were made, each against the plan before it, so what an include
+    pushed out gets the reason ``displaced``.
+    """
+    rule_outs = [d for d in decisions if d.effective_kind == "rule_out"]
+    includes = [d for d in decisions if d.effective_kind != "rule_out"]
+    will = lambda p: {i.initiative for i in p.will_do}  # noqa: E731
+    plan_keys = set
+    final = will(plan)
+    effect: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    pushed: dict[str, list[str]] = {}
+    warnings = list(plan.warnings)
+
+    # The room's clearest choices: warn when the decisions, together, take one out.
+    plain = will(replan([]))
+    lead_kind = {"within": "including {} within the bandwidth", "stretch": "including {} above the bandwidth", "rule_out": "ruling out {}"}
+    for k in sorted(set(plan.first_ranked) | ({plan.condorcet_winner} if plan.condorcet_winner else set())):
+        if k not in plan_keys(plain) or k in final:
+            continue
+        roles = []
+        if k in plan.first_ranked:
+            roles.append("the room's first-ranked initiative")
+        if k == plan.condorcet_winner:
+            roles.append("the Condorcet winner (it beats every other initiative head to head)")
+        by = " and ".join(lead_kind[d.effective_kind].format(_name(by_key, d.initiative)) for d in decisions)
+        warnings.append(f"The facilitator's decision{'s' if len(decisions) > 1 else ''} ({by}) take{'' if len(decisions) > 1 else 's'} "
+                        f"{_name(by_key, k)}, {' and '.join(roles)}, out of the plan")
+
+    for d in rule_outs:
+        without = will(replan([x for x in decisions if x is not d]))
+        room = tuple(sorted(final - without))
+        effect[id(d)] = ((), room)
+    before = will(replan(rule_outs)) if includes else final
+    for n, d in enumerate(includes):
+        after = final if n == len(includes) - 1 else will(replan(rule_outs + includes[: n + 1]))
+        out_ = tuple(sorted(before - after - {d.initiative}))
+        effect[id(d)] = (out_, ())
+        for k in out_:
+            pushed.setdefault(k, []).append(_name(by_key, d.initiative))
+        before = after
+
+    effects = []
+    lead = {"within": "within the bandwidth", "stretch": "above the bandwidth", "rule_out": "ruled out"}
+    for d in decisions:
+        out_, room = effect[id(d)]
+        what = f"displaced {_names(by_key, out_)}" if out_ else "displaced nothing"
+        if room:
+            what += f"; made room for {_names(by_key, room)}"
+        text = f"{_name(by_key, d.initiative)}, {lead[d.effective_kind]} by decision of the facilitator; {what}"
+        effects.append(OverrideEffect(d.initiative, d.effective_kind, d.rationale, d.round, out_, room, text))
+
+    def mark(i: PlanItem) -> PlanItem:
+        if i.initiative not in pushed or i.initiative in final:
+            return i
+        by = ", ".join(dict.fromkeys(pushed[i.initiative]))
+        extra = Reason("displaced", f"Displaced by the facilitator's decision to include {by}; the room's ranking had it in the plan")
+        return dataclasses.replace(i, reasons=(extra, *i.reasons))
+
+    return dataclasses.replace(
+        plan, overrides=tuple(effects), warnings=tuple(warnings),
+        not_now=tuple(mark(i) for i in plan.not_now), undecided=tuple(mark(i) for i in plan.undecided),
+    )
+
+
+def _fits_after(ledger: _Ledger, key: str, need: Sequence[str], others: Sequence[Sequence[str]]) -> bool:
+    """Does ``key`` still fit once every other contender's needs are taken?"""
+    taken = set().union(*others) if others else set()
+    shadow = ledger.copy()
+    shadow.add(sorted(taken))
+    return not shadow.shortfalls(key, sorted(set(need) - taken))
 
 
 def _usage(keys, by_key, bottlenecks):

@@ -14,6 +14,7 @@ anonymous round is shown only when each site has at least
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -24,6 +25,7 @@ from workshop_tui.domain import rounds as round_policy
 from workshop_tui.domain import results as engine
 from workshop_tui.domain.methods import gates as gates_m
 from workshop_tui.domain.methods_help import explain
+from workshop_tui.domain.numbers import grouped
 from workshop_tui.presentation import rank_label
 from workshop_tui.sessionfile.merge import site_tag as slug
 
@@ -83,6 +85,7 @@ class QuadrantPoint:
     value: float
     effort: float
     quadrant: str
+    status: str = ""  # "will do", "not now", "won't do", "undecided" or "" (no plan)
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ class RoundView:
     warnings: tuple[str, ...]
     sites: tuple[SiteRanking, ...] = ()
     withheld: str = ""  # why the round policy withholds this round's results (then rows are empty)
+    notes: tuple[str, ...] = ()  # how ties and orders were settled (Condorcet winner, MoSCoW order, tie-breaks)
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,7 @@ class GateRow:
 
 @dataclass(frozen=True)
 class PlanRow:
-    rank: str
+    rank: str  # "=3" for a shared rank
     key: str
     title: str
     score: str
@@ -138,6 +142,12 @@ class PlanRow:
     effort: str
     reasons: str
     codes: str
+    rank_value: int | None = None
+    tied: bool = False
+    score_value: float | None = None
+    cost: str = ""
+    cost_value: Fraction | None = None
+    summary: str = ""  # the first reason, for page one
 
 
 @dataclass(frozen=True)
@@ -162,6 +172,11 @@ class PlanView:
     capacity: tuple[CapacityRow, ...]
     optimiser: str
     warnings: tuple[str, ...]
+    undecided: tuple[PlanRow, ...] = ()
+    overrides: tuple[str, ...] = ()  # each override's effect, in words
+    stretch_slots: int = 0
+    condorcet: str = ""
+    tie_break: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,6 +192,14 @@ class OverrideRow:
     outcome: str
     rationale: str
     round: str
+    effect: str = ""
+
+
+@dataclass(frozen=True)
+class TraceRow:
+    title: str
+    cells: tuple[str, ...]  # per scored round, in ``BoardPack.trace_rounds`` order: "=3 (0.51)"
+    plan: str
 
 
 @dataclass(frozen=True)
@@ -186,6 +209,8 @@ class ActionRow:
     owner: str
     measure: str
     due: str
+    flags: str = ""
+    due_value: object = None  # a datetime.date for spreadsheets
 
 
 @dataclass(frozen=True)
@@ -211,9 +236,37 @@ class BoardPack:
     actions: tuple[ActionRow, ...]
     max_actions: int
     how: tuple[tuple[str, str], ...]  # (method label, explanation with settings)
+    ask: str = ""  # the decision asked of the board
+    risks: tuple[str, ...] = ()
+    trace_rounds: tuple[str, ...] = ()
+    trace: tuple[TraceRow, ...] = ()
+    action_flags: tuple[str, ...] = ()
+    provenance: tuple[str, ...] = ()
+    glossary: tuple[tuple[str, str], ...] = ()
 
 
 # ------------------------------------------------------------------ build
+
+
+GLOSSARY = (
+    ("Score", "An initiative's result in one round: dots received, the weighted criteria score (0 to 1 unless "
+              "the round says otherwise), the number of initiatives ranked below it, or its median value."),
+    ("Rank", "Its place in a round. Initiatives level on score share a rank, shown as \"=3\"; the next rank "
+             "skips (1, 2, =3, =3, 5). A tie settled by a rule says which rule beside it."),
+    ("Spread", "How far apart the scores were: the median, the interquartile range (IQR, the middle half of "
+               "the scores) and the standard deviation (SD)."),
+    ("Contested", "The room disagreed: the IQR is wide for the scale used. Contested items are discussed "
+                  "before the plan is agreed."),
+    ("Few scores", "Fewer than three people scored it, so the score rests on little evidence."),
+    ("Kendall's W", "Agreement between raters on the whole order, from 0 (no agreement) to 1 (everyone ranked "
+                    "alike); bands from Landis and Koch."),
+    ("Condorcet winner", "An initiative that more people ranked above each other initiative, pair by pair."),
+    ("Bandwidth", "How many initiatives the organisation can run at once."),
+    ("Stretch item", "An initiative included above the bandwidth by decision of the facilitator: the plan "
+                     "uses one slot more and says so."),
+    ("Undecided", "Initiatives tied across the cut line: the arithmetic cannot choose between them, so the "
+                  "facilitator decides."),
+)
 
 
 def build(workshop: m.Workshop, engine=engine) -> BoardPack:
@@ -228,7 +281,7 @@ def build(workshop: m.Workshop, engine=engine) -> BoardPack:
         rounds.append(view)
         if result is not None:
             results[rnd.key] = result
-    plan_view, plan_problem = _plan_view(workshop, titles, engine)
+    plan_view, plan_problem, plan = _plan_view(workshop, titles, engine)
     how: list[tuple[str, str]] = []
     if workshop.gate_sheets:
         how.append((m.METHOD_LABELS["gates"], explain("gates")))
@@ -238,6 +291,13 @@ def build(workshop: m.Workshop, engine=engine) -> BoardPack:
         note = (m.METHOD_LABELS.get(rnd.method, rnd.method), explain(rnd.method, settings))
         if note not in how:
             how.append(note)
+    flags: dict[str, list[str]] = {}
+    for key, message in engine.action_flags(workshop, plan):
+        flags.setdefault(key, []).append(message.split(": ", 1)[1] if ": " in message else message)
+    # The decision log names the initiative and the kind already: its effect column says what it did.
+    effects = {o.initiative: o.text.split("by decision of the facilitator; ", 1)[-1]
+               for o in plan.overrides} if plan is not None else {}
+    trace_rounds, trace = _trace(workshop, results, plan, titles, {r.key: r for r in rounds})
     return BoardPack(
         title=s.title,
         organisation=s.organisation,
@@ -254,16 +314,139 @@ def build(workshop: m.Workshop, engine=engine) -> BoardPack:
         rounds=tuple(rounds),
         plan=plan_view,
         plan_problem=plan_problem,
-        quadrants=_quadrants(workshop, results, plan_view.round if plan_view else None),
+        quadrants=_quadrants(workshop, results, plan_view.round if plan_view else None, plan),
         decided=tuple(DecidedRow(i.title, m.DECIDED_LABELS.get(i.decided, i.decided), i.owner)
                       for i in workshop.initiatives if i.decided),
-        overrides=tuple(OverrideRow(titles.get(d.initiative, d.initiative), OUTCOME_LABELS.get(d.outcome, d.outcome),
-                                    d.rationale, d.round or "") for d in workshop.decisions),
+        overrides=tuple(OverrideRow(titles.get(d.initiative, d.initiative),
+                                    m.OVERRIDE_KIND_LABELS.get(d.effective_kind, d.outcome).capitalize(),
+                                    d.rationale, _round_title(workshop, d.round), effects.get(d.initiative, ""))
+                        for d in workshop.decisions),
         actions=tuple(ActionRow(a.title, titles.get(a.initiative, "") if a.initiative else "", a.owner, a.measure,
-                                a.due.isoformat() if a.due else "") for a in workshop.actions),
+                                a.due.isoformat() if a.due else "", "; ".join(flags.get(a.key, ())), a.due)
+                      for a in workshop.actions),
         max_actions=s.max_actions,
         how=tuple(how),
+        ask=_ask(workshop, plan_view, plan, titles),
+        risks=_risks(workshop, plan_view, plan, results, titles),
+        trace_rounds=trace_rounds,
+        trace=trace,
+        action_flags=tuple(f"{a.title}: {x}" for a in workshop.actions for x in flags.get(a.key, ())),
+        provenance=_provenance(workshop, results),
+        glossary=GLOSSARY,
     )
+
+
+def _round_title(workshop: m.Workshop, key: str | None) -> str:
+    if not key:
+        return ""
+    for r in workshop.rounds:
+        if r.key == key:
+            return r.title or r.key
+    return key
+
+
+def _money(x) -> str:
+    return "" if x is None else grouped(x, 0)
+
+
+def _ask(workshop: m.Workshop, v: PlanView | None, plan, titles) -> str:
+    if v is None or plan is None:
+        return "No plan can be put to the board yet."
+    s = workshop.session
+    will = [r for r in v.will_do]
+    decided = sum(1 for r in will if r.decided)
+    parts = [f"The board is asked to approve the plan from round \u201c{v.round_title}\u201d: start {len(will)} "
+             f"initiative{'s' if len(will) != 1 else ''}"
+             + (f" ({decided} of them decisions already made)" if decided else "")]
+    if v.bandwidth:
+        parts.append(f" within a bandwidth of {v.bandwidth} at once")
+        if plan.stretch_slots:
+            parts.append(f", plus {plan.stretch_slots} stretch item{'s' if plan.stretch_slots != 1 else ''} "
+                         "above it by decision of the facilitator")
+    if plan.budget is not None:
+        parts.append(f", using {_money(plan.budget.used)} of a budget of {_money(plan.budget.capacity)}")
+    noted = [x for x in (f"the {len(v.not_now)} not done now" if v.not_now else "",
+                         f"the {len(v.wont)} ruled out" if v.wont else "") if x]
+    if noted:
+        parts.append(f"; and to note {' and '.join(noted)}, with the reasons given")
+    if v.undecided:
+        parts.append(f". Before approval, {len(v.undecided)} initiatives tied across the cut line need a decision "
+                     f"({', '.join(r.title for r in v.undecided)})")
+    _ = s
+    return "".join(parts) + "."
+
+
+def _risks(workshop: m.Workshop, v: PlanView | None, plan, results, titles) -> tuple[str, ...]:
+    out: list[str] = []
+    if v is None or plan is None:
+        return ()
+    for c in v.capacity:
+        if c.capacity_value is not None and c.used_value >= c.capacity_value:
+            out.append(f"Bottleneck at capacity: {c.name} ({c.used} of {c.capacity}"
+                       f"{' ' + c.unit if c.unit else ''}).")
+    result = results.get(v.round)
+    if result is not None:
+        where = {r.key: "will do" for r in v.will_do}
+        where.update({r.key: "undecided" for r in v.undecided})
+        where.update({r.key: "not now" for r in v.not_now})
+        where.update({r.key: "won't do" for r in v.wont})
+
+        def named(rows) -> str:
+            return ", ".join(f"{titles.get(r.initiative, r.initiative)} ({where.get(r.initiative, 'unplanned')})"
+                             for r in rows)
+
+        contested = [r for r in result.ranking if r.contested]
+        few = [r for r in result.ranking if r.few_scores]
+        if contested:
+            out.append(f"Contested in the room: {named(contested)}.")
+        if few:
+            out.append(f"Few scores (fewer than three people scored them): {named(few)}.")
+    if v.undecided:
+        out.append(f"Unresolved tie at the cut line: {', '.join(r.title for r in v.undecided)}.")
+    out += [w if w.endswith(".") else w + "." for w in v.warnings if not w.startswith("Undecided:")]
+    return tuple(out)
+
+
+def _trace(workshop: m.Workshop, results, plan, titles, views) -> tuple[tuple[str, ...], tuple[TraceRow, ...]]:
+    """Each initiative's result in every scored round, against the round's named criteria."""
+    keys = [r.key for r in workshop.rounds if r.key in results and results[r.key].ranking]
+    heads = []
+    for k in keys:
+        rnd = workshop.round(k)
+        label = f"{rnd.title or k} ({m.METHOD_LABELS.get(rnd.method, rnd.method)})"
+        if rnd.method == "matrix":
+            label += ": " + ", ".join(c.name for c in workshop.scored_criteria)
+        heads.append(label)
+    status = {}
+    if plan is not None:
+        for label, items in (("will do", plan.will_do), ("undecided", plan.undecided), ("not now", plan.not_now),
+                             ("won't do", plan.wont)):
+            for i in items:
+                status[i.initiative] = label
+    shown = {k: {row.key: row for row in views[k].rows} for k in keys if k in views}
+    rows = []
+    for i in workshop.initiatives:
+        cells = []
+        for k in keys:
+            row = shown.get(k, {}).get(i.key)
+            cells.append(f"{row.rank} ({row.score})" if row is not None else "")
+        rows.append(TraceRow(i.title, tuple(cells), status.get(i.key, "")))
+    return tuple(heads), tuple(rows)
+
+
+def _provenance(workshop: m.Workshop, results) -> tuple[str, ...]:
+    out = []
+    for rnd in workshop.rounds:
+        r = results.get(rnd.key)
+        how = "secret ballot" if rnd.anonymous else "named votes"
+        if rnd.method == "gates":
+            out.append(f"Round {rnd.title or rnd.key}: gate assessments recorded by the facilitator and the room.")
+        elif r is not None:
+            out.append(f"Round {rnd.title or rnd.key} ({m.METHOD_LABELS.get(rnd.method, rnd.method)}, {how}): "
+                       f"{r.counted} ballots counted, {r.blank} blank, {len(r.rejected)} rejected.")
+    out.append("Exported by workshop-tui from the session's own data; numbers are rounded for reading "
+               "(half away from zero) and ranks were computed on exact values.")
+    return tuple(out)
 
 
 def _settings_text(settings) -> str:
@@ -332,15 +515,61 @@ def _round_view(workshop: m.Workshop, rnd: m.Round, titles: dict[str, str],
                          warnings=(f"This round could not be counted: {exc}",)), None
     if rnd.method == "ranking":
         base["score_label"] = RANKING_LABELS.get(str(result.settings.get("rule", "schulze")), "Score")
+    names = {c.key: c.name for c in workshop.criteria}
+    rows = tuple(_rank_row(rnd.method, r, titles, names) for r in result.ranking)
+    if rnd.method != "moscow" and _looks_tied(rows):
+        # Two different ranks must not show the same number: give every score 4 places.
+        rows = tuple(dataclasses.replace(row, score=board_number(r.score, 4)) for row, r in zip(rows, result.ranking))
     view = RoundView(
         **base, counted=result.counted, blank=result.blank, rejected=len(result.rejected),
-        rows=tuple(_rank_row(rnd.method, r, titles) for r in result.ranking),
+        rows=rows,
         agreement=_agreement_text(result.agreement, [titles.get(r.initiative, r.initiative)
                                                      for r in result.ranking if r.contested]),
         warnings=tuple(result.warnings),
-        sites=_site_rankings(workshop, rnd),
+        sites=_site_rankings(workshop, rnd), notes=_round_notes(workshop, rnd, result, titles),
     )
     return view, result
+
+
+def _looks_tied(rows) -> bool:
+    shown: dict[str, str] = {}
+    for row in rows:
+        rank = row.rank.lstrip("=")
+        if row.score in shown and shown[row.score] != rank:
+            return True
+        shown[row.score] = rank
+    return False
+
+
+def _round_notes(workshop: m.Workshop, rnd: m.Round, result, titles) -> tuple[str, ...]:
+    """How this round's order was settled, said where the ranking is shown."""
+    out = []
+    condorcet = ((result.agreement or {}).get("condorcet") or {}) if rnd.method == "ranking" else {}
+    if rnd.method == "ranking" and result.ranking:
+        winner = condorcet.get("winner")
+        out.append(f"Condorcet winner: {titles.get(winner, winner)} (more people ranked it above each other "
+                   "initiative, pair by pair)." if winner else "There is no Condorcet winner in this round.")
+    if rnd.method == "matrix":
+        tie = result.extras.get("tie_criterion")
+        name = next((c.name for c in workshop.criteria if c.key == tie), tie)
+        out.append(f"Equal scores are separated by {name}, the highest-weighted criterion, and the rank says so."
+                   if tie else "Equal scores share a rank (shown as \"=\"): no criterion outweighs the others, "
+                               "so no tie-break applies.")
+    if rnd.method == "moscow":
+        source = result.extras.get("score_round")
+        if source:
+            src = workshop.round(source)
+            out.append(f"Within a category, initiatives are ordered by their score in round {src.title or src.key} "
+                       f"({m.METHOD_LABELS.get(src.method, src.method)}), then by id; the count of votes in the "
+                       "category does not order them.")
+        else:
+            out.append("Within a category, initiatives are ordered by id (no scored round to order them by).")
+    if rnd.settings.get("plan_tie_break"):
+        from workshop_tui.domain.selection import TIE_BREAKS  # noqa: PLC0415
+
+        out.append("Declared tie-break for the plan: " + TIE_BREAKS.get(str(rnd.settings["plan_tie_break"]),
+                                                                      str(rnd.settings["plan_tie_break"])) + ".")
+    return tuple(out)
 
 
 def _voters(workshop: m.Workshop, rnd: m.Round) -> str:
@@ -354,7 +583,7 @@ def _voters(workshop: m.Workshop, rnd: m.Round) -> str:
     return ", ".join(names.get(k, k) for k in voted)
 
 
-def _rank_row(method: str, r: engine.RankedItem, titles: dict[str, str]) -> RankRow:
+def _rank_row(method: str, r: engine.RankedItem, titles: dict[str, str], names: dict[str, str] | None = None) -> RankRow:
     sp = r.spread
     spread = ""
     if sp is not None and sp.n:
@@ -373,7 +602,16 @@ def _rank_row(method: str, r: engine.RankedItem, titles: dict[str, str]) -> Rank
     elif method == "dots" and "share" in detail:
         extra = f"{board_number(Fraction(detail['share']) * 100, 1)}% of dots"
     elif method == "matrix" and detail.get("criteria"):
-        extra = ", ".join(f"{k} {board_number(v)}" for k, v in detail["criteria"].items())
+        extra = ", ".join(f"{(names or {}).get(k, k)} {board_number(v)}" for k, v in detail["criteria"].items())
+    if method == "moscow" and detail.get("frequencies"):
+        # Frequencies are in M, S, C, W order: say how many chose the category it landed in.
+        freq = tuple(detail["frequencies"])
+        cat = str(detail.get("category"))
+        order = ("must", "should", "could", "wont")
+        if sum(freq) and cat in order and len(freq) == len(order):
+            extra = f"{freq[order.index(cat)]} of {sum(freq)} said {MOSCOW_LABELS.get(cat, cat)}"
+    if detail.get("tie_note"):
+        extra = f"{extra}; {detail['tie_note']}" if extra else str(detail["tie_note"])
     return RankRow(
         rank=rank_label(r.rank, r.tied), key=r.initiative, title=titles.get(r.initiative, r.initiative), score=score,
         score_value=chart_float(r.score), supporters="" if r.supporters is None else str(r.supporters),
@@ -437,31 +675,35 @@ def _site_rankings(workshop: m.Workshop, rnd: m.Round) -> tuple[SiteRanking, ...
     return tuple(out)
 
 
-def _plan_view(workshop: m.Workshop, titles: dict[str, str], engine=engine) -> tuple[PlanView | None, str]:
+def _plan_view(workshop: m.Workshop, titles: dict[str, str], engine=engine):
+    """(view, problem, plan): the plan as rows, or why there is none."""
     if engine.latest_scored_round(workshop) is None:
-        return None, "No round has been scored yet, so there is no plan."
+        return None, "No round has been scored yet, so there is no plan.", None
     try:
         p = engine.plan(workshop)
     except (engine.PlanInputError, engine.SettingsError, ValueError) as exc:
-        return None, f"The plan could not be made: {exc}"
-    efforts = {i.key: i.effort for i in workshop.initiatives}
-    decided = {i.key: i.decided for i in workshop.initiatives}
+        return None, f"The plan could not be made: {exc}", None
+    by_key = {i.key: i for i in workshop.initiatives}
 
     def row(item: engine.PlanItem) -> PlanRow:
+        i = by_key.get(item.initiative)
+        cost = i.cost if i is not None else None
         return PlanRow(
-            rank="" if item.rank is None else str(item.rank), key=item.initiative,
+            rank="" if item.rank is None else rank_label(item.rank, item.tied), key=item.initiative,
             title=titles.get(item.initiative, item.initiative), score=board_number(item.score),
             wave="" if item.wave is None else str(item.wave),
-            decided=m.DECIDED_LABELS.get(item.decided or decided.get(item.initiative) or "", ""),
-            effort=board_number(efforts.get(item.initiative)),
+            decided=m.DECIDED_LABELS.get(item.decided or (i.decided if i else None) or "", ""),
+            effort=board_number(i.effort if i else None),
             reasons="; ".join(r.detail for r in item.reasons), codes=" ".join(r.code for r in item.reasons),
+            rank_value=item.rank, tied=item.tied, score_value=chart_float(item.score),
+            cost=_money(cost), cost_value=cost, summary=_summary(item),
         )
 
     capacity = [CapacityRow(c.name, board_number(c.used), board_number(c.capacity), c.unit,
                             float(c.used), chart_float(c.capacity)) for c in p.bottlenecks]
     if p.budget is not None:
         b = p.budget
-        capacity.append(CapacityRow(b.name, board_number(b.used), board_number(b.capacity), b.unit,
+        capacity.append(CapacityRow(b.name, _money(b.used), _money(b.capacity), b.unit,
                                     float(b.used), chart_float(b.capacity)))
     optimiser = ""
     if p.optimiser is not None and (p.optimiser.swap_in or p.optimiser.swap_out):
@@ -474,22 +716,78 @@ def _plan_view(workshop: m.Workshop, titles: dict[str, str], engine=engine) -> t
     if p.round:
         rnd = workshop.round(p.round)
         round_title = rnd.title or rnd.key
+    condorcet = ""
+    if p.condorcet_winner:
+        status = "in the plan" if p.condorcet_winner in {i.initiative for i in p.will_do} else "not in the plan"
+        condorcet = (f"{titles.get(p.condorcet_winner, p.condorcet_winner)} is the Condorcet winner of round "
+                     f"{round_title} (it beats every other initiative head to head) and is {status}.")
+    from workshop_tui.domain.selection import TIE_BREAKS  # noqa: PLC0415
+
     return PlanView(
         round=p.round or "", round_title=round_title,
         bandwidth="" if p.bandwidth is None else str(p.bandwidth), slots_used=p.slots_used,
         will_do=tuple(sorted((row(i) for i in p.will_do), key=lambda r: (int(r.wave or 0) or 99, _rank_key(r), r.key))),
         not_now=tuple(row(i) for i in p.not_now), wont=tuple(row(i) for i in p.wont),
         capacity=tuple(capacity), optimiser=optimiser, warnings=tuple(p.warnings),
-    ), ""
+        undecided=tuple(row(i) for i in p.undecided), overrides=tuple(o.text for o in p.overrides),
+        stretch_slots=p.stretch_slots, condorcet=condorcet,
+        tie_break=TIE_BREAKS.get(p.tie_break or "", "") if p.tie_break else "",
+    ), "", p
+
+
+SHORT_REASONS = {
+    "priority": "Priority order",
+    "override_stretch": "Stretch item above the bandwidth, by decision (see the decision log)",
+    "override": "By decision of the facilitator (see the decision log)",
+    "tied_at_cut": "Tied across the cut line: the facilitator decides",
+}
+
+
+def _summary(item) -> str:
+    """One line for page one: the first reason, short where its code says enough."""
+    if not item.reasons:
+        return ""
+    first = item.reasons[0]
+    if first.code == "priority" and item.rank is not None:
+        return f"Priority order (rank {rank_label(item.rank, item.tied)})"
+    if first.code == "displaced":
+        return first.detail
+    if first.code == "failed_gate" and "': " in first.detail:
+        return first.detail.split("': ", 1)[0] + "' (see the gates)"
+    if first.code == "over_budget":
+        hit = re.match(r"Not selected: needs (\S+) of the budget( \(including prerequisites [^)]*\))? but only (\S+) of",
+                       first.detail)
+        if hit:
+            return f"Over budget: needs {hit[1]}{' with its prerequisites' if hit[2] else ''}, {hit[3]} left"
+    if first.code == "over_bandwidth":
+        hit = re.match(r"Not selected: would exceed the bandwidth of (\d+) .*\(needs (\d+) slots?", first.detail)
+        if hit:
+            return f"No slot left in the bandwidth of {hit[1]} (needs {hit[2]})"
+    return SHORT_REASONS.get(first.code, first.detail)
 
 
 def _rank_key(r: PlanRow) -> int:
-    return int(r.rank) if r.rank.isdigit() else 10**6
+    return r.rank_value if r.rank_value is not None else 10**6
 
 
-def _quadrants(workshop: m.Workshop, results: dict[str, engine.RoundResult], plan_round: str | None) -> Quadrants | None:
+def _quadrants(workshop: m.Workshop, results: dict[str, engine.RoundResult], plan_round: str | None,
+               plan=None) -> Quadrants | None:
     """The value/effort 2x2: from a value/effort round if there is one, else the
-    plan's scores against each initiative's estimated effort."""
+    plan's scores against each initiative's estimated effort. Each point carries
+    what the plan does with it, so the chart can mark it by shape and colour."""
+    q = _quadrants_plain(workshop, results, plan_round)
+    if q is None or plan is None:
+        return q
+    status = {}
+    for label, items in (("will do", plan.will_do), ("undecided", plan.undecided), ("not now", plan.not_now),
+                         ("won't do", plan.wont)):
+        for i in items:
+            status[i.initiative] = label
+    return dataclasses.replace(q, points=tuple(dataclasses.replace(pt, status=status.get(pt.key, ""))
+                                               for pt in q.points))
+
+
+def _quadrants_plain(workshop: m.Workshop, results: dict[str, engine.RoundResult], plan_round: str | None) -> Quadrants | None:
     titles = {i.key: i.title for i in workshop.initiatives}
     for rnd in reversed(workshop.rounds):
         result = results.get(rnd.key)

@@ -193,23 +193,28 @@ def _results(workshop: m.Workshop, engine, rnd: m.Round) -> Table:
 
 def _plan(workshop: m.Workshop, engine) -> list[Table]:
     titles = {i.key: i.title for i in workshop.initiatives}
-    headers = ("decision", "initiative", "title", "rank", "score", "wave", "decided", "reason_codes", "reasons")
+    headers = ("decision", "initiative", "title", "rank", "tied", "score", "wave", "decided", "reason_codes", "reasons")
     cap_headers = ("key", "name", "used", "capacity", "unit")
+    override_headers = ("initiative", "title", "kind", "round", "displaced", "made_room_for", "effect", "rationale")
+    empty = [Table("plan", headers, ()), Table("capacity", cap_headers, ()), Table("overrides", override_headers, ())]
     if engine.latest_scored_round(workshop) is None:
-        return [Table("plan", headers, ()), Table("capacity", cap_headers, ())]
+        return empty
     try:
         p = engine.plan(workshop)
     except (engine.PlanInputError, engine.SettingsError, ValueError):
-        return [Table("plan", headers, ()), Table("capacity", cap_headers, ())]
+        return empty
     rows = []
-    for label, items in (("will_do", p.will_do), ("not_now", p.not_now), ("wont", p.wont)):
+    for label, items in (("will_do", p.will_do), ("undecided", p.undecided), ("not_now", p.not_now), ("wont", p.wont)):
         for i in items:
-            rows.append((label, i.initiative, titles.get(i.initiative, ""), i.rank, Num(computed(i.score)), i.wave,
-                         i.decided, " ".join(r.code for r in i.reasons), "; ".join(r.detail for r in i.reasons)))
+            rows.append((label, i.initiative, titles.get(i.initiative, ""), i.rank, i.tied, Num(computed(i.score)),
+                         i.wave, i.decided, " ".join(r.code for r in i.reasons), "; ".join(r.detail for r in i.reasons)))
     caps = list(p.bottlenecks) + ([p.budget] if p.budget is not None else [])
+    overrides = tuple((o.initiative, titles.get(o.initiative, ""), o.kind, o.round, " ".join(o.displaced),
+                       " ".join(o.made_room_for), o.text, o.rationale) for o in p.overrides)
     return [Table("plan", headers, tuple(rows)),
             Table("capacity", cap_headers, tuple((c.key, c.name, Num(computed(c.used)), Num(computed(c.capacity)),
-                                                  c.unit) for c in caps))]
+                                                  c.unit) for c in caps)),
+            Table("overrides", override_headers, overrides)]
 
 
 def _encoded(table: Table) -> bytes:

@@ -8,6 +8,7 @@ Every piece of user text goes through ``html.escape``, so a title such as
 from __future__ import annotations
 
 import html
+import math
 from pathlib import Path
 
 from workshop_tui.domain.model import Workshop
@@ -32,14 +33,16 @@ h3 { font-size: 17px; margin: 20px 0 6px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 14px; font-size: 14px; }
 th, td { border-bottom: 1px solid var(--rule); padding: 5px 8px; text-align: left; vertical-align: top; }
 th { background: var(--band); font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; width: 1%; }
+td.title { min-width: 11em; }
+td.nowrap, th.nowrap { white-space: nowrap; }
+td.why { width: 55%; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .tag { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 12px; font-weight: 600; }
 .tag.agreed { background: #e3f2e8; color: var(--good); }
 .tag.contested { background: #fdeee0; color: var(--warn); }
 .tag.fail, .tag.ruled-out { background: #fbe4e2; color: var(--bad); }
 .tag.pass, .tag.passes { background: #e3f2e8; color: var(--good); }
-td:nth-child(2), td.title { min-width: 190px; }
 table.narrow { width: auto; min-width: 360px; }
 .cards { display: flex; gap: 12px; flex-wrap: wrap; margin: 8px 0; }
 .card { flex: 1 1 150px; border: 1px solid var(--rule); border-radius: 6px; padding: 8px 12px; }
@@ -57,12 +60,30 @@ svg .pt { fill: var(--accent); stroke: #fff; stroke-width: 1.5; }
 svg .pt-label { fill: #fff; font-size: 10px; font-weight: 700; }
 svg .quad { fill: var(--muted); font-size: 12px; font-weight: 600; }
 .warning { color: var(--warn); }
+.keep { break-inside: avoid; page-break-inside: avoid; }
+.ask { font-size: 16px; border: 2px solid var(--accent); border-radius: 6px; padding: 8px 14px; margin: 12px 0; }
+ul.risks li, ul.effects li { margin: 2px 0; }
+.flag { color: var(--bad); font-weight: 600; }
+svg .pt.will { fill: #009E73; } svg .pt.not-now { fill: #E69F00; } svg .pt.won-t-do { fill: #D55E00; }
+svg .pt.undecided { fill: #CC79A7; } svg .pt.none { fill: #56B4E9; }
+svg .tick { fill: var(--muted); font-size: 11px; }
+.provenance { white-space: pre-line; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule);
          padding-top: 8px; }
-@page { size: A4; margin: 16mm 14mm; }
+@page { size: A4 portrait; margin: 12mm 12mm 14mm;
+        @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; color: #5b6472; }
+        @bottom-left { content: "Board pack"; font-size: 9pt; color: #5b6472; } }
 @media print {
-  body { max-width: none; padding: 0; font-size: 11pt; }
-  h2 { break-after: avoid; page-break-after: avoid; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  table { font-size: 9pt; }
+  h1 { font-size: 17pt; } .mission { font-size: 10pt; margin: 4px 0; padding: 2px 10px; }
+  header { margin-bottom: 2px; padding-bottom: 6px; }
+  #page-one h2 { margin-top: 10px; } #page-one h3 { margin: 10px 0 4px; } #page-one table { font-size: 8.5pt; margin: 4px 0 8px; }
+  #page-one td, #page-one th { padding: 2px 6px; } #page-one td.title { white-space: nowrap; }
+  #page-one h2 { font-size: 15pt; } .ask { font-size: 9.5pt; margin: 4px 0; padding: 4px 10px; }
+  h2, h3, dt { break-after: avoid; page-break-after: avoid; }
+  dd, li { break-inside: avoid; page-break-inside: avoid; }
+  svg { max-height: 230mm; }
   section.major { break-before: page; page-break-before: always; }
   a { color: inherit; text-decoration: none; }
   th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -99,48 +120,97 @@ def _num(x: float) -> str:
     return f"{x:.1f}"
 
 
-def _short(text: str, limit: int = 36) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 # ---------------------------------------------------------------- charts
+
+
+def _lines(text: str, width: int) -> list[str]:
+    """A label in full, over as many lines as it needs (charts never cut a title)."""
+    import textwrap  # noqa: PLC0415
+
+    return textwrap.wrap(text, width, break_long_words=True) or [""]
 
 
 def ranking_chart(r: bp.RoundView) -> str:
     rows = [x for x in r.rows if x.score_value is not None]
     if not rows:
         return ""
-    label_w, bar_w, row_h, top = 300, 520, 22, 8
+    label_chars = 44
+    label_w, bar_w, line_h, top = 320, 420, 14, 8
     top_value = max(max(x.score_value for x in rows), 0.0)
     low_value = min(min(x.score_value for x in rows), 0.0)
     span = (top_value - low_value) or 1.0
     zero = label_w + bar_w * (-low_value / span)
-    height = top + row_h * len(rows) + 8
-    parts = [f'<svg class="chart ranking" role="img" viewBox="0 0 {label_w + bar_w + 60} {height}" '
-             f'width="{label_w + bar_w + 60}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
+    labels = [_lines(f"{x.rank}. {x.title}", label_chars) for x in rows]
+    heights = [max(22, 8 + line_h * len(lines)) for lines in labels]
+    height = top + sum(heights) + 8
+    parts = [f'<svg class="chart ranking" role="img" viewBox="0 0 {label_w + bar_w + 70} {height}" '
+             f'width="{label_w + bar_w + 70}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
              f"<title>{e(r.score_label)} by initiative, round {e(r.key)}</title>"]
-    for n, x in enumerate(rows):
-        y = top + n * row_h
+    y = top
+    for x, lines, row_h in zip(rows, labels, heights):
         w = bar_w * abs(x.score_value) / span
         left = zero if x.score_value >= 0 else zero - w
-        parts.append(f'<text x="{label_w - 8}" y="{_num(y + 15)}" text-anchor="end">{e(x.rank)}. '
-                     f"{e(_short(x.title))}<title>{e(x.title)}</title></text>")
-        parts.append(f'<rect class="bar" x="{_num(left)}" y="{_num(y + 3)}" width="{_num(max(w, 1.0))}" '
-                     f'height="{row_h - 6}"><title>{e(x.title)}: {e(x.score)}</title></rect>')
-        parts.append(f'<text x="{_num(left + max(w, 1.0) + 6)}" y="{_num(y + 15)}">{e(x.score)}</text>')
+        first = y + row_h / 2 + 4 - (len(lines) - 1) * line_h / 2
+        spans = "".join(f'<tspan x="{label_w - 8}" y="{_num(first + n * line_h)}">{e(line)}</tspan>'
+                        for n, line in enumerate(lines))
+        parts.append(f'<text text-anchor="end">{spans}</text>')
+        parts.append(f'<rect class="bar" x="{_num(left)}" y="{_num(y + row_h / 2 - 8)}" width="{_num(max(w, 1.0))}" '
+                     f'height="16"><title>{e(x.title)}: {e(x.score)}</title></rect>')
+        parts.append(f'<text x="{_num(left + max(w, 1.0) + 6)}" y="{_num(y + row_h / 2 + 4)}">{e(x.score)}</text>')
+        y += row_h
     parts.append(f'<line class="axis" x1="{_num(zero)}" y1="{top}" x2="{_num(zero)}" y2="{height - 8}"/>')
     parts.append("</svg>")
     return "".join(parts)
 
 
+# What the plan does with a point: shape and colour (Okabe-Ito, safe for colour-blind readers).
+STATUS_MARKS = {"will do": ("will", "circle"), "not now": ("not-now", "square"), "won't do": ("won-t-do", "triangle"),
+                "undecided": ("undecided", "diamond"), "": ("none", "circle")}
+
+
+def _ticks(lo: float, hi: float, most: int = 6) -> list[float]:
+    span = hi - lo
+    if span <= 0:
+        return [lo]
+    for step in (0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10**4, 10**5, 10**6):
+        if span / step <= most:
+            break
+    first = math.ceil(lo / step) * step
+    out, v = [], first
+    while v <= hi + step * 1e-9:
+        out.append(round(v, 6))
+        v += step
+    return out
+
+
+def _tick_text(v: float) -> str:
+    return f"{v:,.0f}" if abs(v - round(v)) < 1e-9 else f"{v:g}"
+
+
+def _marker(shape: str, cls: str, cx: float, cy: float, title: str) -> str:
+    r = 9.0
+    if shape == "square":
+        body = f'<rect class="pt {cls}" x="{_num(cx - r)}" y="{_num(cy - r)}" width="{_num(2 * r)}" height="{_num(2 * r)}">'
+        end = "</rect>"
+    elif shape == "triangle":
+        pts = f"{_num(cx)},{_num(cy - r - 2)} {_num(cx + r + 2)},{_num(cy + r)} {_num(cx - r - 2)},{_num(cy + r)}"
+        body, end = f'<polygon class="pt {cls}" points="{pts}">', "</polygon>"
+    elif shape == "diamond":
+        pts = f"{_num(cx)},{_num(cy - r - 2)} {_num(cx + r + 2)},{_num(cy)} {_num(cx)},{_num(cy + r + 2)} {_num(cx - r - 2)},{_num(cy)}"
+        body, end = f'<polygon class="pt {cls}" points="{pts}">', "</polygon>"
+    else:
+        body, end = f'<circle class="pt {cls}" cx="{_num(cx)}" cy="{_num(cy)}" r="{_num(r)}">', "</circle>"
+    return f"{body}<title>{title}</title>{end}"
+
+
 def quadrant_chart(q: bp.Quadrants) -> str:
-    w, h, pad_l, pad_b, pad_t, pad_r = 720, 460, 56, 44, 16, 16
+    w, h, pad_l, pad_b, pad_t, pad_r = 720, 500, 86, 84, 16, 16
     plot_w, plot_h = w - pad_l - pad_r, h - pad_t - pad_b
-    e_lo, e_hi = q.effort_range
-    v_lo, v_hi = q.value_range
-    e_span, v_span = (e_hi - e_lo) or 1.0, (v_hi - v_lo) or 1.0
+    e_lo0, e_hi0 = q.effort_range
+    v_lo0, v_hi0 = q.value_range
+    e_span, v_span = (e_hi0 - e_lo0) or 1.0, (v_hi0 - v_lo0) or 1.0
     # A margin inside the axes so points on the edge stay visible.
-    e_lo, e_hi, v_lo, v_hi = e_lo - e_span * 0.12, e_hi + e_span * 0.12, v_lo - v_span * 0.12, v_hi + v_span * 0.12
+    e_lo, e_hi, v_lo, v_hi = e_lo0 - e_span * 0.12, e_hi0 + e_span * 0.12, v_lo0 - v_span * 0.12, v_hi0 + v_span * 0.12
     e_span, v_span = e_hi - e_lo, v_hi - v_lo
 
     def px(effort: float) -> float:
@@ -161,19 +231,34 @@ def quadrant_chart(q: bp.Quadrants) -> str:
              f'<text class="quad" x="{pad_l + 8}" y="{pad_t + plot_h - 8}">Fill-ins</text>',
              f'<text class="quad" x="{pad_l + plot_w - 8}" y="{pad_t + plot_h - 8}" text-anchor="end">'
              "Thankless tasks</text>",
-             f'<text x="{pad_l + plot_w / 2}" y="{h - 10}" text-anchor="middle">{e(q.effort_label)} (lower is '
-             "easier) →</text>",
+             f'<text x="{pad_l + plot_w / 2}" y="{pad_t + plot_h + 38}" text-anchor="middle">{e(q.effort_label)} '
+             "(lower is easier) →</text>",
              f'<text x="16" y="{pad_t + plot_h / 2}" text-anchor="middle" '
              f'transform="rotate(-90 16 {pad_t + plot_h / 2})">{e(q.value_label)} →</text>']
+    for v in _ticks(e_lo0, e_hi0):
+        parts.append(f'<line class="axis" x1="{_num(px(v))}" y1="{pad_t + plot_h}" x2="{_num(px(v))}" '
+                     f'y2="{pad_t + plot_h + 5}"/><text class="tick" x="{_num(px(v))}" y="{pad_t + plot_h + 18}" '
+                     f'text-anchor="middle">{e(_tick_text(v))}</text>')
+    for v in _ticks(v_lo0, v_hi0):
+        parts.append(f'<line class="axis" x1="{pad_l - 5}" y1="{_num(py(v))}" x2="{pad_l}" y2="{_num(py(v))}"/>'
+                     f'<text class="tick" x="{pad_l - 8}" y="{_num(py(v) + 4)}" text-anchor="end">'
+                     f"{e(_tick_text(v))}</text>")
     seen: dict[tuple[float, float], int] = {}
     for n, p in enumerate(q.points, start=1):
         # Initiatives on the same spot are set side by side so none hides another.
         stacked = seen.get((p.effort, p.value), 0)
         seen[(p.effort, p.value)] = stacked + 1
-        cx, cy = px(p.effort) + 20 * stacked, py(p.value)
-        parts.append(f'<circle class="pt" cx="{_num(cx)}" cy="{_num(cy)}" r="9"><title>{n}. {e(p.title)}'
-                     f"</title></circle>")
+        cx, cy = px(p.effort) + 22 * stacked, py(p.value)
+        cls, shape = STATUS_MARKS.get(p.status, STATUS_MARKS[""])
+        parts.append(_marker(shape, cls, cx, cy, f"{n}. {e(p.title)}" + (f" ({e(p.status)})" if p.status else "")))
         parts.append(f'<text class="pt-label" x="{_num(cx)}" y="{_num(cy + 3.5)}" text-anchor="middle">{n}</text>')
+    present = [s for s in ("will do", "undecided", "not now", "won't do") if any(p.status == s for p in q.points)]
+    x = pad_l
+    for status in present:
+        cls, shape = STATUS_MARKS[status]
+        parts.append(_marker(shape, cls, x + 9, h - 16, e(status)))
+        parts.append(f'<text x="{x + 24}" y="{h - 12}">{e(status.capitalize())}</text>')
+        x += 130
     parts.append("</svg>")
     return "".join(parts)
 
@@ -182,22 +267,27 @@ def capacity_chart(rows: tuple[bp.CapacityRow, ...]) -> str:
     rows = tuple(c for c in rows if c.capacity_value)
     if not rows:
         return ""
-    label_w, bar_w, row_h = 260, 440, 30
-    height = row_h * len(rows) + 10
-    parts = [f'<svg class="chart capacity" role="img" viewBox="0 0 {label_w + bar_w + 170} {height}" '
-             f'width="{label_w + bar_w + 170}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
+    label_w, bar_w, line_h = 260, 300, 13
+    labels = [_lines(c.name, 36) for c in rows]  # every name in full, over as many lines as it needs
+    heights = [max(30, 10 + line_h * len(lines)) for lines in labels]
+    height = sum(heights) + 10
+    parts = [f'<svg class="chart capacity" role="img" viewBox="0 0 {label_w + bar_w + 200} {height}" '
+             f'width="{label_w + bar_w + 200}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
              "<title>Use of each bottleneck</title>"]
-    for n, c in enumerate(rows):
-        y = 4 + n * row_h
+    y = 4
+    for c, lines, row_h in zip(rows, labels, heights):
         share = c.used_value / c.capacity_value
         used_w = bar_w * min(share, 1.0)
         cls = "bar over" if share > 1 else "bar will"
-        parts.append(f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end">{e(_short(c.name, 38))}'
-                     f"<title>{e(c.name)}</title></text>")
-        parts.append(f'<rect class="cap" x="{label_w}" y="{y + 4}" width="{bar_w}" height="{row_h - 10}"/>')
-        parts.append(f'<rect class="{cls}" x="{label_w}" y="{y + 4}" width="{_num(used_w)}" height="{row_h - 10}"/>')
-        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 17}">{e(c.used)} of {e(c.capacity)} '
-                     f"{e(_short(c.unit, 18))}</text>")
+        middle = y + row_h / 2
+        first = middle + 4 - (len(lines) - 1) * line_h / 2
+        spans = "".join(f'<tspan x="{label_w - 8}" y="{_num(first + k * line_h)}">{e(line)}</tspan>'
+                        for k, line in enumerate(lines))
+        parts.append(f'<text text-anchor="end">{spans}</text>')
+        parts.append(f'<rect class="cap" x="{label_w}" y="{_num(middle - 10)}" width="{bar_w}" height="20"/>')
+        parts.append(f'<rect class="{cls}" x="{label_w}" y="{_num(middle - 10)}" width="{_num(used_w)}" height="20"/>')
+        parts.append(f'<text x="{label_w + bar_w + 8}" y="{_num(middle + 4)}">{e(c.used)} of {e(c.capacity)}</text>')
+        y += row_h
     parts.append("</svg>")
     return "".join(parts)
 
@@ -210,8 +300,8 @@ def render(workshop: Workshop) -> str:
 
 
 def render_pack(p: bp.BoardPack) -> str:
-    body = [_header(p), _participation(p), _plan(p), _quadrants(p), _gates(p), _rounds(p), _decided(p),
-            _overrides(p), _actions(p), _how(p)]
+    body = [_header(p), _page_one(p), _plan(p), _quadrants(p), _participation(p), _gates(p), _rounds(p), _trace(p),
+            _decision_log(p), _actions(p), _notes(p), _how(p), _glossary(p)]
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{e(p.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
@@ -222,20 +312,39 @@ def render_pack(p: bp.BoardPack) -> str:
 
 def _header(p: bp.BoardPack) -> str:
     meta = " · ".join(e(x) for x in (p.organisation, p.date, f"facilitated by {p.facilitator}" if p.facilitator
-                                      else "") if x)
+                                      else "", f"time horizon {p.horizon}" if p.horizon else "") if x)
     out = [f"<header><h1>{e(p.title)}</h1>", f'<div class="meta">{meta}</div></header>' if meta else "</header>"]
     if p.mission:
         out.append(f'<p class="mission">{e(p.mission)}</p>')
-    if p.horizon:
-        out.append(f"<p>Time horizon: <b>{e(p.horizon)}</b>.</p>")
-    if p.plan is not None:
-        v = p.plan
-        out.append('<div class="cards">'
-                   f'<div class="card"><b>{len(v.will_do)}</b>we will do</div>'
-                   f'<div class="card"><b>{len(v.not_now)}</b>not now</div>'
-                   f'<div class="card"><b>{len(v.wont)}</b>we won\'t do</div>'
-                   f'<div class="card"><b>{p.participants}</b>participants</div></div>')
     return "\n".join(out)
+
+
+def _page_one(p: bp.BoardPack) -> str:
+    """What the board is asked to decide, on one page: the plan in brief, overrides, risks."""
+    v = p.plan
+    condorcet = f"<br>{e(v.condorcet)}" if v is not None and v.condorcet else ""
+    out = ['<section id="page-one"><h2>The decision asked of the board</h2>', f'<p class="ask">{e(p.ask)}{condorcet}</p>']
+    if v is None:
+        return "\n".join(out) + f"<p>{e(p.plan_problem)}</p></section>"
+    if v.will_do:
+        out.append('<div class="keep"><h3>What we will do</h3>' + _table(
+            [("Wave", "num"), ("Initiative", "title"), ("Cost", "num"), ("Why", "why")],
+            [[e(r.wave), e(r.title), e(r.cost), e(r.summary)] for r in v.will_do]) + "</div>")
+    if v.undecided:
+        out.append('<div class="keep"><h3>Undecided: tied at the cut line</h3>' + _table(
+            [("Rank", "num"), ("Initiative", "title"), ("Why", "why")],
+            [[e(r.rank), e(r.title), e(r.summary)] for r in v.undecided]) + "</div>")
+    rest = [(r, "not now") for r in v.not_now] + [(r, "won't do") for r in v.wont]
+    if rest:
+        out.append('<div><h3>What we will not do now, and won\'t do</h3>' + _table(
+            [("Rank", "num"), ("Initiative", "title"), ("Decision", ""), ("Why", "why")],
+            [[e(r.rank), e(r.title), e(label), e(r.summary)] for r, label in rest]) + "</div>")
+    if v.overrides:
+        out.append('<div class="keep"><h3>Overrides and what they displaced</h3><ul class="effects">'
+                   + "".join(f"<li>{e(x)}</li>" for x in v.overrides) + "</ul></div>")
+    out.append('<div class="keep"><h3>Risks</h3>' + ("<ul class=\"risks\">" + "".join(f"<li>{e(x)}</li>" for x in p.risks)
+                                                   + "</ul>" if p.risks else "<p>None recorded.</p>") + "</div>")
+    return "\n".join(out) + "</section>"
 
 
 def _participation(p: bp.BoardPack) -> str:
@@ -250,32 +359,38 @@ def _participation(p: bp.BoardPack) -> str:
 
 
 def _plan_table(rows: tuple[bp.PlanRow, ...], with_wave: bool, why: str) -> str:
-    headers = ([("Wave", "num")] if with_wave else []) + [("Rank", "num"), ("Initiative", ""), ("Score", "num"),
-                                                          (why, "")]
-    return _table(headers, [([e(r.wave)] if with_wave else []) + [e(r.rank), e(r.title), e(r.score), e(r.reasons)]
-                            for r in rows])
+    headers = ([("Wave", "num")] if with_wave else []) + [("Rank", "num"), ("Initiative", "title"), ("Score", "num"),
+                                                          ("Cost", "num"), (why, "why")]
+    return _table(headers, [([e(r.wave)] if with_wave else []) + [e(r.rank), e(r.title), e(r.score), e(r.cost),
+                                                                  e(r.reasons)] for r in rows])
 
 
 def _plan(p: bp.BoardPack) -> str:
-    out = ['<section id="plan"><h2>The plan: what we will do, and what we will not do now</h2>']
+    out = ['<section id="plan" class="major"><h2>The plan in full: what we will do, and what we will not do now</h2>']
     if p.plan is None:
         return out[0] + f"<p>{e(p.plan_problem)}</p></section>"
     v = p.plan
     line = f"From the ranking of round <b>{e(v.round_title)}</b>"
     if v.bandwidth:
-        line += f", within a bandwidth of {e(v.bandwidth)} initiatives at once ({v.slots_used} used)"
+        line += f", within a bandwidth of {e(v.bandwidth)} initiatives at once ({v.slots_used} used"
+        line += f", {v.stretch_slots} of them above the bandwidth by decision)" if v.stretch_slots else ")"
+    if v.tie_break:
+        line += f". Declared tie-break for this round: {e(v.tie_break)}"
     out.append(f"<p>{line}.</p>")
     out.append("<h3>We will do</h3>")
     out.append(_plan_table(v.will_do, True, "Why") if v.will_do else "<p>Nothing is selected.</p>")
+    if v.undecided:
+        out.append("<h3>Undecided: tied across the cut line</h3>")
+        out.append(_plan_table(v.undecided, False, "Why undecided"))
     out.append("<h3>Not now</h3>")
     out.append(_plan_table(v.not_now, False, "Why not now") if v.not_now else "<p>Nothing.</p>")
     out.append("<h3>We won't do</h3>")
     out.append(_plan_table(v.wont, False, "Why not") if v.wont else "<p>Nothing is ruled out.</p>")
     if v.capacity:
-        out.append('<h3>Bottleneck use</h3><figure id="capacity-chart">' + capacity_chart(v.capacity)
-                   + "<figcaption>How much of each constraint the plan uses.</figcaption></figure>")
-        out.append(_table([("Constraint", ""), ("Used", "num"), ("Capacity", "num"), ("Unit", "")],
-                          [[e(c.name), e(c.used), e(c.capacity), e(c.unit)] for c in v.capacity]))
+        out.append('<div class="keep"><h3>Bottleneck use</h3><figure id="capacity-chart">' + capacity_chart(v.capacity)
+                   + "<figcaption>How much of each constraint the plan uses.</figcaption></figure>"
+                   + _table([("Constraint", ""), ("Used", "num"), ("Capacity", "num"), ("Unit", "")],
+                            [[e(c.name), e(c.used), e(c.capacity), e(c.unit)] for c in v.capacity]) + "</div>")
     if v.optimiser:
         out.append(f'<p class="note">{e(v.optimiser)}</p>')
     out += [f'<p class="warning">Warning: {e(w)}</p>' for w in v.warnings]
@@ -286,22 +401,24 @@ def _quadrants(p: bp.BoardPack) -> str:
     q = p.quadrants
     if q is None or not q.points:
         return ""
-    legend = _table([("#", "num"), ("Initiative", ""), ("Quadrant", ""), (e(q.value_label), "num"),
+    legend = _table([("#", "num"), ("Initiative", "title"), ("Plan", "nowrap"), ("Quadrant", ""), (e(q.value_label), "num"),
                      (e(q.effort_label), "num")],
-                    [[str(n), e(pt.title), e(pt.quadrant), e(bp.board_number(pt.value)), e(bp.board_number(pt.effort))]
-                     for n, pt in enumerate(q.points, start=1)])
+                    [[str(n), e(pt.title), e(pt.status), e(pt.quadrant), e(bp.board_number(pt.value)),
+                      e(bp.board_number(pt.effort))] for n, pt in enumerate(q.points, start=1)])
     return ('<section id="value-effort"><h2>Value against effort</h2><figure id="quadrant-chart">'
-            + quadrant_chart(q) + f"<figcaption>{e(q.source)}.</figcaption></figure>" + legend + "</section>")
+            + quadrant_chart(q) + f"<figcaption>{e(q.source)}. Shape and colour show what the plan does: circle "
+            "will do, square not now, triangle won't do, diamond undecided.</figcaption></figure>" + legend
+            + "</section>")
 
 
 def _gates(p: bp.BoardPack) -> str:
     if not p.gates:
         return ""
-    headers = [("Initiative", "")] + [(e(name), "") for name in p.gate_names] + [("Outcome", ""),
+    headers = [("Initiative", "title")] + [(e(name), "") for name in p.gate_names] + [("Outcome", "nowrap"),
                                                                                 ("Notes on failures", "")]
     rows = [[e(g.title)] + [_tag(o) for o in g.outcomes] + [_tag("passes" if g.passes else "ruled out"), e(g.notes)]
             for g in p.gates]
-    return ('<section id="gates" class="major"><h2>Exemplar candidates and their gates</h2>'
+    return ('<section id="gates"><h2>Exemplar candidates and their gates</h2>'
             "<p>A failed gate is a show-stopper: the initiative is ruled out of the plan.</p>"
             + _table(headers, rows) + "</section>")
 
@@ -309,7 +426,7 @@ def _gates(p: bp.BoardPack) -> str:
 def _rounds(p: bp.BoardPack) -> str:
     out = []
     for n, r in enumerate(p.rounds):
-        cls = ' class="major"' if n == 0 else ""
+        cls = ""
         part = [f'<section id="round-{e(r.key)}"{cls}><h2>Round {e(r.key)}: {e(r.title)} '
                 f'<span class="meta">({e(r.method_label)})</span></h2>']
         if r.withheld:
@@ -328,11 +445,12 @@ def _rounds(p: bp.BoardPack) -> str:
                         "better.</figcaption></figure>")
         if r.rows:
             part.append(_table(
-                [("Rank", "num"), ("Initiative", ""), (e(r.score_label), "num"), ("Agreement", ""), ("Spread", ""),
+                [("Rank", "num"), ("Initiative", "title"), (e(r.score_label), "num"), ("Agreement", ""), ("Spread", ""),
                  ("Detail", "")],
                 [[e(x.rank), e(x.title), e(x.score), _tag(x.agreement), e(x.spread), e(x.extra)] for x in r.rows]))
         if r.agreement:
             part.append(f'<p class="note">{e(r.agreement)}</p>')
+        part += [f'<p class="note">{e(x)}</p>' for x in r.notes]
         if r.sites:
             part.append(_sites(r))
         part += [f'<p class="warning">Note: {e(w)}</p>' for w in r.warnings]
@@ -348,31 +466,61 @@ def _sites(r: bp.RoundView) -> str:
             "combined ranking.</p>" + _table(headers, rows) + notes)
 
 
-def _decided(p: bp.BoardPack) -> str:
-    if not p.decided:
+def _trace(p: bp.BoardPack) -> str:
+    if not p.trace_rounds:
         return ""
-    return ('<section id="decided" class="major"><h2>Decisions already made</h2>'
-            "<p>These take bandwidth and capacity before anything is chosen.</p>"
-            + _table([("Initiative", ""), ("Decision", ""), ("Owner", "")],
-                     [[e(d.title), e(d.decided), e(d.owner)] for d in p.decided]) + "</section>")
+    headers = [("Initiative", "title")] + [(e(h), "") for h in p.trace_rounds] + [("Plan", "nowrap")]
+    rows = [[e(t.title)] + [e(c) for c in t.cells] + [e(t.plan)] for t in p.trace]
+    return ('<section id="traceability"><h2>Traceability: each initiative in every round</h2>'
+            "<p>Rank (score) in each scored round, against the criteria named, and what the plan does with it.</p>"
+            + _table(headers, rows) + "</section>")
 
 
-def _overrides(p: bp.BoardPack) -> str:
-    if not p.overrides:
-        return ""
-    return ('<section id="overrides"><h2>Facilitator overrides</h2>'
-            "<p>Where the room overruled the arithmetic, and why.</p>"
-            + _table([("Initiative", ""), ("Decision", ""), ("Round", ""), ("Rationale", "")],
-                     [[e(o.title), e(o.outcome), e(o.round), e(o.rationale)] for o in p.overrides]) + "</section>")
+def _decision_log(p: bp.BoardPack) -> str:
+    out = ['<section id="decision-log"><h2>Decision log</h2>']
+    if p.decided:
+        out.append('<div class="keep"><h3>Decisions already made</h3>'
+                   "<p>These take bandwidth and capacity before anything is chosen.</p>"
+                   + _table([("Initiative", "title"), ("Decision", ""), ("Owner", "")],
+                            [[e(d.title), e(d.decided), e(d.owner)] for d in p.decided]) + "</div>")
+    if p.overrides:
+        out.append('<div class="keep"><h3 id="overrides">Facilitator overrides</h3><p>Where the room overruled the '
+                   "arithmetic, when (the round it was decided in), why, and what it did to the plan.</p>"
+                   + _table([("Initiative", "title"), ("Decision", ""), ("Round", ""), ("Effect", ""),
+                             ("Rationale", "why")],
+                            [[e(o.title), e(o.outcome), e(o.round), e(o.effect), e(o.rationale)] for o in p.overrides])
+                   + "</div>")
+    if p.plan is not None and p.plan.tie_break:
+        out.append(f"<p>Ties in the plan's round are settled by a declared tie-break: {e(p.plan.tie_break)}.</p>")
+    if p.plan is not None and p.plan.undecided:
+        out.append("<p class=\"warning\">Unresolved: " + e(", ".join(r.title for r in p.plan.undecided))
+                   + " tie across the cut line.</p>")
+    if len(out) == 1:
+        out.append("<p>No overrides or tie resolutions were recorded.</p>")
+    return "\n".join(out) + "</section>"
 
 
 def _actions(p: bp.BoardPack) -> str:
     if not p.actions:
         return '<section id="actions"><h2>Actions</h2><p>No actions recorded yet.</p></section>'
+    rows = [[e(a.title) + (f'<br><span class="flag">Check: {e(a.flags)}</span>' if a.flags else ""), e(a.initiative),
+             e(a.owner), e(a.measure), e(a.due)] for a in p.actions]
     return ('<section id="actions"><h2>Actions</h2>'
-            + _table([("Action", ""), ("Initiative", ""), ("Owner", ""), ("Measure", ""), ("Due", "num")],
-                     [[e(a.title), e(a.initiative), e(a.owner), e(a.measure), e(a.due)] for a in p.actions])
+            + _table([("Action", "title"), ("Initiative", ""), ("Owner", ""), ("Measure", ""), ("Due", "num")], rows)
             + "</section>")
+
+
+def _notes(p: bp.BoardPack) -> str:
+    out = ['<section id="notes"><h2>Session notes and data provenance</h2>']
+    if p.description:
+        out.append(f"<p>{e(p.description)}</p>")
+    out.append("<ul>" + "".join(f"<li>{e(x)}</li>" for x in p.provenance) + "</ul>")
+    return "\n".join(out) + "</section>"
+
+
+def _glossary(p: bp.BoardPack) -> str:
+    items = "".join(f"<dt><b>{e(term)}</b></dt><dd>{e(text)}</dd>" for term, text in p.glossary)
+    return f'<section id="glossary"><h2>Glossary</h2><dl>{items}</dl></section>'
 
 
 def _how(p: bp.BoardPack) -> str:

@@ -1,12 +1,15 @@
 """The board pack in Markdown: readable as plain text, renders on any forge or wiki.
 
-All user text is escaped, so a title such as ``<script>`` or ``[link](x)``
-shows literally instead of becoming markup.
+Plain text first: lines wrap at about 100 characters, long content is a list
+rather than a table, and only characters that would otherwise become markup
+are escaped, so a title such as ``<script>`` or ``[link](x)`` shows literally
+while "R&D" and "six_months" read as written. The result is CommonMark.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 from workshop_tui.domain.model import Workshop
@@ -14,16 +17,49 @@ from workshop_tui.exporters import board_pack as bp
 from workshop_tui.presentation import plural
 
 SUFFIX = ".md"
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&~!{}])")
+WIDTH = 100
+_ALWAYS = re.compile(r"([\\`*\[\]<>|])")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+# A wrapped line must not start with something CommonMark reads as a block.
+_BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+*](?=\s|$)|>|\d{1,9}[.)](?=\s|$)|=+\s*$|~~~|```)")
 
 
 def esc(text: object) -> str:
-    """Inline Markdown text with every markup character escaped and lines joined."""
+    """Inline Markdown text, lines joined, with only the characters that would be markup escaped."""
     flat = " ".join(str(text).split())
-    return _SPECIAL.sub(r"\\\1", flat)
+    flat = _ALWAYS.sub(r"\\\1", flat)
+    flat = _ENTITY.sub(r"\\&", flat)
+    flat = _UNDERSCORE.sub(r"\\_", flat)
+    flat = re.sub(r"!(?=\\\[)", r"\\!", flat)
+    return flat
+
+
+def _safe(line: str, indent: str) -> str:
+    body = line[len(indent):]
+    if _BLOCK_START.match(body):
+        body = "\\" + body
+    return indent + body
+
+
+def para(text: str, first: str = "", rest: str = "") -> list[str]:
+    """A paragraph (or list item when ``first`` is "- ") wrapped at WIDTH, never split inside a word."""
+    lines = textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest or " " * len(first),
+                          break_long_words=False, break_on_hyphens=False)
+    if not lines:
+        return []
+    out = [lines[0]] + [_safe(line, rest or " " * len(first)) for line in lines[1:]]
+    if not first:
+        out[0] = _safe(out[0], "")
+    return out
+
+
+def item(text: str) -> list[str]:
+    return para(text, "- ", "  ")
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    """A small table of short cells (counts, capacity); long content is a list instead."""
     out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     out += ["| " + " | ".join(cells) + " |" for cells in rows]
     return out + [""]
@@ -35,25 +71,96 @@ def render(workshop: Workshop) -> str:
 
 def render_pack(p: bp.BoardPack) -> str:
     lines: list[str] = [f"# {esc(p.title)}", ""]
-    meta = [x for x in (esc(p.organisation), esc(p.date), f"facilitated by {esc(p.facilitator)}" if p.facilitator else "")
-            if x]
+    meta = [x for x in (esc(p.organisation), esc(p.date), f"facilitated by {esc(p.facilitator)}" if p.facilitator else "",
+                        f"time horizon {esc(p.horizon)}" if p.horizon else "") if x]
     if meta:
-        lines += [" · ".join(meta), ""]
-    if p.mission or p.horizon:
-        lines += ["## Mission and horizon", ""]
-        if p.mission:
-            lines += [f"> {esc(p.mission)}", ""]
-        if p.horizon:
-            lines += [f"Time horizon: {esc(p.horizon)}.", ""]
+        lines += para(" · ".join(meta)) + [""]
+    if p.mission:
+        lines += para(esc(p.mission), "> ", "> ") + [""]
+    lines += _page_one(p)
+    lines += _plan(p)
     lines += _participation(p)
     lines += _gates(p)
-    lines += _plan(p)
     lines += _rounds(p)
-    lines += _decided(p)
-    lines += _overrides(p)
+    lines += _trace(p)
+    lines += _decision_log(p)
     lines += _actions(p)
+    lines += _notes(p)
     lines += _how(p)
+    lines += _glossary(p)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _page_one(p: bp.BoardPack) -> list[str]:
+    lines = ["## The decision asked of the board", ""] + para(esc(p.ask)) + [""]
+    v = p.plan
+    if v is None:
+        return lines + para(esc(p.plan_problem)) + [""]
+    lines += ["### What we will do", ""]
+    for r in v.will_do:
+        cost = f", cost {r.cost}" if r.cost else ""
+        lines += item(f"**{esc(r.title)}** (wave {r.wave}{cost}): {esc(r.summary)}")
+    lines += [""] if v.will_do else ["Nothing is selected.", ""]
+    if v.undecided:
+        lines += ["### Undecided: tied at the cut line", ""]
+        for r in v.undecided:
+            lines += item(f"**{esc(r.title)}** (rank {esc(r.rank)}): {esc(r.summary)}")
+        lines.append("")
+    lines += ["### What we will not do now, and won't do", ""]
+    rest = [(r, "not now") for r in v.not_now] + [(r, "won't do") for r in v.wont]
+    for r, label in rest:
+        rank = f"rank {esc(r.rank)}, " if r.rank else ""
+        lines += item(f"**{esc(r.title)}** ({rank}{label}): {esc(r.summary)}")
+    lines += [""] if rest else ["Nothing.", ""]
+    if v.overrides:
+        lines += ["### Overrides and what they displaced", ""]
+        for x in v.overrides:
+            lines += item(esc(x))
+        lines.append("")
+    if v.condorcet:
+        lines += para(esc(v.condorcet)) + [""]
+    lines += ["### Risks", ""]
+    for x in p.risks:
+        lines += item(esc(x))
+    return lines + ([""] if p.risks else ["None recorded.", ""])
+
+
+def _plan_items(rows: tuple[bp.PlanRow, ...], with_wave: bool) -> list[str]:
+    lines = []
+    for r in rows:
+        facts = ([f"wave {r.wave}"] if with_wave and r.wave else []) + ([f"rank {esc(r.rank)}"] if r.rank else []) \
+            + ([f"score {r.score}"] if r.score else []) + ([f"cost {r.cost}"] if r.cost else [])
+        lines += item(f"**{esc(r.title)}** ({', '.join(facts)}): {esc(r.reasons)}" if facts
+                      else f"**{esc(r.title)}**: {esc(r.reasons)}")
+    return lines + [""]
+
+
+def _plan(p: bp.BoardPack) -> list[str]:
+    lines = ["## The plan in full: what we will do, and what we will not do now", ""]
+    if p.plan is None:
+        return lines + para(esc(p.plan_problem)) + [""]
+    v = p.plan
+    text = f"From the ranking of round {esc(v.round_title)}"
+    if v.bandwidth:
+        text += f", within a bandwidth of {v.bandwidth} initiatives at once ({v.slots_used} used"
+        text += f", {v.stretch_slots} of them above the bandwidth by decision)" if v.stretch_slots else ")"
+    if v.tie_break:
+        text += f". Declared tie-break for this round: {esc(v.tie_break)}"
+    lines += para(text + ".") + [""]
+    lines += ["### We will do", ""] + (_plan_items(v.will_do, True) if v.will_do else ["Nothing is selected.", ""])
+    if v.undecided:
+        lines += ["### Undecided: tied across the cut line", ""] + _plan_items(v.undecided, False)
+    lines += ["### Not now", ""] + (_plan_items(v.not_now, False) if v.not_now else ["Nothing.", ""])
+    lines += ["### We won't do", ""] + (_plan_items(v.wont, False) if v.wont else ["Nothing is ruled out.", ""])
+    if v.capacity:
+        lines += ["### Bottleneck use", ""]
+        lines += _table(["Constraint", "Used", "Capacity", "Unit"],
+                        [[esc(c.name), c.used, c.capacity, esc(c.unit)] for c in v.capacity])
+    if v.optimiser:
+        lines += para(esc(v.optimiser)) + [""]
+    for w in v.warnings:
+        lines += item(f"Warning: {esc(w)}")
+    return lines + ([""] if v.warnings else [])
 
 
 def _participation(p: bp.BoardPack) -> list[str]:
@@ -67,41 +174,19 @@ def _participation(p: bp.BoardPack) -> list[str]:
 def _gates(p: bp.BoardPack) -> list[str]:
     if not p.gates:
         return []
-    lines = ["## Exemplar candidates and their gates", "",
-             "A failed gate is a show-stopper: the initiative is ruled out of the plan.", ""]
-    rows = [[esc(g.title)] + [o for o in g.outcomes] + ["passes" if g.passes else "**ruled out**", esc(g.notes)]
-            for g in p.gates]
-    return lines + _table(["Initiative"] + [esc(n) for n in p.gate_names] + ["Outcome", "Notes on failures"], rows)
-
-
-def _plan(p: bp.BoardPack) -> list[str]:
-    lines = ["## The plan: what we will do, and what we will not do now", ""]
-    if p.plan is None:
-        return lines + [esc(p.plan_problem), ""]
-    v = p.plan
-    lines += [f"From the ranking of round {esc(v.round_title)}"
-              + (f", within a bandwidth of {v.bandwidth} initiatives at once ({v.slots_used} used)." if v.bandwidth
-                 else "."), ""]
-    lines += ["### We will do", ""]
-    lines += _table(["Wave", "Rank", "Initiative", "Score", "Why"],
-                    [[r.wave, r.rank, esc(r.title), r.score, esc(r.reasons)] for r in v.will_do]) if v.will_do \
-        else ["Nothing is selected.", ""]
-    lines += ["### Not now", ""]
-    lines += _table(["Rank", "Initiative", "Score", "Why not now"],
-                    [[r.rank, esc(r.title), r.score, esc(r.reasons)] for r in v.not_now]) if v.not_now \
-        else ["Nothing.", ""]
-    lines += ["### We won't do", ""]
-    lines += _table(["Rank", "Initiative", "Score", "Why not"],
-                    [[r.rank, esc(r.title), r.score, esc(r.reasons)] for r in v.wont]) if v.wont \
-        else ["Nothing is ruled out.", ""]
-    if v.capacity:
-        lines += ["### Bottleneck use", ""]
-        lines += _table(["Constraint", "Used", "Capacity", "Unit"],
-                        [[esc(c.name), c.used, c.capacity, esc(c.unit)] for c in v.capacity])
-    if v.optimiser:
-        lines += [esc(v.optimiser), ""]
-    lines += [f"- Warning: {esc(w)}" for w in v.warnings]
-    return lines + ([""] if v.warnings else [])
+    lines = ["## Exemplar candidates and their gates", ""]
+    lines += para("A failed gate is a show-stopper: the initiative is ruled out of the plan. Gates: "
+                  + "; ".join(esc(n) for n in p.gate_names) + ".") + [""]
+    for g in p.gates:
+        failed = [esc(n) for n, o in zip(p.gate_names, g.outcomes) if o == "fail"]
+        unassessed = [esc(n) for n, o in zip(p.gate_names, g.outcomes) if o == "unassessed"]
+        text = f"**{esc(g.title)}**: " + ("passes every gate" if g.passes else "**ruled out**, fails " + "; ".join(failed))
+        if unassessed:
+            text += f" (not assessed: {'; '.join(unassessed)})"
+        if g.notes:
+            text += f". {esc(g.notes)}"
+        lines += item(text)
+    return lines + [""]
 
 
 def _rounds(p: bp.BoardPack) -> list[str]:
@@ -116,62 +201,117 @@ def _rounds(p: bp.BoardPack) -> list[str]:
             ballots += f", {r.blank} blank"
         if r.rejected:
             ballots += f", {r.rejected} rejected"
-        lines += [f"{ballots}. " + ("Secret ballot: " + esc(r.voters) + "." if r.anonymous
-                                    else ("Voted: " + esc(r.voters) + "." if r.voters else "")), ""]
+        who = ("Secret ballot: " + esc(r.voters) + "." if r.anonymous else ("Voted: " + esc(r.voters) + "." if r.voters else ""))
+        lines += para(f"{ballots}. {who}".strip()) + [""]
+        for x in r.rows:
+            facts = [f"{esc(r.score_label)} {x.score}"] + ([x.agreement] if x.agreement else []) \
+                + ([esc(x.spread)] if x.spread else []) + ([esc(x.extra)] if x.extra else [])
+            lines += item(f"**{esc(x.title)}** (rank {esc(x.rank)}): {'; '.join(facts)}")
         if r.rows:
-            lines += _table(["Rank", "Initiative", esc(r.score_label), "Agreement", "Spread", "Detail"],
-                            [[x.rank, esc(x.title), x.score, x.agreement, esc(x.spread), esc(x.extra)] for x in r.rows])
+            lines.append("")
         if r.agreement:
-            lines += [esc(r.agreement), ""]
+            lines += para(esc(r.agreement)) + [""]
+        for note in r.notes:
+            lines += para(esc(note)) + [""]
         if r.sites:
-            lines += _site_table(r)
-        lines += [f"- Note: {esc(w)}" for w in r.warnings]
+            lines += _sites(r)
+        for w in r.warnings:
+            lines += item(f"Note: {esc(w)}")
         if r.warnings:
             lines.append("")
     return lines
 
 
-def _site_table(r: bp.RoundView) -> list[str]:
-    lines = ["Per-site ranking (each site's ballots counted on their own):", ""]
-    headers = ["Initiative", "Combined"] + [f"{esc(s.site)} ({s.ballots})" for s in r.sites]
-    rows = [[esc(x.title), x.rank] + [s.ranks.get(x.key, "") for s in r.sites] for x in r.rows]
-    lines += _table(headers, rows)
-    lines += [f"- {esc(s.site)}: {esc(s.withheld)}" for s in r.sites if s.withheld]
+def _sites(r: bp.RoundView) -> list[str]:
+    lines = para("Per-site ranking (each site's ballots counted on their own). Sites (ballots): "
+                 + "; ".join(f"{esc(s.site)} ({s.ballots})" for s in r.sites) + ".") + [""]
+    for x in r.rows:
+        per = "; ".join(f"{esc(s.site)} {s.ranks.get(x.key, '') or '-'}" for s in r.sites if not s.withheld)
+        lines += item(f"**{esc(x.title)}**: combined {esc(x.rank)}" + (f"; {per}" if per else ""))
+    lines.append("")
+    for s in r.sites:
+        if s.withheld:
+            lines += item(f"{esc(s.site)} ({s.ballots} ballots): {esc(s.withheld)}")
     return lines + ([""] if any(s.withheld for s in r.sites) else [])
 
 
-def _decided(p: bp.BoardPack) -> list[str]:
-    if not p.decided:
+def _trace(p: bp.BoardPack) -> list[str]:
+    if not p.trace_rounds:
         return []
-    lines = ["## Decisions already made", "", "These take bandwidth and capacity before anything is chosen.", ""]
-    return lines + _table(["Initiative", "Decision", "Owner"], [[esc(d.title), esc(d.decided), esc(d.owner)]
-                                                               for d in p.decided])
+    lines = ["## Traceability: each initiative in every round", ""]
+    lines += para("Rank (score) in each scored round, and what the plan does with it. Rounds: "
+                  + "; ".join(f"({n}) {esc(h)}" for n, h in enumerate(p.trace_rounds, start=1)) + ".") + [""]
+    for t in p.trace:
+        cells = "; ".join(f"({n}) {esc(c) or '-'}" for n, c in enumerate(t.cells, start=1))
+        lines += item(f"**{esc(t.title)}**" + (f" ({t.plan})" if t.plan else "") + f": {cells}")
+    return lines + [""]
 
 
-def _overrides(p: bp.BoardPack) -> list[str]:
-    if not p.overrides:
-        return []
-    lines = ["## Facilitator overrides", "", "Where the room overruled the arithmetic, and why.", ""]
-    return lines + _table(["Initiative", "Decision", "Round", "Rationale"],
-                          [[esc(o.title), esc(o.outcome), esc(o.round), esc(o.rationale)] for o in p.overrides])
+def _decision_log(p: bp.BoardPack) -> list[str]:
+    lines = ["## Decision log", ""]
+    if p.decided:
+        lines += ["### Decisions already made", "", "These take bandwidth and capacity before anything is chosen.", ""]
+        for d in p.decided:
+            lines += item(f"**{esc(d.title)}**: {esc(d.decided)}" + (f"; owner {esc(d.owner)}" if d.owner else ""))
+        lines.append("")
+    if p.overrides:
+        lines += ["### Facilitator overrides", ""]
+        lines += para("Where the room overruled the arithmetic, when (the round it was decided in), why, and what "
+                      "it did to the plan.") + [""]
+        for o in p.overrides:
+            when = f" in round {esc(o.round)}" if o.round else ""
+            effect = f"; {esc(o.effect)}" if o.effect else ""
+            lines += item(f"**{esc(o.title)}**: {esc(o.outcome.lower())}{when}{effect}. Why: {esc(o.rationale)}")
+        lines.append("")
+    if p.plan is not None and p.plan.tie_break:
+        lines += para(f"Ties in the plan's round are settled by a declared tie-break: {esc(p.plan.tie_break)}.") + [""]
+    if p.plan is not None and p.plan.undecided:
+        lines += para("Unresolved: " + esc(", ".join(r.title for r in p.plan.undecided)) + " tie across the cut line.") + [""]
+    if len(lines) == 2:
+        lines += ["No overrides or tie resolutions were recorded.", ""]
+    return lines
 
 
 def _actions(p: bp.BoardPack) -> list[str]:
     lines = ["## Actions", ""]
     if not p.actions:
         return lines + ["No actions recorded yet.", ""]
-    return lines + _table(["Action", "Initiative", "Owner", "Measure", "Due"],
-                          [[esc(a.title), esc(a.initiative), esc(a.owner), esc(a.measure), esc(a.due)]
-                           for a in p.actions])
+    for a in p.actions:
+        facts = [x for x in (f"initiative {esc(a.initiative)}" if a.initiative else "", f"owner {esc(a.owner)}" if a.owner else "",
+                             f"due {a.due}" if a.due else "") if x]
+        text = f"**{esc(a.title)}**" + (f" ({'; '.join(facts)})" if facts else "")
+        if a.measure:
+            text += f". Measure: {esc(a.measure)}"
+        if a.flags:
+            text += f". **Check:** {esc(a.flags)}"
+        lines += item(text)
+    return lines + [""]
+
+
+def _notes(p: bp.BoardPack) -> list[str]:
+    lines = ["## Session notes and data provenance", ""]
+    if p.description:
+        lines += para(esc(p.description)) + [""]
+    for x in p.provenance:
+        lines += item(esc(x))
+    return lines + [""]
 
 
 def _how(p: bp.BoardPack) -> list[str]:
     if not p.how:
         return []
     lines = ["## How the scores were computed", ""]
-    lines += [f"- **{esc(label)}.** {esc(text)}" for label, text in p.how]
-    return lines + ["", "Numbers are rounded for reading (half away from zero); ranks were computed on exact values.",
-                    ""]
+    for label, text in p.how:
+        lines += item(f"**{esc(label)}.** {esc(text)}")
+    return lines + [""] + para("Numbers are rounded for reading (half away from zero); ranks were computed on exact "
+                               "values.") + [""]
+
+
+def _glossary(p: bp.BoardPack) -> list[str]:
+    lines = ["## Glossary", ""]
+    for term, text in p.glossary:
+        lines += item(f"**{esc(term)}**: {esc(text)}")
+    return lines + [""]
 
 
 def write(workshop: Workshop, path: Path, prepared=None) -> Path:

@@ -23,7 +23,7 @@ from workshop_tui.exporters import board_pack as bp
 from workshop_tui.presentation import plural
 
 SUFFIX = ".xlsx"
-MAX_WIDTH = 60
+MAX_WIDTH = 50
 WRAP_FROM = 40  # columns wider than this wrap their text
 FIXED_CREATED = dt.datetime(2000, 1, 1)
 
@@ -48,6 +48,15 @@ def _number(x: object) -> float | None:
     if isinstance(x, Fraction) and (x * 10**4).denominator == 1:
         return float(x)
     return float(round_half_away(x))  # type: ignore[arg-type]
+
+
+class Money:
+    """A sum of money: written as a number with a thousands format."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
 
 
 class _Sheet:
@@ -97,6 +106,14 @@ class _Sheet:
             if kind is bool:
                 ws.write_boolean(row, col, value)
                 width(col, "FALSE")
+            elif kind is dt.date:
+                ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), self.f["date"])
+                width(col, "2027-03-31")
+            elif kind is Money:
+                if value.value is not None:
+                    number = float(value.value)
+                    ws.write_number(row, col, number, self.f["money"])
+                    width(col, f"{number:,.0f}")
             elif kind is Fraction and value.denominator == 1:
                 number = float(value.numerator)
                 ws.write_number(row, col, number, number_format)
@@ -121,6 +138,15 @@ class _Sheet:
             self.ws.set_column(col, col, width, self.f["wrap"] if width > WRAP_FROM else None)
         if freeze_row is not None:
             self.ws.freeze_panes(freeze_row, 0)
+        # Print setup: A4 landscape, one page wide, the header row on every page.
+        ws = self.ws
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+        ws.set_footer("&L&A&RPage &P of &N")
+        if freeze_row:
+            ws.repeat_rows(freeze_row - 1)
 
 
 def render_bytes(workshop: m.Workshop, pack: bp.BoardPack | None = None) -> bytes:
@@ -142,6 +168,8 @@ def render_bytes(workshop: m.Workshop, pack: bp.BoardPack | None = None) -> byte
         "text": book.add_format({"valign": "top"}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
         "number": book.add_format({"num_format": "General", "valign": "top"}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
+        "money": book.add_format({"num_format": "#,##0", "valign": "top"}),
     }
     used: set[str] = set()
     _summary(book, formats, used, workshop, pack)
@@ -151,7 +179,7 @@ def render_bytes(workshop: m.Workshop, pack: bp.BoardPack | None = None) -> byte
     for rnd in workshop.rounds:
         _round_sheet(book, formats, used, workshop, rnd, views.get(rnd.key), pack)
     _plan_sheet(book, formats, used, pack)
-    _actions_sheet(book, formats, used, workshop)
+    _actions_sheet(book, formats, used, workshop, pack)
     _initiatives_sheet(book, formats, used, workshop)
     _participants_sheet(book, formats, used, workshop)
     book.close()
@@ -159,23 +187,50 @@ def render_bytes(workshop: m.Workshop, pack: bp.BoardPack | None = None) -> byte
 
 
 def _summary(book, formats, used, workshop: m.Workshop, pack: bp.BoardPack) -> None:
+    """Page one of the board pack: the decision asked, the plan in brief, overrides, risks; then the session."""
     sh = _Sheet(book, sheet_name("Summary", used), formats)
-    sh.header(["Field", "Value"])
-    s = workshop.session
-    for label, value in (("Title", s.title), ("Organisation", s.organisation),
-                         ("Date", s.date.isoformat() if s.date else ""), ("Facilitator", s.facilitator),
-                         ("Mission", s.mission), ("Horizon (years)", s.horizon_years),
-                         ("Bandwidth (initiatives at once)", s.bandwidth), ("Budget", s.budget),
-                         ("Participants", pack.participants), ("Initiatives", len(workshop.initiatives)),
-                         ("Rounds", len(workshop.rounds))):
-        sh.line([label, value])
-    if pack.plan is not None:
-        sh.line(["Plan from round", pack.plan.round_title])
-        sh.line(["We will do", len(pack.plan.will_do)])
-        sh.line(["Not now", len(pack.plan.not_now)])
-        sh.line(["We won't do", len(pack.plan.wont)])
+    sh.title(workshop.session.title)
+    sh.line(["The decision asked of the board", pack.ask])
+    sh.skip()
+    v = pack.plan
+    if v is not None:
+        sh.line(["What we will do"])
+        sh.header(["Wave", "Initiative", "Cost", "Why", "Rank", "Tied"])
+        for r in v.will_do:
+            sh.line([int(r.wave) if r.wave else None, r.title, Money(r.cost_value), r.summary, r.rank_value, r.tied])
+        if v.undecided:
+            sh.skip()
+            sh.line(["Undecided: tied at the cut line"])
+            sh.header(["Rank", "Initiative", "Cost", "Why", "", "Tied"])
+            for r in v.undecided:
+                sh.line([r.rank_value, r.title, Money(r.cost_value), r.summary, None, r.tied])
+        sh.skip()
+        sh.line(["What we will not do now, and won't do"])
+        sh.header(["Rank", "Initiative", "Cost", "Why", "Decision", "Tied"])
+        for r, label in [(r, "not now") for r in v.not_now] + [(r, "won't do") for r in v.wont]:
+            sh.line([r.rank_value, r.title, Money(r.cost_value), r.summary, label, r.tied])
+        if v.overrides:
+            sh.skip()
+            sh.line(["Overrides and what they displaced"])
+            for x in v.overrides:
+                sh.line(["", x])
+        if v.condorcet:
+            sh.line(["", v.condorcet])
     elif pack.plan_problem:
         sh.line(["Plan", pack.plan_problem])
+    sh.skip()
+    sh.line(["Risks"])
+    for x in pack.risks or ("None recorded.",):
+        sh.line(["", x])
+    sh.skip()
+    sh.line(["The session"])
+    s = workshop.session
+    for label, value in (("Organisation", s.organisation), ("Date", s.date), ("Facilitator", s.facilitator),
+                         ("Mission", s.mission), ("Horizon (years)", s.horizon_years),
+                         ("Bandwidth (initiatives at once)", s.bandwidth), ("Budget", Money(s.budget)),
+                         ("Participants", pack.participants), ("Initiatives", len(workshop.initiatives)),
+                         ("Rounds", len(workshop.rounds)), ("Notes", pack.description)):
+        sh.line([label, value])
     sh.skip()
     sh.line(["Participants by discipline", None])
     for label, n in pack.by_discipline:
@@ -185,7 +240,9 @@ def _summary(book, formats, used, workshop: m.Workshop, pack: bp.BoardPack) -> N
         sh.line(["Participants by site", None])
         for site, n in pack.by_site:
             sh.line([site, n])
-    sh.finish()
+    sh.finish(None)
+    sh.ws.set_column(1, 1, MAX_WIDTH, formats["wrap"])
+    sh.ws.set_column(3, 3, MAX_WIDTH, formats["wrap"])
 
 
 def _gates_sheet(book, formats, used, workshop: m.Workshop, pack: bp.BoardPack) -> None:
@@ -215,12 +272,13 @@ def _round_sheet(book, formats, used, workshop: m.Workshop, rnd: m.Round, view: 
         head = sh.header(["Round"])
         sh.line([view.withheld])
     else:
-        head = sh.header(["Rank", "Initiative", "Title", view.score_label if view else "Score", "Supporters", "n",
-                          "Spread", "Agreement", "Detail"])
+        head = sh.header(["Rank", "Tied", "Title", view.score_label if view else "Score", "Supporters", "n",
+                          "Spread", "Agreement", "Detail", "Initiative"])
         first = sh.row
         for x in view.rows if view else ():
-            sh.line([int(x.rank) if x.rank.isdigit() else x.rank, x.key, x.title, x.score_value, int(x.supporters) if x.supporters else None,
-                     int(x.n) if x.n else None, x.spread, x.agreement, x.extra])
+            sh.line([int(x.rank.lstrip("=")) if x.rank.lstrip("=").isdigit() else x.rank, x.rank.startswith("="),
+                     x.title, x.score_value, int(x.supporters) if x.supporters else None,
+                     int(x.n) if x.n else None, x.spread, x.agreement, x.extra, x.key])
         last = sh.row - 1
         if view is not None and last >= first and any(x.score_value is not None for x in view.rows):
             _chart(book, sh, view, first, last)
@@ -229,6 +287,8 @@ def _round_sheet(book, formats, used, workshop: m.Workshop, rnd: m.Round, view: 
             sh.line([f"{plural(view.counted, 'ballot')} counted, {view.blank} blank, {view.rejected} rejected"])
             if view.agreement:
                 sh.line([view.agreement])
+            for note in view.notes:
+                sh.line([note])
     sh.skip()
     pub = round_policy.publication(rnd)
     if pub.ballots:
@@ -273,16 +333,20 @@ def _votes(sh: _Sheet, workshop: m.Workshop, rnd: m.Round) -> None:
 
 def _plan_sheet(book, formats, used, pack: bp.BoardPack) -> None:
     sh = _Sheet(book, sheet_name("Plan", used), formats)
-    head = sh.header(["Decision", "Wave", "Rank", "Initiative", "Title", "Score", "Decided", "Reason codes", "Reasons"])
+    head = sh.header(["Decision", "Wave", "Rank", "Tied", "Title", "Score", "Cost", "Decided", "Reason codes",
+                      "Reasons", "Initiative"])
     if pack.plan is None:
         sh.line([pack.plan_problem])
         sh.finish(head + 1)
         return
     v = pack.plan
-    for label, rows in (("will do", v.will_do), ("not now", v.not_now), ("won't do", v.wont)):
+    for label, rows in (("will do", v.will_do), ("undecided", v.undecided), ("not now", v.not_now),
+                        ("won't do", v.wont)):
         for r in rows:
-            sh.line([label, int(r.wave) if r.wave else None, int(r.rank) if r.rank.isdigit() else r.rank, r.key,
-                     r.title, r.score, r.decided, r.codes, r.reasons])
+            sh.line([label, int(r.wave) if r.wave else None, r.rank_value, r.tied, r.title, r.score_value,
+                     Money(r.cost_value), r.decided, r.codes, r.reasons, r.key])
+    for x in v.overrides:
+        sh.line([f"Override: {x}"])
     if v.capacity:
         sh.skip()
         sh.header(["Constraint", "Used", "Capacity", "Unit"])
@@ -293,11 +357,12 @@ def _plan_sheet(book, formats, used, pack: bp.BoardPack) -> None:
     sh.finish(head + 1)
 
 
-def _actions_sheet(book, formats, used, workshop: m.Workshop) -> None:
+def _actions_sheet(book, formats, used, workshop: m.Workshop, pack: bp.BoardPack) -> None:
     sh = _Sheet(book, sheet_name("Actions", used), formats)
-    sh.header(["Key", "Action", "Initiative", "Owner", "Measure", "Due"])
+    sh.header(["Key", "Action", "Initiative", "Owner", "Measure", "Due", "Check"])
+    flags = {a.title: a.flags for a in pack.actions}
     for a in workshop.actions:
-        sh.line([a.key, a.title, a.initiative, a.owner, a.measure, a.due.isoformat() if a.due else None])
+        sh.line([a.key, a.title, a.initiative, a.owner, a.measure, a.due, flags.get(a.title, "")])
     sh.finish()
 
 
@@ -307,7 +372,7 @@ def _initiatives_sheet(book, formats, used, workshop: m.Workshop) -> None:
     sh.header(["Key", "Title", "Description", "Owner", "Service area", "Portfolio", "Kind", "Effort", "Cost",
                "Decided", "Depends on"] + [f"Needs: {b.name}" for b in workshop.bottlenecks])
     for i in workshop.initiatives:
-        sh.line([i.key, i.title, i.description, i.owner, i.service_area, i.portfolio, i.kind, i.effort, i.cost,
+        sh.line([i.key, i.title, i.description, i.owner, i.service_area, i.portfolio, i.kind, i.effort, Money(i.cost),
                  m.DECIDED_LABELS.get(i.decided or "", None), "; ".join(i.depends_on)]
                 + [i.demands.get(k) for k in keys])
     sh.finish()

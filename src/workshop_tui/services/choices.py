@@ -18,6 +18,8 @@ from workshop_tui.storage import repository as repo
 from workshop_tui.storage.engine import Database
 
 OUTCOMES = {"include": "will do", "exclude": "won't do"}
+# An outcome alone (as before the kinds) means its usual kind.
+KIND_OF_OUTCOME = {"include": "within", "exclude": "rule_out"}
 
 
 class ChoiceError(ValueError):
@@ -210,6 +212,19 @@ def set_plan_round(db: Database, session_id: int, round_key: str | None) -> None
     _write(db, session_id, "plan.round", work, audit=dict(round=round_key))
 
 
+def preview_override(workshop: m.Workshop, initiative: str, kind: str, round_key: str | None = None) -> engine.Plan:
+    """The plan as it would be with this override (nothing saved): what it displaces, before asking."""
+    import dataclasses  # noqa: PLC0415 - only when previewing
+
+    kind = KIND_OF_OUTCOME.get(kind, kind)
+    if kind not in m.OVERRIDE_KINDS:
+        raise ChoiceError(f"{kind!r} is not a kind of override.")
+    d = m.Decision(initiative=initiative, outcome=m.OVERRIDE_KIND_OUTCOME[kind], rationale="(proposed)",
+                   round=round_key, kind=kind)
+    others = tuple(x for x in workshop.decisions if x.initiative != initiative)
+    return plan(dataclasses.replace(workshop, decisions=others + (d,)), round_key)
+
+
 def discussion(workshop: m.Workshop, round_key: str) -> list[engine.RankedItem]:
     try:
         return engine.discussion_queue(workshop, round_key)
@@ -217,21 +232,27 @@ def discussion(workshop: m.Workshop, round_key: str) -> list[engine.RankedItem]:
         return []
 
 
-def record_override(db: Database, session_id: int, initiative: str, outcome: str, rationale: str,
+def record_override(db: Database, session_id: int, initiative: str, kind: str, rationale: str,
                     round_key: str | None = None) -> None:
-    """The facilitator overrules the arithmetic for one initiative, saying why."""
-    if outcome not in OUTCOMES:
-        raise ChoiceError("An override either includes (will do) or excludes (won't do) an initiative.")
+    """The facilitator overrules the arithmetic for one initiative, saying why.
+
+    ``kind`` is one of ``model.OVERRIDE_KINDS`` (within / stretch / rule_out);
+    the outcomes "include" and "exclude" are read as within and rule_out."""
+    kind = KIND_OF_OUTCOME.get(kind, kind)
+    if kind not in m.OVERRIDE_KINDS:
+        raise ChoiceError("An override includes an initiative within the bandwidth, includes it above the "
+                          "bandwidth (a stretch item), or rules it out.")
     rationale = rationale.strip()
     if not rationale:
         raise ChoiceError("Say why: the reason is recorded with the decision and shown to the board.")
+    outcome = m.OVERRIDE_KIND_OUTCOME[kind]
 
     def work(s):
         repo.add_decision(s, session_id, m.Decision(initiative=initiative, outcome=outcome, rationale=rationale,
-                                                    round=round_key))
+                                                    round=round_key, kind=kind))
 
     _write(db, session_id, "decision.override", work,
-           audit=dict(initiative=initiative, outcome=outcome, round=round_key))
+           audit=dict(initiative=initiative, outcome=outcome, kind=kind, round=round_key))
 
 
 def remove_override(db: Database, session_id: int, initiative: str) -> None:
@@ -284,13 +305,20 @@ def missing(action: m.Action) -> list[str]:
     return out
 
 
-def check_actions(workshop: m.Workshop) -> list[ActionCheck]:
-    """The guidance: each action has an owner, a measure and a date, and there are few of them."""
+def check_actions(workshop: m.Workshop, plan_: engine.Plan | None = None) -> list[ActionCheck]:
+    """The guidance: each action has an owner, a measure and a date, and there are few of them;
+    and an action fits the plan (not on a not-now or won't initiative) and the calendar."""
     checks = []
     for a in workshop.actions:
         lacks = missing(a)
         if lacks:
             checks.append(ActionCheck(a.key, f"{a.title}: no {', no '.join(lacks)}"))
+    if plan_ is None and workshop.actions:
+        try:
+            plan_ = plan(workshop)
+        except ChoiceError:
+            plan_ = None
+    checks.extend(ActionCheck(key, message) for key, message in engine.action_flags(workshop, plan_))
     limit = workshop.session.max_actions or 5
     if len(workshop.actions) > limit:
         checks.append(ActionCheck("", f"{len(workshop.actions)} actions: the guidance asks for a short list "

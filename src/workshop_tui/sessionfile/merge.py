@@ -179,9 +179,9 @@ def merge(sources: list[tuple[str, m.Workshop]]) -> Merged:
     for (site, w), tag, items in zip(sources, tags, item_maps):
         for d in w.decisions:
             d = dataclasses.replace(d, initiative=items.get(d.initiative, d.initiative))
-            if d.initiative in decisions and decisions[d.initiative].outcome != d.outcome:
-                conflicts.append(f"override for {d.initiative!r}: {decisions[d.initiative].outcome} in one file, "
-                                 f"{d.outcome} at {site}")
+            if d.initiative in decisions and decisions[d.initiative].effective_kind != d.effective_kind:
+                conflicts.append(f"override for {d.initiative!r}: {decisions[d.initiative].effective_kind} in one file, "
+                                 f"{d.effective_kind} at {site}")
             decisions.setdefault(d.initiative, d)
         for a in w.actions:
             key = a.key if a.key not in action_keys else f"{tag}-{a.key}"[:64]

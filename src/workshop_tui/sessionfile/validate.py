@@ -61,7 +61,7 @@ CRITERION_FIELDS = {"key", "name", "kind", "weight", "min", "max", "direction", 
 ROUND_FIELDS = {"key", "title", "method", "anonymous", "hidden", "status", "settings", "votes", "voted", "abstained",
                 "min_group"}
 VOTE_FIELDS = {"participant", "ballot", "initiative", "criterion", "value", "effort", "ranking", "channel", "note"}
-DECISION_FIELDS = {"initiative", "outcome", "rationale", "round"}
+DECISION_FIELDS = {"initiative", "outcome", "rationale", "round", "kind"}
 ACTION_FIELDS = {"key", "initiative", "title", "owner", "measure", "due"}
 
 def to_fraction(value: int | Decimal) -> Fraction:
@@ -692,8 +692,14 @@ def _decisions(c: _Checker, items: list, initiatives: set[str], rounds: set[str]
         outcome = c.choice(d, "outcome", path, ("include", "exclude"))
         rationale = c.text(d, "rationale", path, limit=MAX_TEXT, required=True)
         round_key = c.ref(d.get("round"), f"{path}.round", rounds, "round")
+        # Files before the kinds have none: an include then took a slot within the bandwidth.
+        kind = c.choice(d, "kind", path, m.OVERRIDE_KINDS)
+        if kind and outcome and m.OVERRIDE_KIND_OUTCOME[kind] != outcome:
+            c.add(f"{path}.kind", f"{kind!r} ({m.OVERRIDE_KIND_LABELS[kind]}) does not fit outcome {outcome!r}")
+            continue
         if initiative and outcome:
-            out.append(m.Decision(initiative=initiative, outcome=outcome, rationale=rationale, round=round_key))
+            out.append(m.Decision(initiative=initiative, outcome=outcome, rationale=rationale, round=round_key,
+                                  kind=kind or m.Decision(initiative, outcome, rationale).effective_kind))
     return out
 
 

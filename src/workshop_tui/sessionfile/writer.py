@@ -85,7 +85,8 @@ def workshop_to_dict(w: m.Workshop) -> dict[str, Any]:
         "criteria": [_criterion(c) for c in w.criteria],
         "rounds": _rounds(w),
         "decisions": [
-            {"initiative": d.initiative, "outcome": d.outcome, "rationale": d.rationale, "round": d.round}
+            {"initiative": d.initiative, "outcome": d.outcome, "kind": d.effective_kind, "rationale": d.rationale,
+             "round": d.round}
             for d in w.decisions
         ],
         "actions": [

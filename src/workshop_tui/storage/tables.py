@@ -251,6 +251,8 @@ class DecisionRow(SQLModel, table=True):
     rationale: str = Field(sa_column=Column(Text, nullable=False))
     round_key: Optional[str] = None
     position: int = 0
+    # within | stretch | rule_out (domain.model.OVERRIDE_KINDS); migration 0002 fills old rows from outcome
+    kind: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class ActionRow(SQLModel, table=True):

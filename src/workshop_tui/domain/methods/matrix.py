@@ -110,13 +110,14 @@ def aggregate(values: Sequence[Fraction], how: str, trim: Fraction = DEFAULT_TRI
     return trimmed_mean(values, trim)
 
 
-def tie_break_criterion(criteria: Sequence[Criterion]) -> Criterion:
-    """The highest-weight criterion; the first listed if weights tie."""
-    best = criteria[0]
-    for c in criteria[1:]:
-        if c.weight > best.weight:
-            best = c
-    return best
+def tie_break_criterion(criteria: Sequence[Criterion]) -> Criterion | None:
+    """The criterion whose weight is strictly the highest; None when weights are level
+    at the top (then equal scores are a declared tie, METHODS §2)."""
+    if not criteria:
+        return None
+    top = max(c.weight for c in criteria)
+    best = [c for c in criteria if c.weight == top]
+    return best[0] if len(best) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ class MatrixOutcome:
     groups: tuple[tuple[str, ...], ...]
     unscored: tuple[str, ...]
     scale: tuple[Fraction, Fraction]
-    tie_criterion: str
+    tie_criterion: str | None
     warnings: tuple[str, ...]
 
     def totals(self, item: str) -> tuple[Fraction, ...]:
@@ -210,10 +211,10 @@ def evaluate(
                 scores[i] = b + sum((a[k] * crit_agg[i][k] for k in keys), Fraction(0))
     scored = sorted(scores)
     ranks, groups = competition_ranks(
-        scored, key=lambda i: (scores[i], crit_agg[i].get(tie_c.key, Fraction(-10**18)))
+        scored, key=(lambda i: (scores[i], crit_agg[i].get(tie_c.key, Fraction(-10**18)))) if tie_c else (lambda i: scores[i])
     )
     unscored = tuple(sorted(set(items) - set(scores)))
     return MatrixOutcome(
         scores, n, {i: tuple(v) for i, v in totals.items()}, tuple(rater_totals), divisor, crit_agg, crit_med,
-        ranks, groups, unscored, total_range(criteria, s.normalisation), tie_c.key, tuple(warnings),
+        ranks, groups, unscored, total_range(criteria, s.normalisation), tie_c.key if tie_c else None, tuple(warnings),
     )

@@ -111,6 +111,9 @@ KNOWN = {
 }
 
 
+PLAN_SETTINGS = {"plan_tie_break": ("lower_effort",)}
+
+
 def default_budget(n_items: int) -> int:
     """B = clamp(floor(N/3), 1, 20)."""
     return max(1, min(n_items // 3, MAX_DEFAULT_BUDGET))
@@ -155,6 +158,11 @@ def _parse(method: str, raw: Mapping[str, object], n_items: int) -> tuple[Settin
     if method not in KNOWN:
         return None, [("method", f"{_show(method)} is not a voting method")]
     for name in raw:
+        if name in PLAN_SETTINGS and method != "gates":
+            # Read by the plan (domain.selection), not the method: a declared tie-break for the cut line.
+            if raw[name] not in PLAN_SETTINGS[name]:
+                problems.append((name, f"{_show(raw[name])} must be one of {', '.join(PLAN_SETTINGS[name])}"))
+            continue
         if name not in KNOWN[method]:
             expected = ", ".join(KNOWN[method]) or "none"
             problems.append((name, f"is not a setting of this method (expected: {expected})"))

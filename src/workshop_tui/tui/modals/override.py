@@ -20,17 +20,24 @@ class OverrideModal(ModalScreen[str | None]):
     OverrideModal #override-box { width: 76; max-width: 100%; height: auto; border: thick $warning;
                                   background: $surface; padding: 0 1; }
     OverrideModal #override-hint { color: $text-muted; }
+    OverrideModal #override-effect { color: $warning; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="override.cancel")]
 
-    def __init__(self, title: str, outcome: str, current: str = "") -> None:
+    VERBS = {"within": "We WILL do, within the bandwidth", "include": "We WILL do, within the bandwidth",
+             "stretch": "We WILL do, above the bandwidth (a stretch item)",
+             "rule_out": "We will NOT do", "exclude": "We will NOT do"}
+
+    def __init__(self, title: str, outcome: str, current: str = "", preview: str = "") -> None:
         super().__init__()
-        self.item_title, self.outcome, self.current = title, outcome, current
+        self.item_title, self.outcome, self.current, self.preview = title, outcome, current, preview
 
     def compose(self) -> ComposeResult:
-        verb = "We WILL do" if self.outcome == "include" else "We will NOT do"
+        verb = self.VERBS.get(self.outcome, self.outcome)
         with Vertical(id="override-box"):
             yield Static(Text.assemble((f"{verb}: ", "bold"), shown(self.item_title)))
+            if self.preview:
+                yield Static(Text("Effect on the plan: " + self.preview), id="override-effect")
             yield Static(Text("Why? The reason is recorded with the decision and shown in the plan and the export."))
             yield Input(self.current, placeholder="The reason, in a sentence the board will understand",
                         id="override-rationale")

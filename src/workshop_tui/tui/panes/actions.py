@@ -38,6 +38,7 @@ class ActionsPane(StagePane):
         super().__init__(session_id, **kwargs)
         self.workshop: m.Workshop | None = None
         self.chosen: list[str] = []
+        self.plan = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.TITLE, style="bold"), classes="pane-title")
@@ -54,17 +55,20 @@ class ActionsPane(StagePane):
     def load(self, workshop: m.Workshop) -> None:
         self.workshop = workshop
         titles = {i.key: i.title for i in workshop.initiatives}
+        plan = None
         try:
             plan = choices.plan(workshop)  # the round policy never makes it from a hidden round
             self.chosen = [i.initiative for i in plan.will_do]
         except ChoiceError:
             self.chosen = []
+        self.plan = plan
         with_action = {a.initiative for a in workshop.actions}
         chosen = Text("We will do: ", style="bold")
         chosen.append(", ".join(titles[k] + ("" if k in with_action else " (no action yet)") for k in self.chosen)
                       if self.chosen else "nothing chosen yet (see Choices, 8)")
         self.query_one("#actions-chosen", Static).update(chosen)
-        self._check()
+        checks = self._check()
+        flagged = {c.action for c in checks if c.action}
         table = self.query_one("#actions-table", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -77,15 +81,17 @@ class ActionsPane(StagePane):
                 Text(a.due.isoformat() if a.due else "missing", style="" if a.due else "bold reverse"),
                 Text(a.measure or "missing", style="" if a.measure else "bold reverse", overflow="ellipsis",
                      no_wrap=True),
-                key=a.key, label=Text("!" if lacks else ""),
+                key=a.key, label=Text("!" if lacks or a.key in flagged else ""),
             )
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         self.refresh_bindings()
 
-    def _check(self) -> None:
+    def _check(self) -> list:
+        """Show what the list still lacks or where it does not fit the plan; returns the checks."""
         workshop = self.workshop
-        checks = choices.check_actions(workshop)
+        checks = choices.check_actions(workshop, self.plan) if self.plan is not None else [
+            c for c in choices.check_actions(workshop, None) if "in the plan" not in c.message]
         limit = workshop.session.max_actions or 5
         out = Text()
         if not workshop.actions:
@@ -99,6 +105,7 @@ class ActionsPane(StagePane):
                 out.append(f"• {c.message}\n")
             out.rstrip()
         self.query_one("#actions-check", Static).update(out)
+        return checks
 
     @property
     def highlighted(self) -> m.Action | None:

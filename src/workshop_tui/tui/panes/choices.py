@@ -8,13 +8,15 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from workshop_tui.domain import model as m
-from workshop_tui.domain.numbers import display, grouped
+from workshop_tui.domain.numbers import display, grouped, rank_label
 from workshop_tui.services import choices
 from workshop_tui.services.choices import ChoiceError
 from workshop_tui.tui.widgets.pane import StagePane
 
 CUT = "__cut__"
-OUTCOME = {"will": "Will do", "not_now": "Not now", "wont": "Won't"}
+OUTCOME = {"will": "Will do", "undecided": "Undecided", "not_now": "Not now", "wont": "Won't"}
+DETAIL_LINES = 6
+KIND_OF_KEY = {"include": "within", "stretch": "stretch", "exclude": "rule_out"}
 
 
 def usage_bar(used, capacity, width: int = 12) -> str:
@@ -33,20 +35,28 @@ class ChoicesPane(StagePane):
         "Everything above the cut line we will do (the wave says which can start first); below it, not now "
         "and won't, each with its reason in plain words. Enter shows the full reasons for the highlighted "
         "initiative.\n\n"
-        "You can overrule the arithmetic: i includes the highlighted initiative, x excludes it; you must "
-        "say why, and the reason is recorded and shown to the board. Delete removes your override.\n\n"
-        "The discussion queue lists contested initiatives close to the cut line: talk about these before "
+        "The panel under the table shows the full reasons of the highlighted initiative.\n\n"
+        "You can overrule the arithmetic: i includes the highlighted initiative within the bandwidth (you "
+        "see what it would push out before you confirm), s includes it above the bandwidth as a stretch item "
+        "(the plan uses one slot more and says so), x rules it out. You must say why; the reason and the "
+        "effect are recorded and shown to the board. Delete removes your override.\n\n"
+        "Initiatives tied across the cut line are Undecided: the arithmetic cannot choose between them, so "
+        "you decide with an override. The discussion queue lists them first, then contested initiatives "
+        "close to the cut line: talk about these before "
         "another round. When an exact optimiser finds a better combination within the same limits, it is "
         "shown below the table with the swap it makes. [ and ] change the round the plan is built from."
     )
     DEFAULT_CSS = """
     ChoicesPane #choices-head { height: auto; text-style: bold; }
     ChoicesPane #choices-capacity { height: auto; }
-    ChoicesPane #choices-notes { height: auto; max-height: 6; color: $text-muted; }
+    ChoicesPane #choices-notes { height: auto; max-height: 3; color: $text-muted; }
+    ChoicesPane #choices-table { height: 1fr; min-height: 5; }
+    ChoicesPane #choices-detail { height: auto; max-height: 7; border-top: solid $primary; }
     """
     BINDINGS = [
         Binding("i", "override('include')", "Include", id="choices.include"),
-        Binding("x", "override('exclude')", "Exclude", id="choices.exclude"),
+        Binding("s", "override('stretch')", "Stretch", id="choices.stretch"),
+        Binding("x", "override('exclude')", "Rule out", id="choices.exclude"),
         Binding("delete,backspace", "remove_override", "Remove override", id="choices.remove"),
         Binding("enter", "why", "Why?", id="choices.why"),
         Binding("left_square_bracket", "round(-1)", "Prev round", id="choices.prev"),
@@ -71,6 +81,7 @@ class ChoicesPane(StagePane):
         table.add_column("Initiative", key="title", width=26)
         table.add_column("Why", key="why")
         yield table
+        yield Static(id="choices-detail")
         yield Static(id="choices-notes")
 
     def load(self, workshop: m.Workshop) -> None:
@@ -96,8 +107,11 @@ class ChoicesPane(StagePane):
         source = f"round {plan.round}" if plan.round else "no votes yet: decisions already made only"
         bandwidth = f"{plan.slots_used} of {plan.bandwidth} slots used" if plan.bandwidth else \
             f"{plan.slots_used} chosen (no bandwidth set)"
+        if plan.stretch_slots:
+            bandwidth += f" ({plan.stretch_slots} above it by decision)"
+        undecided = f", {len(plan.undecided)} undecided" if plan.undecided else ""
         head.update(Text(f"Plan from {source} · {bandwidth} · "
-                         f"{len(plan.will_do)} will do, {len(plan.not_now)} not now, {len(plan.wont)} won't"))
+                         f"{len(plan.will_do)} will do{undecided}, {len(plan.not_now)} not now, {len(plan.wont)} won't"))
         self._capacity(plan)
         titles = {i.key: i.title for i in workshop.initiatives}
         overridden = {d.initiative for d in workshop.decisions}
@@ -105,6 +119,8 @@ class ChoicesPane(StagePane):
             self._row("will", item, titles, overridden)
         table.add_row(Text("────────", style="bold"), Text(""), Text(""),
                       Text("───── cut line ─────", style="bold"), Text(""), key=CUT)
+        for item in plan.undecided:
+            self._row("undecided", item, titles, overridden)
         for item in plan.not_now:
             self._row("not_now", item, titles, overridden)
         for item in plan.wont:
@@ -112,15 +128,16 @@ class ChoicesPane(StagePane):
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         self._notes(plan, titles)
+        self._detail()
         self.refresh_bindings()
 
     def _row(self, outcome: str, item, titles: dict, overridden: set) -> None:
         why = "; ".join(r.detail for r in item.reasons)
         label = OUTCOME[outcome] + ("*" if item.initiative in overridden else "")
-        style = "bold" if outcome == "will" else ("italic" if outcome == "wont" else "")
+        style = {"will": "bold", "wont": "italic", "undecided": "bold reverse"}.get(outcome, "")
         self.query_one("#choices-table", DataTable).add_row(
             Text(label, style=style), Text(display(item.wave) if item.wave else ""),
-            Text(display(item.rank) if item.rank else "–"),
+            Text(rank_label(item.rank, item.tied) if item.rank else "–"),
             Text(titles.get(item.initiative, item.initiative), overflow="ellipsis", no_wrap=True),
             Text(why, overflow="ellipsis", no_wrap=True), key=item.initiative)
         self.items[item.initiative] = (outcome, item)
@@ -143,9 +160,16 @@ class ChoicesPane(StagePane):
     def _notes(self, plan, titles: dict) -> None:
         out = Text()
         queue = choices.discussion(self.workshop, plan.round) if plan.round else []
+        if plan.undecided:
+            out.append("Undecided, tied at the cut line: ", style="bold")
+            out.append(", ".join(titles.get(i.initiative, i.initiative) for i in plan.undecided)
+                       + ". Decide with i, s or x.\n")
         if queue:
-            out.append("Discuss first (contested, near the cut line): ", style="bold")
+            out.append("Discuss first (ties at the cut line, then contested near it): ", style="bold")
             out.append(", ".join(titles.get(r.initiative, r.initiative) for r in queue[:5]) + "\n")
+        for effect in plan.overrides:
+            out.append("Override: ", style="bold")
+            out.append(effect.text + "\n")
         if plan.optimiser is not None:
             o = plan.optimiser
             out.append("An exact optimiser finds a better combination: ", style="bold")
@@ -155,7 +179,8 @@ class ChoicesPane(StagePane):
         for cycle in plan.cycles:
             out.append(f"Dependency cycle: {' → '.join(titles.get(k, k) for k in cycle)}\n")
         for w in plan.warnings:
-            out.append(f"Note: {w}\n")
+            if not w.startswith("Undecided:"):
+                out.append(f"Note: {w}\n", style="bold" if "out of the plan" in w else "")
         if any(d for d in self.workshop.decisions):
             out.append("* the facilitator's override, with its recorded reason\n")
         out.rstrip()
@@ -163,9 +188,29 @@ class ChoicesPane(StagePane):
         notes.display = bool(out.plain)
         notes.update(out)
 
+    def _detail(self) -> None:
+        """The full reasons of the highlighted row, wrapped: the table cuts them to fit."""
+        panel = self.query_one("#choices-detail", Static)
+        key = self.highlighted
+        if key is None or key not in self.items:
+            panel.update(Text("Move to an initiative to read its full reasons here.", style="italic"))
+            return
+        outcome, item = self.items[key]
+        text = Text.assemble((f"{OUTCOME[outcome]}: ", "bold"), (self.workshop.initiative(key).title, "bold"), ". ")
+        text.append(" ".join(r.detail for r in item.reasons) or "No reason recorded.")
+        width = panel.content_size.width
+        if width > 10:
+            lines = text.wrap(self.app.console, width)
+            if len(lines) > DETAIL_LINES:
+                # Longer than the panel: say where the rest is rather than cut it silently.
+                text = Text("\n").join(lines[:DETAIL_LINES - 1])
+                text.append("\n… more: Enter shows every reason in full", style="italic")
+        panel.update(text)
+
     def _clear_extras(self) -> None:
         self.query_one("#choices-capacity", Static).display = False
         self.query_one("#choices-notes", Static).display = False
+        self.query_one("#choices-detail", Static).update("")
         self.refresh_bindings()
 
     # -- keys -----------------------------------------------------------------
@@ -189,7 +234,14 @@ class ChoicesPane(StagePane):
         return True
 
     def on_data_table_row_highlighted(self, _event) -> None:
+        if self.plan is not None:
+            self._detail()
         self.refresh_bindings()
+
+    def on_data_table_row_selected(self, event) -> None:
+        # The table takes Enter for itself; selecting a row is the pane's "why?".
+        event.stop()
+        self.action_why()
 
     def action_round(self, step: int) -> None:
         """Make the plan from another round: the facilitator's choice, stored (pinned)."""
@@ -224,20 +276,34 @@ class ChoicesPane(StagePane):
         key = self.highlighted
         if key is None:
             return
+        kind = KIND_OF_KEY.get(outcome, outcome)
         current = next((d.rationale for d in self.workshop.decisions if d.initiative == key), "")
+        titles = {i.key: i.title for i in self.workshop.initiatives}
+        try:
+            preview = choices.preview_override(self.workshop, key, kind, self.plan.round)
+        except ChoiceError as exc:
+            self.fail(str(exc))
+            return
+        effect = next((o for o in preview.overrides if o.initiative == key), None)
+        lines = [effect.text if effect is not None else ""]
+        lines += [w for w in preview.warnings if "out of the plan" in w]
+        if kind == "within" and effect is not None and effect.displaced:
+            lines.append("It pushes out " + ", ".join(titles.get(k, k) for k in effect.displaced)
+                         + ". Record it only if that is the room's decision.")
 
         def done(rationale: str | None) -> None:
             if rationale is None:
                 return
             try:
-                choices.record_override(self.db, self.session_id, key, outcome, rationale, self.plan.round)
+                choices.record_override(self.db, self.session_id, key, kind, rationale, self.plan.round)
             except ChoiceError as exc:
                 self.fail(str(exc))
                 return
             self.changed()
             self.notify_saved(f"Override recorded: {self.workshop.initiative(key).title}")
 
-        self.app.push_screen(OverrideModal(self.workshop.initiative(key).title, outcome, current), done)
+        self.app.push_screen(OverrideModal(self.workshop.initiative(key).title, kind, current,
+                                           preview="\n".join(x for x in lines if x)), done)
 
     def action_remove_override(self) -> None:
         from workshop_tui.tui.modals.confirm import ConfirmModal

@@ -1,0 +1,83 @@
+"""The Choices pane: the detail panel at 80x24, Enter for every reason, override kinds with a preview."""
+
+from __future__ import annotations
+
+from stage_b_support import nhs_session, open_stage, screen_text
+from textual.widgets import DataTable, Static
+
+from workshop_tui.services import sessions
+from workshop_tui.tui.app import WorkshopApp
+
+
+def _move_to(app, title: str) -> None:
+    table = app.screen.query_one("#choices-table", DataTable)
+    for n in range(table.row_count):
+        if str(table.get_row_at(n)[3]).startswith(title[:20]):
+            table.move_cursor(row=n)
+            return
+    raise AssertionError(f"{title} is not in the table")
+
+
+async def test_the_detail_panel_shows_the_full_reason_of_the_highlighted_row_at_80x24(db):
+    sid = nhs_session(db)
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_stage(app, pilot, sid, "choices")
+        _move_to(app, "Closed-loop medicines administration")
+        await pilot.pause()
+        detail = " ".join(str(app.screen.query_one("#choices-detail", Static).render()).split())
+        # Four binding constraints are more than the panel holds: it says where the rest is.
+        assert detail.startswith("Not now: Closed-loop medicines administration. Not selected: needs 1,600,000")
+        assert detail.endswith("… more: Enter shows every reason in full")
+        _move_to(app, "e-Consent")
+        await pilot.pause()
+        # The table cuts "Why" at ~25 characters; the panel shows the reasons to their end.
+        assert ("Not now: e-Consent. Not selected: would exceed the bandwidth of 4 initiatives at once (needs 1 "
+                "slot, 0 left) Integration engineers exhausted: needs 1 engineers (FTE), 0 of 5 left") in \
+            " ".join(screen_text(app).split())
+
+
+async def test_enter_shows_every_reason_of_the_highlighted_row(db):
+    sid = nhs_session(db)
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_stage(app, pilot, sid, "choices")
+        _move_to(app, "Voice recognition and digital dictation")
+        app.screen.query_one("#choices-table", DataTable).focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        title = str(app.screen.query_one("#help-title", Static).render())
+        body = " ".join(str(app.screen.query_one("#help-body", Static).render()).split())
+        assert title == "Will do: Voice recognition and digital dictation"
+        assert body.endswith("already covers the speech recognition module. (override_stretch)")
+
+
+async def test_an_include_within_the_bandwidth_shows_what_it_displaces_before_it_is_recorded(db):
+    sid = nhs_session(db)
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_stage(app, pilot, sid, "choices")
+        _move_to(app, "e-Consent")
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        text = " ".join(str(app.screen.query_one("#override-effect", Static).render()).split())
+        assert "displaced E-observations and NEWS2" in text
+        assert "the room's first-ranked initiative and the Condorcet winner" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert [d.initiative for d in sessions.load(db, sid).decisions] == ["voice"]  # nothing recorded
+        await pilot.press("s")
+        await pilot.pause()
+        stretch = " ".join(str(app.screen.query_one("#override-effect", Static).render()).split())
+        # A stretch item adds a slot, not engineers: with integration engineers full it still displaces.
+        assert "e-Consent, above the bandwidth by decision of the facilitator; displaced E-observations" in stretch
+        await pilot.press(*"Sponsor funds it from the outpatient budget")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        kinds = {d.initiative: d.kind for d in sessions.load(db, sid).decisions}
+        assert kinds == {"voice": "stretch", "econsent": "stretch"}
+        head = " ".join(str(app.screen.query_one("#choices-head", Static).render()).split())
+        assert "5 of 4 slots used (2 above it by decision)" in head, head
