@@ -81,7 +81,7 @@ def _lint(src_parent: Path) -> subprocess.CompletedProcess:
 
 def test_cli_reaches_data_only_through_services():
     text = (SRC / "cli.py").read_text(encoding="utf-8")
-    found = set(IMPORT_RE.findall(text)) - {"services", "storage", "tui", "textsafe", "commands"}
+    found = set(IMPORT_RE.findall(text)) - {"services", "storage", "tui", "presentation", "textsafe", "commands"}
     assert found == set(), f"cli.py reaches into {found}"
 
 
