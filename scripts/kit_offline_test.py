@@ -188,7 +188,8 @@ def install_and_run(kit_zip: Path, python: str, env: dict, work: Path) -> None:
     say("\n== Start the app itself, headless, on a pseudo-terminal: python -m workshop_tui")
     cmd = [str(bin_dir / "python"), "-m", "workshop_tui", "--db", str(db)]
     say(f"$ {' '.join(cmd)}   (then Ctrl+Q)")
-    seen, code = pty_session(cmd, env, [t[:20] for t in titles])
+    # The first word of each title: the home list cuts long titles in the middle at 80 columns.
+    seen, code = pty_session(cmd, env, [t.split()[0] for t in titles])
     if not seen or code != 0:
         raise SystemExit(f"FAILED: the app did not show the sessions and quit cleanly (saw {seen!r}, exit {code})")
     say(f"    the home screen showed {seen!r}; Ctrl+Q quit it (exit {code})")
