@@ -106,6 +106,8 @@ def _build(name: str, target: Path) -> None:
         sessions.import_workshop(db, large_workshop(n_initiatives, n_participants))
     db.dispose()
     partial.rename(target)  # only a complete build is ever found in the cache
+    for leftover in partial.parent.glob(partial.name + "*"):  # the empty ballot box beside it
+        leftover.unlink()
 
 
 def cached(name: str) -> Path:

@@ -1,0 +1,84 @@
+"""A round's votes read in bulk: one column-wise query, each distinct value decoded once.
+
+A large session holds 120,000 matrix scores (500 initiatives x 60 people x 4
+criteria). Reading them as SQLAlchemy rows and building each ``Vote`` through its
+dataclass ``__init__`` took seconds; here the query runs on the DB-API cursor
+(plain tuples), the rows are turned into columns with ``zip``, every column is
+mapped through a dictionary of its distinct values (ids to keys, encoded text to
+values), and the ``Vote`` objects are filled column by column through their slot
+descriptors, so every loop runs in C. The result is exactly what building each
+``Vote(...)`` would give (tests/storage/test_bulk_votes.py compares them).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import deque
+from itertools import repeat
+from typing import Any, Callable, Iterable, Sequence
+
+from workshop_tui.domain import model as m
+
+# The vote table's columns, in the order of the Vote fields they become.
+VOTE_COLUMNS = ("participant_id", "initiative_id", "criterion_id", "value", "effort", "ranking", "channel",
+                "ballot", "note")
+_FIELDS = tuple(f.name for f in dataclasses.fields(m.Vote))
+# Filling slots directly is only right for a frozen, slotted Vote with exactly these
+# fields and no __post_init__; if the model changes, the plain constructor is used.
+_SLOTS_OK = (_FIELDS == ("participant", "initiative", "criterion", "value", "effort", "ranking", "channel",
+                         "ballot", "note")
+             and getattr(m.Vote, "__slots__", None) is not None and not hasattr(m.Vote, "__post_init__"))
+
+_SQL = ("SELECT " + ", ".join(VOTE_COLUMNS) + " FROM vote WHERE round_id = {p} "
+        # Named votes in entry order (their ids increase); secret ballots are re-sorted
+        # by the caller by ballot id, so their order says nothing about who cast them.
+        "ORDER BY ballot, id")
+
+
+def fetch_round_rows(connection: Any, round_id: int) -> list[tuple]:
+    """The vote rows of one round as plain tuples (``VOTE_COLUMNS``), through the
+    DB-API cursor of the session's own connection (inside its transaction)."""
+    placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(_SQL.format(p=placeholder), (round_id,))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _mapped(column: Sequence, decode: Callable[[Any], Any]) -> list:
+    """``[decode(x) for x in column]``, calling ``decode`` once per distinct value."""
+    table = {x: decode(x) for x in set(column)}
+    return list(map(table.__getitem__, column))
+
+
+def _keys(column: Sequence, key_of: dict[int, str]) -> list:
+    # As ``key_of.get(x) if x else None``: no id (NULL) means no one.
+    table = {x: (key_of.get(x) if x else None) for x in set(column)}
+    return list(map(table.__getitem__, column))
+
+
+def decode_ranking(text: str | None) -> m.RankingBallot | None:
+    if text is None:
+        return None
+    return tuple(tuple(e) if isinstance(e, list) else e for e in json.loads(text))
+
+
+def build_votes(rows: Iterable[Sequence], *, decode_value: Callable[[str | None], m.VoteValue],
+                decode_effort: Callable[[str | None], Any], p_key: dict[int, str], i_key: dict[int, str],
+                c_key: dict[int, str]) -> list[m.Vote]:
+    """``Vote`` objects for rows in ``VOTE_COLUMNS`` order, in the same order."""
+    rows = list(rows)
+    if not rows:
+        return []
+    pid, iid, cid, value, effort, ranking, channel, ballot, note = zip(*rows)
+    columns = (_keys(pid, p_key), _keys(iid, i_key), _keys(cid, c_key), _mapped(value, decode_value),
+               _mapped(effort, decode_effort), _mapped(ranking, decode_ranking), channel, ballot, note)
+    if not _SLOTS_OK:
+        return list(map(m.Vote, *columns))
+    votes = list(map(object.__new__, repeat(m.Vote, len(rows))))
+    for name, column in zip(_FIELDS, columns):
+        deque(map(getattr(m.Vote, name).__set__, votes, column), maxlen=0)
+    return votes
