@@ -183,7 +183,7 @@ def _sessions_quickly(ctx: click.Context, db_path: str | None, database_url: str
 
     root = ctx.find_root().params
     url = resolve_url(db_path or root.get("db_path"), database_url or root.get("database_url"))
-    return read_sessions_quickly(url, samples_when_empty=False)
+    return read_sessions_quickly(url, samples_when_empty=False, check=True)
 
 
 @main.command("import")

@@ -19,7 +19,7 @@ from sqlmodel import create_engine
 from workshop_tui.domain.storable import text_problem
 
 # Re-exported: callers have always found these here.
-from workshop_tui.storage.location import APP_NAME, DB_FILENAME, data_dir, resolve_url  # noqa: F401
+from workshop_tui.storage.location import APP_NAME, DB_FILENAME, data_dir, readonly_uri, resolve_url  # noqa: F401
 from workshop_tui.storage.quick import SCHEMA_HEAD
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -140,19 +140,6 @@ def check_sqlite_file(path: Path) -> None:
             raise DatabaseError(f"Cannot create the folder {parent}: {exc.strerror or exc}.") from exc
         if not os.access(parent, os.W_OK):
             raise DatabaseError(f"Cannot create a database in {parent}: the folder is read-only.")
-
-
-def readonly_uri(path: Path) -> str:
-    """An SQLite URI that reads ``path`` without creating or changing anything.
-
-    A plain ``mode=ro`` connection to a WAL database still creates the -wal and
-    -shm files beside it; when there is no -wal file there is nothing but the
-    main file to read, so ``immutable=1`` reads it without touching the folder.
-    """
-    from workshop_tui.storage.location import sqlite_file_uri
-
-    base = f"{sqlite_file_uri(path)}?mode=ro"
-    return base if Path(f"{path}-wal").exists() else base + "&immutable=1"
 
 
 def check_sqlite_integrity(path: Path) -> None:
