@@ -16,7 +16,7 @@ import dataclasses
 import json
 from collections import deque
 from itertools import repeat
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from workshop_tui.domain import model as m
 
@@ -36,28 +36,40 @@ _SQL = ("SELECT " + ", ".join(VOTE_COLUMNS) + " FROM vote WHERE round_id = {p} "
         "ORDER BY ballot, id")
 
 
-def fetch_round_rows(connection: Any, round_id: int) -> list[tuple]:
-    """The vote rows of one round as plain tuples (``VOTE_COLUMNS``), through the
-    DB-API cursor of the session's own connection (inside its transaction)."""
+CHUNK = 20_000  # rows turned into votes at a time: the raw rows of a large round never all exist at once
+
+
+def fetch_round_chunks(connection: Any, round_id: int) -> Iterator[list[tuple]]:
+    """The vote rows of one round as plain tuples (``VOTE_COLUMNS``), in chunks, through
+    the DB-API cursor of the session's own connection (inside its transaction)."""
     placeholder = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     cursor = connection.connection.cursor()
     try:
         cursor.execute(_SQL.format(p=placeholder), (round_id,))
-        return cursor.fetchall()
+        while True:
+            rows = cursor.fetchmany(CHUNK)
+            if not rows:
+                return
+            yield rows
     finally:
         cursor.close()
 
 
-def _mapped(column: Sequence, decode: Callable[[Any], Any]) -> list:
-    """``[decode(x) for x in column]``, calling ``decode`` once per distinct value."""
-    table = {x: decode(x) for x in set(column)}
-    return list(map(table.__getitem__, column))
+class _Decoded(dict):
+    """Each distinct stored value decoded once, on first sight, for every chunk alike."""
+
+    def __init__(self, decode: Callable[[Any], Any]):
+        super().__init__()
+        self.decode = decode
+
+    def __missing__(self, stored: Any) -> Any:
+        value = self[stored] = self.decode(stored)
+        return value
 
 
-def _keys(column: Sequence, key_of: dict[int, str]) -> list:
+def _key_of(key_of: dict[int, str]) -> Callable[[Any], str | None]:
     # As ``key_of.get(x) if x else None``: no id (NULL) means no one.
-    table = {x: (key_of.get(x) if x else None) for x in set(column)}
-    return list(map(table.__getitem__, column))
+    return lambda x: key_of.get(x) if x else None
 
 
 def decode_ranking(text: str | None) -> m.RankingBallot | None:
@@ -66,19 +78,23 @@ def decode_ranking(text: str | None) -> m.RankingBallot | None:
     return tuple(tuple(e) if isinstance(e, list) else e for e in json.loads(text))
 
 
-def build_votes(rows: Iterable[Sequence], *, decode_value: Callable[[str | None], m.VoteValue],
+def build_votes(chunks: Iterable[Sequence[Sequence]], *, decode_value: Callable[[str | None], m.VoteValue],
                 decode_effort: Callable[[str | None], Any], p_key: dict[int, str], i_key: dict[int, str],
                 c_key: dict[int, str]) -> list[m.Vote]:
-    """``Vote`` objects for rows in ``VOTE_COLUMNS`` order, in the same order."""
-    rows = list(rows)
-    if not rows:
-        return []
-    pid, iid, cid, value, effort, ranking, channel, ballot, note = zip(*rows)
-    columns = (_keys(pid, p_key), _keys(iid, i_key), _keys(cid, c_key), _mapped(value, decode_value),
-               _mapped(effort, decode_effort), _mapped(ranking, decode_ranking), channel, ballot, note)
-    if not _SLOTS_OK:
-        return list(map(m.Vote, *columns))
-    votes = list(map(object.__new__, repeat(m.Vote, len(rows))))
-    for name, column in zip(_FIELDS, columns):
-        deque(map(getattr(m.Vote, name).__set__, votes, column), maxlen=0)
+    """``Vote`` objects for chunks of rows in ``VOTE_COLUMNS`` order, in the same order."""
+    tables = (_Decoded(_key_of(p_key)), _Decoded(_key_of(i_key)), _Decoded(_key_of(c_key)), _Decoded(decode_value),
+              _Decoded(decode_effort), _Decoded(decode_ranking))
+    votes: list[m.Vote] = []
+    for rows in chunks:
+        if not rows:
+            continue
+        raw = list(zip(*rows))
+        columns = [list(map(table.__getitem__, column)) for table, column in zip(tables, raw)] + raw[len(tables):]
+        if not _SLOTS_OK:
+            votes += map(m.Vote, *columns)
+            continue
+        chunk = list(map(object.__new__, repeat(m.Vote, len(rows))))
+        for name, column in zip(_FIELDS, columns):
+            deque(map(getattr(m.Vote, name).__set__, chunk, column), maxlen=0)
+        votes += chunk
     return votes

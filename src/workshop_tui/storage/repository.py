@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import re
 import secrets
@@ -1159,9 +1160,9 @@ _decode_ranking = bulk_votes.decode_ranking
 def _round_votes(s: Session, r: RoundRow, boxed: Iterable[ballot_box.Entry], p_key: dict[int, str],
                  i_key: dict[int, str], c_key: dict[int, str]) -> tuple[m.Vote, ...]:
     """One round's votes (and, while a secret round is open, its boxed ballots)."""
-    rows = bulk_votes.fetch_round_rows(s.connection(), r.id)
-    rows += [tuple(getattr(e, column) for column in bulk_votes.VOTE_COLUMNS) for e in boxed]
-    votes = bulk_votes.build_votes(rows, decode_value=lambda text: decode_value(text, r.method),
+    chunks = itertools.chain(bulk_votes.fetch_round_chunks(s.connection(), r.id),
+                             [[tuple(getattr(e, column) for column in bulk_votes.VOTE_COLUMNS) for e in boxed]])
+    votes = bulk_votes.build_votes(chunks, decode_value=lambda text: decode_value(text, r.method),
                                    decode_effort=text_to_frac, p_key=p_key, i_key=i_key, c_key=c_key)
     if r.anonymous:
         votes.sort(key=lambda v: (v.ballot or "", v.initiative or "", v.criterion or ""))
