@@ -83,6 +83,9 @@ def run_script(script: Path, workdir: Path) -> list[dict]:
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(HERE)]),
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
     }
+    # Users' Pythons keep bytecode caches; a shell that forbids writing them would make
+    # every process compile every module again, and every start-up figure meaningless.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     load_before = load_average()
     start = time.monotonic()
     try:
