@@ -1161,7 +1161,7 @@ def _round_votes(s: Session, r: RoundRow, boxed: Iterable[ballot_box.Entry], p_k
                  i_key: dict[int, str], c_key: dict[int, str]) -> tuple[m.Vote, ...]:
     """One round's votes (and, while a secret round is open, its boxed ballots)."""
     chunks = itertools.chain(bulk_votes.fetch_round_chunks(s.connection(), r.id),
-                             [[tuple(getattr(e, column) for column in bulk_votes.VOTE_COLUMNS) for e in boxed]])
+                             [([tuple(getattr(e, column) for column in bulk_votes.VOTE_COLUMNS) for e in boxed], None)])
     votes = bulk_votes.build_votes(chunks, decode_value=lambda text: decode_value(text, r.method),
                                    decode_effort=text_to_frac, p_key=p_key, i_key=i_key, c_key=c_key)
     if r.anonymous:
