@@ -155,7 +155,9 @@ def _open(ctx, db_path, database_url, session, round_key, *, need_round: bool = 
 
     db = open_db(ctx, db_path, database_url)
     session_id = resolve_session(db, session)
-    workshop = sessions.load(db, session_id)
+    # A round asked for by key is all the command counts: only its votes are read (the
+    # round policy needs only that round's own votes to decide whether it may be shown).
+    workshop = sessions.load(db, session_id, rounds=None if round_key is None else {round_key})
     if round_key is None:
         round_key = (default or round_policy.default_round)(workshop)
         if round_key is None and need_round:
