@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import partial
 
 from rich.text import Text
@@ -56,6 +57,10 @@ class SessionScreen(Screen):
         Binding("ctrl+e", "export", "Export", id="session.export", priority=True),
     ]
 
+    # Phone activity redraws at most this often (longer when a redraw is slow, so the
+    # facilitator's keys keep most of the loop however many phones vote).
+    PHONES_REDRAW_S = 0.1
+
     # The stage decides the focus on arrival (StagePane.focus_first): Textual's own auto
     # focus would put the cursor in the first box (Setup's title, Participants' name),
     # where a stage key typed next would land as text.
@@ -67,6 +72,13 @@ class SessionScreen(Screen):
         self.initial_stage = stage
         self.workshop = None
         self._stale = False
+        # The phones server (tui/phones_link.py), made when the Phones screen first opens.
+        self.phones = None
+        self._phones_kinds: set[str] = set()
+        self._phones_timer = None
+        self._phones_last = 0.0
+        self._phones_gap = self.PHONES_REDRAW_S
+        self._phones_stale = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -175,8 +187,62 @@ class SessionScreen(Screen):
         pane = self.pane()
         self.app.push_screen(HelpModal(f"{LABELS[pane.STAGE]}: {pane.TITLE}", pane.HELP + GENERAL_HELP))
 
-    def action_home(self) -> None:
+    # -- phones ------------------------------------------------------------------
+    def phones_link(self):
+        if self.phones is None:
+            from workshop_tui.tui.phones_link import PhonesLink
+
+            self.phones = PhonesLink(self)
+        return self.phones
+
+    async def stop_phones(self) -> None:
+        if self.phones is not None and self.phones.server is not None:
+            await self.phones.stop()
+            self.app.notify("Phones server stopped.", timeout=3)
+
+    def on_phones_activity(self, message) -> None:
+        message.stop()
+        self._phones_kinds.add(message.kind)
+        if self._phones_timer is None:
+            wait = max(0.0, self._phones_last + self._phones_gap - time.monotonic())
+            self._phones_timer = self.set_timer(wait, self._phones_redraw)
+
+    def _phones_redraw(self) -> None:
+        """One redraw for all phone activity since the last: counters, and votes where they show."""
+        self._phones_timer = None
+        kinds, self._phones_kinds = self._phones_kinds, set()
+        began = time.monotonic()
+        if kinds & {"ballot", "voided"}:
+            if self.current == "voting" and self.app.screen is self:
+                self.reload()
+                if not self.pane().phones_changed(self.workshop):
+                    self._phones_kinds |= kinds & {"ballot", "voided"}  # mid-typing: next time
+            else:
+                self._stale = self._phones_stale = True  # drawn fresh when this screen or stage is shown
+        for screen in self._phones_screens():
+            screen.show_activity()
+        self._phones_last = time.monotonic()
+        # A slow redraw (a big grid) spaces the next ones out: the loop stays mostly the facilitator's.
+        self._phones_gap = max(self.PHONES_REDRAW_S, 3 * (self._phones_last - began))
+        if self._phones_kinds and self._phones_timer is None:
+            self._phones_timer = self.set_timer(self._phones_gap, self._phones_redraw)
+
+    def on_screen_resume(self) -> None:
+        if self._phones_stale and self.workshop is not None:
+            self._phones_stale = False
+            self.reload()
+            self.pane().load(self.workshop)
+
+    def _phones_screens(self) -> list:
+        return [s for s in self.app.screen_stack if getattr(s, "phones_of", None) is self]
+
+    async def on_unmount(self) -> None:
+        await self.stop_phones()  # leaving the session or quitting: no server outlives its session
+
+    async def action_home(self) -> None:
         from workshop_tui.services.backups import backup_on_close
+
+        await self.stop_phones()
 
         # Leaving a session is a natural checkpoint; the copy runs in a thread so the
         # list of sessions appears at once (backup_on_close never raises).
