@@ -53,7 +53,7 @@ def test_opening_it_upgrades_and_keeps_every_gate_assessment_vote_and_round(old_
     before = _counts(old_db)
     db = open_database(f"sqlite:///{old_db}")
     try:
-        assert current_revision(db) == head_revision() == "0002_decisions"
+        assert current_revision(db) == head_revision() == "0003_phones"
         by_id = {s.id: sessions.load(db, s.id) for s in sessions.list_sessions(db)}
     finally:
         db.dispose()
