@@ -52,8 +52,8 @@ ALLOWED = {
     "exporters": {"domain", "sessionfile", "exporters", "presentation", "textsafe"},
     "services": {"domain", "sessionfile", "storage", "exporters", "services", "presentation", "textsafe"},
     # Front ends: data only through services (domain values and display helpers are fine).
-    "tui": {"domain", "services", "tui", "presentation", "preferences", "textsafe"},
-    "commands": {"domain", "services", "cli", "commands", "presentation", "textsafe"},
+    "tui": {"domain", "services", "tui", "presentation", "preferences", "textsafe", "web"},
+    "commands": {"domain", "services", "cli", "commands", "presentation", "textsafe", "web"},
 }
 IMPORT_RE = __import__("re").compile(r"^\s*(?:from|import)\s+workshop_tui\.([a-z_]+)", __import__("re").M)
 

@@ -162,22 +162,20 @@ class PhonesScreen(Screen):
         self._show_devices()
 
     def _round_note(self) -> Text:
-        if self.link.running:
-            stats = self.link.server.stats()
-            if stats.notice:  # the server's words for why phones cannot vote now
-                return line(stats.notice, style="bold")
-            key = stats.round_key
-        else:
-            from workshop_tui.services import phones as phone_service
+        from workshop_tui.services import phones as phone_service
 
-            rnd = phone_service.current_round(self.app.db, self.phones_of.session_id)
-            key = rnd.key if rnd is not None else None
-        if key is None:
+        stats = self.link.server.stats() if self.link.running else None
+        if stats is not None and stats.notice:  # the server's words for why phones cannot vote now
+            return line(stats.notice, style="bold")
+        rnd = phone_service.current_round(self.app.db, self.phones_of.session_id)
+        if rnd is None or not rnd.open:
             return Text("No round is open: phones wait in the lobby until you open one.")
-        workshop = self.phones_of.workshop
-        rnd = next((r for r in workshop.rounds if r.key == key), None) if workshop else None
         text = Text("Phones vote in round ")
-        text.append_text(line(f"{key} “{rnd.title}”" if rnd is not None and rnd.title else key))
+        text.append_text(line(f"{rnd.key} “{rnd.title}”" if rnd.title else rnd.key))
+        if self.mode != "named" and not rnd.secret:
+            # The server says the same to phones (services.phones.NOT_SECRET) once one asks.
+            text.append(". Not a secret ballot: only named codes (m, with the server off) can vote in it.",
+                        style="bold")
         return text
 
     def _show_status(self) -> None:
@@ -578,6 +576,7 @@ class QrFullScreen(Screen):
 
     DEFAULT_CSS = """
     QrFullScreen { align: center middle; background: #ffffff; }
+    QrFullScreen Center { height: auto; }
     QrFullScreen #full-under { width: 100%; height: auto; content-align: center middle; text-align: center;
                                color: #000000; background: #ffffff; }
     """
@@ -588,7 +587,10 @@ class QrFullScreen(Screen):
         self.data, self.under = data, under
 
     def compose(self) -> ComposeResult:
-        yield QrCode(self.data, id="full-qr")
+        from textual.containers import Center
+
+        with Center():
+            yield QrCode(self.data, id="full-qr")
         yield Static(self.under, id="full-under")
 
     def on_mount(self) -> None:

@@ -204,7 +204,7 @@ class SessionScreen(Screen):
         message.stop()
         self._phones_kinds.add(message.kind)
         if self._phones_timer is None:
-            wait = max(0.0, self._phones_last + self._phones_gap - time.monotonic())
+            wait = max(0.001, self._phones_last + self._phones_gap - time.monotonic())  # Textual refuses 0
             self._phones_timer = self.set_timer(wait, self._phones_redraw)
 
     def _phones_redraw(self) -> None:
