@@ -283,6 +283,9 @@ class VotingPane(StagePane):
             bits.append(f"{desk.rules.budget} dots each, at most {desk.rules.cap} on one")
         if not rnd.anonymous:
             bits.append("entering paper cards" if self.channel == "paper" else "facilitator entry")
+        phones = getattr(self.screen, "phones", None)
+        if phones is not None and phones.running:
+            bits.append("PHONES ON (v)")
         head = Text(" · ".join(bits))
         person_line = Text("")
         who = self._cursor_person()
@@ -628,6 +631,10 @@ class VotingPane(StagePane):
             return False
         self.load(workshop)
         return True
+
+    def show_phones_state(self) -> None:
+        if self.desk is not None:
+            self._update_lines()
 
     def action_timer(self) -> None:
         from workshop_tui.tui.modals.ask import AskModal

@@ -132,6 +132,7 @@ class PhonesScreen(Screen):
             chosen = choose(self.candidates, prefs.phones_address)
             self.address = prefs.phones_address if prefs.phones_address == PREVIEW else (
                 chosen.ip if chosen else None)
+        self._sub_title = self.app.sub_title
         self.app.sub_title = f"{plain(workshop.session.title)} · Phones" if workshop else "Phones"
         self.set_interval(1, self._tick)
         self.show_all()
@@ -203,12 +204,11 @@ class PhonesScreen(Screen):
         off.display = not running
         if running:
             qr.data = self._data()
+            # Short: at 80x24 one line is left under the code (the network's name is on the right).
             if self.showing == "wifi" and self.wifi:
-                text = Text("Step 1: scan to join the Wi-Fi ")
-                text.append_text(line(self.wifi[0], style="bold"))
-                text.append(". w: the ballot's code")
+                text = Text("Scan: join the Wi-Fi · w: vote code", style="bold")
             else:
-                text = Text("Scan to vote." + (" w: the Wi-Fi code" if self.wifi else ""))
+                text = Text("Scan to vote" + (" · w: the Wi-Fi code" if self.wifi else ""), style="bold")
             caption.update(text)
         else:
             where = f"{self.address}:{self.port or self.DEFAULT_PORT}" if self.address else "no address yet (a)"
@@ -317,6 +317,7 @@ class PhonesScreen(Screen):
         return True
 
     def action_back(self) -> None:
+        self.app.sub_title = self._sub_title
         self.app.pop_screen()
 
     async def action_start(self) -> None:

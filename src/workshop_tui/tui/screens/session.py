@@ -228,10 +228,14 @@ class SessionScreen(Screen):
             self._phones_timer = self.set_timer(self._phones_gap, self._phones_redraw)
 
     def on_screen_resume(self) -> None:
-        if self._phones_stale and self.workshop is not None:
+        if self.workshop is None or self.phones is None:
+            return
+        if self._phones_stale:
             self._phones_stale = False
             self.reload()
             self.pane().load(self.workshop)
+        elif self.current == "voting":
+            self.pane().show_phones_state()  # the round line says whether phones are on
 
     def _phones_screens(self) -> list:
         return [s for s in self.app.screen_stack if getattr(s, "phones_of", None) is self]
