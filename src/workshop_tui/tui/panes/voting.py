@@ -627,9 +627,38 @@ class VotingPane(StagePane):
 
         False while the facilitator is half-way through typing a number: the caller tries again.
         """
-        if self.query_one(VoteGrid).buffer:
+        grid = self.query_one(VoteGrid)
+        if grid.buffer:
             return False
-        self.load(workshop)
+        desk = self.desk
+        if desk is None or self.round_key not in {r.key for r in workshop.rounds}:
+            self.load(workshop)
+            return True
+        # Only what changed: a 30-phone room must not rebuild the grid for every ballot.
+        before = dict(desk.cells)
+        self.workshop = workshop
+        desk.refresh(workshop, self.round_key)
+        rounds = self.query_one("#voting-rounds", DataTable)
+        for r in workshop.rounds:
+            if r.key in rounds.rows:
+                ballots = len({r.ballot_id(v) for v in r.votes}) if r.votes else 0
+                rounds.update_cell(r.key, "ballots", Text(str(ballots)))
+        rnd = desk.round
+        if grid.display:
+            changed = {cell for cell in before.keys() | desk.cells.keys() if before.get(cell) != desk.cells.get(cell)}
+            if rnd.method in ROOM_METHODS:
+                from textual.widgets.data_table import CellDoesNotExist
+
+                for cell in changed:
+                    try:
+                        grid.show(cell[1], cell[0], vote_text(rnd.method, desk.cells.get(cell)))
+                    except CellDoesNotExist:  # someone added elsewhere: the whole grid, once
+                        self._build_grid()
+                        break
+            elif self.person is not None and any(cell[0] == self.person.key for cell in changed) or (
+                    rnd.method == "ranking"):
+                self._build_grid()
+        self._update_lines()
         return True
 
     def show_phones_state(self) -> None:

@@ -8,6 +8,7 @@ from functools import partial
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Static
 
@@ -33,6 +34,14 @@ class MissingStagePane(StagePane):
     def compose(self) -> ComposeResult:
         yield Static(Text(f"The {LABELS[self.STAGE]} stage could not be loaded: {self.problem}. "
                           "Your data is safe; reinstall workshop-tui to use this stage."), classes="pane-note")
+
+
+class PhonesRead(Message):
+    """The workshop read again after phone ballots (in a thread); None with ``error`` when it failed."""
+
+    def __init__(self, workshop, error: BaseException | None = None) -> None:
+        super().__init__()
+        self.workshop, self.error = workshop, error
 
 
 class SessionScreen(Screen):
@@ -79,6 +88,7 @@ class SessionScreen(Screen):
         self._phones_last = 0.0
         self._phones_gap = self.PHONES_REDRAW_S
         self._phones_stale = False
+        self._phones_reading = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -208,23 +218,56 @@ class SessionScreen(Screen):
             self._phones_timer = self.set_timer(wait, self._phones_redraw)
 
     def _phones_redraw(self) -> None:
-        """One redraw for all phone activity since the last: counters, and votes where they show."""
+        """One redraw for all phone activity since the last: counters, and votes where they show.
+
+        Ballots change the Voting stage: the workshop is read again in a thread (the loop stays
+        the facilitator's), then only what changed is redrawn (PhonesRead)."""
         self._phones_timer = None
+        if self._phones_reading:
+            return  # the read under way ends with a redraw, which looks again
         kinds, self._phones_kinds = self._phones_kinds, set()
-        began = time.monotonic()
         if kinds & {"ballot", "voided"}:
             if self.current == "voting" and self.app.screen is self:
-                self.reload()
-                if not self.pane().phones_changed(self.workshop):
-                    self._phones_kinds |= kinds & {"ballot", "voided"}  # mid-typing: next time
+                self._phones_reading = True
+                self.run_worker(self._phones_read, thread=True, group="phones-read", exit_on_error=False)
             else:
                 self._stale = self._phones_stale = True  # drawn fresh when this screen or stage is shown
+        self._phones_show(kinds)
+
+    def _phones_read(self) -> None:
+        from workshop_tui.services import sessions
+
+        try:
+            workshop = sessions.load(self.app.db, self.session_id)
+        except Exception as exc:  # noqa: BLE001 - shown as a message; the next phone event tries again
+            self.post_message(PhonesRead(None, exc))
+            return
+        self.post_message(PhonesRead(workshop))
+
+    def on_phones_read(self, message: "PhonesRead") -> None:
+        message.stop()
+        self._phones_reading = False
+        began = time.monotonic()
+        kinds: set[str] = set()
+        if message.workshop is None:
+            self.app.notify(f"Phone ballots not shown yet: the database could not be read ({message.error}).",
+                            severity="warning", timeout=4, markup=False)
+        elif self.current == "voting":
+            self.workshop = message.workshop
+            self._stale = False
+            if not self.pane().phones_changed(self.workshop):
+                kinds = {"ballot"}  # mid-typing: next time
+        self._phones_show(kinds, began)
+
+    def _phones_show(self, pending: set[str], began: float | None = None) -> None:
+        began = time.monotonic() if began is None else began
         for screen in self._phones_screens():
             screen.show_activity()
+        self._phones_kinds |= pending
         self._phones_last = time.monotonic()
         # A slow redraw (a big grid) spaces the next ones out: the loop stays mostly the facilitator's.
         self._phones_gap = max(self.PHONES_REDRAW_S, 3 * (self._phones_last - began))
-        if self._phones_kinds and self._phones_timer is None:
+        if self._phones_kinds and self._phones_timer is None and not self._phones_reading:
             self._phones_timer = self.set_timer(self._phones_gap, self._phones_redraw)
 
     def on_screen_resume(self) -> None:
