@@ -78,8 +78,10 @@ async def test_guessing_join_codes_is_slowed_down(db, sid):
         async with phone(server) as client:
             codes = [(await client.get("/j/AAAAAA")).status_code for _ in range(5)]
             assert codes[:3] == [404, 404, 404] and codes[-1] == 429
-            # The right code still gets in.
-            assert (await client.get(f"/j/{server.code}")).status_code == 303
+            # That address now waits, even with the right code (a guesser cannot tell it was right).
+            assert (await client.get(f"/j/{server.code}")).status_code == 429
+        async with phone(server) as other:  # the bucket is per address: 127.0.0.1 here, so shared
+            assert (await other.get(f"/j/{server.code}")).status_code == 429
 
 
 async def test_the_device_cap(db, sid):

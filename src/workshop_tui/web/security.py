@@ -76,6 +76,12 @@ class Buckets:
     per_second: float
     _state: dict[str, tuple[float, float]] = field(default_factory=dict)
 
+    def has(self, who: str, now: float | None = None) -> bool:
+        """Would ``take`` succeed (without taking)?"""
+        now = time.monotonic() if now is None else now
+        tokens, last = self._state.get(who, (self.burst, now))
+        return min(self.burst, tokens + (now - last) * self.per_second) >= 1
+
     def take(self, who: str, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now
         tokens, last = self._state.get(who, (self.burst, now))

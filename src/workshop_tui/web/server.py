@@ -329,6 +329,8 @@ class PhoneServer:
 
     async def _enter(self, request, typed: str):
         peer = request.remote or ""
+        if not self._code_buckets.has(peer):
+            return self._refuse(429, "Too many tries", "Wait a minute, then type the code again.")
         if not security.join_code_matches(typed, self.code):
             if not self._code_buckets.take(peer):
                 return self._refuse(429, "Too many tries", "Wait a minute, then type the code again.")
@@ -403,12 +405,14 @@ class PhoneServer:
             return refused
         if self.mode == "anonymous":
             return self._see_other("/ballot")
-        if not self._code_buckets.take(request.remote or ""):
+        peer = request.remote or ""
+        if not self._code_buckets.has(peer):  # only wrong codes count: a room shares one router
             return self._refuse(429, "Too many tries", "Wait a minute, then type your code again.")
         try:
             device.voter = await self._db(svc.identify, self.db, self.session_id, str(form.get("code", "")),
                                           self.mode)
         except VotingError as exc:
+            self._code_buckets.take(peer)
             return self._html(pages.code_form(self._csrf(device), self.mode, [str(exc)]), 422)
         return self._see_other("/ballot")
 
