@@ -117,8 +117,8 @@ async def test_change_my_vote_replaces_the_ballot(db, sid):
     async with running(db, sid, mode="named") as server:
         async with named_phone(server) as (client, page):
             r = await client.post("/ballot", data={"csrf": csrf_of(page), "round": key, "d:epr": "3", "d:wifi": "1"})
-            assert r.status_code == 303 and r.headers["location"] == "/recorded"
-            receipt = (await client.get("/recorded")).text
+            assert r.status_code == 303 and r.headers["location"] == f"/recorded?round={key}"
+            receipt = (await client.get(r.headers["location"])).text
             assert "Your ballot is recorded" in receipt and "Change my vote" in receipt
             assert not re.search(r"\b(ballot|vote)[ _-]?id\b", receipt, re.I)
             # Change my vote: the form comes back filled in with the stored ballot.
@@ -136,10 +136,13 @@ async def test_a_ballot_for_a_round_no_longer_open_is_not_stored(db, sid):
     async with running(db, sid, mode="named") as server:
         async with named_phone(server) as (client, page):
             second = voting.create_round(db, sid, method="moscow")
+            voting.close_round(db, sid, first)
+            server.refresh()
             r = await client.post("/ballot", data={"csrf": csrf_of(page), "round": first, "d:epr": "1"})
             assert r.status_code == 409 and "moved on to another round" in r.text
+            assert 'name="w:epr"' in r.text  # the round open now
             voting.close_round(db, sid, second)
-            voting.close_round(db, sid, first)
+            server.refresh()
             lobby = (await client.get("/ballot")).text
             assert '<meta http-equiv="refresh" content="5">' in lobby and "Waiting for the next round" in lobby
     assert votes_of(db, sid, first) == []
@@ -224,7 +227,7 @@ async def test_secret_round_anonymous_phones_vote_once_and_cannot_change(db, sid
             assert "Secret ballot" in page
             r = await client.post("/ballot", data={"csrf": csrf_of(page), "round": key, "d:epr": "2"})
             assert r.status_code == 303
-            receipt = (await client.get("/recorded")).text
+            receipt = (await client.get(r.headers["location"])).text
             assert "cannot be changed" in receipt and "Change my vote" not in receipt
             again = await client.get("/ballot?change=1")
             assert "Your ballot is recorded" in again.text

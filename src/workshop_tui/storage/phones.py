@@ -17,10 +17,11 @@ from sqlmodel import Session
 from workshop_tui.domain import model as m
 from workshop_tui.storage import ballot_box
 from workshop_tui.storage.repository import (
-    encode_value, frac_to_text, id_map, random_id, round_row,
+    RoundIds, _encode_ranking, _ranking_places, encode_value, frac_to_text, id_map, next_vote_id, now, random_id,
+    round_row,
 )
 from workshop_tui.storage.tables import CriterionRow, InitiativeRow, ParticipantRow, PhoneCodeRow, PhoneVotedRow, \
-    RoundRow
+    RankingPlaceRow, RoundRow, VoteRow
 
 
 def replace_named_codes(s: Session, session_id: int, hashes: dict[str, str]) -> None:
@@ -62,32 +63,22 @@ def open_round_keys(s: Session, session_id: int) -> list[str]:
                        .order_by(RoundRow.position, RoundRow.id)).scalars())
 
 
-def has_voted(s: Session, session_id: int, round_key: str, voter_key: str) -> bool:
-    rnd = round_row(s, session_id, round_key)
-    return s.exec(select(PhoneVotedRow.id).where(PhoneVotedRow.round_id == rnd.id,
-                                                 PhoneVotedRow.voter_key == voter_key)).first() is not None
+def has_voted(s: Session, round_id: int, voter_key: str) -> bool:
+    t = PhoneVotedRow.__table__
+    return s.connection().execute(select(t.c.id).where(t.c.round_id == round_id, t.c.voter_key == voter_key)) \
+        .first() is not None
 
 
-def mark_voted(s: Session, session_id: int, round_key: str, voter_key: str) -> None:
+def mark_voted(s: Session, round_id: int, voter_key: str) -> None:
     """The device or slip has cast its ballot in the round (UNIQUE: a second one is refused)."""
-    rnd = round_row(s, session_id, round_key)
-    s.connection().execute(insert(PhoneVotedRow.__table__).values(id=random_id(), round_id=rnd.id,
+    s.connection().execute(insert(PhoneVotedRow.__table__).values(id=random_id(), round_id=round_id,
                                                                    voter_key=voter_key))
 
 
-def forget_voted(s: Session, session_id: int, round_key: str, voter_key: str) -> int:
-    rnd = round_row(s, session_id, round_key)
-    return s.exec(delete(PhoneVotedRow).where(PhoneVotedRow.round_id == rnd.id,
-                                              PhoneVotedRow.voter_key == voter_key)).rowcount or 0
-
-
-def cast_unnamed_secret_ballot(s: Session, session_id: int, round_key: str, votes: Iterable[m.Vote]) -> str:
+def cast_unnamed_secret_ballot(s: Session, ids: RoundIds, votes: Iterable[m.Vote]) -> str:
     """A secret ballot that is nobody's (an anonymous phone, a slip) into the round's box;
     no voter is marked. Returns the ballot id."""
-    rnd = round_row(s, session_id, round_key)
-    people = id_map(s, ParticipantRow, session_id)
-    items = id_map(s, InitiativeRow, session_id)
-    crits = id_map(s, CriterionRow, session_id)
+    items, crits = ids.initiatives, ids.criteria
     entries = [{
         "initiative_id": items[v.initiative] if v.initiative else None,
         "criterion_id": crits[v.criterion] if v.criterion else None,
@@ -98,4 +89,33 @@ def cast_unnamed_secret_ballot(s: Session, session_id: int, round_key: str, vote
         "channel": v.channel,
         "note": v.note,
     } for v in votes]
-    return ballot_box.cast(s, rnd.id, None, sorted(people.values()), entries)
+    return ballot_box.cast(s, ids.round, None, sorted(ids.participants.values()), entries)
+
+
+def replace_person_ballot(s: Session, ids: RoundIds, participant: str, votes: Iterable[m.Vote]) -> None:
+    """A named person's whole ballot in a round: their rows (and ranking places) out, ``votes``
+    in, as Core statements by row id (the phone path runs 30 of these at once)."""
+    conn = s.connection()
+    pid = ids.participants[participant]
+    vt, pt = VoteRow.__table__, RankingPlaceRow.__table__
+    conn.execute(delete(pt).where(pt.c.round_id == ids.round, pt.c.participant_id == pid))
+    conn.execute(delete(vt).where(vt.c.round_id == ids.round, vt.c.participant_id == pid))
+    rows, places = [], []
+    next_id = next_vote_id(s)
+    stamp = now()
+    for v in votes:
+        rows.append({"id": next_id, "round_id": ids.round, "participant_id": pid, "ballot": None,
+                     "initiative_id": ids.initiatives[v.initiative] if v.initiative else None,
+                     "criterion_id": ids.criteria[v.criterion] if v.criterion else None,
+                     "value": encode_value(v.value), "effort": frac_to_text(v.effort),
+                     "ranking": _encode_ranking(v.ranking) if v.ranking is not None else None,
+                     "channel": v.channel, "note": v.note, "created_at": stamp})
+        next_id += 1
+        if v.ranking is not None:
+            places += [{"id": random_id(), "round_id": ids.round, "participant_id": pid, "ballot": None,
+                        "initiative_id": ids.initiatives[key], "place": place}
+                       for key, place in _ranking_places(v.ranking)]
+    if rows:
+        conn.execute(insert(vt), rows)
+    if places:
+        conn.execute(insert(pt), places)
