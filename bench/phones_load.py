@@ -181,7 +181,7 @@ def run(workdir: Path | None = None) -> dict:
         load = asyncio.run(_load(db_file))
         off = statistics.median(_rss(db_file, "off") for _ in range(3))
         on = statistics.median(_rss(db_file, "on") for _ in range(3))
-    return {"submit_to_stored": load,
+    return {"submit_to_stored": load, "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
             "memory": {"phones_off_mb": off, "phones_on_mb": on, "extra_mb": on - off, "target_extra_mb": 15}}
 
 

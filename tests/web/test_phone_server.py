@@ -319,3 +319,16 @@ async def test_a_busy_port_is_an_os_error_and_all_addresses_are_refused(db, sid)
         assert not other.running
     with pytest.raises(ValueError):
         await PhoneServer(db, sid).start("0.0.0.0", 0)
+
+
+async def test_a_ballot_filled_in_before_a_new_round_opened_still_counts_in_its_round(db, sid):
+    first = voting.create_round(db, sid, method="dots", settings={"budget": 4, "max_per_initiative": 3})
+    async with running(db, sid, mode="named") as server:
+        async with named_phone(server) as (client, page):
+            second = voting.create_round(db, sid, method="moscow")
+            server.refresh()
+            r = await client.post("/ballot", data={"csrf": csrf_of(page), "round": first, "d:epr": "1"})
+            assert r.status_code == 303
+            assert "Your ballot is recorded" in (await client.get(r.headers["location"])).text
+            assert 'name="w:epr"' in (await client.get("/ballot")).text  # then the round open now
+    assert votes_of(db, sid, first) == [("ana", "epr", None, "1", "phone")] and votes_of(db, sid, second) == []
