@@ -101,7 +101,7 @@ async def test_join_sets_a_private_cookie_and_takes_the_code_out_of_the_address(
             r = await client.get(f"/j/{typed}")
             assert r.status_code == 303 and r.headers["location"] == "/ballot"
             cookie = r.headers["set-cookie"]
-            assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+            assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie and "Max-Age=43200" in cookie
             old = server.code
             server.rotate_code()
             assert server.code != old
@@ -332,3 +332,19 @@ async def test_a_ballot_filled_in_before_a_new_round_opened_still_counts_in_its_
             assert "Your ballot is recorded" in (await client.get(r.headers["location"])).text
             assert 'name="w:epr"' in (await client.get("/ballot")).text  # then the round open now
     assert votes_of(db, sid, first) == [("ana", "epr", None, "1", "phone")] and votes_of(db, sid, second) == []
+
+
+async def test_a_phone_that_joined_before_a_restart_cannot_vote_twice(db, sid):
+    key = voting.create_round(db, sid, method="dots", anonymous=True, settings={"budget": 4, "max_per_initiative": 3})
+    async with running(db, sid) as server:
+        async with phone(server) as client:
+            page = await join(client, server)
+            r = await client.post("/ballot", data={"csrf": csrf_of(page), "round": key, "d:epr": "2"})
+            assert r.status_code == 303
+            kept = dict(client.cookies)
+    async with running(db, sid) as again:  # a new server: a new join code, the same phone and cookie
+        async with phone(again, cookies=kept) as client:
+            assert (await client.get("/ballot")).status_code == 303  # unknown here: join first
+            page = await join(client, again)
+            assert "Your ballot is recorded" in page
+    assert round_policy_count(db, sid, key) == 1

@@ -50,6 +50,7 @@ from workshop_tui.services.voting import VotingError
 from workshop_tui.web import forms, pages, security
 
 COOKIE = "wt_device"
+COOKIE_AGE = 12 * 3600  # a workshop day: closing the browser does not make a new device
 BODY_CAP = 32 * 1024
 CSP = "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
 
@@ -380,13 +381,16 @@ class PhoneServer:
         if len(self._devices) >= (self.max_devices or 0):
             return self._refuse(503, "The room is full", "More phones have joined than there are people here. "
                                 "Ask the facilitator.")
-        token = security.new_device_token()
+        # A phone that joined before this server restarted keeps its token (so, in anonymous
+        # mode, its once-per-round key): it has just shown the join code, like a new phone.
+        kept = request.cookies.get(COOKIE, "")
+        token = kept if security.TOKEN_RE.fullmatch(kept) else security.new_device_token()
         self._numbers += 1
         device = _Device(f"Phone {self._numbers}", token,
                          svc.Voter("device", secret=token) if self.mode == "anonymous" else None)
         self._devices[security.token_hash(token)] = device
         response = self._see_other("/ballot")
-        response.set_cookie(COOKIE, token, httponly=True, samesite="Lax", path="/")
+        response.set_cookie(COOKIE, token, httponly=True, samesite="Lax", path="/", max_age=COOKIE_AGE)
         self._emit("joined", device.label)
         return response
 
