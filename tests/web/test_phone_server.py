@@ -348,3 +348,16 @@ async def test_a_phone_that_joined_before_a_restart_cannot_vote_twice(db, sid):
             page = await join(client, again)
             assert "Your ballot is recorded" in page
     assert round_policy_count(db, sid, key) == 1
+
+
+async def test_garbage_on_the_socket_prints_nothing(db, sid, capfd):
+    async with running(db, sid) as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(b"\x16\x03\x01 not http at all\r\n\r\n")
+        await writer.drain()
+        await reader.read()  # the server answers 400 and closes
+        writer.close()
+        async with phone(server) as client:
+            assert (await client.get("/")).status_code == 200
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""

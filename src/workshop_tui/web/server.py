@@ -55,6 +55,18 @@ BODY_CAP = 32 * 1024
 CSP = "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
 
 
+def _silence_aiohttp() -> None:
+    """No access log, and no line on the terminal (the TUI's screen) when a stray client
+    sends garbage: aiohttp's loggers get a handler that drops everything."""
+    import logging
+
+    for name in ("aiohttp", "aiohttp.access", "aiohttp.server", "aiohttp.web"):
+        log = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in log.handlers):
+            log.addHandler(logging.NullHandler())
+        log.propagate = False
+
+
 @dataclass(frozen=True)
 class PhoneEvent:
     """Something the facilitator's screen may want to show: ``kind`` is "joined",
@@ -186,6 +198,7 @@ class PhoneServer:
                 people = await asyncio.get_running_loop().run_in_executor(None, svc.headcount, self.db,
                                                                           self.session_id)
             self.max_devices = max(2 * people, 10)
+        _silence_aiohttp()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phones-db")
         app = web.Application(client_max_size=BODY_CAP, middlewares=[self._guard])
         app.router.add_get("/", self._home)
