@@ -276,9 +276,11 @@ def cast(db: Database, session_id: int, round_key: str, voter: Voter, entries: I
 def cast_many(db: Database, session_id: int, requests: list[CastRequest]) -> list[Receipt | VotingError]:
     """Phone ballots that arrived together, written in one transaction (group commit: one
     durable commit for thirty phones instead of thirty). Each ballot is still judged on
-    its own against the round as stored then (after the ballots before it), in its own
-    savepoint with its own audit row, so a refused ballot leaves the others stored and
-    stores nothing itself. Returns, in order, a Receipt or the refusal of each."""
+    its own, against the round as read inside this transaction and after the ballots
+    before it, and gets its own audit row; a refused ballot stores nothing and leaves the
+    others stored. Ordinary rounds: judged in order, then written together
+    (``_cast_named_batch``). Secret rounds: one ballot at a time into the box, each in its
+    own savepoint. Returns, in order, a Receipt or the refusal of each."""
     stored: list[bool] = []  # per stored ballot: whether it was secret
 
     def run(s):
