@@ -154,6 +154,7 @@ def main() -> int:
             ("vote_latency", lambda: vote_latency(db_file, session_id)),
             ("export", lambda: export_all(db_file, session_id, workdir)),
             ("memory", lambda: peak_memory(workdir, db_file)),
+            ("phones", lambda: __import__("phones_load").run(workdir)),  # issue 14: bench/phones_load.py
             ("phones_tui", lambda: __import__("phones_tui").measure(workdir)),  # issue 14: 30 phones vote
         ]
         for name, step in steps:

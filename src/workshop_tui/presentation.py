@@ -204,3 +204,14 @@ ALL_FORMATS_LABEL = "Everything above, into one folder"
 
 def format_label(fmt: str) -> str:
     return FORMAT_LABELS.get(fmt, fmt)
+
+
+def secret_turnout(voted: int, ballots: int) -> str:
+    """Who took part in a secret round, for boards and sheets. People marked as voted
+    (on the laptop, or by a personal code) and ballots that name nobody (an anonymous
+    phone, a one-time slip: issue 14) are both counted; neither says which ballot is whose."""
+    unnamed = max(ballots - voted, 0)
+    if not unnamed:
+        return f"{plural(voted, 'person')} voted by secret ballot"
+    return (f"{plural(ballots, 'ballot')} cast by secret ballot ({plural(voted, 'person', 'people')} marked as "
+            f"voted, {unnamed} from anonymous phones or slips)")

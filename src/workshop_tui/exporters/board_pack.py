@@ -575,7 +575,7 @@ def _round_notes(workshop: m.Workshop, rnd: m.Round, result, titles) -> tuple[st
 def _voters(workshop: m.Workshop, rnd: m.Round) -> str:
     names = {p.key: p.name for p in workshop.participants}
     if rnd.anonymous:
-        return f"{presentation.plural(len(rnd.voted), 'person')} voted by secret ballot"
+        return presentation.secret_turnout(len(rnd.voted), round_policy.ballot_count(rnd))
     voted = []
     for v in rnd.votes:
         if v.participant and v.participant not in voted:

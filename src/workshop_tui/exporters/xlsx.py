@@ -20,6 +20,7 @@ from workshop_tui.domain import rounds as round_policy
 from workshop_tui.domain.methods import gates as gates_m
 from workshop_tui.domain.numbers import round_half_away
 from workshop_tui.exporters import board_pack as bp
+from workshop_tui import presentation
 from workshop_tui.presentation import plural
 
 SUFFIX = ".xlsx"
@@ -295,7 +296,8 @@ def _round_sheet(book, formats, used, workshop: m.Workshop, rnd: m.Round, view: 
         _votes(sh, workshop, rnd)
     elif rnd.anonymous and pub.voted:
         # A secret ballot: the sheet gives the ranking and counts, never the ballots.
-        sh.line([f"Secret ballot: {plural(len(rnd.voted), 'person')} voted; individual ballots are not shown."])
+        turnout = presentation.secret_turnout(len(rnd.voted), round_policy.ballot_count(rnd))
+        sh.line([f"Secret ballot: {turnout}; individual ballots are not shown."])
     sh.finish(head + 1)
 
 

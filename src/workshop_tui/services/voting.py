@@ -676,14 +676,13 @@ def _check_ballot(workshop: m.Workshop, rnd: m.Round, participant: str, entries:
         raise VotingError("This person is marked as abstaining in this round.")
     if participant in rnd.voted or any(v.participant == participant for v in rnd.votes):
         raise VotingError("This person has already voted in this round.")
-    return ballot_votes(workshop, rnd, entries)
+    return ballot_votes(Rules.of(workshop, rnd), rnd, entries)
 
 
-def ballot_votes(workshop: m.Workshop, rnd: m.Round, entries: list[m.Vote]) -> list[m.Vote]:
-    """One whole ballot judged by the rule book; returns the votes to store (blank cells
-    dropped, values as the rule book read them) or VotingError in its words. Every
-    whole-ballot channel (the private ballot, phones) calls this."""
-    book = Rules.of(workshop, rnd)
+def ballot_votes(book: Rules, rnd: m.Round, entries: list[m.Vote]) -> list[m.Vote]:
+    """One whole ballot judged by the round's rule book (``Rules.of`` / ``Rules.of_state``);
+    returns the votes to store (blank cells dropped, values as the rule book read them) or
+    VotingError in its words. Every whole-ballot channel (the private ballot, phones) calls this."""
     # Blank cells are not votes: they are dropped before the ballot is judged.
     kept = [v for v in entries if v.ranking or v.value is not None or v.effort is not None]
     if rnd.method == "dots":

@@ -11,16 +11,17 @@ from __future__ import annotations
 import json
 from typing import Iterable
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
 from workshop_tui.domain import model as m
 from workshop_tui.storage import ballot_box
 from workshop_tui.storage.repository import (
-    encode_value, frac_to_text, id_map, random_id, round_row,
+    NAMED_ID_LIMIT, RoundIds, _encode_ranking, _ranking_places, encode_value, frac_to_text, id_map, now, random_id,
+    round_row,
 )
 from workshop_tui.storage.tables import CriterionRow, InitiativeRow, ParticipantRow, PhoneCodeRow, PhoneVotedRow, \
-    RoundRow
+    AuditRow, RankingPlaceRow, RoundRow, VoteRow
 
 
 def replace_named_codes(s: Session, session_id: int, hashes: dict[str, str]) -> None:
@@ -62,32 +63,22 @@ def open_round_keys(s: Session, session_id: int) -> list[str]:
                        .order_by(RoundRow.position, RoundRow.id)).scalars())
 
 
-def has_voted(s: Session, session_id: int, round_key: str, voter_key: str) -> bool:
-    rnd = round_row(s, session_id, round_key)
-    return s.exec(select(PhoneVotedRow.id).where(PhoneVotedRow.round_id == rnd.id,
-                                                 PhoneVotedRow.voter_key == voter_key)).first() is not None
+def has_voted(s: Session, round_id: int, voter_key: str) -> bool:
+    t = PhoneVotedRow.__table__
+    return s.connection().execute(select(t.c.id).where(t.c.round_id == round_id, t.c.voter_key == voter_key)) \
+        .first() is not None
 
 
-def mark_voted(s: Session, session_id: int, round_key: str, voter_key: str) -> None:
+def mark_voted(s: Session, round_id: int, voter_key: str) -> None:
     """The device or slip has cast its ballot in the round (UNIQUE: a second one is refused)."""
-    rnd = round_row(s, session_id, round_key)
-    s.connection().execute(insert(PhoneVotedRow.__table__).values(id=random_id(), round_id=rnd.id,
+    s.connection().execute(insert(PhoneVotedRow.__table__).values(id=random_id(), round_id=round_id,
                                                                    voter_key=voter_key))
 
 
-def forget_voted(s: Session, session_id: int, round_key: str, voter_key: str) -> int:
-    rnd = round_row(s, session_id, round_key)
-    return s.exec(delete(PhoneVotedRow).where(PhoneVotedRow.round_id == rnd.id,
-                                              PhoneVotedRow.voter_key == voter_key)).rowcount or 0
-
-
-def cast_unnamed_secret_ballot(s: Session, session_id: int, round_key: str, votes: Iterable[m.Vote]) -> str:
+def cast_unnamed_secret_ballot(s: Session, ids: RoundIds, votes: Iterable[m.Vote]) -> str:
     """A secret ballot that is nobody's (an anonymous phone, a slip) into the round's box;
     no voter is marked. Returns the ballot id."""
-    rnd = round_row(s, session_id, round_key)
-    people = id_map(s, ParticipantRow, session_id)
-    items = id_map(s, InitiativeRow, session_id)
-    crits = id_map(s, CriterionRow, session_id)
+    items, crits = ids.initiatives, ids.criteria
     entries = [{
         "initiative_id": items[v.initiative] if v.initiative else None,
         "criterion_id": crits[v.criterion] if v.criterion else None,
@@ -98,4 +89,47 @@ def cast_unnamed_secret_ballot(s: Session, session_id: int, round_key: str, vote
         "channel": v.channel,
         "note": v.note,
     } for v in votes]
-    return ballot_box.cast(s, rnd.id, None, sorted(people.values()), entries)
+    return ballot_box.cast(s, ids.round, None, sorted(ids.participants.values()), entries)
+
+
+def replace_person_ballots(s: Session, ids: RoundIds, ballots: dict[str, list[m.Vote]]) -> None:
+    """Named people's whole ballots in one round: their rows (and ranking places) out, the
+    new ones in, as a few Core statements for the lot (thirty phones send at once)."""
+    if not ballots:
+        return
+    conn = s.connection()
+    pids = [ids.participants[p] for p in ballots]
+    vt, pt = VoteRow.__table__, RankingPlaceRow.__table__
+    conn.execute(delete(pt).where(pt.c.round_id == ids.round, pt.c.participant_id.in_(pids)))
+    conn.execute(delete(vt).where(vt.c.round_id == ids.round, vt.c.participant_id.in_(pids)))
+    rows, places = [], []
+    # The next named ids (as ``next_vote_id``), read once inside this transaction.
+    next_id = (conn.execute(select(func.max(vt.c.id)).where(vt.c.id < NAMED_ID_LIMIT)).scalar() or 0) + 1
+    stamp = now()
+    for participant, votes in ballots.items():
+        pid = ids.participants[participant]
+        for v in votes:
+            rows.append({"id": next_id, "round_id": ids.round, "participant_id": pid, "ballot": None,
+                         "initiative_id": ids.initiatives[v.initiative] if v.initiative else None,
+                         "criterion_id": ids.criteria[v.criterion] if v.criterion else None,
+                         "value": encode_value(v.value), "effort": frac_to_text(v.effort),
+                         "ranking": _encode_ranking(v.ranking) if v.ranking is not None else None,
+                         "channel": v.channel, "note": v.note, "created_at": stamp})
+            next_id += 1
+            if v.ranking is not None:
+                places += [{"id": random_id(), "round_id": ids.round, "participant_id": pid, "ballot": None,
+                            "initiative_id": ids.initiatives[key], "place": place}
+                           for key, place in _ranking_places(v.ranking)]
+    if rows:
+        conn.execute(insert(vt), rows)
+    if places:
+        conn.execute(insert(pt), places)
+
+
+def audit_many(s: Session, session_id: int, entries: list[tuple[str, dict]]) -> None:
+    """Audit rows (action, detail) in one statement, one per action, in order."""
+    if entries:
+        stamp = now()
+        s.connection().execute(insert(AuditRow.__table__), [
+            {"session_id": session_id, "at": stamp, "action": action,
+             "detail": json.dumps(detail, default=str, sort_keys=True)} for action, detail in entries])

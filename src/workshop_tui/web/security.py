@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ def join_code_matches(typed: str, code: str) -> bool:
 
 def shown_join_code(code: str) -> str:
     return show_code(code)
+
+
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")  # what token_urlsafe(32) makes
 
 
 def new_device_token() -> str:
@@ -75,6 +79,12 @@ class Buckets:
     burst: float
     per_second: float
     _state: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def has(self, who: str, now: float | None = None) -> bool:
+        """Would ``take`` succeed (without taking)?"""
+        now = time.monotonic() if now is None else now
+        tokens, last = self._state.get(who, (self.burst, now))
+        return min(self.burst, tokens + (now - last) * self.per_second) >= 1
 
     def take(self, who: str, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now

@@ -14,6 +14,7 @@ Interface (what the TUI's Phones screen and the ``phones`` command use)::
     await server.start(address, port=0)    # OSError when the port is busy (offer the next one)
     server.url, server.code, server.code_shown, server.port, server.address, server.running
     server.rotate_code() -> str            # a new join code; the old one stops letting phones join
+    server.refresh()                       # a round was opened/closed: pages show it at once (else within 1 s)
     server.stats() -> PhoneStats           # joined, ballots, expected, remote_seen, last_request_at, round_key, notice
     server.devices() -> list[DeviceInfo]   # label ("Phone 7"), voted_this_round
     server.void(label)                     # void that phone's ballot in the current round (services, audited)
@@ -42,14 +43,28 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
+from urllib.parse import quote
 
 from workshop_tui.services import phones as svc
 from workshop_tui.services.voting import VotingError
 from workshop_tui.web import forms, pages, security
 
 COOKIE = "wt_device"
+COOKIE_AGE = 12 * 3600  # a workshop day: closing the browser does not make a new device
 BODY_CAP = 32 * 1024
 CSP = "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
+
+
+def _silence_aiohttp() -> None:
+    """No access log, and no line on the terminal (the TUI's screen) when a stray client
+    sends garbage: aiohttp's loggers get a handler that drops everything."""
+    import logging
+
+    for name in ("aiohttp", "aiohttp.access", "aiohttp.server", "aiohttp.web"):
+        log = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in log.handlers):
+            log.addHandler(logging.NullHandler())
+        log.propagate = False
 
 
 @dataclass(frozen=True)
@@ -118,6 +133,9 @@ class PhoneServer:
         self._notice = ""
         self._runner: Any = None
         self._hosts: frozenset[str] = frozenset()
+        self._round_read: tuple[float, svc.PhoneRound | None] | None = None
+        self._pending: list[tuple[svc.CastRequest, asyncio.Future]] = []
+        self._writer: asyncio.Future | None = None
         self._executor: ThreadPoolExecutor | None = None
 
     # -- facilitator's side ----------------------------------------------------
@@ -180,6 +198,7 @@ class PhoneServer:
                 people = await asyncio.get_running_loop().run_in_executor(None, svc.headcount, self.db,
                                                                           self.session_id)
             self.max_devices = max(2 * people, 10)
+        _silence_aiohttp()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phones-db")
         app = web.Application(client_max_size=BODY_CAP, middlewares=[self._guard])
         app.router.add_get("/", self._home)
@@ -212,6 +231,8 @@ class PhoneServer:
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
+        if self._writer is not None:
+            await asyncio.gather(self._writer, return_exceptions=True)  # ballots already sent are written
         if self._executor is not None:
             # Writes already queued finish on the worker; nothing is cut off half-done.
             executor, self._executor = self._executor, None
@@ -224,6 +245,28 @@ class PhoneServer:
                 self.on_event(PhoneEvent(kind, device, detail, remote))
             except Exception:  # noqa: BLE001 - the facilitator's screen must not break a phone's request
                 pass
+
+    async def _cast(self, request: "svc.CastRequest") -> "svc.Receipt":
+        """Queue a ballot for the writer; ballots that arrive together share one commit."""
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append((request, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.ensure_future(self._write_pending())
+        outcome = await future
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    async def _write_pending(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                outcomes = await self._db(svc.cast_many, self.db, self.session_id, [r for r, _ in batch])
+            except BaseException as exc:  # noqa: BLE001 - every waiting phone hears of it
+                outcomes = [exc] * len(batch)
+            for (_, future), outcome in zip(batch, outcomes):
+                if not future.done():
+                    future.set_result(outcome)
 
     async def _db(self, fn, *args):
         assert self._executor is not None
@@ -306,8 +349,18 @@ class PhoneServer:
     def _csrf(self, device: _Device) -> str:
         return security.csrf_token(self._key, device.token)
 
+    ROUND_TTL = 1.0  # seconds a page may show the round as read; every write checks it again
+
+    def refresh(self) -> None:
+        """Forget the round read last (the facilitator opened, closed or changed one)."""
+        self._round_read = None
+
     async def _round(self) -> svc.PhoneRound | None:
+        cached = self._round_read
+        if cached is not None and time.monotonic() - cached[0] < self.ROUND_TTL:
+            return cached[1]
         rnd = await self._db(svc.current_round, self.db, self.session_id, self.round_key)
+        self._round_read = (time.monotonic(), rnd)
         self._current = rnd.key if rnd is not None and rnd.open else None
         if rnd is not None and rnd.open and self.mode != "named" and not rnd.secret:
             self._notice = svc.NOT_SECRET
@@ -329,6 +382,8 @@ class PhoneServer:
 
     async def _enter(self, request, typed: str):
         peer = request.remote or ""
+        if not self._code_buckets.has(peer):
+            return self._refuse(429, "Too many tries", "Wait a minute, then type the code again.")
         if not security.join_code_matches(typed, self.code):
             if not self._code_buckets.take(peer):
                 return self._refuse(429, "Too many tries", "Wait a minute, then type the code again.")
@@ -339,13 +394,16 @@ class PhoneServer:
         if len(self._devices) >= (self.max_devices or 0):
             return self._refuse(503, "The room is full", "More phones have joined than there are people here. "
                                 "Ask the facilitator.")
-        token = security.new_device_token()
+        # A phone that joined before this server restarted keeps its token (so, in anonymous
+        # mode, its once-per-round key): it has just shown the join code, like a new phone.
+        kept = request.cookies.get(COOKIE, "")
+        token = kept if security.TOKEN_RE.fullmatch(kept) else security.new_device_token()
         self._numbers += 1
         device = _Device(f"Phone {self._numbers}", token,
                          svc.Voter("device", secret=token) if self.mode == "anonymous" else None)
         self._devices[security.token_hash(token)] = device
         response = self._see_other("/ballot")
-        response.set_cookie(COOKIE, token, httponly=True, samesite="Lax", path="/")
+        response.set_cookie(COOKIE, token, httponly=True, samesite="Lax", path="/", max_age=COOKIE_AGE)
         self._emit("joined", device.label)
         return response
 
@@ -403,12 +461,14 @@ class PhoneServer:
             return refused
         if self.mode == "anonymous":
             return self._see_other("/ballot")
-        if not self._code_buckets.take(request.remote or ""):
+        peer = request.remote or ""
+        if not self._code_buckets.has(peer):  # only wrong codes count: a room shares one router
             return self._refuse(429, "Too many tries", "Wait a minute, then type your code again.")
         try:
             device.voter = await self._db(svc.identify, self.db, self.session_id, str(form.get("code", "")),
                                           self.mode)
         except VotingError as exc:
+            self._code_buckets.take(peer)
             return self._html(pages.code_form(self._csrf(device), self.mode, [str(exc)]), 422)
         return self._see_other("/ballot")
 
@@ -419,33 +479,46 @@ class PhoneServer:
         form, refused = await self._form(request, device)
         if refused is not None:
             return refused
-        rnd = await self._round()
-        if self._waiting(rnd, device) is not None or device.voter is None:
+        current = await self._round()
+        if device.voter is None:
             return self._see_other("/ballot")
-        assert rnd is not None
-        values = forms.draft(rnd, form)
-        if str(form.get("round", "")) != rnd.key:
-            return self._ballot(rnd, device, {}, status=409, errors=[
+        target = str(form.get("round", ""))
+        rnd = current if current is not None and current.key == target else None
+        if rnd is None and self.round_key is None and target:
+            # A round opened after this page was drawn: the ballot still goes to the round it
+            # was filled in for, if that one takes ballots (the write checks it again).
+            rnd = await self._db(svc.current_round, self.db, self.session_id, target)
+        if rnd is None or not rnd.open or (self.mode != "named" and not rnd.secret):
+            waiting = self._waiting(current, device)
+            if waiting is not None:
+                return waiting
+            return self._ballot(current, device, {}, status=409, errors=[
                 "The facilitator has moved on to another round: that ballot was not recorded. "
                 "This is the round open now."])
+        values = forms.draft(rnd, form)
         how = form.get("move")
         if how and rnd.method == "ranking":
             return self._ballot(rnd, device, forms.move(rnd, form, str(how)))
         try:
-            receipt = await self._db(svc.cast, self.db, self.session_id, rnd.key, device.voter,
-                                     forms.votes(rnd, form))
+            receipt = await self._cast(svc.CastRequest(rnd.key, device.voter, tuple(forms.votes(rnd, form))))
         except VotingError as exc:
+            self.refresh()  # the round may have closed or changed under the page
             self._emit("refused", device.label, str(exc))
             return self._ballot(rnd, device, values, errors=[str(exc)], status=422)
         device.voted.add(rnd.key)
         self._emit("ballot", device.label, "replaced" if receipt.replaced else "")
-        return self._see_other("/recorded?replaced=1" if receipt.replaced else "/recorded")
+        where = f"/recorded?round={quote(rnd.key)}" + ("&replaced=1" if receipt.replaced else "")
+        return self._see_other(where)
 
     async def _recorded(self, request):
         device = self._device(request)
         if device is None:
             return self._see_other("/")
-        rnd = await self._round()
+        key = request.query.get("round", "")
+        current = await self._round()
+        rnd = current if current is not None and current.key == key else None
+        if rnd is None and key in device.voted:
+            rnd = await self._db(svc.current_round, self.db, self.session_id, key)
         if rnd is None or device.voter is None or rnd.key not in device.voted:
             return self._see_other("/ballot")
         return self._html(pages.recorded(rnd, replaced=request.query.get("replaced") == "1",
