@@ -8,6 +8,7 @@ changes here and nowhere else.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from fractions import Fraction
 from typing import Literal, Mapping, Sequence
@@ -64,6 +65,20 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     if count == 1:
         return f"{count} {word}"
     return f"{count} {many or _PLURALS.get(word) or word + 's'}"
+
+
+NOT_RECORDED = "before this version (time not recorded)"
+
+
+def decision_time(at: "dt.datetime | None") -> str:
+    """When a decision was recorded, for every channel: "2026-11-19 11:42 UTC".
+
+    Decisions recorded before the app kept the time say so rather than show a made-up one."""
+    if at is None:
+        return NOT_RECORDED
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.timezone.utc)
+    return at.strftime("%Y-%m-%d %H:%M") + " UTC"
 
 
 def rank_label(rank: int, tied: bool) -> str:

@@ -193,6 +193,8 @@ class OverrideRow:
     rationale: str
     round: str
     effect: str = ""
+    when: str = ""  # "2026-11-19 11:42 UTC", or that it was recorded before the app kept the time
+    when_value: object = None  # a naive UTC datetime.datetime for spreadsheets (None: not recorded)
 
 
 @dataclass(frozen=True)
@@ -319,7 +321,8 @@ def build(workshop: m.Workshop, engine=engine) -> BoardPack:
                       for i in workshop.initiatives if i.decided),
         overrides=tuple(OverrideRow(titles.get(d.initiative, d.initiative),
                                     m.OVERRIDE_KIND_LABELS.get(d.effective_kind, d.outcome).capitalize(),
-                                    d.rationale, _round_title(workshop, d.round), effects.get(d.initiative, ""))
+                                    d.rationale, _round_title(workshop, d.round), effects.get(d.initiative, ""),
+                                    presentation.decision_time(d.decided_at), _naive_utc(d.decided_at))
                         for d in workshop.decisions),
         actions=tuple(ActionRow(a.title, titles.get(a.initiative, "") if a.initiative else "", a.owner, a.measure,
                                 a.due.isoformat() if a.due else "", "; ".join(flags.get(a.key, ())), a.due)
@@ -334,6 +337,13 @@ def build(workshop: m.Workshop, engine=engine) -> BoardPack:
         provenance=_provenance(workshop, results),
         glossary=GLOSSARY,
     )
+
+
+def _naive_utc(at):
+    """A spreadsheet cell has no time zone: the UTC wall time (the column heading says UTC)."""
+    import datetime as dt  # noqa: PLC0415
+
+    return None if at is None else at.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 def _round_title(workshop: m.Workshop, key: str | None) -> str:

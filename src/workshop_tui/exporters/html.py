@@ -485,10 +485,11 @@ def _decision_log(p: bp.BoardPack) -> str:
                             [[e(d.title), e(d.decided), e(d.owner)] for d in p.decided]) + "</div>")
     if p.overrides:
         out.append('<div class="keep"><h3 id="overrides">Facilitator overrides</h3><p>Where the room overruled the '
-                   "arithmetic, when (the round it was decided in), why, and what it did to the plan.</p>"
-                   + _table([("Initiative", "title"), ("Decision", ""), ("Round", ""), ("Effect", ""),
+                   "arithmetic: when it was recorded and in which round, why, and what it did to the plan.</p>"
+                   + _table([("Initiative", "title"), ("Decision", ""), ("Recorded", ""), ("Effect", ""),
                              ("Rationale", "why")],
-                            [[e(o.title), e(o.outcome), e(o.round), e(o.effect), e(o.rationale)] for o in p.overrides])
+                            [[e(o.title), e(o.outcome), e(o.when) + (f"<br>round {e(o.round)}" if o.round else ""),
+                              e(o.effect), e(o.rationale)] for o in p.overrides])
                    + "</div>")
     if p.plan is not None and p.plan.tie_break:
         out.append(f"<p>Ties in the plan's round are settled by a declared tie-break: {e(p.plan.tie_break)}.</p>")

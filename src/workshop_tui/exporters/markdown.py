@@ -256,12 +256,13 @@ def _decision_log(p: bp.BoardPack) -> list[str]:
         lines.append("")
     if p.overrides:
         lines += ["### Facilitator overrides", ""]
-        lines += para("Where the room overruled the arithmetic, when (the round it was decided in), why, and what "
-                      "it did to the plan.") + [""]
+        lines += para("Where the room overruled the arithmetic: when it was recorded and in which round, why, "
+                      "and what it did to the plan.") + [""]
         for o in p.overrides:
-            when = f" in round {esc(o.round)}" if o.round else ""
+            where = f" in round {esc(o.round)}" if o.round else ""
             effect = f"; {esc(o.effect)}" if o.effect else ""
-            lines += item(f"**{esc(o.title)}**: {esc(o.outcome.lower())}{when}{effect}. Why: {esc(o.rationale)}")
+            lines += item(f"**{esc(o.title)}**: {esc(o.outcome.lower())}{where}, recorded {esc(o.when)}{effect}. "
+                          f"Why: {esc(o.rationale)}")
         lines.append("")
     if p.plan is not None and p.plan.tie_break:
         lines += para(f"Ties in the plan's round are settled by a declared tie-break: {esc(p.plan.tie_break)}.") + [""]
