@@ -21,6 +21,32 @@ def test_plural_agrees_with_the_count(count, word, expected):
     assert p.plural(count, word) == expected
 
 
+@pytest.mark.parametrize("amount, unit, expected", [
+    (1, "engineers (FTE)", "1 engineer (FTE)"), (2, "engineers (FTE)", "2 engineers (FTE)"),
+    (0, "engineers (FTE)", "0 engineers (FTE)"), (F(1, 2), "engineers (FTE)", "1/2 engineers (FTE)"),
+    (1, "days per month", "1 day per month"), (1, "analyst days", "1 analyst day"), (1, "people", "1 person"),
+    (1, "FTE", "1 FTE"), (1, "staff", "1 staff"), (1, "£k", "1 £k"), (1, "", "1"), (1, "bus", "1 bus"),
+])
+def test_a_bottleneck_unit_agrees_with_its_amount(amount, unit, expected):
+    assert p.quantity(amount, unit) == expected
+
+
+def test_the_condorcet_sentence_names_the_initiative_by_its_title():
+    titles = {"eobs": "E-observations and NEWS2"}
+    assert p.condorcet_sentence({"winner": "eobs", "summary": "Condorcet winner: eobs"}, titles).startswith(
+        "Condorcet winner: E-observations and NEWS2 (")
+    assert p.condorcet_sentence({"winner": None}, titles) == "There is no Condorcet winner in this round."
+    assert p.condorcet_sentence(None, titles) == ""
+
+
+def test_a_decision_time_is_utc_to_the_minute_or_says_it_was_not_recorded():
+    import datetime as dt
+
+    bst = dt.timezone(dt.timedelta(hours=1))
+    assert p.decision_time(dt.datetime(2026, 6, 19, 13, 41, 59, tzinfo=bst)) == "2026-06-19 12:41 UTC"
+    assert p.decision_time(None) == "before this version (time not recorded)"
+
+
 def test_rank_label_marks_a_declared_tie():
     assert p.rank_label(3, True) == "=3" and p.rank_label(3, False) == "3"
 

@@ -13,6 +13,7 @@ import math
 from fractions import Fraction
 from typing import Literal, Mapping, Sequence
 
+from workshop_tui.domain import wording
 from workshop_tui.domain.model import METHOD_LABELS
 from workshop_tui.domain.numbers import display, display_short, grouped, to_json_number
 from workshop_tui.textsafe import for_terminal
@@ -29,8 +30,6 @@ QUADRANT_LABELS = {
     "fill_in": "Fill-ins",
     "thankless_task": "Thankless tasks",
 }
-# Plural words the English "+s" rule gets wrong.
-_PLURALS = {"person": "people", "criterion": "criteria", "is": "are", "was": "were", "has": "have"}
 
 
 # What the headline number of each method is, for a column heading on screen and on paper.
@@ -62,9 +61,12 @@ def quadrant_label(quadrant: str) -> str:
 
 def plural(count: int, word: str, many: str | None = None) -> str:
     """ "1 initiative", "2 initiatives", "0 people": the count and the word that agrees with it."""
-    if count == 1:
-        return f"{count} {word}"
-    return f"{count} {many or _PLURALS.get(word) or word + 's'}"
+    return wording.plural(count, word, many)
+
+
+def quantity(amount, unit: str, shown: str | None = None) -> str:
+    """An amount with its bottleneck unit, which agrees with it: "1 engineer (FTE)", "2 engineers (FTE)"."""
+    return f"{shown if shown is not None else amount} {wording.unit_for(amount, unit)}".strip()
 
 
 NOT_RECORDED = "before this version (time not recorded)"
@@ -79,6 +81,17 @@ def decision_time(at: "dt.datetime | None") -> str:
     if at.tzinfo is not None:
         at = at.astimezone(dt.timezone.utc)
     return at.strftime("%Y-%m-%d %H:%M") + " UTC"
+
+
+def condorcet_sentence(condorcet: Mapping[str, object] | None, titles: Mapping[str, str]) -> str:
+    """The Condorcet result of a ranking round in words, naming the initiative by its title ("" if none was computed)."""
+    if not isinstance(condorcet, Mapping):
+        return ""
+    winner = condorcet.get("winner")
+    if winner:
+        return (f"Condorcet winner: {titles.get(str(winner), str(winner))} (more people ranked it above each other "
+                "initiative, pair by pair).")
+    return "There is no Condorcet winner in this round."
 
 
 def rank_label(rank: int, tied: bool) -> str:

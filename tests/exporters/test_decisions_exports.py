@@ -186,3 +186,27 @@ def test_moscow_order_within_a_category_is_stated(partnership):
 def test_the_condorcet_winner_is_stated_beside_the_ranking(nhs):
     r4 = next(r for r in board_pack.build(nhs).rounds if r.key == "r4")
     assert r4.notes[0].startswith("Condorcet winner: E-observations and NEWS2")
+
+
+def test_no_initiative_or_criterion_key_leaks_into_the_board_pack_or_the_plan_reasons(nhs):
+    """Keys are the file's identifiers; a board reads titles and names (the Condorcet line, reasons)."""
+    import re
+
+    from workshop_tui.domain import results as engine
+
+    texts = [markdown.render(nhs), re.sub(r"<[^>]+>", " ", html.render(nhs))]
+    plan = engine.plan(nhs)
+    texts += [r.detail for i in plan.will_do + plan.not_now + plan.wont for r in i.reasons]
+    prose = " ".join([i.title + " " + i.description for i in nhs.initiatives] + [c.name for c in nhs.criteria]
+                     + [d.rationale for d in nhs.decisions] + [nhs.session.description])
+    keys = {k for k in [i.key for i in nhs.initiatives] + [c.key for c in nhs.criteria]
+            if not re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", prose)}
+    assert {"eobs", "epr_opt", "six_months"} <= keys
+    for text in texts:
+        for key in keys:
+            assert not re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", text), (key, text[:200])
+
+
+def test_reasons_say_one_engineer_not_one_engineers(nhs):
+    text = " ".join(markdown.render(nhs).split())
+    assert "needs 1 engineer (FTE)" in text and "1 engineers" not in text

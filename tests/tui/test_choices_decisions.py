@@ -33,7 +33,7 @@ async def test_the_detail_panel_shows_the_full_reason_of_the_highlighted_row_at_
         await pilot.pause()
         # The table cuts "Why" at ~25 characters; the panel shows the reasons to their end.
         assert ("Not now: e-Consent. Not selected: would exceed the bandwidth of 4 initiatives at once (needs 1 "
-                "slot, 0 left) Integration engineers exhausted: needs 1 engineers (FTE), 0 of 5 left") in \
+                "slot, 0 left) Integration engineers exhausted: needs 1 engineer (FTE), 0 of 5 left") in \
             " ".join(screen_text(app).split())
 
 
@@ -51,6 +51,9 @@ async def test_enter_shows_every_reason_of_the_highlighted_row(db):
         body = " ".join(str(app.screen.query_one("#help-body", Static).render()).split())
         assert title == "Will do: Voice recognition and digital dictation"
         assert body.endswith("already covers the speech recognition module. (override_stretch)")
+        # The decision log's "when", in the facilitator's view too.
+        assert body.startswith("Override (include above the bandwidth) recorded 2026-11-19 12:41 UTC on round "
+                               "Secret ballot: your top five after discussion.")
 
 
 async def test_an_include_within_the_bandwidth_shows_what_it_displaces_before_it_is_recorded(db):
@@ -81,3 +84,18 @@ async def test_an_include_within_the_bandwidth_shows_what_it_displaces_before_it
         assert kinds == {"voice": "stretch", "econsent": "stretch"}
         head = " ".join(str(app.screen.query_one("#choices-head", Static).render()).split())
         assert "5 of 4 slots used (2 above it by decision)" in head, head
+
+
+async def test_the_results_details_name_the_condorcet_winner_by_title(db):
+    sid = nhs_session(db)
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_stage(app, pilot, sid, "results")
+        pane = app.screen.query_one("ResultsPane")
+        pane.details = True
+        w = sessions.load(db, sid)
+        from workshop_tui.services import choices
+
+        text = str(pane._agreement(choices.result(w, "r4"), {i.key: i.title for i in w.initiatives}))
+        assert "Pairwise contests: Condorcet winner: E-observations and NEWS2" in text
+        assert "eobs" not in text

@@ -380,7 +380,8 @@ def _ask(workshop: m.Workshop, v: PlanView | None, plan, titles) -> str:
     if noted:
         parts.append(f"; and to note {' and '.join(noted)}, with the reasons given")
     if v.undecided:
-        parts.append(f". Before approval, {len(v.undecided)} initiatives tied across the cut line need a decision "
+        parts.append(f". Before approval, {presentation.plural(len(v.undecided), 'initiative')} tied across the cut "
+                     "line need a decision "
                      f"({', '.join(r.title for r in v.undecided)})")
     _ = s
     return "".join(parts) + "."
@@ -392,8 +393,8 @@ def _risks(workshop: m.Workshop, v: PlanView | None, plan, results, titles) -> t
         return ()
     for c in v.capacity:
         if c.capacity_value is not None and c.used_value >= c.capacity_value:
-            out.append(f"Bottleneck at capacity: {c.name} ({c.used} of {c.capacity}"
-                       f"{' ' + c.unit if c.unit else ''}).")
+            out.append(f"Bottleneck at capacity: {c.name} ({c.used} of "
+                       f"{presentation.quantity(c.capacity_value, c.unit, c.capacity)}).")
     result = results.get(v.round)
     if result is not None:
         where = {r.key: "will do" for r in v.will_do}
@@ -453,7 +454,7 @@ def _provenance(workshop: m.Workshop, results) -> tuple[str, ...]:
             out.append(f"Round {rnd.title or rnd.key}: gate assessments recorded by the facilitator and the room.")
         elif r is not None:
             out.append(f"Round {rnd.title or rnd.key} ({m.METHOD_LABELS.get(rnd.method, rnd.method)}, {how}): "
-                       f"{r.counted} ballots counted, {r.blank} blank, {len(r.rejected)} rejected.")
+                       f"{presentation.plural(r.counted, 'ballot')} counted, {r.blank} blank, {len(r.rejected)} rejected.")
     out.append("Exported by workshop-tui from the session's own data; numbers are rounded for reading "
                "(half away from zero) and ranks were computed on exact values.")
     return tuple(out)
@@ -556,9 +557,7 @@ def _round_notes(workshop: m.Workshop, rnd: m.Round, result, titles) -> tuple[st
     out = []
     condorcet = ((result.agreement or {}).get("condorcet") or {}) if rnd.method == "ranking" else {}
     if rnd.method == "ranking" and result.ranking:
-        winner = condorcet.get("winner")
-        out.append(f"Condorcet winner: {titles.get(winner, winner)} (more people ranked it above each other "
-                   "initiative, pair by pair)." if winner else "There is no Condorcet winner in this round.")
+        out.append(presentation.condorcet_sentence(condorcet, titles))
     if rnd.method == "matrix":
         tie = result.extras.get("tie_criterion")
         name = next((c.name for c in workshop.criteria if c.key == tie), tie)
@@ -644,7 +643,7 @@ def _agreement_figures(agreement) -> str:
     text = f"Kendall's W = {board_number(w)}"
     if agreement.get("band"):
         text += f" ({agreement['band']} agreement, Landis & Koch bands)"
-    text += f" across {agreement.get('raters')} raters"
+    text += f" across {presentation.plural(int(agreement.get('raters') or 0), 'rater')}"
     if agreement.get("indicative"):
         text += "; indicative only with so few raters or items"
     return text + "."

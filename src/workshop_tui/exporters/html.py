@@ -372,7 +372,7 @@ def _plan(p: bp.BoardPack) -> str:
     v = p.plan
     line = f"From the ranking of round <b>{e(v.round_title)}</b>"
     if v.bandwidth:
-        line += f", within a bandwidth of {e(v.bandwidth)} initiatives at once ({v.slots_used} used"
+        line += f", within a bandwidth of {e(plural(int(v.bandwidth), 'initiative'))} at once ({v.slots_used} used"
         line += f", {v.stretch_slots} of them above the bandwidth by decision)" if v.stretch_slots else ")"
     if v.tie_break:
         line += f". Declared tie-break for this round: {e(v.tie_break)}"

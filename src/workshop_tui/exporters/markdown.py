@@ -142,7 +142,7 @@ def _plan(p: bp.BoardPack) -> list[str]:
     v = p.plan
     text = f"From the ranking of round {esc(v.round_title)}"
     if v.bandwidth:
-        text += f", within a bandwidth of {v.bandwidth} initiatives at once ({v.slots_used} used"
+        text += f", within a bandwidth of {plural(int(v.bandwidth), 'initiative')} at once ({v.slots_used} used"
         text += f", {v.stretch_slots} of them above the bandwidth by decision)" if v.stretch_slots else ")"
     if v.tie_break:
         text += f". Declared tie-break for this round: {esc(v.tie_break)}"
@@ -231,7 +231,7 @@ def _sites(r: bp.RoundView) -> list[str]:
     lines.append("")
     for s in r.sites:
         if s.withheld:
-            lines += item(f"{esc(s.site)} ({s.ballots} ballots): {esc(s.withheld)}")
+            lines += item(f"{esc(s.site)} ({plural(s.ballots, 'ballot')}): {esc(s.withheld)}")
     return lines + ([""] if any(s.withheld for s in r.sites) else [])
 
 
