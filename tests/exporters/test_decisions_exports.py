@@ -101,6 +101,18 @@ def test_actions_that_do_not_fit_the_plan_or_the_calendar_are_flagged(nhs):
     assert flags[late.title] == "due 2026-01-01, before the session date 2026-11-19"
     assert flags["Start EPR optimisation"] == "its initiative, EPR optimisation, is not now in the plan"
     assert "Check: its initiative, EPR optimisation, is not now in the plan" in html.render(w)
+    assert "due 2026-01-01, before the session date 2026-11-19" in " ".join(markdown.render(w).split())
+
+
+def test_the_xlsx_actions_sheet_carries_the_same_checks(nhs, tmp_path):
+    late = dataclasses.replace(nhs.actions[0], due=dt.date(2026, 1, 1))
+    w = dataclasses.replace(nhs, actions=(late,) + nhs.actions[1:])
+    rows = list(openpyxl.load_workbook(xlsx.write(w, tmp_path / "a.xlsx"))["Actions"].iter_rows(values_only=True))
+    assert rows[0][-1] == "Check"
+    first = rows[1]
+    assert first[2] == "Wi-Fi and network refresh"  # the initiative by title, not its key
+    assert first[5] == dt.datetime(2026, 1, 1) and first[-1] == "due 2026-01-01, before the session date 2026-11-19"
+    assert all(r[-1] is None for r in rows[2:])
 
 
 # -- value/effort chart ---------------------------------------------------------------

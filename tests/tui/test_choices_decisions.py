@@ -99,3 +99,25 @@ async def test_the_results_details_name_the_condorcet_winner_by_title(db):
         text = str(pane._agreement(choices.result(w, "r4"), {i.key: i.title for i in w.initiatives}))
         assert "Pairwise contests: Condorcet winner: E-observations and NEWS2" in text
         assert "eobs" not in text
+
+
+async def test_the_actions_stage_flags_a_due_date_before_the_session(db):
+    import datetime as dt
+
+    from workshop_tui.domain import model as m
+    from workshop_tui.services import choices
+
+    sid = nhs_session(db)
+    wifi = sessions.load(db, sid).actions[0]
+    choices.save_action(db, sid, m.Action(initiative=wifi.initiative, title=wifi.title, owner=wifi.owner,
+                                          measure=wifi.measure, due=dt.date(2026, 1, 31), key=wifi.key))
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_stage(app, pilot, sid, "actions")
+        check = " ".join(str(app.screen.query_one("#actions-check", Static).render()).split())
+        assert ("Complete phase 1 Wi-Fi refresh on all adult inpatient wards: due 2026-01-31, before the session "
+                "date 2026-11-19") in check
+        table = app.screen.query_one("#actions-table", DataTable)
+        assert str(table.rows[wifi.key].label) == "!"
+        due = table.get_row(wifi.key)[3]
+        assert str(due) == "2026-01-31" and "reverse" in str(due.style)
