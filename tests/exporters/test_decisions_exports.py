@@ -126,6 +126,50 @@ def test_value_effort_marks_the_plan_by_shape_and_has_axis_values(nhs):
     assert "…" not in page  # no label is cut
 
 
+def test_print_keeps_each_rounds_heading_with_its_count_and_chart(nhs):
+    """Seen in Chromium's A4 print: a round's two-line heading split over two pages, and a heading
+    left at the foot of a page. The heading, the count and the chart now make one unbreakable block."""
+    page = html.render(nhs)
+    for key in ("r2", "r3", "r4"):
+        start = page.index(f'<section id="round-{key}">')
+        lead = page[start:page.index("</div>", page.index("</figure>", start))]
+        assert lead.startswith(f'<section id="round-{key}"><div class="lead"><h2>Round {key}:')
+        assert "<figure" in lead
+    assert "h1, h2, h3 { break-inside: avoid" in page
+    assert "#gates, #participation, #traceability, #actions, .lead { break-inside: avoid" in page
+
+
+def test_a_ranking_round_has_no_empty_detail_column_and_long_number_headings_wrap(nhs):
+    page = html.render(nhs)
+    r4 = page[page.index('<section id="round-r4">'):page.index("</section>", page.index('<section id="round-r4">'))]
+    assert "<th>Detail</th>" not in r4
+    r3 = page[page.index('<section id="round-r3">'):page.index("</section>", page.index('<section id="round-r3">'))]
+    assert "<th>Detail</th>" in r3
+    assert "td.num { white-space: nowrap; }" in page and "th.num" not in page.split("td.num { white-space")[1][:40]
+
+
+def test_a_plan_without_costs_has_no_cost_column(calderdale, nhs):
+    assert "<th class=\"num\">Cost</th>" not in html.render(calderdale)
+    assert html.render(nhs).count("<th class=\"num\">Cost</th>") == 4  # page one and three plan tables
+
+
+def test_won_t_do_triangles_hold_their_two_digit_numbers_low_down(nhs):
+    page = html.render(nhs)
+    chart = page[page.index('id="quadrant-chart"'):page.index("</figure>", page.index('id="quadrant-chart"'))]
+    hit = re.search(r'<polygon class="pt won-t-do" points="([\d.]+),([\d.]+) [^"]*"><title>13\. ', chart)
+    top_y = float(hit[2])
+    label = re.search(r'<text class="pt-label" x="[\d.]+" y="([\d.]+)" text-anchor="middle">13</text>', chart)
+    # The centre is 14 below the apex; the label sits 6.5 below the centre, in the wide part.
+    assert float(label[1]) - top_y == pytest.approx(14 + 6.5)
+
+
+def test_the_matrix_tie_note_says_what_the_tie_break_did(calderdale):
+    (r1,) = board_pack.build(calderdale).rounds
+    assert ("Equal scores would be separated by Patient benefit, the highest-weighted criterion; every tie here is "
+            "level on it too, so those initiatives share a rank") in " ".join(r1.notes)
+    assert [r.rank for r in r1.rows] == ["1", "2", "=3", "=3", "=5", "=5"]
+
+
 # -- markdown -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["nhs-trust-where-to-start", "global-health-partnership", "calderdale"])

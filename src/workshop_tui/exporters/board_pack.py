@@ -561,9 +561,17 @@ def _round_notes(workshop: m.Workshop, rnd: m.Round, result, titles) -> tuple[st
     if rnd.method == "matrix":
         tie = result.extras.get("tie_criterion")
         name = next((c.name for c in workshop.criteria if c.key == tie), tie)
-        out.append(f"Equal scores are separated by {name}, the highest-weighted criterion, and the rank says so."
-                   if tie else "Equal scores share a rank (shown as \"=\"): no criterion outweighs the others, "
-                               "so no tie-break applies.")
+        broke = any((r.detail or {}).get("tie_note") for r in result.ranking)
+        if not tie:
+            out.append("Equal scores share a rank (shown as \"=\"): no criterion outweighs the others, "
+                       "so no tie-break applies.")
+        elif broke:
+            out.append(f"Equal scores are separated by {name}, the highest-weighted criterion; the Detail column "
+                       "says where it decided. Initiatives level on that too share a rank (shown as \"=\").")
+        else:
+            # Say what happened: the rule exists, but every tie here was level on that criterion too.
+            out.append(f"Equal scores would be separated by {name}, the highest-weighted criterion; every tie here "
+                       "is level on it too, so those initiatives share a rank (shown as \"=\").")
     if rnd.method == "moscow":
         source = result.extras.get("score_round")
         if source:
