@@ -220,6 +220,19 @@ def test_xlsx_types_formats_and_print_setup(nhs, tmp_path):
         assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, ws.title
     assert plan.print_title_rows == "$1:$1"
     assert plan.column_dimensions["C"].width <= 15  # the rank column no longer holds reasons
+    # Every sheet repeats its header row (the Summary its title) on each printed page, on A4.
+    for ws in book.worksheets:
+        assert ws.print_title_rows == "$1:$1", ws.title
+        assert ws.page_setup.paperSize == 9, ws.title
+    # The round sheets: rank a number, "tied" its own column, the score a number.
+    for ws in book.worksheets[2:5]:
+        head = [c.value for c in ws[1]]
+        assert head[:2] == ["Rank", "Tied"], ws.title
+        ranked = [r for r in ws.iter_rows(min_row=2, values_only=True) if isinstance(r[1], bool)]
+        assert ranked and all(isinstance(r[0], int) and isinstance(r[3], (int, float)) for r in ranked), ws.title
+    summary = {r[0].value: r[1] for r in book["Summary"].iter_rows() if r[0].value and len(r) > 1}
+    assert summary["Date"].value == dt.datetime(2026, 11, 19) and summary["Date"].number_format == "yyyy-mm-dd"
+    assert summary["Budget"].value == 2500000 and summary["Budget"].number_format == "#,##0"
 
 
 def test_xlsx_summary_mirrors_page_one(nhs, tmp_path):

@@ -246,6 +246,7 @@ def _summary(book, formats, used, workshop: m.Workshop, pack: bp.BoardPack) -> N
         for site, n in pack.by_site:
             sh.line([site, n])
     sh.finish(None)
+    sh.ws.repeat_rows(0)  # the session's title heads every printed page of the summary
     sh.ws.set_column(1, 1, MAX_WIDTH, formats["wrap"])
     sh.ws.set_column(3, 3, MAX_WIDTH, formats["wrap"])
 
