@@ -121,3 +121,32 @@ async def test_the_actions_stage_flags_a_due_date_before_the_session(db):
         assert str(table.rows[wifi.key].label) == "!"
         due = table.get_row(wifi.key)[3]
         assert str(due) == "2026-01-31" and "reverse" in str(due.style)
+
+
+async def test_a_tie_across_the_cut_line_is_undecided_on_screen_until_an_override_settles_it(db):
+    """B and C tie for the one slot left: the Choices stage shows both undecided, at the top of the
+    discussion queue, and neither is "Will do" until the facilitator decides."""
+    import dataclasses
+
+    from tests.domain.builders import dots_round, workshop
+    from workshop_tui.services import choices
+    from workshop_tui.sessionfile.writer import dumps
+
+    r = dots_round("r1", {"p1": {"a": 3}, "p2": {"a": 1, "b": 1, "c": 1}, "p3": {"b": 1, "c": 1, "d": 1}}, budget=3)
+    w = workshop(["a", "b", "c", "d"], [r], bandwidth=2)
+    w = dataclasses.replace(w, rounds=(dataclasses.replace(r, status="closed"),))
+    sid = sessions.import_bytes(db, dumps(w).encode(), "tie")
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_stage(app, pilot, sid, "choices")
+        text = " ".join(screen_text(app).split())
+        assert "Undecided, tied at the cut line: B, C. Decide with i, s or x." in text
+        assert "Discuss first (ties at the cut line, then contested near it): B, C" in text
+        table = app.screen.query_one("#choices-table", DataTable)
+        outcomes = {str(table.get_row_at(n)[3]).strip(): str(table.get_row_at(n)[0]) for n in range(table.row_count)
+                    if str(table.get_row_at(n)[3]).strip() in ("A", "B", "C", "D")}
+        assert outcomes["B"].startswith("Undecided") and outcomes["C"].startswith("Undecided"), outcomes
+        assert outcomes["A"].startswith("Will do") and not outcomes["D"].startswith("Will do"), outcomes
+    choices.record_override(db, sid, "c", "within", "C's sponsor is ready now", "r1")
+    settled = choices.plan(sessions.load(db, sid))
+    assert {i.initiative for i in settled.will_do} == {"a", "c"} and settled.undecided == ()
