@@ -39,6 +39,19 @@ def test_the_condorcet_sentence_names_the_initiative_by_its_title():
     assert p.condorcet_sentence(None, titles) == ""
 
 
+def test_engine_warnings_read_in_words_with_names_not_keys():
+    titles, names = {"a": "Alpha", "b": "Beta"}, {"p1": "Ann"}
+    assert p.method_warning("could_share 0.1579 < 0.20", titles) == (
+        "Could initiatives take 15.8 % of the committed effort, less than the 20 % DSDM advises keeping as Coulds "
+        "(the contingency)")
+    assert p.method_warning("must_share 0.7000 > 0.60", titles).startswith("Must initiatives take 70 % of")
+    assert p.method_warning("no effort recorded for a, b; counted as 0 in the shares", titles) == (
+        "No effort is recorded for Alpha, Beta: counted as 0 in the shares of effort")
+    assert p.method_warning("votes from participants marked as abstaining were ignored: p1", titles, names) == (
+        "Votes from people marked as abstaining were ignored: Ann")
+    assert p.method_warning("sum of maxima ignores the weights", titles) == "sum of maxima ignores the weights"
+
+
 def test_a_decision_time_is_utc_to_the_minute_or_says_it_was_not_recorded():
     import datetime as dt
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from fractions import Fraction
 from typing import Literal, Mapping, Sequence
 
@@ -92,6 +93,38 @@ def condorcet_sentence(condorcet: Mapping[str, object] | None, titles: Mapping[s
         return (f"Condorcet winner: {titles.get(str(winner), str(winner))} (more people ranked it above each other "
                 "initiative, pair by pair).")
     return "There is no Condorcet winner in this round."
+
+
+_MUST_SHARE = re.compile(r"^must_share (\S+) > 0\.60$")
+_COULD_SHARE = re.compile(r"^could_share (\S+) < 0\.20$")
+_NO_EFFORT = re.compile(r"^no effort recorded for (.+); counted as 0 in the shares$")
+_ABSTAINED = re.compile(r"^votes from participants marked as abstaining were ignored: (.+)$")
+
+
+def method_warning(text: str, titles: Mapping[str, str], names: Mapping[str, str] | None = None) -> str:
+    """An engine warning in the reader's words. The engine words some as codes (METHODS.md's
+    ``must_share 0.7 > 0.60``) or lists keys; people read shares as percentages and initiatives and
+    participants by name. Other warnings are already words and pass through."""
+    def pct(value: str) -> str:
+        try:
+            return f"{number(Fraction(value) * 100, 'board', 1)} %"
+        except (ValueError, ZeroDivisionError):
+            return value
+
+    def listed(keys: str, known: Mapping[str, str]) -> str:
+        return ", ".join(known.get(k, k) for k in keys.split(", "))
+
+    if hit := _MUST_SHARE.match(text):
+        return (f"Must initiatives take {pct(hit[1])} of the committed effort, more than the 60 % DSDM advises "
+                "(a plan that is mostly Musts has no room to absorb trouble)")
+    if hit := _COULD_SHARE.match(text):
+        return (f"Could initiatives take {pct(hit[1])} of the committed effort, less than the 20 % DSDM advises "
+                "keeping as Coulds (the contingency)")
+    if hit := _NO_EFFORT.match(text):
+        return f"No effort is recorded for {listed(hit[1], titles)}: counted as 0 in the shares of effort"
+    if hit := _ABSTAINED.match(text):
+        return f"Votes from people marked as abstaining were ignored: {listed(hit[1], names or {})}"
+    return text
 
 
 def rank_label(rank: int, tied: bool) -> str:

@@ -178,6 +178,10 @@ def test_markdown_is_plain_text_and_commonmark(name):
     text = markdown.render(w)
     assert max(len(line) for line in text.splitlines()) <= 100
     assert "\\&" not in text and "\\_" not in text and "\\{" not in text
+    # No backslash at all in the samples: a line that would start with "1)" takes the word before it
+    # along instead of a visible escape, and "0.15 < 0.20" or "could_share" never reach the reader.
+    assert "\\" not in text
+    assert "could_share" not in text and "must_share" not in text
     for c in w.criteria:
         if "_" in c.key:
             assert c.key not in text, c.key  # names, not keys
@@ -196,7 +200,12 @@ def test_markdown_wrapping_never_starts_a_line_with_block_markup():
 
 def test_markdown_escapes_only_what_would_be_markup():
     assert markdown.esc("R&D for six_months") == "R&D for six_months"
-    assert markdown.esc("&amp; _x_ *y* <b>") == "\\&amp; \\_x\\_ \\*y\\* \\<b\\>"
+    assert markdown.esc("&amp; _x_ *y* <b>") == "\\&amp; \\_x\\_ \\*y\\* \\<b>"
+    assert markdown.esc("share 0.1 < 0.2 > 0") == "share 0.1 < 0.2 > 0"  # no tag can start here
+    assert markdown.esc("<https://x> </i> <!-- c -->") == "\\<https://x> \\</i> \\<!-- c -->"
+    from markdown_it import MarkdownIt as Md
+
+    assert "<b>" not in Md("commonmark").render(markdown.esc("<b>bold</b>"))
 
 
 # -- xlsx -----------------------------------------------------------------------------

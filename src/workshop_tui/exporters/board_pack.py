@@ -536,7 +536,8 @@ def _round_view(workshop: m.Workshop, rnd: m.Round, titles: dict[str, str],
         rows=rows,
         agreement=_agreement_text(result.agreement, [titles.get(r.initiative, r.initiative)
                                                      for r in result.ranking if r.contested]),
-        warnings=tuple(result.warnings),
+        warnings=tuple(presentation.method_warning(w, titles, {p.key: p.name for p in workshop.participants})
+                       for w in result.warnings),
         sites=_site_rankings(workshop, rnd), notes=_round_notes(workshop, rnd, result, titles),
     )
     return view, result

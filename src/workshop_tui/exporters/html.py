@@ -36,9 +36,9 @@ th { background: var(--band); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; width: 1%; }
 td.num { white-space: nowrap; }  /* a long heading ("Initiatives ranked below") wraps; the numbers never do */
 td.spread { min-width: 9em; }
-td.title { min-width: 11em; }
+td.title { min-width: 13em; }
 td.nowrap, th.nowrap { white-space: nowrap; }
-td.why { width: 55%; }
+td.why { width: 50%; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .tag { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 12px; font-weight: 600; }
 .tag.agreed { background: #e3f2e8; color: var(--good); }

@@ -20,6 +20,7 @@ from workshop_tui.presentation import (
     SHORT_SCORE_LABELS,
     agreement_sentence,
     condorcet_sentence,
+    method_warning,
     common_scale,
     method_label,
     moscow_label,
@@ -322,7 +323,8 @@ class ResultsPane(StagePane):
             out.append_text(shown(f"Rejected: {who}: {'; '.join(p.message for p in rb.problems)}\n"))
         if result.blank:
             out.append(f"{plural(result.blank, 'blank ballot')} counted and left out of the tallies.\n")
+        titles = {i.key: i.title for i in workshop.initiatives}
         for w in result.warnings:
-            out.append_text(shown(f"Note: {w}\n"))
+            out.append_text(shown(f"Note: {method_warning(w, titles, names)}\n"))
         out.rstrip()
         return out
