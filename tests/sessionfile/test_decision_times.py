@@ -53,7 +53,7 @@ def test_the_decision_log_says_when_in_every_format(sample_bytes, tmp_path):
 
     w = parse_session_bytes(sample_bytes(NHS), NHS)
     assert "recorded 2026-11-19 12:41 UTC" in markdown.render(w)
-    assert "2026-11-19 12:41 UTC" in html.render(w)
+    assert "2026-11-19<br>12:41 UTC" in html.render(w)  # date and time on two short lines
     book = openpyxl.load_workbook(xlsx.write(w, tmp_path / "b.xlsx"))
     rows = list(book["Decision log"].iter_rows(values_only=True))
     assert rows[0][:3] == ("Initiative", "Decision", "Recorded (UTC)")
