@@ -204,7 +204,7 @@ def _print_results(data: dict) -> None:
 
     console = _console()
     ballots = data["ballots"]
-    from workshop_tui.presentation import agreement_sentence, cli_text, plural, rank_label
+    from workshop_tui.presentation import agreement_sentence, cli_text, method_warning, plural, rank_label
 
     title = cli_text(f"{data['session']} · round {data['round']} · {data['method']} ({data['variant']})")
     table = Table(title=title, title_justify="left")
@@ -232,8 +232,9 @@ def _print_results(data: dict) -> None:
                       f"{agreement.get('raters')} raters{note}")
     console.print(agreement_sentence(agreement, [row["title"] or row["initiative"] for row in data["ranking"]
                                                  if row["contested"]]))
+    titles = {row["initiative"]: row["title"] for row in data["ranking"] if row.get("title")}
     for warning in data.get("warnings", []):
-        console.print(f"Warning: {warning}")
+        console.print(f"Warning: {method_warning(warning, titles)}")
 
 
 def _print_plan(data: dict) -> None:
