@@ -276,3 +276,102 @@ def secret_turnout(voted: int, ballots: int) -> str:
         return f"{plural(voted, 'person')} voted by secret ballot"
     return (f"{plural(ballots, 'ballot')} cast by secret ballot ({plural(voted, 'person', 'people')} marked as "
             f"voted, {unnamed} from anonymous phones or slips)")
+
+
+# ------------------------------------------------------------------ plain-text tables
+
+def cell_width(text: str) -> int:
+    """Columns a string takes in a terminal: wide (East Asian) characters two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, broken between words where it can."""
+    width = max(1, width)
+    if cell_width(text) <= width and "\n" not in text:
+        return [text]
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0
+        for word in paragraph.split(" "):
+            w = cell_width(word)
+            while w > width:  # a word longer than the column: cut it
+                if line:
+                    lines.append(line)
+                    line, used = "", 0
+                head, taken = "", 0
+                for ch in word:
+                    cw = cell_width(ch)
+                    if taken + cw > width:
+                        break
+                    head, taken = head + ch, taken + cw
+                lines.append(head)
+                word, w = word[len(head):], cell_width(word[len(head):])
+            if not line:
+                line, used = word, w
+            elif used + 1 + w <= width:
+                line, used = f"{line} {word}", used + 1 + w
+            else:
+                lines.append(line)
+                line, used = word, w
+        lines.append(line)
+    return lines
+
+
+def text_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], *, width: int = 80,
+               right: Sequence[int] = ()) -> str:
+    """A table drawn with box characters, as the CLI prints it (the look of Rich's default
+    table), fitted to ``width`` columns by wrapping the widest columns' text.
+
+    Plain string work, so 500 rows take milliseconds (Rich's Table took seconds). The
+    cells must already be inert (``cli_text``)."""
+    n = len(headers)
+    natural = [cell_width(h) for h in headers]
+    for row in rows:
+        for j, cell in enumerate(row):
+            w = cell_width(cell)
+            if w > natural[j]:
+                natural[j] = w
+    widths = list(natural)
+    # Each column has one space of padding on either side, and n + 1 rules. Shrink the
+    # widest text column first, not below its longest word (numbers are never wrapped);
+    # only if that is not enough, cut words too.
+    longest_word = [max((cell_width(w) for row in rows for w in row[j].split(" ")), default=1) for j in range(n)]
+    gentle = [natural[j] if j in right else max(longest_word[j], cell_width(headers[j])) for j in range(n)]
+    hard = [max(1, min(natural[j], max(cell_width(headers[j]), 4))) for j in range(n)]
+    for floor in (gentle, hard):
+        while sum(widths) + 3 * n + 1 > width:
+            j = max((j for j in range(n) if widths[j] > floor[j]), key=lambda j: widths[j], default=None)
+            if j is None:
+                break
+            widths[j] -= 1
+
+    def line(left: str, fill: str, joint: str, end: str) -> str:
+        return left + joint.join(fill * (w + 2) for w in widths) + end
+
+    def cells(values: Sequence[str], sep: str) -> list[str]:
+        wrapped = [wrap_cells(v, widths[j]) for j, v in enumerate(values)]
+        height = max(len(c) for c in wrapped)
+        out = []
+        for k in range(height):
+            parts = []
+            for j, c in enumerate(wrapped):
+                text = c[k] if k < len(c) else ""
+                pad = " " * (widths[j] - cell_width(text))
+                parts.append(f" {pad}{text} " if j in right else f" {text}{pad} ")
+            out.append(sep + sep.join(parts) + sep)
+        return out
+
+    out = wrap_cells(title, width) if title else []
+    out.append(line("┏", "━", "┳", "┓"))
+    out += cells(headers, "┃")
+    out.append(line("┡", "━", "╇", "┩"))
+    for row in rows:
+        out += cells(row, "│")
+    out.append(line("└", "─", "┴", "┘"))
+    return "\n".join(out)
