@@ -8,10 +8,13 @@ changes here and nowhere else.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from fractions import Fraction
 from typing import Literal, Mapping, Sequence
 
+from workshop_tui.domain import wording
 from workshop_tui.domain.model import METHOD_LABELS
 from workshop_tui.domain.numbers import display, display_short, grouped, to_json_number
 from workshop_tui.textsafe import for_terminal
@@ -28,8 +31,6 @@ QUADRANT_LABELS = {
     "fill_in": "Fill-ins",
     "thankless_task": "Thankless tasks",
 }
-# Plural words the English "+s" rule gets wrong.
-_PLURALS = {"person": "people", "criterion": "criteria", "is": "are", "was": "were", "has": "have"}
 
 
 # What the headline number of each method is, for a column heading on screen and on paper.
@@ -61,9 +62,69 @@ def quadrant_label(quadrant: str) -> str:
 
 def plural(count: int, word: str, many: str | None = None) -> str:
     """ "1 initiative", "2 initiatives", "0 people": the count and the word that agrees with it."""
-    if count == 1:
-        return f"{count} {word}"
-    return f"{count} {many or _PLURALS.get(word) or word + 's'}"
+    return wording.plural(count, word, many)
+
+
+def quantity(amount, unit: str, shown: str | None = None) -> str:
+    """An amount with its bottleneck unit, which agrees with it: "1 engineer (FTE)", "2 engineers (FTE)"."""
+    return f"{shown if shown is not None else amount} {wording.unit_for(amount, unit)}".strip()
+
+
+NOT_RECORDED = "before this version (time not recorded)"
+
+
+def decision_time(at: "dt.datetime | None") -> str:
+    """When a decision was recorded, for every channel: "2026-11-19 11:42 UTC".
+
+    Decisions recorded before the app kept the time say so rather than show a made-up one."""
+    if at is None:
+        return NOT_RECORDED
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.timezone.utc)
+    return at.strftime("%Y-%m-%d %H:%M") + " UTC"
+
+
+def condorcet_sentence(condorcet: Mapping[str, object] | None, titles: Mapping[str, str]) -> str:
+    """The Condorcet result of a ranking round in words, naming the initiative by its title ("" if none was computed)."""
+    if not isinstance(condorcet, Mapping):
+        return ""
+    winner = condorcet.get("winner")
+    if winner:
+        return (f"Condorcet winner: {titles.get(str(winner), str(winner))} (more people ranked it above each other "
+                "initiative, pair by pair).")
+    return "There is no Condorcet winner in this round."
+
+
+_MUST_SHARE = re.compile(r"^must_share (\S+) > 0\.60$")
+_COULD_SHARE = re.compile(r"^could_share (\S+) < 0\.20$")
+_NO_EFFORT = re.compile(r"^no effort recorded for (.+); counted as 0 in the shares$")
+_ABSTAINED = re.compile(r"^votes from participants marked as abstaining were ignored: (.+)$")
+
+
+def method_warning(text: str, titles: Mapping[str, str], names: Mapping[str, str] | None = None) -> str:
+    """An engine warning in the reader's words. The engine words some as codes (METHODS.md's
+    ``must_share 0.7 > 0.60``) or lists keys; people read shares as percentages and initiatives and
+    participants by name. Other warnings are already words and pass through."""
+    def pct(value: str) -> str:
+        try:
+            return f"{number(Fraction(value) * 100, 'board', 1)} %"
+        except (ValueError, ZeroDivisionError):
+            return value
+
+    def listed(keys: str, known: Mapping[str, str]) -> str:
+        return ", ".join(known.get(k, k) for k in keys.split(", "))
+
+    if hit := _MUST_SHARE.match(text):
+        return (f"Must initiatives take {pct(hit[1])} of the committed effort, more than the 60 % DSDM advises "
+                "(a plan that is mostly Musts has no room to absorb trouble)")
+    if hit := _COULD_SHARE.match(text):
+        return (f"Could initiatives take {pct(hit[1])} of the committed effort, less than the 20 % DSDM advises "
+                "keeping as Coulds (the contingency)")
+    if hit := _NO_EFFORT.match(text):
+        return f"No effort is recorded for {listed(hit[1], titles)}: counted as 0 in the shares of effort"
+    if hit := _ABSTAINED.match(text):
+        return f"Votes from people marked as abstaining were ignored: {listed(hit[1], names or {})}"
+    return text
 
 
 def rank_label(rank: int, tied: bool) -> str:
@@ -204,6 +265,17 @@ ALL_FORMATS_LABEL = "Everything above, into one folder"
 
 def format_label(fmt: str) -> str:
     return FORMAT_LABELS.get(fmt, fmt)
+
+
+def secret_turnout(voted: int, ballots: int) -> str:
+    """Who took part in a secret round, for boards and sheets. People marked as voted
+    (on the laptop, or by a personal code) and ballots that name nobody (an anonymous
+    phone, a one-time slip: issue 14) are both counted; neither says which ballot is whose."""
+    unnamed = max(ballots - voted, 0)
+    if not unnamed:
+        return f"{plural(voted, 'person')} voted by secret ballot"
+    return (f"{plural(ballots, 'ballot')} cast by secret ballot ({plural(voted, 'person', 'people')} marked as "
+            f"voted, {unnamed} from anonymous phones or slips)")
 
 
 # ------------------------------------------------------------------ plain-text tables

@@ -210,7 +210,7 @@ def _num(value) -> str:
 def _print_results(data: dict) -> None:
     console = _console()
     ballots = data["ballots"]
-    from workshop_tui.presentation import agreement_sentence, plural, rank_label
+    from workshop_tui.presentation import agreement_sentence, cli_text, method_warning, plural, rank_label
 
     title = f"{data['session']} · round {data['round']} · {data['method']} ({data['variant']})"
     rows = []
@@ -236,8 +236,9 @@ def _print_results(data: dict) -> None:
                       f"{agreement.get('raters')} raters{note}")
     console.print(agreement_sentence(agreement, [row["title"] or row["initiative"] for row in data["ranking"]
                                                  if row["contested"]]))
+    titles = {row["initiative"]: row["title"] for row in data["ranking"] if row.get("title")}
     for warning in data.get("warnings", []):
-        console.print(f"Warning: {warning}")
+        console.print(f"Warning: {method_warning(warning, titles)}")
 
 
 def _print_plan(data: dict) -> None:

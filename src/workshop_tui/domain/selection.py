@@ -35,6 +35,7 @@ from typing import Mapping, Sequence
 from workshop_tui.domain.graph import closure, cycle_path, kahn_order, tarjan_cycles
 from workshop_tui.domain.model import DECIDED_LABELS, OVERRIDE_KIND_OUTCOME, Bottleneck, Decision, Initiative
 from workshop_tui.domain.numbers import display, grouped
+from workshop_tui.domain.wording import plural, unit_for
 
 Number = Fraction | float | int
 # Seconds per MILP solve: big multi-resource plans are hard to prove optimal,
@@ -150,7 +151,7 @@ def _names(by_key: Mapping[str, Initiative], keys: Sequence[str]) -> str:
 
 
 def _qty(x: Number, unit: str = "") -> str:
-    return f"{display(x)} {unit}".strip()
+    return f"{display(x)} {unit_for(x, unit)}".strip()
 
 
 class _Ledger:
@@ -198,7 +199,7 @@ class _Ledger:
                 out.append(Reason("over_budget", f"Not selected: needs {grouped(cost)} of the budget{incl} but only {grouped(max(left, 0))} of {grouped(self.budget)} is left"))
         if self.slot_limit is not None and self.slots + len(need) > self.slot_limit:
             left = max(self.slot_limit - self.slots, 0)
-            out.append(Reason("over_bandwidth", f"Not selected: would exceed the bandwidth of {self.bandwidth} initiatives at once (needs {len(need)} slot{'s' if len(need) != 1 else ''}{incl}, {left} left)"))
+            out.append(Reason("over_bandwidth", f"Not selected: would exceed the bandwidth of {plural(self.bandwidth, 'initiative')} at once (needs {plural(len(need), 'slot')}{incl}, {left} left)"))
         for b in self.bottlenecks:
             demand, left = self.demand_of(need, b), b.capacity - self.use[b.key]
             if demand > 0 and demand > left:
@@ -208,7 +209,7 @@ class _Ledger:
     def overcommitment(self) -> list[str]:
         out = []
         if self.slot_limit is not None and self.slots > self.slot_limit:
-            out.append(f"{self.slots} initiatives at once against a bandwidth of {self.bandwidth}")
+            out.append(f"{plural(self.slots, 'initiative')} at once against a bandwidth of {self.bandwidth}")
         if self.budget is not None and self.cost > self.budget:
             out.append(f"{grouped(self.cost)} of a budget of {grouped(self.budget)}")
         for b in self.bottlenecks:

@@ -16,7 +16,7 @@ from workshop_tui.domain.model import SessionSummary
 from workshop_tui.storage.location import readonly_uri
 
 # Must equal the Alembic head; tests/storage/test_quick.py checks it.
-SCHEMA_HEAD = "0002_decisions"
+SCHEMA_HEAD = "0003_decisions_when"
 
 _QUERY = """
 SELECT s.id, s.title, s.organisation, s.date, s.stage, s.updated_at, s.source,

@@ -879,7 +879,8 @@ def add_decision(s: Session, session_id: int, d: m.Decision) -> None:
     iid = _row_by_key(s, InitiativeRow, session_id, d.initiative).id
     s.exec(delete(DecisionRow).where(DecisionRow.session_id == session_id, DecisionRow.initiative_id == iid))
     s.add(DecisionRow(session_id=session_id, initiative_id=iid, outcome=d.outcome, rationale=d.rationale,
-                      round_key=d.round, position=_next_position(s, DecisionRow, session_id), kind=d.effective_kind))
+                      round_key=d.round, position=_next_position(s, DecisionRow, session_id), kind=d.effective_kind,
+                      decided_at=d.decided_at))
 
 
 def delete_decision(s: Session, session_id: int, initiative: str) -> None:
@@ -1050,7 +1051,8 @@ def load_workshop(s: Session, session_id: int, *, rounds: Collection[str] | None
         ),
         rounds=tuple(round_values),
         decisions=tuple(m.Decision(initiative=i_key[d.initiative_id], outcome=d.outcome, rationale=d.rationale,
-                                   round=d.round_key, kind=d.kind or "") for d in decisions),
+                                   round=d.round_key, kind=d.kind or "", decided_at=d.decided_at)
+                        for d in decisions),
         actions=tuple(m.Action(key=a.key, initiative=i_key.get(a.initiative_id) if a.initiative_id else None,
                                title=a.title, owner=a.owner, measure=a.measure, due=a.due) for a in actions),
         gate_sheets=_load_gate_sheets(s, session_id, p_key, i_key, c_key),
