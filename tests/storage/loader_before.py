@@ -1,5 +1,6 @@
 """The session loader as it was before votes were read in bulk (issue 15), kept as the
-oracle the bulk loader is compared with (test_bulk_loader.py). Verbatim but for its name."""
+oracle the bulk loader is compared with (test_bulk_loader.py). Verbatim but for its name and
+the decision time (issue 13's decided_at, which came in beside it: votes are what it checks)."""
 
 from __future__ import annotations
 
