@@ -223,6 +223,8 @@ class Decision:
     rationale: str
     round: str | None = None
     kind: str = ""  # one of OVERRIDE_KINDS; "" reads as the outcome's usual kind (files before the kinds)
+    # When it was recorded (UTC, to the second); None for decisions recorded before the app kept the time.
+    decided_at: dt.datetime | None = None
 
     @property
     def effective_kind(self) -> str:

@@ -253,6 +253,8 @@ class DecisionRow(SQLModel, table=True):
     position: int = 0
     # within | stretch | rule_out (domain.model.OVERRIDE_KINDS); migration 0002 fills old rows from outcome
     kind: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # When the facilitator recorded it (UTC); NULL for rows from before migration 0003 (not known).
+    decided_at: Optional[dt.datetime] = None
 
 
 class ActionRow(SQLModel, table=True):
