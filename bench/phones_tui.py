@@ -244,7 +244,8 @@ async def _measure(db_file: Path, sid: int, people: list[str], items: list[str],
 
 def measure(workdir: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="phones-bench-") as tmp:
-        folder = Path(workdir or tmp)
+        folder = Path(workdir) / "phones_tui" if workdir else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         os.environ.setdefault("WORKSHOP_TUI_CONFIG_DIR", str(folder / "config"))
         db_file = folder / "phones.db"
         sid, people, items = _build(db_file)
