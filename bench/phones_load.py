@@ -190,4 +190,15 @@ if __name__ == "__main__":
         base, join_code, round_key, *personal = sys.argv[2:]
         print(json.dumps(asyncio.run(_phones(base, join_code, personal, round_key))))
     else:
-        print(json.dumps(run(), indent=2))
+        # make bench's convention (bench/run.py): one JSON line per figure.
+        out = run()
+        load, memory = out["submit_to_stored"], out["memory"]
+        for figure in (
+            {"name": "phones: 30 phones, submit to stored p95", "value": load["server_p95_ms"], "unit": "ms",
+             "target": 50, "issue": 14, "detail": load},
+            {"name": "phones: 30 phones, phone round trip p95", "value": load["phone_round_trip_p95_ms"],
+             "unit": "ms", "target": None, "issue": 14},
+            {"name": "phones: memory with the server on, beyond off", "value": memory["extra_mb"], "unit": "MB",
+             "target": 15, "issue": 14, "detail": memory},
+        ):
+            print(json.dumps(figure))

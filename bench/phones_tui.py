@@ -244,7 +244,8 @@ async def _measure(db_file: Path, sid: int, people: list[str], items: list[str],
 
 def measure(workdir: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="phones-bench-") as tmp:
-        folder = Path(workdir or tmp)
+        folder = Path(workdir) / "phones_tui" if workdir else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         os.environ.setdefault("WORKSHOP_TUI_CONFIG_DIR", str(folder / "config"))
         db_file = folder / "phones.db"
         sid, people, items = _build(db_file)
@@ -256,4 +257,13 @@ if __name__ == "__main__":
         print(json.dumps(asyncio.run(_phones_main(json.loads(Path(sys.argv[2]).read_text())))))
     else:
         sys.path.insert(0, str(HERE.parent / "src"))
-        print(json.dumps(measure(), indent=2))
+        # make bench's convention (bench/run.py): one JSON line per figure.
+        out = measure()
+        for figure in (
+            {"name": "phones: TUI keypress while 30 phones vote, p50 ratio to idle", "value": out["keypress_ratio_p50"],
+             "unit": "x", "target": 1.2, "issue": 14, "detail": out},
+            {"name": "phones: phone submit to the facilitator's screen p95", "value": out["submit_to_screen_p95_ms"],
+             "unit": "ms", "target": 150, "issue": 14},
+            {"name": "phones: ballots lost", "value": out["lost"], "unit": "ballots", "target": 0, "issue": 14},
+        ):
+            print(json.dumps(figure))

@@ -22,7 +22,9 @@ CAPTURES = os.environ.get("WORKSHOP_TUI_PHONE_CAPTURES")
 PHONE = {"width": 360, "height": 760}
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running in this
+# thread while it is open, and every asyncio test after this folder would find it there.
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 

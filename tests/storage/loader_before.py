@@ -1,6 +1,6 @@
 """The session loader as it was before votes were read in bulk (issue 15), kept as the
-oracle the bulk loader is compared with (test_bulk_loader.py). Verbatim but for its name,
-and for fields added to the model since (kept in step with repository.load_workshop)."""
+oracle the bulk loader is compared with (test_bulk_loader.py). Verbatim but for its name and
+the decision time (issue 13's decided_at, which came in beside it: votes are what it checks)."""
 
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ def load_workshop_before(s: Session, session_id: int) -> m.Workshop:
         rounds=tuple(round_values),
         decisions=tuple(m.Decision(initiative=i_key[d.initiative_id], outcome=d.outcome, rationale=d.rationale,
                                    round=d.round_key, kind=d.kind or "", decided_at=d.decided_at)
-                        for d in decisions),  # decided_at: issue 13's field, added when it came
+                        for d in decisions),
         actions=tuple(m.Action(key=a.key, initiative=i_key.get(a.initiative_id) if a.initiative_id else None,
                                title=a.title, owner=a.owner, measure=a.measure, due=a.due) for a in actions),
         gate_sheets=_load_gate_sheets(s, session_id, p_key, i_key, c_key),

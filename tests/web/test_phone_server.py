@@ -300,7 +300,7 @@ async def test_headers_and_nothing_from_another_origin(db, sid):
                 pages.append(r.text)
                 assert r.headers["content-security-policy"] == \
                     "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
-                assert r.headers["referrer-policy"] == "no-referrer"
+                assert r.headers["referrer-policy"] == "same-origin"
                 assert r.headers["x-content-type-options"] == "nosniff"
                 assert "aiohttp" not in r.headers.get("server", "")
             assert (await client.get("/nowhere")).status_code == 404

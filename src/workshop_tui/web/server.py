@@ -295,7 +295,10 @@ class PhoneServer:
             response = await self._checked(request, handler)
             h = response.headers
             h["Content-Security-Policy"] = CSP
-            h["Referrer-Policy"] = "no-referrer"
+            # same-origin, not no-referrer: under no-referrer Chromium sends "Origin: null" on
+            # the page's own form posts, and the Origin check would refuse every ballot.
+            # No referrer still leaves for any other origin.
+            h["Referrer-Policy"] = "same-origin"
             h["X-Content-Type-Options"] = "nosniff"
             h["X-Frame-Options"] = "DENY"
             h["Server"] = "workshop-tui"
