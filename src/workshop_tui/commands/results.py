@@ -210,7 +210,7 @@ def _num(value) -> str:
 def _print_results(data: dict) -> None:
     console = _console()
     ballots = data["ballots"]
-    from workshop_tui.presentation import agreement_sentence, cli_text, method_warning, plural, rank_label
+    from workshop_tui.presentation import agreement_sentence, method_warning, plural, rank_label
 
     title = f"{data['session']} · round {data['round']} · {data['method']} ({data['variant']})"
     rows = []
