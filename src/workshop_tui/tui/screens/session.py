@@ -200,11 +200,9 @@ class SessionScreen(Screen):
         since = self._waiting_since
         waiting = since is not None and time.monotonic() - since > WAITING_AFTER_S
         if waiting:
-            if self._busy:
-                banner.update(Text(" Waiting for the database (another program is using it): the screen shows "
-                                   "what was read before. You can keep working. "))
-            else:
-                banner.update(Text(" Reading the session: the screen shows what was read before. "))
+            who = " (another program is using it)" if self._busy else ""
+            banner.update(Text(f" Waiting for the database{who}: the screen shows what was read before. "
+                               "You can keep working. "))
         banner.display = waiting
 
     async def _ensure_pane(self, stage: str) -> StagePane:
