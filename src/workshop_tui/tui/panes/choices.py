@@ -119,7 +119,10 @@ class ChoicesPane(StagePane):
         if self.round_key in self._plans:
             self._draw()
         else:
-            # Worked out in a thread; until it arrives the pane keeps what it shows.
+            # Worked out in a thread; until it arrives the pane keeps what it shows
+            # (the first time, nothing yet: it says so).
+            if self.plan is None and not self.query_one("#choices-table", DataTable).row_count:
+                self.query_one("#choices-head", Static).update(Text("Working out the plan..."))
             self._work_out(self.round_key)
 
     def _work_out(self, round_key: str | None) -> None:

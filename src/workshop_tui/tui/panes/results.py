@@ -118,6 +118,7 @@ class ResultsPane(StagePane):
         self._triangulation: object = None
         self._has_triangulation = False
         self._working: set[str] = set()
+        self._drawn = False  # some round's figures are on screen
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.TITLE, style="bold"), classes="pane-title")
@@ -194,9 +195,14 @@ class ResultsPane(StagePane):
             return
         figures = self._figures.get(rnd.key)
         if figures is None:
-            # Worked out in a thread; until it arrives the pane keeps what it shows.
+            # Worked out in a thread; until it arrives the pane keeps what it shows
+            # (the first time, nothing yet: it says so).
+            if not self._drawn:
+                head.update(Text.assemble(label, " · working out the results..."))
+                self._sections()
             self._work_out(rnd.key)
             return
+        self._drawn = True
         if figures.problem:
             head.update(Text.assemble(label, "\n\n", shown(figures.problem)))
             self._sections()

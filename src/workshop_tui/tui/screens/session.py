@@ -201,8 +201,11 @@ class SessionScreen(Screen):
         waiting = since is not None and time.monotonic() - since > WAITING_AFTER_S
         if waiting:
             who = " (another program is using it)" if self._busy else ""
-            banner.update(Text(f" Waiting for the database{who}: the screen shows what was read before. "
-                               "You can keep working. "))
+            if self.workshop is None:
+                banner.update(Text(f" Waiting for the database{who}: opening the session. Escape goes back. "))
+            else:
+                banner.update(Text(f" Waiting for the database{who}: the screen shows what was read before. "
+                                   "You can keep working. "))
         banner.display = waiting
 
     async def _ensure_pane(self, stage: str) -> StagePane:
