@@ -67,11 +67,11 @@ async def _measure(db_file: Path, session_id: int) -> dict:
             for n in range(CYCLES):
                 # A vote from this screen: committed, so every stage has new data to show.
                 pane = screen.pane("voting")
+                before_shown = screen._shown_generation  # the picture before this vote
                 pane.desks[round_key].cast(people[n % len(people)], items[n % len(items)], None, 1)
                 pane.changed("", reload=False)
                 await pilot.pause()
                 for key, stage, name in (("7", "results", "results"), ("8", "choices", "choices")):
-                    before_shown = screen._shown_generation
                     frames.clear()
                     start = time.perf_counter_ns()
                     await pilot.press(key)
