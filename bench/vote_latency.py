@@ -8,14 +8,18 @@ keypresses types "1" in a cell (one dot: saved at once, as in the room).
 What is timed, with ``time.perf_counter_ns`` inside the app's own process:
   start  the app dispatches the Key event (the pilot's ``message_hook``), i.e.
          the moment a real terminal's keypress would reach the app;
-  shown  the first frame after the grid drew the typed value (underlined: queued
-         for the writer thread, not yet committed) - ``to_shown_*``;
+  shown  the first frame whose drawn line holds the typed value (underlined: queued
+         for the writer thread, not yet committed) - ``to_shown_*``; the frame is
+         checked by reading the grid's rendered line for that cell (after the
+         time is taken), so a frame that does not show it does not count;
   commit the writer thread's result reaches the pane (``WriteDone``): the
          vote was checked and its transaction committed (WAL, synchronous=FULL);
   end    the next frame after the commit has been composed and turned into
          terminal output (``CompositorUpdate.render_segments``): the headless
          driver has no terminal, so only writing the bytes is left out.
-The main figure is start -> end: the frame that shows the committed value. After
+Issue 15's target (p95 <= 15 ms) is start -> shown: the frame that shows the typed
+value (``to_shown_*``). start -> end, the frame that shows the committed value, is
+``p50_ms``/``p95_ms``. After
 each press (untimed) the grid's rendered line is read back, so a cell that keeps
 its old picture (stale render caches: typed votes once stayed blank in a real
 terminal) fails the benchmark rather than flattering it.
@@ -76,6 +80,16 @@ def _votes_in_round(db_file: Path, session_id: int, round_key: str) -> int:
         conn.close()
 
 
+def _drawn(grid, here: tuple[str, str]) -> str:
+    """The text the grid draws for cell ``here`` now (its rendered line, cut at the column)."""
+    line_y = grid.get_row_index(here[0]) - int(grid.scroll_y) + grid.header_height
+    drawn = "".join(segment.text for segment in grid.render_line(line_y))
+    column = grid.get_column_index(here[1])
+    x = sum(c.get_render_width(grid) for c in grid.ordered_columns[:column])
+    x -= int(grid.scroll_x) if column >= grid.fixed_columns else 0
+    return drawn[x:x + grid.ordered_columns[column].get_render_width(grid)].strip()
+
+
 async def _measure(db_file: Path, session_id: int, presses: int) -> dict:
     from textual import events
     from textual._compositor import CompositorUpdate
@@ -94,6 +108,7 @@ async def _measure(db_file: Path, session_id: int, presses: int) -> dict:
     def hook(message) -> None:
         if isinstance(message, events.Key) and "key" not in marks:
             marks["key"] = time.perf_counter_ns()
+            marks["key_cpu"] = time.thread_time_ns()  # the UI thread's own CPU time
 
 
     from workshop_tui.tui.panes.voting import VotingPane
@@ -110,22 +125,32 @@ async def _measure(db_file: Path, session_id: int, presses: int) -> dict:
     app = WorkshopApp(db=db, load_samples_when_empty=False)
     display = app._display
 
+    cell: dict[str, object] = {}
+
     def timed_display(screen, renderable) -> None:
         if isinstance(renderable, CompositorUpdate):
             renderable.render_segments(app.console)  # what a real terminal would be sent
-            if "typed" in marks and "shown" not in marks:
-                marks["shown"] = time.perf_counter_ns()
+            now = time.perf_counter_ns()
+            if "typed" in marks and "shown" not in marks and _drawn(cell["grid"], cell["here"]) == "1":
+                # Only a frame whose drawn line holds the typed value counts (read after the time is taken).
+                marks["shown"] = now
+                marks["shown_cpu"] = time.thread_time_ns()
             if "commit" in marks and "frame" not in marks:
-                marks["frame"] = time.perf_counter_ns()
+                marks["frame"] = now
         display(screen, renderable)
 
     app._display = timed_display
-    latency, commit, with_pilot, shown = [], [], [], []
+    latency, commit, with_pilot, shown, shown_cpu = [], [], [], [], []
     try:
         async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
             await app.workers.wait_for_complete()
             app.push_screen(SessionScreen(session_id, stage="voting"))
-            await pilot.pause()
+            # The session is read in a worker thread; wait until the voting pane is shown.
+            for _ in range(20000):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                if isinstance(app.screen, SessionScreen) and app.screen.query("#voting-grid"):
+                    break
             await app.workers.wait_for_complete()
             await pilot.pause()
             pane = app.screen.pane("voting")
@@ -149,6 +174,7 @@ async def _measure(db_file: Path, session_id: int, presses: int) -> dict:
                     grid.cursor_coordinate = Coordinate(0, 1 + person % people)
                     await pilot.pause()
                 here = grid.current
+                cell.update(grid=grid, here=here)
                 marks.clear()
                 started = time.perf_counter_ns()
                 await pilot.press("1")
@@ -163,6 +189,7 @@ async def _measure(db_file: Path, session_id: int, presses: int) -> dict:
                 latency.append(marks["frame"] - marks["key"])
                 commit.append(marks["commit"] - marks["key"])
                 shown.append(marks["shown"] - marks["key"])
+                shown_cpu.append(marks["shown_cpu"] - marks["key_cpu"])
                 with_pilot.append(marks["frame"] - started)
                 # Untimed checks: the vote is in the database and its cell shows it.
                 if _votes_in_round(db_file, session_id, round_key) != n + 1:
@@ -170,13 +197,8 @@ async def _measure(db_file: Path, session_id: int, presses: int) -> dict:
                 if str(grid.get_cell(*here)).strip() != "1":
                     raise RuntimeError(f"vote {n}: the cell shows {grid.get_cell(*here)!r}")
                 # What is drawn, not only the data: the cell's line as rendered.
-                line_y = grid.get_row_index(here[0]) - int(grid.scroll_y) + grid.header_height
-                drawn = "".join(segment.text for segment in grid.render_line(line_y))
-                x = sum(c.get_render_width(grid) for c in grid.ordered_columns[:grid.get_column_index(here[1])])
-                x -= int(grid.scroll_x) if grid.get_column_index(here[1]) >= grid.fixed_columns else 0
-                cell_drawn = drawn[x:x + grid.ordered_columns[grid.get_column_index(here[1])].get_render_width(grid)]
-                if cell_drawn.strip() != "1":
-                    raise RuntimeError(f"vote {n}: the cell is drawn as {cell_drawn!r}")
+                if _drawn(grid, here) != "1":
+                    raise RuntimeError(f"vote {n}: the cell is drawn as {_drawn(grid, here)!r}")
     finally:
         VotingPane.on_voting_pane_write_done = handle_done
         db.dispose()
@@ -187,6 +209,10 @@ async def _measure(db_file: Path, session_id: int, presses: int) -> dict:
         "to_commit_p50_ms": statistics.median(com), "to_commit_p95_ms": _percentile(com, 95),
         "with_pilot_p50_ms": statistics.median(pil), "with_pilot_p95_ms": _percentile(pil, 95),
         "to_shown_p50_ms": statistics.median(_ms(shown)), "to_shown_p95_ms": _percentile(_ms(shown), 95),
+        # CPU time the UI thread itself spent from the key to that frame (the rest is waiting
+        # for a core or the GIL: on a loaded machine, most of it).
+        "to_shown_ui_cpu_p50_ms": statistics.median(_ms(shown_cpu)),
+        "to_shown_ui_cpu_p95_ms": _percentile(_ms(shown_cpu), 95),
         "target_p95_ms": 15,
     }
 

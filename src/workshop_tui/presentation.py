@@ -15,7 +15,6 @@ from fractions import Fraction
 from typing import Literal, Mapping, Sequence
 
 from workshop_tui.domain import wording
-from workshop_tui.domain.model import METHOD_LABELS
 from workshop_tui.domain.numbers import display, display_short, grouped, to_json_number
 from workshop_tui.textsafe import for_terminal
 
@@ -48,6 +47,10 @@ SHORT_SCORE_LABELS = {"dots": "Dots", "matrix": "Score", "ranking": "Beats", "va
 
 
 def method_label(method: str) -> str:
+    # Imported here: the sessions list (the first frame) uses this module, and the
+    # workshop model's many dataclasses are not needed until a session is open.
+    from workshop_tui.domain.model import METHOD_LABELS
+
     return METHOD_LABELS.get(method, method)
 
 

@@ -58,6 +58,8 @@ async def until(pilot, condition, what: str) -> None:
 async def open_voting(app, pilot, sid) -> VoteGrid:
     await pilot.pause()
     await app.push_screen(SessionScreen(sid, stage="voting"))
+    # The session is read in a thread: the grid appears once the read arrives.
+    await until(pilot, lambda: bool(app.screen.query("#voting-grid")), "the voting grid")
     grid = app.screen.query_one("#voting-grid", VoteGrid)
     await until(pilot, lambda: grid.has_focus, "the grid to have the focus")
     await pilot.press("enter")

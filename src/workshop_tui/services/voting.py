@@ -200,8 +200,9 @@ class Rules:
         """``of`` for a round read inside a write's transaction (``repo.round_state``),
         from the names and criteria it holds, without building the whole workshop."""
         rnd = state.round
+        n_items = state.initiative_count if state.initiative_count >= 0 else len(state.ids.initiatives)
         try:
-            settings = rules.parse_settings(rnd.method, rnd.settings, len(state.ids.initiatives))
+            settings = rules.parse_settings(rnd.method, rnd.settings, n_items)
         except SettingsError as exc:
             raise VotingError(f"This round's settings cannot be used: {exc}.") from None
         context = rules.Context(
@@ -427,7 +428,8 @@ class RoundDesk:
         seen: list[m.Round] = []
 
         def work(s):
-            state = repo.round_state(s, self.session_id, self.round_key, participant)
+            # Only this person's row and this cell's initiative: the re-check stays cheap at any size.
+            state = repo.cell_state(s, self.session_id, self.round_key, participant, initiative)
             seen[:] = [state.round]
             before, vote = _recheck_in_transaction(state, participant, "restore" if undo else "cell", cell=cell,
                                                    value=value, channel=channel, axis=axis, restore=restore,

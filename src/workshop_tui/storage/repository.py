@@ -581,6 +581,8 @@ class RoundState:
     _session_id: int
     _conn: Any
     _workshop: m.Workshop | None = None
+    # How many initiatives the session has (a dots budget's default depends on it); -1: len(ids.initiatives).
+    initiative_count: int = -1
 
     @property
     def workshop(self) -> m.Workshop:
@@ -664,6 +666,54 @@ def round_state(s: Session, session_id: int, round_key: str, participant: str | 
     return RoundState(the_round, ids, tuple(_criterion(c) for c in crit_rows),
                       {key: title for key, _, title in item_rows}, {key: name for key, _, name in person_rows},
                       session_id, conn)
+
+
+_CELL_SQL = {
+    "person": sql("SELECT key, id, name FROM participant WHERE session_id = :sid AND key = :key"),
+    "item": sql("SELECT key, id, title FROM initiative WHERE session_id = :sid AND key = :key"),
+    "items": sql("SELECT count(*) FROM initiative WHERE session_id = :sid"),
+    "person_votes": sql(
+        "SELECT i.key AS initiative, c.key AS criterion, v.value, v.effort, v.ranking, v.channel, v.ballot, v.note "
+        "FROM vote v LEFT JOIN initiative i ON i.id = v.initiative_id "
+        "LEFT JOIN criterion c ON c.id = v.criterion_id "
+        "WHERE v.round_id = :rid AND v.participant_id = :pid ORDER BY v.id"),
+}
+
+
+def cell_state(s: Session, session_id: int, round_key: str, participant: str, initiative: str) -> RoundState:
+    """``round_state`` narrowed to what a live vote on one cell is judged against: the round
+    row, this participant's row, votes and marks in the round, this initiative's row, the
+    criteria and the number of initiatives. A handful of indexed lookups, whatever the size
+    of the session, inside every vote's transaction. ``ids``, ``titles`` and ``names``
+    hold only this participant and this initiative (when they still exist)."""
+    conn = s.connection()
+    rnd = conn.execute(_STATE_SQL["round"], {"sid": session_id, "key": round_key}).first()
+    if rnd is None:
+        if conn.execute(_STATE_SQL["session"], {"sid": session_id}).scalar() is None:
+            raise NotFound(f"There is no session {session_id}.")
+        raise NotFound(f"round {round_key!r} is not in this session.")
+    person = conn.execute(_CELL_SQL["person"], {"sid": session_id, "key": participant}).first()
+    item = conn.execute(_CELL_SQL["item"], {"sid": session_id, "key": initiative}).first()
+    crit_rows = conn.execute(_STATE_SQL["criteria"], {"sid": session_id}).all()
+    ids = RoundIds(rnd.id, {person.key: person.id} if person else {}, {item.key: item.id} if item else {},
+                   {c.key: c.id for c in crit_rows})
+    pid = person.id if person else -1
+    rows = conn.execute(_CELL_SQL["person_votes"], {"rid": rnd.id, "pid": pid}).all() if person else []
+    marks = conn.execute(_STATE_SQL["person_marks"], {"rid": rnd.id, "pid": pid}).all() if person else []
+    votes = tuple(
+        m.Vote(participant=participant, initiative=v.initiative, criterion=v.criterion,
+               value=decode_value(v.value, rnd.method), effort=text_to_frac(v.effort),
+               ranking=_decode_ranking(v.ranking), channel=v.channel, ballot=v.ballot, note=v.note)
+        for v in rows)
+    the_round = m.Round(
+        key=rnd.key, method=rnd.method, title=rnd.title, settings=_settings_from_json(rnd.settings),
+        status=rnd.status, anonymous=bool(rnd.anonymous), hidden=bool(rnd.hidden), min_group=rnd.min_group,
+        votes=votes, voted=tuple(participant for mk in marks if mk.status == "voted"),
+        abstained=tuple(participant for mk in marks if mk.status == "abstained"))
+    count = conn.execute(_CELL_SQL["items"], {"sid": session_id}).scalar() or 0
+    return RoundState(the_round, ids, tuple(_criterion(c) for c in crit_rows),
+                      {item.key: item.title} if item else {}, {person.key: person.name} if person else {},
+                      session_id, conn, initiative_count=count)
 
 
 def _criterion(c: Any) -> m.Criterion:

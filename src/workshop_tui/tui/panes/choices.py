@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from workshop_tui.domain import model as m
@@ -17,6 +20,16 @@ CUT = "__cut__"
 OUTCOME = {"will": "Will do", "undecided": "Undecided", "not_now": "Not now", "wont": "Won't"}
 DETAIL_LINES = 6
 KIND_OF_KEY = {"include": "within", "stretch": "stretch", "exclude": "rule_out"}
+
+
+def work_out(workshop: m.Workshop, round_key: str | None) -> tuple[object, list, str]:
+    """The plan from ``round_key`` and its discussion queue, or the reason there is none.
+    Pure: runs in a worker thread."""
+    try:
+        plan = choices.plan(workshop, round_key)
+    except ChoiceError as exc:
+        return None, [], str(exc)
+    return plan, (choices.discussion(workshop, plan.round) if plan.round else []), ""
 
 
 def usage_bar(used, capacity, width: int = 12) -> str:
@@ -63,12 +76,25 @@ class ChoicesPane(StagePane):
         Binding("right_square_bracket", "round(1)", "Next round", id="choices.next"),
     ]
 
+    class Worked(Message):
+        """A plan was worked out (posted by the worker thread)."""
+
+        def __init__(self, workshop: m.Workshop, round_key: str | None, figures: tuple | None,
+                     error: BaseException | None = None) -> None:
+            super().__init__()
+            self.workshop, self.round_key, self.figures, self.error = workshop, round_key, figures, error
+
     def __init__(self, session_id: int, **kwargs) -> None:
         super().__init__(session_id, **kwargs)
         self.workshop: m.Workshop | None = None
         self.round_key: str | None = None
         self.plan = None
+        self.queue: list = []
         self.items: dict[str, tuple[str, object]] = {}
+        # Per round, for the workshop as read last (any change reloads it: a new object).
+        self._cache_for: m.Workshop | None = None
+        self._plans: dict[str | None, tuple] = {}
+        self._working: set[str | None] = set()
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.TITLE, style="bold"), classes="pane-title")
@@ -88,19 +114,52 @@ class ChoicesPane(StagePane):
         self.workshop = workshop
         # The plan's own round: the one the facilitator pinned (a reveal never moves it).
         self.round_key = choices.plan_round(workshop)
-        self._draw()
+        if workshop is not self._cache_for:
+            self._cache_for, self._plans, self._working = workshop, {}, set()
+        if self.round_key in self._plans:
+            self._draw()
+        else:
+            # Worked out in a thread; until it arrives the pane keeps what it shows
+            # (the first time, nothing yet: it says so).
+            if self.plan is None and not self.query_one("#choices-table", DataTable).row_count:
+                self.query_one("#choices-head", Static).update(Text("Working out the plan..."))
+            self._work_out(self.round_key)
+
+    def _work_out(self, round_key: str | None) -> None:
+        if round_key in self._working:
+            return
+        self._working.add(round_key)
+        self.run_worker(partial(self._work_in_thread, self.workshop, round_key), thread=True,
+                        group="choices-plan", exit_on_error=False)
+
+    def _work_in_thread(self, workshop: m.Workshop, round_key: str | None) -> None:
+        try:
+            figures = work_out(workshop, round_key)
+        except Exception as exc:  # noqa: BLE001 - a bug: the handler re-raises it on the UI thread
+            self.post_message(self.Worked(workshop, round_key, None, error=exc))
+            return
+        self.post_message(self.Worked(workshop, round_key, figures))
+
+    def on_choices_pane_worked(self, message: "ChoicesPane.Worked") -> None:
+        message.stop()
+        if message.error is not None:
+            raise message.error
+        if message.workshop is not self._cache_for:
+            return  # worked out from an older read: a newer one is on its way or shown
+        self._working.discard(message.round_key)
+        self._plans[message.round_key] = message.figures
+        if message.round_key == self.round_key and message.workshop is self.workshop:
+            self._draw()
 
     def _draw(self) -> None:
-        workshop = self.workshop
         head = self.query_one("#choices-head", Static)
         table = self.query_one("#choices-table", DataTable)
         keep = table.cursor_row
         table.clear()
         self.items, self.plan = {}, None
-        try:
-            plan = choices.plan(workshop, self.round_key)
-        except ChoiceError as exc:
-            head.update(Text(str(exc)))
+        plan, self.queue, problem = self._plans[self.round_key]
+        if plan is None:
+            head.update(Text(problem))
             self._clear_extras()
             return
         self.plan = plan
@@ -113,8 +172,8 @@ class ChoicesPane(StagePane):
         head.update(Text(f"Plan from {source} · {bandwidth} · "
                          f"{len(plan.will_do)} will do{undecided}, {len(plan.not_now)} not now, {len(plan.wont)} won't"))
         self._capacity(plan)
-        titles = {i.key: i.title for i in workshop.initiatives}
-        overridden = {d.initiative for d in workshop.decisions}
+        titles = {i.key: i.title for i in self.workshop.initiatives}
+        overridden = {d.initiative for d in self.workshop.decisions}
         for item in sorted(plan.will_do, key=lambda i: (i.wave or 99, i.rank or 999, i.initiative)):
             self._row("will", item, titles, overridden)
         table.add_row(Text("────────", style="bold"), Text(""), Text(""),
@@ -159,7 +218,7 @@ class ChoicesPane(StagePane):
 
     def _notes(self, plan, titles: dict) -> None:
         out = Text()
-        queue = choices.discussion(self.workshop, plan.round) if plan.round else []
+        queue = self.queue
         if plan.undecided:
             out.append("Undecided, tied at the cut line: ", style="bold")
             out.append(", ".join(titles.get(i.initiative, i.initiative) for i in plan.undecided)

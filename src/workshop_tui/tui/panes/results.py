@@ -3,7 +3,9 @@ who moved since the last round and what flips between rounds; the statistics beh
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 
 from rich import box
 from rich.table import Table
@@ -11,6 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 from workshop_tui.domain import rules
@@ -35,6 +38,28 @@ from workshop_tui.services.choices import ChoiceError
 from workshop_tui.tui.safe import line, plain, shown
 from workshop_tui.tui.widgets.charts import Bar, BarChart, Point, QuadrantChart
 from workshop_tui.tui.widgets.pane import StagePane
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    """What one round's view needs that takes time to work out (done in a thread)."""
+
+    result: object = None
+    before: str | None = None
+    moves: dict | None = None
+    problem: str = ""
+
+
+def work_out(workshop: m.Workshop, round_key: str, flips: bool) -> tuple[RoundFigures, object]:
+    """The round's result, who moved since the round before, and (when ``flips``) the
+    triangulation across rounds. Pure: runs in a worker thread."""
+    try:
+        result = choices.result(workshop, round_key)
+        before = choices.previous_round(workshop, round_key)
+        figures = RoundFigures(result, before, choices.compare(workshop, before, round_key) if before else {})
+    except ChoiceError as exc:
+        figures = RoundFigures(problem=str(exc))
+    return figures, (choices.triangulation(workshop) if flips else None)
 
 
 def moved_text(move) -> Text:
@@ -74,12 +99,28 @@ class ResultsPane(StagePane):
         Binding("d", "details", "Details", id="results.details"),
     ]
 
+    class Worked(Message):
+        """A round's figures were worked out (posted by the worker thread)."""
+
+        def __init__(self, workshop: m.Workshop, round_key: str, figures: RoundFigures | None,
+                     triangulation: object = None, error: BaseException | None = None) -> None:
+            super().__init__()
+            self.workshop, self.round_key, self.figures = workshop, round_key, figures
+            self.triangulation, self.error = triangulation, error
+
     def __init__(self, session_id: int, **kwargs) -> None:
         super().__init__(session_id, **kwargs)
         self.workshop: m.Workshop | None = None
         self.round_key: str | None = None
         self.details = False
-        self._triangulation: tuple[int, object] | None = None  # (id of the workshop, result)
+        # Per round, for the workshop as read last (a new read is a new object: any change
+        # reloads it, so the cache can never outlive the data it was made from).
+        self._cache_for: m.Workshop | None = None
+        self._figures: dict[str, RoundFigures] = {}
+        self._triangulation: object = None
+        self._has_triangulation = False
+        self._working: set[str] = set()
+        self._drawn = False  # some round's figures are on screen
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.TITLE, style="bold"), classes="pane-title")
@@ -100,6 +141,9 @@ class ResultsPane(StagePane):
 
     def load(self, workshop: m.Workshop) -> None:
         self.workshop = workshop
+        if workshop is not self._cache_for:
+            self._cache_for, self._figures, self._working = workshop, {}, set()
+            self._triangulation, self._has_triangulation = None, False
         keys = [r.key for r in choices.scored_rounds(workshop)]
         if self.round_key not in keys:
             self.round_key = choices.default_round(workshop)
@@ -151,14 +195,21 @@ class ResultsPane(StagePane):
             head.update(Text.assemble(label, f"\n\n{pub.reason}{how}"))
             self._sections()
             return
-        try:
-            result = choices.result(workshop, rnd.key)
-            before = choices.previous_round(workshop, rnd.key)
-            moves = choices.compare(workshop, before, rnd.key) if before else {}
-        except ChoiceError as exc:
-            head.update(Text.assemble(label, "\n\n", shown(exc)))
+        figures = self._figures.get(rnd.key)
+        if figures is None:
+            # Worked out in a thread; until it arrives the pane keeps what it shows
+            # (the first time, nothing yet: it says so).
+            if not self._drawn:
+                head.update(Text.assemble(label, " · working out the results..."))
+                self._sections()
+            self._work_out(rnd.key)
+            return
+        self._drawn = True
+        if figures.problem:
+            head.update(Text.assemble(label, "\n\n", shown(figures.problem)))
             self._sections()
             return
+        result, before, moves = figures.result, figures.before, figures.moves
         status = "voting still open" if rnd.status == "open" else "closed"
         counts = [f"{plural(result.counted, 'ballot')} counted"]
         if result.blank:
@@ -289,11 +340,37 @@ class ResultsPane(StagePane):
         out.rstrip()
         return out
 
+    def _work_out(self, round_key: str) -> None:
+        if round_key in self._working:
+            return
+        self._working.add(round_key)
+        job = partial(self._work_in_thread, self.workshop, round_key, not self._has_triangulation)
+        self.run_worker(job, thread=True, group="results-figures", exit_on_error=False)
+
+    def _work_in_thread(self, workshop: m.Workshop, round_key: str, flips: bool) -> None:
+        try:
+            figures, triangulation = work_out(workshop, round_key, flips)
+        except Exception as exc:  # noqa: BLE001 - a bug: the handler re-raises it on the UI thread
+            self.post_message(self.Worked(workshop, round_key, None, error=exc))
+            return
+        self.post_message(self.Worked(workshop, round_key, figures, triangulation if flips else self))
+
+    def on_results_pane_worked(self, message: "ResultsPane.Worked") -> None:
+        message.stop()
+        if message.error is not None:
+            raise message.error
+        if message.workshop is not self._cache_for:
+            return  # worked out from an older read: a newer one is on its way or shown
+        self._working.discard(message.round_key)
+        self._figures[message.round_key] = message.figures
+        if message.triangulation is not self:
+            self._triangulation, self._has_triangulation = message.triangulation, True
+        if message.round_key == self.round_key:
+            self._draw()
+
     def _flips(self, titles) -> Text | None:
         """What stays in, and what flips in or out of, the top group between the rounds shown."""
-        if self._triangulation is None or self._triangulation[0] != id(self.workshop):
-            self._triangulation = (id(self.workshop), choices.triangulation(self.workshop))
-        t = self._triangulation[1]
+        t = self._triangulation
         if t is None:
             return None
         group = "the plan" if self.workshop.session.bandwidth else "the top third"

@@ -77,8 +77,8 @@ class VotingPane(StagePane):
     VotingPane #voting-head { height: 1; }
     VotingPane #voting-round-line { width: 1fr; text-style: bold; }
     VotingPane #voting-timer { width: auto; color: $warning; text-style: bold; }
-    VotingPane #voting-person { height: auto; color: $text; }
-    VotingPane #voting-waiting { height: auto; color: $text-muted; }
+    VotingPane #voting-person { height: 1; color: $text; }
+    VotingPane #voting-waiting { height: 2; color: $text-muted; }
     VotingPane #voting-message { height: auto; padding: 1 0; }
     VotingPane #voting-busy { height: auto; background: $warning; color: $background; text-style: bold;
                               display: none; }
@@ -124,6 +124,7 @@ class VotingPane(StagePane):
         self._writes_lock = threading.Lock()
         self._writer_running = False
         self._in_flight: Write | None = None
+        self._shown_lines: dict[str, object] = {}  # what the three lines above the grid show
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.TITLE, style="bold"), classes="pane-title")
@@ -267,9 +268,12 @@ class VotingPane(StagePane):
         grid.build(rows, columns, cells, title_width=26 if self.size.width < 100 else 34)
 
     def _lines(self, head: str | Text, person: str | Text, waiting: str | Text) -> None:
-        self.query_one("#voting-round-line", Static).update(head)
-        self.query_one("#voting-person", Static).update(person)
-        self.query_one("#voting-waiting", Static).update(waiting)
+        # Fixed heights and no layout pass: a vote changes these lines, and a change of their
+        # height would resize the grid, which then renders every visible cell again.
+        for name, text in (("voting-round-line", head), ("voting-person", person), ("voting-waiting", waiting)):
+            if self._shown_lines.get(name) != text:
+                self._shown_lines[name] = text
+                self.query_one(f"#{name}", Static).update(text, layout=False)
 
     def _update_lines(self) -> None:
         """The round line, the current person's budget and who has not voted: O(people)."""
@@ -312,7 +316,9 @@ class VotingPane(StagePane):
         self._lines(head, person_line, wait_line)
         rounds = self.query_one("#voting-rounds", DataTable)
         if not rnd.anonymous and rnd.key in rounds.rows:
-            rounds.update_cell(rnd.key, "ballots", Text(str(len(desk.voted))))
+            ballots = str(len(desk.voted))
+            if str(rounds.get_cell(rnd.key, "ballots")) != ballots:
+                rounds.update_cell(rnd.key, "ballots", Text(ballots))
 
     def _cursor_person(self) -> str | None:
         rnd = self.rnd
@@ -360,7 +366,10 @@ class VotingPane(StagePane):
             start = not self._writer_running
             self._writer_running = True
         if start:
-            self.run_worker(self._write_all, thread=True, group="vote-writes", exit_on_error=False)
+            # After the frame that shows the typed value: the writer's Python work would
+            # otherwise share the GIL with that frame and delay it.
+            self.call_after_refresh(self.run_worker, self._write_all, thread=True, group="vote-writes",
+                                    exit_on_error=False)
 
     def _write_all(self) -> None:
         """Runs in a thread: never touches widgets, posts WriteDone for each write."""

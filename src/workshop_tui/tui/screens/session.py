@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from functools import partial
 
@@ -14,6 +15,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from workshop_tui.domain.model import STAGES
 from workshop_tui.domain.progress import stage_done
+from workshop_tui.textsafe import for_terminal
 from workshop_tui.tui.safe import plain
 from workshop_tui.tui.stages import LABELS, STAGE_PANES, pane_class
 from workshop_tui.tui.widgets.pane import StagePane
@@ -36,6 +38,8 @@ class MissingStagePane(StagePane):
                           "Your data is safe; reinstall workshop-tui to use this stage."), classes="pane-note")
 
 
+# How long a read may take before the screen says it is waiting (as the voting pane does).
+WAITING_AFTER_S = 0.4
 class PhonesRead(Message):
     """The workshop read again after phone ballots (in a thread); None with ``error`` when it failed."""
 
@@ -49,7 +53,21 @@ class SessionScreen(Screen):
 
     Panes are created the first time their stage is shown, so opening a
     session builds one pane, not nine.
+
+    The workshop is read in a thread worker (``reload``), never on the UI
+    thread: the screen keeps showing what it last read, keys go on working,
+    and a read that waits for the database says so. Each read has a
+    generation number; a read that finishes after a newer one is dropped, so
+    an old picture never replaces a newer one.
     """
+
+    class Loaded(Message):
+        """A read of the workshop finished (posted by the reading thread)."""
+
+        def __init__(self, generation: int, workshop=None, problem: str = "",
+                     error: BaseException | None = None) -> None:
+            super().__init__()
+            self.generation, self.workshop, self.problem, self.error = generation, workshop, problem, error
 
     BINDINGS = [
         *[Binding(str(n), f"go('{stage}')", label, show=False, id=f"stage.{stage}")
@@ -65,6 +83,10 @@ class SessionScreen(Screen):
         # Priority so it works from any stage, even inside a grid or a box.
         Binding("ctrl+e", "export", "Export", id="session.export", priority=True),
     ]
+    DEFAULT_CSS = """
+    SessionScreen #session-busy { height: auto; background: $warning; color: $background; text-style: bold;
+                                  display: none; }
+    """
 
     # Phone activity redraws at most this often (longer when a redraw is slow, so the
     # facilitator's keys keep most of the loop however many phones vote).
@@ -81,6 +103,12 @@ class SessionScreen(Screen):
         self.initial_stage = stage
         self.workshop = None
         self._stale = False
+        self._generation = 0  # the newest read asked for
+        self._shown_generation = 0  # the read on screen
+        self._waiting_since: float | None = None  # when the oldest read still pending was asked for
+        self._busy = False  # the pending read has met a database held by another program
+        self._wanted: tuple[str, bool] | None = None  # a stage asked for before the first read arrived
+        self._loaded_panes: set[str] = set()  # panes that have drawn some workshop already
         # The phones server (tui/phones_link.py), made when the Phones screen first opens.
         self.phones = None
         self._phones_kinds: set[str] = set()
@@ -93,13 +121,18 @@ class SessionScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Stepper(id="stepper")
+        yield Static(id="session-busy")
         yield ContentSwitcher(id="stages")
         yield Footer()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
+        self.set_interval(0.2, self._show_waiting)
         self.reload()
-        stage = self.initial_stage or (self.workshop.session.stage if self.workshop else "setup")
-        await self.show_stage(stage if stage in STAGES else "setup", remember=self.initial_stage is not None)
+
+    @property
+    def loading(self) -> bool:
+        """True while a read of the workshop is under way (the screen shows the one before)."""
+        return self._waiting_since is not None
 
     @property
     def current(self) -> str:
@@ -110,10 +143,88 @@ class SessionScreen(Screen):
         return self.query_one(f"#stage-{stage or self.current}", StagePane)
 
     def reload(self) -> None:
-        from workshop_tui.services import sessions
+        """Read the workshop again, in a thread; ``Loaded`` brings it back to the UI thread."""
+        self._generation += 1
+        self._stale = False  # a change committed after this moment marks the screen stale again
+        if self._waiting_since is None:
+            self._waiting_since = time.monotonic()
+        self.run_worker(partial(self._read, self._generation), thread=True, group="session-read",
+                        exit_on_error=False)
 
-        self.workshop = sessions.load(self.app.db, self.session_id)
-        self._stale = False
+    def _read(self, generation: int) -> None:
+        """Runs in a thread: never touches widgets. A database held by another program is
+        waited out (the banner says so); other database trouble becomes a message."""
+        from textual.worker import get_current_worker
+
+        from workshop_tui.services import sessions
+        from workshop_tui.services.database import is_busy, is_database_error
+
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            try:
+                workshop = sessions.load(self.app.db, self.session_id)
+            except LookupError as exc:  # the session was deleted by another program
+                self.post_message(self.Loaded(generation, problem=f"This session cannot be read any more: {exc}"))
+                return
+            except Exception as exc:  # noqa: BLE001 - sorted below
+                if is_busy(exc):
+                    self._busy = True
+                    time.sleep(0.05)
+                    continue
+                if is_database_error(exc):
+                    self.post_message(self.Loaded(generation, problem=(
+                        f"The session could not be read: the database reported a problem "
+                        f"({type(exc).__name__}: {exc}). The screen shows what was read before.")))
+                else:
+                    self.post_message(self.Loaded(generation, error=exc))
+                return
+            self.post_message(self.Loaded(generation, workshop))
+            return
+
+    async def on_session_screen_loaded(self, message: "SessionScreen.Loaded") -> None:
+        message.stop()
+        if message.error is not None:
+            raise message.error  # a bug, not the database: the app stops with a non-zero status
+        if message.generation <= self._shown_generation:
+            return  # an older read finishing late: a newer picture is already on screen
+        self._shown_generation = message.generation
+        if message.generation == self._generation:
+            self._waiting_since, self._busy = None, False
+            self._show_waiting()
+        if message.problem:
+            self.app.notify(for_terminal(message.problem), title="Not read", severity="error", timeout=8,
+                            markup=False)
+            return
+        first = self.workshop is None
+        self.workshop = message.workshop
+        if first:
+            stage, remember = self._wanted or (
+                self.initial_stage or self.workshop.session.stage, self.initial_stage is not None)
+            self._wanted = None
+            await self.show_stage(stage if stage in STAGES else "setup", remember=remember)
+            return
+        self._draw_current()
+
+    def _draw_current(self) -> None:
+        stage = self.current
+        self.pane(stage).load(self.workshop)
+        self._loaded_panes.add(stage)
+        self.query_one(Stepper).show(stage, stage_done(self.workshop))
+        self.app.sub_title = f"{plain(self.workshop.session.title)} · {LABELS[stage]}"
+
+    def _show_waiting(self) -> None:
+        """A visible state while a read waits; the screen keeps the last picture and takes keys."""
+        banner = self.query_one("#session-busy", Static)
+        since = self._waiting_since
+        waiting = since is not None and time.monotonic() - since > WAITING_AFTER_S
+        if waiting:
+            who = " (another program is using it)" if self._busy else ""
+            if self.workshop is None:
+                banner.update(Text(f" Waiting for the database{who}: opening the session. Escape goes back. "))
+            else:
+                banner.update(Text(f" Waiting for the database{who}: the screen shows what was read before. "
+                                   "You can keep working. "))
+        banner.display = waiting
 
     async def _ensure_pane(self, stage: str) -> StagePane:
         switcher = self.query_one("#stages", ContentSwitcher)
@@ -128,18 +239,23 @@ class SessionScreen(Screen):
         return pane
 
     async def show_stage(self, stage: str, *, remember: bool = True) -> None:
-        if self._stale:
-            self.reload()
+        if self.workshop is None:
+            self._wanted = (stage, remember)  # shown when the first read arrives
+            return
         pane = await self._ensure_pane(stage)
         self.query_one("#stages", ContentSwitcher).current = f"stage-{stage}"
-        pane.load(self.workshop)
+        if self._stale:
+            self.reload()  # the new picture follows; meanwhile the stage shows what was read before
+        if not (self.loading and stage in self._loaded_panes):
+            # A pane seen before keeps its picture until the read arrives (no work spent on old data).
+            pane.load(self.workshop)
+            self._loaded_panes.add(stage)
         self.query_one(Stepper).show(stage, stage_done(self.workshop))
         self.app.sub_title = f"{plain(self.workshop.session.title)} · {LABELS[stage]}"
         if remember and self.workshop.session.stage != stage:
-            from workshop_tui.services import sessions
-
-            # Committed now, so reopening after a crash returns to this stage.
-            sessions.set_stage(self.app.db, self.session_id, stage)
+            # Committed in a thread, so reopening after a crash returns to this stage.
+            self.run_worker(partial(_remember_stage, self.app.db, self.session_id, stage), thread=True,
+                            group="session-stage", exit_on_error=False)
         self.call_after_refresh(self._focus_pane, pane)
 
     def _focus_pane(self, pane: StagePane) -> None:
@@ -155,10 +271,7 @@ class SessionScreen(Screen):
             # The pane updated itself in place; others reload when next shown.
             self._stale = True
             return
-        self.reload()
-        self.pane().load(self.workshop)
-        self.query_one(Stepper).show(self.current, stage_done(self.workshop))
-        self.app.sub_title = f"{plain(self.workshop.session.title)} · {LABELS[self.current]}"
+        self.reload()  # the current pane redraws when the read arrives
 
     async def on_stepper_stage_chosen(self, message: Stepper.StageChosen) -> None:
         await self.show_stage(message.stage)
@@ -194,6 +307,8 @@ class SessionScreen(Screen):
     def action_help(self) -> None:
         from workshop_tui.tui.modals.help import HelpModal
 
+        if self.workshop is None:
+            return  # the first read is still under way: no stage to explain yet
         pane = self.pane()
         self.app.push_screen(HelpModal(f"{LABELS[pane.STAGE]}: {pane.TITLE}", pane.HELP + GENERAL_HELP))
 
@@ -275,8 +390,7 @@ class SessionScreen(Screen):
             return
         if self._phones_stale:
             self._phones_stale = False
-            self.reload()
-            self.pane().load(self.workshop)
+            self.reload()  # in a thread; the current pane redraws when the read arrives
         elif self.current == "voting":
             self.pane().show_phones_state()  # the round line says whether phones are on
 
@@ -311,6 +425,20 @@ class SessionScreen(Screen):
         """For the command palette: every stage by name."""
         return [(f"Go to stage {n}: {label}", f"key: {n}", partial(self.run_action, f"go('{stage}')"))
                 for n, (stage, label, _) in enumerate(STAGE_PANES, start=1)]
+
+
+def _remember_stage(db, session_id: int, stage: str) -> None:
+    """Runs in a thread. Where the facilitator was is a convenience, not their work: a
+    database that refuses it is logged, never shown as a failure."""
+    from workshop_tui.services import sessions
+    from workshop_tui.services.database import is_database_error
+
+    try:
+        sessions.set_stage(db, session_id, stage)
+    except Exception as exc:  # noqa: BLE001
+        if not is_database_error(exc) and not isinstance(exc, LookupError):
+            raise
+        logging.getLogger(__name__).warning("remembering the stage failed", exc_info=True)
 
 
 GENERAL_HELP = (
