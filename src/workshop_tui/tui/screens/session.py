@@ -43,9 +43,10 @@ WAITING_AFTER_S = 0.4
 class PhonesRead(Message):
     """The workshop read again after phone ballots (in a thread); None with ``error`` when it failed."""
 
-    def __init__(self, workshop, error: BaseException | None = None) -> None:
+    def __init__(self, workshop, error: BaseException | None = None, *, generation: int = 0) -> None:
         super().__init__()
-        self.workshop, self.error = workshop, error
+        # generation: the screen's newest read when this one began (a later reload wins over it)
+        self.workshop, self.error, self.generation = workshop, error, generation
 
 
 class SessionScreen(Screen):
@@ -344,20 +345,21 @@ class SessionScreen(Screen):
         if kinds & {"ballot", "voided"}:
             if self.current == "voting" and self.app.screen is self:
                 self._phones_reading = True
-                self.run_worker(self._phones_read, thread=True, group="phones-read", exit_on_error=False)
+                self.run_worker(partial(self._phones_read, self._generation), thread=True, group="phones-read",
+                                exit_on_error=False)
             else:
                 self._stale = self._phones_stale = True  # drawn fresh when this screen or stage is shown
         self._phones_show(kinds)
 
-    def _phones_read(self) -> None:
+    def _phones_read(self, generation: int) -> None:
         from workshop_tui.services import sessions
 
         try:
             workshop = sessions.load(self.app.db, self.session_id)
         except Exception as exc:  # noqa: BLE001 - shown as a message; the next phone event tries again
-            self.post_message(PhonesRead(None, exc))
+            self.post_message(PhonesRead(None, exc, generation=generation))
             return
-        self.post_message(PhonesRead(workshop))
+        self.post_message(PhonesRead(workshop, generation=generation))
 
     def on_phones_read(self, message: "PhonesRead") -> None:
         message.stop()
@@ -367,6 +369,8 @@ class SessionScreen(Screen):
         if message.workshop is None:
             self.app.notify(f"Phone ballots not shown yet: the database could not be read ({message.error}).",
                             severity="warning", timeout=4, markup=False)
+        elif message.generation != self._generation:
+            kinds = {"ballot"}  # a reload was asked for after this read began: its picture wins; look again
         elif self.current == "voting":
             self.workshop = message.workshop
             self._stale = False
