@@ -82,7 +82,7 @@ async def test_the_header_forgets_a_session_once_back_home_even_when_it_is_delet
     async with app.run_test(size=(80, 24)) as pilot:
         await open_stage(app, pilot, sid, "setup")
         assert "Doomed session" in app.sub_title
-        app.screen.action_home()
+        await app.screen.action_home()
         screen = await home(pilot)
         sessions.delete(db, sid)
         screen.refresh_sessions()
