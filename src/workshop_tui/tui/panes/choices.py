@@ -11,6 +11,7 @@ from workshop_tui.domain import model as m
 from workshop_tui.domain.numbers import display, grouped, rank_label
 from workshop_tui.services import choices
 from workshop_tui.services.choices import ChoiceError
+from workshop_tui.tui.safe import plain, shown
 from workshop_tui.tui.widgets.pane import StagePane
 
 CUT = "__cut__"
@@ -100,7 +101,7 @@ class ChoicesPane(StagePane):
         try:
             plan = choices.plan(workshop, self.round_key)
         except ChoiceError as exc:
-            head.update(Text(str(exc)))
+            head.update(shown(exc))
             self._clear_extras()
             return
         self.plan = plan
@@ -113,7 +114,8 @@ class ChoicesPane(StagePane):
         head.update(Text(f"Plan from {source} · {bandwidth} · "
                          f"{len(plan.will_do)} will do{undecided}, {len(plan.not_now)} not now, {len(plan.wont)} won't"))
         self._capacity(plan)
-        titles = {i.key: i.title for i in workshop.initiatives}
+        # User text (titles, reasons quoting titles and rationales) is made inert once, here.
+        titles = {i.key: plain(i.title) for i in workshop.initiatives}
         overridden = {d.initiative for d in workshop.decisions}
         for item in sorted(plan.will_do, key=lambda i: (i.wave or 99, i.rank or 999, i.initiative)):
             self._row("will", item, titles, overridden)
@@ -132,7 +134,7 @@ class ChoicesPane(StagePane):
         self.refresh_bindings()
 
     def _row(self, outcome: str, item, titles: dict, overridden: set) -> None:
-        why = "; ".join(r.detail for r in item.reasons)
+        why = plain("; ".join(r.detail for r in item.reasons))
         label = OUTCOME[outcome] + ("*" if item.initiative in overridden else "")
         style = {"will": "bold", "wont": "italic", "undecided": "bold reverse"}.get(outcome, "")
         self.query_one("#choices-table", DataTable).add_row(
@@ -147,9 +149,9 @@ class ChoicesPane(StagePane):
         uses = list(plan.bottlenecks) + ([plan.budget] if plan.budget is not None else [])
         for use in uses:
             full = use.capacity is not None and use.used >= use.capacity
-            lines.append(f"{use.name[:28]:<28} ", style="bold" if full else "")
+            lines.append(f"{plain(use.name)[:28]:<28} ", style="bold" if full else "")
             lines.append(usage_bar(use.used, use.capacity))
-            lines.append(f" {grouped(use.used, from_=1000)} of {grouped(use.capacity, from_=1000)} {use.unit}".rstrip()
+            lines.append(f" {grouped(use.used, from_=1000)} of {grouped(use.capacity, from_=1000)} {plain(use.unit)}".rstrip()
                          + "\n",
                          style="bold" if full else "")
         lines.rstrip()
@@ -169,7 +171,7 @@ class ChoicesPane(StagePane):
             out.append(", ".join(titles.get(r.initiative, r.initiative) for r in queue[:5]) + "\n")
         for effect in plan.overrides:
             out.append("Override: ", style="bold")
-            out.append(effect.text + "\n")
+            out.append(plain(effect.text) + "\n")
         if plan.optimiser is not None:
             o = plan.optimiser
             out.append("An exact optimiser finds a better combination: ", style="bold")
@@ -180,7 +182,7 @@ class ChoicesPane(StagePane):
             out.append(f"Dependency cycle: {' → '.join(titles.get(k, k) for k in cycle)}\n")
         for w in plan.warnings:
             if not w.startswith("Undecided:"):
-                out.append(f"Note: {w}\n", style="bold" if "out of the plan" in w else "")
+                out.append(f"Note: {plain(w)}\n", style="bold" if "out of the plan" in w else "")
         if any(d for d in self.workshop.decisions):
             out.append("* the facilitator's override, with its recorded reason\n")
         out.rstrip()
@@ -196,8 +198,9 @@ class ChoicesPane(StagePane):
             panel.update(Text("Move to an initiative to read its full reasons here.", style="italic"))
             return
         outcome, item = self.items[key]
-        text = Text.assemble((f"{OUTCOME[outcome]}: ", "bold"), (self.workshop.initiative(key).title, "bold"), ". ")
-        text.append(" ".join(r.detail for r in item.reasons) or "No reason recorded.")
+        text = Text.assemble((f"{OUTCOME[outcome]}: ", "bold"), (plain(self.workshop.initiative(key).title), "bold"),
+                             ". ")
+        text.append(shown(" ".join(r.detail for r in item.reasons) or "No reason recorded."))
         width = panel.content_size.width
         if width > 10:
             lines = text.wrap(self.app.console, width)
@@ -288,7 +291,7 @@ class ChoicesPane(StagePane):
         lines = [effect.text if effect is not None else ""]
         lines += [w for w in preview.warnings if "out of the plan" in w]
         if kind == "within" and effect is not None and effect.displaced:
-            lines.append("It pushes out " + ", ".join(titles.get(k, k) for k in effect.displaced)
+            lines.append("It pushes out " + ", ".join(plain(titles.get(k, k)) for k in effect.displaced)
                          + ". Record it only if that is the room's decision.")
 
         def done(rationale: str | None) -> None:
@@ -322,4 +325,4 @@ class ChoicesPane(StagePane):
                 self.changed()
                 self.notify_saved(f"Override removed: {title}")
 
-        self.app.push_screen(ConfirmModal(Text(f"Remove your override for {title}?").plain), done)
+        self.app.push_screen(ConfirmModal(f"Remove your override for {title}?"), done)
