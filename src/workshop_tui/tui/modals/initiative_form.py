@@ -76,7 +76,7 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
                 if self.workshop.bottlenecks:
                     for b in self.workshop.bottlenecks:
                         yield from self._row(b.name[:18], Input(str(item.demands.get(b.key, "") or ""),
-                                                                placeholder=b.unit or "amount",
+                                                                placeholder=in_box(b.unit) or "amount",
                                                                 id=f"d-{b.key}", compact=True, type="integer"),
                                              None)
                 else:

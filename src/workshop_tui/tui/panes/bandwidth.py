@@ -193,12 +193,14 @@ class BandwidthPane(StagePane):
         self.refresh_bindings()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
+        if not self.still_shown(event):
+            return
         if event.data_table.id == "bottlenecks-table":
             self.action_edit()
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
-        event.stop()
+        if not self.still_shown(event):
+            return
         if str(event.cell_key.column_key.value) == "decided":
             self.action_decided()
 

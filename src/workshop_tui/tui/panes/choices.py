@@ -243,7 +243,8 @@ class ChoicesPane(StagePane):
 
     def on_data_table_row_selected(self, event) -> None:
         # The table takes Enter for itself; selecting a row is the pane's "why?".
-        event.stop()
+        if not self.still_shown(event):
+            return
         self.action_why()
 
     def action_round(self, step: int) -> None:

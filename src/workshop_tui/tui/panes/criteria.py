@@ -173,7 +173,8 @@ class CriteriaPane(StagePane):
         self.refresh_bindings()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
+        if not self.still_shown(event):
+            return
         if event.data_table.id == "criteria-table":
             self.action_edit()
 

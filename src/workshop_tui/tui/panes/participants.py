@@ -126,7 +126,8 @@ class ParticipantsPane(StagePane):
             self.call_after_refresh(self.query_one("#participant-name", Input).focus)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
+        if not self.still_shown(event):
+            return
         self.action_edit()
 
     def action_add(self) -> None:
