@@ -145,8 +145,7 @@ class BandwidthPane(StagePane):
                          key=item.key)
         grid.display = bool(workshop.initiatives)
         self.query_one("#demand-heading", Static).update(
-            "Demand per initiative: Enter starts typing numbers, Enter saves each · Escape stops · "
-            "k or Enter on 'Decided already' sets it"
+            "Demands: Enter starts typing (Enter saves, Escape stops) · k: decided already"
             if workshop.initiatives else "Add initiatives in stage 3 to record their demands here.")
         if keep.row < grid.row_count and keep.column < len(grid.columns):
             grid.cursor_coordinate = keep
