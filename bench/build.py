@@ -1,11 +1,32 @@
-"""Seeded synthetic sessions for the benchmarks: the same every run."""
+"""Seeded synthetic sessions for the benchmarks: the same every run.
+
+The databases are built once and cached in ``bench/.cache/`` (not committed), keyed
+by this file's text and the schema head, so a second ``make bench`` skips the build:
+
+- ``large``: 500 initiatives x 60 participants x 4 criteria, a closed dots round and a
+  closed matrix round (120,000 matrix scores): the CLI, export and memory figures;
+- ``grid``: 300 x 40 x 4, the same shape: the vote-latency grid;
+- ``hundred``: 100 small sessions: start-up figures.
+
+``python bench/build.py`` builds (or finds) them and prints their paths.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import random
+import shutil
+import sys
 from fractions import Fraction
+from pathlib import Path
 
-from workshop_tui.domain import model as m
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from workshop_tui.domain import model as m  # noqa: E402
+
+CACHE = HERE / ".cache"
+SHAPES = {"large": (500, 60), "grid": (300, 40)}
 
 
 def large_workshop(n_initiatives: int = 300, n_participants: int = 40, n_criteria: int = 4,
@@ -61,3 +82,55 @@ def small_workshop(n: int) -> m.Workshop:
         initiatives=tuple(m.Initiative(key=f"i{k}", title=f"Initiative {k}", effort=Fraction(rng.randint(1, 5)))
                           for k in range(12)),
     )
+
+
+def _cache_key() -> str:
+    from workshop_tui.storage import quick
+
+    return hashlib.sha256(Path(__file__).read_bytes() + quick.SCHEMA_HEAD.encode()).hexdigest()[:12]
+
+
+def _build(name: str, target: Path) -> None:
+    from workshop_tui.services import sessions
+    from workshop_tui.storage.engine import open_database
+
+    partial = target.with_suffix(".partial")
+    for leftover in partial.parent.glob(partial.name + "*"):
+        leftover.unlink()
+    db = open_database(f"sqlite:///{partial}")
+    if name == "hundred":
+        for n in range(100):
+            sessions.import_workshop(db, small_workshop(n))
+    else:
+        n_initiatives, n_participants = SHAPES[name]
+        sessions.import_workshop(db, large_workshop(n_initiatives, n_participants))
+    db.dispose()
+    partial.rename(target)  # only a complete build is ever found in the cache
+    for leftover in partial.parent.glob(partial.name + "*"):  # the empty ballot box beside it
+        leftover.unlink()
+
+
+def cached(name: str) -> Path:
+    """The cached database ``name`` (large, grid or hundred), built on first use.
+
+    Treat it as read-only: ``copy_of`` gives a benchmark its own copy to write to."""
+    CACHE.mkdir(exist_ok=True)
+    target = CACHE / f"{name}-{_cache_key()}.db"
+    if not target.exists():
+        for old in CACHE.glob(f"{name}-*.db*"):
+            old.unlink()
+        _build(name, target)
+    return target
+
+
+def copy_of(name: str, folder: Path) -> Path:
+    """A private copy of the cached database ``name`` in ``folder`` (its session ids are 1..n)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / f"{name}.db"
+    shutil.copyfile(cached(name), copy)
+    return copy
+
+
+if __name__ == "__main__":
+    for shape in ("large", "grid", "hundred"):
+        print(shape, cached(shape))

@@ -12,6 +12,15 @@ import sys
 from pathlib import Path
 
 
+def rss_mb() -> float:
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def peak_rss_mb() -> float:
     status = Path("/proc/self/status")
     if status.exists():
@@ -36,6 +45,7 @@ async def main(db_file: str) -> None:
             await pilot.pause()
             await app.workers.wait_for_complete()
             await pilot.pause()
+            print(f"STAGE {stage} rss {rss_mb():.1f} MB, peak so far {peak_rss_mb():.1f} MB", flush=True)
             app.pop_screen()
             await pilot.pause()
     print(f"RSS_MB {peak_rss_mb():.1f}")

@@ -1,8 +1,41 @@
-"""`make bench`: measure what a facilitator feels on an old laptop.
+"""`make bench`: every figure of issue 15 in one run, each beside its target.
 
-Builds its own seeded sessions, measures each figure as a median over several
-runs (with a baseline from the same run where the target is a ratio), prints
-a table and writes bench/results.json. Benchmarks report; nothing asserts.
+run.py builds (once, cached in bench/.cache/ by build.py) the benchmark databases,
+then runs every bench script as its own process, collects the figures they print,
+tabulates them with PASS/MISS and the load average, and writes bench/results.json.
+Benchmarks report; nothing asserts, and no test asserts on a timing.
+
+The convention for a bench script (any helper may add one; nothing else to register)
+-------------------------------------------------------------------------------------
+- Its file is ``bench/<area>_<what>.py`` with area one of ``core``, ``cli``, ``tui``,
+  ``mem``, ``phones`` (other names in bench/ are helpers and child programs: build.py,
+  start_app.py, ...). run.py runs every such script, in name order, as
+  ``python bench/<script>.py`` from the repository root, with a timeout of 15 minutes.
+- Environment it gets:
+    BENCH_LARGE_DB    a private copy (yours to write to) of the large session's SQLite file:
+                      500 initiatives x 60 participants x 4 criteria, a closed dots round and
+                      a closed matrix round; its session id is BENCH_LARGE_ID (1)
+    BENCH_GRID_DB     a private copy of the 300 x 40 x 4 session (same shape; id 1), the
+                      vote-latency grid
+    BENCH_HUNDRED_DB  a private copy of a database of 100 small sessions
+    BENCH_WORKDIR     a scratch folder of its own (removed after the run)
+    BENCH_RUNS        repetitions per figure (default 5; ``BENCH_RUNS=3 make bench``)
+    WORKSHOP_TUI_DATA_DIR  inside BENCH_WORKDIR, so the user's own database is never touched
+    PYTHONPATH        src/ and bench/ (``import build`` works; the venv's workshop-tui is on PATH)
+- It prints one JSON object per line for each figure it measures, and nothing else on
+  stdout that starts with ``{`` (progress goes to stderr)::
+
+    {"name": "cli: results beyond start-up", "value": 0.21, "unit": "s", "target": 0.3}
+
+  Keys: ``name`` (unique, says what is timed), ``value`` (a number), ``unit`` (``s``,
+  ``ms``, ``MB``, ``x``), ``target`` (a number, or null for a figure shown for context,
+  such as the baseline of a ratio), optional ``better`` (``"lower"``, the default, or
+  ``"higher"``), ``issue`` (e.g. 15), ``note`` (a short string shown under the table),
+  ``detail`` (any JSON: runs, percentiles, a split; kept in results.json). A figure that
+  could not be measured is ``{"name": ..., "error": "what went wrong"}``.
+- PASS is value <= target (>= for ``"better": "higher"``); a script that crashes or prints
+  no figure is shown as FAILED with the end of its stderr. ``BENCH_ONLY=cli,mem make bench``
+  runs only the scripts whose names contain one of those words.
 """
 
 from __future__ import annotations
@@ -10,7 +43,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,197 +51,128 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(HERE))
-
-RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+AREAS = ("core", "cli", "tui", "mem", "phones")
+TIMEOUT_S = 900
 
 
-def median(values: list[float]) -> float:
-    return statistics.median(values)
+def load_average() -> float | None:
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return None
 
 
-def _time_subprocess(args: list[str], env: dict) -> dict[str, float]:
-    """Seconds from spawning the process to each ``NAME <monotonic>`` line it prints."""
-    start = time.monotonic()
-    out = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
-    if out.returncode != 0 or "READY" not in out.stdout:
-        raise RuntimeError(f"{args} failed: {out.stdout[-500:]} {out.stderr[-2000:]}")
-    marks = dict(line.split() for line in out.stdout.splitlines() if line.startswith(("READY ", "DB_READY ")))
-    return {name: float(stamp) - start for name, stamp in marks.items()}
+def scripts() -> list[Path]:
+    only = [w for w in os.environ.get("BENCH_ONLY", "").split(",") if w]
+    found = sorted(p for p in HERE.glob("*.py") if p.stem.split("_", 1)[0] in AREAS and "_" in p.stem)
+    return [p for p in found if not only or any(w in p.stem for w in only)]
 
 
-def cold_start(workdir: Path) -> dict:
-    """Process start → interactive home screen (sessions listed), vs a minimal Textual app.
+def run_script(script: Path, workdir: Path) -> list[dict]:
+    import build
 
-    Timed to the moment the list is on screen, not to process exit: our process
-    goes on opening the database behind the list (reported as ``db_ready_s``).
-    """
-    from build import small_workshop
-    from workshop_tui.services import sessions
-    from workshop_tui.storage.engine import open_database
-
-    db_file = workdir / "hundred.db"
-    db = open_database(f"sqlite:///{db_file}")
-    for n in range(100):
-        sessions.import_workshop(db, small_workshop(n))
-    db.dispose()
-    env = {**os.environ, "WORKSHOP_TUI_DATA_DIR": str(workdir / "data"), "PYTHONPATH": str(ROOT / "src")}
-    ours, floor = [], []
-    for _ in range(RUNS):  # interleaved, so a busy moment on the machine hits both alike
-        ours.append(_time_subprocess([sys.executable, str(HERE / "start_app.py"), str(db_file)], env))
-        floor.append(_time_subprocess([sys.executable, str(HERE / "start_minimal.py")], env))
-    app_s = median([r["READY"] for r in ours])
-    minimal_s = median([r["READY"] for r in floor])
-    return {
-        "app_s": app_s, "minimal_textual_s": minimal_s, "ratio": app_s / minimal_s, "target_ratio": 1.5,
-        "db_ready_s": median([r["DB_READY"] for r in ours]), "runs": RUNS,
+    own = workdir / script.stem
+    own.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "BENCH_LARGE_DB": str(build.copy_of("large", own)), "BENCH_LARGE_ID": "1",
+        "BENCH_GRID_DB": str(build.copy_of("grid", own)),
+        "BENCH_HUNDRED_DB": str(build.copy_of("hundred", own)),
+        "BENCH_WORKDIR": str(own), "BENCH_RUNS": os.environ.get("BENCH_RUNS", "5"),
+        "WORKSHOP_TUI_DATA_DIR": str(own / "data"),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(HERE)]),
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
     }
+    # Users' Pythons keep bytecode caches; a shell that forbids writing them would make
+    # every process compile every module again, and every start-up figure meaningless.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    load_before = load_average()
+    start = time.monotonic()
+    try:
+        out = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, capture_output=True,
+                             text=True, timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return [{"name": script.stem, "error": f"timed out after {TIMEOUT_S} s", "script": script.name}]
+    figures = []
+    for line in out.stdout.splitlines():
+        if not line.startswith("{"):
+            continue
+        try:
+            figure = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(figure, dict) and "name" in figure and ("value" in figure or "error" in figure):
+            figure.setdefault("load", load_before)
+            figure["script"] = script.name
+            figures.append(figure)
+    if out.returncode != 0 or not figures:
+        figures.append({"name": script.stem, "script": script.name,
+                        "error": f"exit {out.returncode}, {len(figures)} figures: {out.stderr.strip()[-600:]}"})
+    print(f"  {script.name}: {len(figures)} figures in {time.monotonic() - start:.1f} s", flush=True)
+    return figures
 
 
-def peak_memory(workdir: Path, db_file: Path) -> dict:
-    env = {**os.environ, "WORKSHOP_TUI_DATA_DIR": str(workdir / "data"), "PYTHONPATH": str(ROOT / "src")}
-    out = subprocess.run([sys.executable, str(HERE / "memory_app.py"), str(db_file)], env=env,
-                         capture_output=True, text=True, timeout=300)
-    if out.returncode != 0:
-        raise RuntimeError(out.stderr[-2000:])
-    line = [ln for ln in out.stdout.splitlines() if ln.startswith("RSS_MB ")][-1]
-    return {"peak_rss_mb": float(line.split()[1]), "target_mb": 120}
+def verdict(figure: dict) -> str:
+    if "error" in figure:
+        return "FAILED"
+    target = figure.get("target")
+    if target is None:
+        return ""
+    if figure.get("better", "lower") == "higher":
+        return "PASS" if figure["value"] >= target else "MISS"
+    return "PASS" if figure["value"] <= target else "MISS"
 
 
-def engine_figures() -> dict:
-    import engine_bench
-
-    return engine_bench.run()
+def _number(value: float) -> str:
+    return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
 
 
-def large_session(workdir: Path) -> tuple[Path, int]:
-    from build import large_workshop
-    from workshop_tui.services import sessions
-    from workshop_tui.storage.engine import open_database
-
-    db_file = workdir / "large.db"
-    db = open_database(f"sqlite:///{db_file}")
-    session_id = sessions.import_workshop(db, large_workshop())
-    db.dispose()
-    return db_file, session_id
-
-
-def vote_latency(db_file: Path, session_id: int) -> dict:
-    import vote_latency as vl
-
-    return vl.measure(db_file, session_id)
-
-
-def export_all(db_file: Path, session_id: int, workdir: Path) -> dict:
-    """All formats of the large session in one ``exports.export_many`` call (the
-    session loaded once, its results, plan and board pack computed once and shared),
-    as the CLI's ``--format all`` and the TUI's "All formats" do. Median of runs.
-
-    One more, instrumented run splits that time into loading, the shared
-    computation and each format's own writer (``per_format_s``)."""
-    from workshop_tui import exporters
-    from workshop_tui.exporters.prepared import Prepared
-    from workshop_tui.services import exports, sessions
-    from workshop_tui.storage.engine import open_database
-
-    db = open_database(f"sqlite:///{db_file}")
-    fmts = exports.formats()
-    runs = []
-    for n in range(max(3, RUNS // 2 + 1)):  # the first also pays for importing XlsxWriter and SciPy
-        start = time.perf_counter()
-        exports.export_many(db, session_id, fmts, workdir / f"export-{n}", stem="large")
-        runs.append(time.perf_counter() - start)
-    start = time.perf_counter()
-    workshop = sessions.load(db, session_id)
-    load_s = time.perf_counter() - start
-    start = time.perf_counter()
-    prepared = Prepared(workshop)
-    prepared.pack  # the round results, the plan (with the exact optimiser) and the board pack
-    shared_s = time.perf_counter() - start
-    timings: dict[str, float] = {}
-    for fmt in fmts:
-        start = time.perf_counter()
-        exporters.module_for(fmt).write(workshop, workdir / "export-split" / f"large.{fmt}", prepared)
-        timings[fmt] = time.perf_counter() - start
-    db.dispose()
-    return {"total_s": median(runs), "load_s": load_s, "shared_s": shared_s, "per_format_s": timings,
-            "target_s": 1.0, "runs": len(runs)}
+def print_table(figures: list[dict]) -> None:
+    print()
+    print(f"{'figure':<58} {'measured':>11} {'target':>11}  {'':<6} load")
+    print("-" * 96)
+    for f in figures:
+        load = f"{f['load']:.2f}" if isinstance(f.get("load"), (int, float)) else ""
+        if "error" in f:
+            print(f"{f['name']:<58} {'':>11} {'':>11}  FAILED {load}")
+            continue
+        unit = f.get("unit", "")
+        op = ">=" if f.get("better", "lower") == "higher" else "<="
+        target = "" if f.get("target") is None else f"{op} {_number(f['target'])}{unit}"
+        print(f"{f['name']:<58} {_number(f['value']) + unit:>11} {target:>11}  {verdict(f):<6} {load}")
+    notes = [f for f in figures if f.get("note") or "error" in f]
+    if notes:
+        print()
+    for f in notes:
+        print(f"- {f['name']}: {f.get('error') or f.get('note')}")
+    counts = {v: sum(verdict(f) == v for f in figures) for v in ("PASS", "MISS", "FAILED")}
+    print(f"\n{counts['PASS']} PASS, {counts['MISS']} MISS, {counts['FAILED']} FAILED")
 
 
 def main() -> int:
+    sys.path.insert(0, str(HERE))
+    sys.path.insert(0, str(ROOT / "src"))
+    import build
+
+    print("building or finding the benchmark databases (bench/.cache) ...", flush=True)
+    for shape in ("large", "grid", "hundred"):
+        build.cached(shape)
     results: dict = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
-        "runs_per_figure": RUNS,
+        "runs_per_figure": int(os.environ.get("BENCH_RUNS", "5")),
+        "load_at_start": load_average(),
+        "figures": [],
     }
     with tempfile.TemporaryDirectory(prefix="workshop-bench-") as tmp:
-        workdir = Path(tmp)
-        os.environ["WORKSHOP_TUI_DATA_DIR"] = str(workdir / "data")
-        steps = [
-            ("cold_start", lambda: cold_start(workdir)),
-            ("engine", engine_figures),
-        ]
-        db_file, session_id = large_session(workdir)
-        steps += [
-            ("vote_latency", lambda: vote_latency(db_file, session_id)),
-            ("export", lambda: export_all(db_file, session_id, workdir)),
-            ("memory", lambda: peak_memory(workdir, db_file)),
-        ]
-        for name, step in steps:
-            print(f"measuring {name} ...", flush=True)
-            try:
-                results[name] = step()
-            except Exception as exc:  # report the failure in the table, keep measuring the rest
-                results[name] = {"error": f"{type(exc).__name__}: {exc}"}
+        for script in scripts():
+            print(f"measuring {script.name} ...", flush=True)
+            results["figures"] += run_script(script, Path(tmp))
+    results["load_at_end"] = load_average()
     out = HERE / "results.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
-    print_table(results)
-    print(f"\nwrote {out}")
+    print_table(results["figures"])
+    print(f"load average at start {results['load_at_start']}, at end {results['load_at_end']}; wrote {out}")
     return 0
-
-
-def print_table(r: dict) -> None:
-    def row(label: str, value: str, target: str, met: bool | None) -> None:
-        verdict = "" if met is None else ("met" if met else "NOT MET")
-        print(f"{label:<44} {value:>18} {target:>14}  {verdict}")
-
-    print()
-    row("figure", "measured", "target", None)
-    print("-" * 90)
-    cs = r.get("cold_start", {})
-    if "ratio" in cs:
-        row("cold start, 100 sessions (s)", f"{cs['app_s']:.3f}", "", None)
-        row("minimal Textual app (s)", f"{cs['minimal_textual_s']:.3f}", "", None)
-        if "db_ready_s" in cs:
-            row("  database open behind the list (s)", f"{cs['db_ready_s']:.3f}", "", None)
-        row("cold start ratio", f"{cs['ratio']:.2f}x", "<= 1.5x", cs["ratio"] <= 1.5)
-    eng = r.get("engine", {})
-    labels = {"matrix_500x60x4": "matrix 500x60x4 (s)", "schulze_200x60": "Schulze 200 cand. x 60 ballots (s)",
-              "plan_300_4_bottlenecks": "plan 300 initiatives, 4 bottlenecks (s)"}
-    for key, label in labels.items():
-        if isinstance(eng.get(key), dict):
-            secs, target = eng[key]["seconds"], eng[key]["target"]
-            row(label, f"{secs:.3f}", f"<= {target}", secs <= target)
-    vl = r.get("vote_latency", {})
-    if "p95_ms" in vl:
-        row("vote latency p50 (ms)", f"{vl['p50_ms']:.2f}", "", None)
-        row("vote latency p95 (ms)", f"{vl['p95_ms']:.2f}", "<= 15", vl["p95_ms"] <= 15)
-        if "commit_floor_ms" in vl:
-            row("durable SQLite commit floor (ms)", f"{vl['commit_floor_ms']:.2f}", "", None)
-    ex = r.get("export", {})
-    if "total_s" in ex:
-        if "load_s" in ex:
-            row("  export: load the session once (s)", f"{ex['load_s']:.3f}", "", None)
-            row("  export: results, plan, board pack once (s)", f"{ex['shared_s']:.3f}", "", None)
-        for fmt, secs in ex["per_format_s"].items():
-            row(f"  export: write {fmt} (s)", f"{secs:.3f}", "", None)
-        row("export, all formats (s)", f"{ex['total_s']:.3f}", "<= 1.0", ex["total_s"] <= 1.0)
-    mem = r.get("memory", {})
-    if "peak_rss_mb" in mem:
-        row("peak RSS, large session open (MB)", f"{mem['peak_rss_mb']:.1f}", "<= 120", mem["peak_rss_mb"] <= 120)
-    for name, value in r.items():
-        if isinstance(value, dict) and "error" in value:
-            print(f"{name}: FAILED: {value['error']}")
 
 
 if __name__ == "__main__":

@@ -371,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--targets", default=",".join(TARGETS),
                         help=f"comma-separated, of {', '.join(TARGETS)}; or 'host' (this machine only)")
     parser.add_argument("--pythons", default=",".join(PYTHONS), help="comma-separated; 'host' for this interpreter's")
-    parser.add_argument("--extras", default="", help="project extras to include, e.g. optimiser")
+    parser.add_argument("--extras", default="", help="project extras to include, e.g. postgres")
     args = parser.parse_args(argv)
     try:
         targets = [host_target()] if args.targets == "host" else [TARGETS[k] for k in args.targets.split(",")]

@@ -9,8 +9,9 @@
 # WORKSHOP_TUI_TEST_PG_URL already set: that server is used instead.
 # WORKSHOP_TUI_TEST_NO_PG=1: don't start one.
 #
-# The real-terminal tests (tests/terminal/) run the app in tmux: it is installed from
-# Debian's packages when missing and we are root. The import contracts in pyproject.toml
+# The real-terminal tests (tests/terminal/) run the app in tmux, and the phone pages are
+# tested in a real browser (tests/browser/: Playwright driving Debian's chromium, never a
+# downloaded browser): both are installed from Debian's packages when missing and we are root. The import contracts in pyproject.toml
 # are checked first with lint-imports; a broken contract fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,16 @@ if ! command -v tmux >/dev/null 2>&1; then
             || echo "test.sh: NOTE: tmux could not be installed; tests/terminal will fail."
     else
         echo "test.sh: NOTE: tmux is missing and cannot be installed here; tests/terminal will fail."
+    fi
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "test.sh: installing chromium for the phone-page browser tests"
+        (apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }) \
+            || echo "test.sh: NOTE: chromium could not be installed; tests/browser will fail."
+    else
+        echo "test.sh: NOTE: /usr/bin/chromium is missing and cannot be installed here; tests/browser will fail."
     fi
 fi
 

@@ -52,8 +52,9 @@ ALLOWED = {
     "exporters": {"domain", "sessionfile", "exporters", "presentation", "textsafe"},
     "services": {"domain", "sessionfile", "storage", "exporters", "services", "presentation", "textsafe"},
     # Front ends: data only through services (domain values and display helpers are fine).
-    "tui": {"domain", "services", "tui", "presentation", "preferences", "textsafe"},
-    "commands": {"domain", "services", "cli", "commands", "presentation", "textsafe"},
+    "tui": {"domain", "services", "tui", "web", "presentation", "preferences", "textsafe"},
+    "web": {"domain", "services", "web", "presentation", "textsafe"},
+    "commands": {"domain", "services", "web", "cli", "commands", "presentation", "textsafe"},
 }
 IMPORT_RE = __import__("re").compile(r"^\s*(?:from|import)\s+workshop_tui\.([a-z_]+)", __import__("re").M)
 
@@ -99,6 +100,8 @@ PLANTED = {
     "domain/numbers.py": ("import textual", "workshop_tui.domain"),
     "services/exports.py": ("from workshop_tui.tui import app", "workshop_tui.services"),
     "exporters/markdown.py": ("from workshop_tui.storage import engine", "workshop_tui.exporters"),
+    "web/forms.py": ("from workshop_tui.storage import repository", "workshop_tui.web"),
+    "web/pages.py": ("import textual", "workshop_tui.web"),
 }
 
 

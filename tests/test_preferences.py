@@ -51,3 +51,16 @@ def test_an_unwritable_folder_is_reported_not_raised(monkeypatch, tmp_path):
     monkeypatch.setenv("WORKSHOP_TUI_CONFIG_DIR", str(blocker / "sub"))
     _prefs, problem = preferences.update(high_contrast=True)
     assert problem.startswith("Preferences not remembered: cannot write")
+
+
+def test_the_phones_address_and_port_are_remembered_and_odd_ones_ignored():
+    prefs, problem = preferences.update(phones_address="192.168.137.1", phones_port=8000)
+    assert problem is None and preferences.load() == (prefs, None)
+    where = preferences.path()
+    where.write_text('{"phones_address": "not an ip", "phones_port": 70000, "high_contrast": true}',
+                     encoding="utf-8")
+    prefs, problem = preferences.load()
+    assert prefs == preferences.Preferences(high_contrast=True)
+    assert "phones_address" in problem and "phones_port" in problem
+    where.write_text('{"phones_port": true}', encoding="utf-8")  # a bool is not a port
+    assert preferences.load()[0].phones_port is None

@@ -21,6 +21,45 @@ def test_plural_agrees_with_the_count(count, word, expected):
     assert p.plural(count, word) == expected
 
 
+@pytest.mark.parametrize("amount, unit, expected", [
+    (1, "engineers (FTE)", "1 engineer (FTE)"), (2, "engineers (FTE)", "2 engineers (FTE)"),
+    (0, "engineers (FTE)", "0 engineers (FTE)"), (F(1, 2), "engineers (FTE)", "1/2 engineers (FTE)"),
+    (1, "days per month", "1 day per month"), (1, "analyst days", "1 analyst day"), (1, "people", "1 person"),
+    (1, "FTE", "1 FTE"), (1, "staff", "1 staff"), (1, "£k", "1 £k"), (1, "", "1"), (1, "bus", "1 bus"),
+])
+def test_a_bottleneck_unit_agrees_with_its_amount(amount, unit, expected):
+    assert p.quantity(amount, unit) == expected
+
+
+def test_the_condorcet_sentence_names_the_initiative_by_its_title():
+    titles = {"eobs": "E-observations and NEWS2"}
+    assert p.condorcet_sentence({"winner": "eobs", "summary": "Condorcet winner: eobs"}, titles).startswith(
+        "Condorcet winner: E-observations and NEWS2 (")
+    assert p.condorcet_sentence({"winner": None}, titles) == "There is no Condorcet winner in this round."
+    assert p.condorcet_sentence(None, titles) == ""
+
+
+def test_engine_warnings_read_in_words_with_names_not_keys():
+    titles, names = {"a": "Alpha", "b": "Beta"}, {"p1": "Ann"}
+    assert p.method_warning("could_share 0.1579 < 0.20", titles) == (
+        "Could initiatives take 15.8 % of the committed effort, less than the 20 % DSDM advises keeping as Coulds "
+        "(the contingency)")
+    assert p.method_warning("must_share 0.7000 > 0.60", titles).startswith("Must initiatives take 70 % of")
+    assert p.method_warning("no effort recorded for a, b; counted as 0 in the shares", titles) == (
+        "No effort is recorded for Alpha, Beta: counted as 0 in the shares of effort")
+    assert p.method_warning("votes from participants marked as abstaining were ignored: p1", titles, names) == (
+        "Votes from people marked as abstaining were ignored: Ann")
+    assert p.method_warning("sum of maxima ignores the weights", titles) == "sum of maxima ignores the weights"
+
+
+def test_a_decision_time_is_utc_to_the_minute_or_says_it_was_not_recorded():
+    import datetime as dt
+
+    bst = dt.timezone(dt.timedelta(hours=1))
+    assert p.decision_time(dt.datetime(2026, 6, 19, 13, 41, 59, tzinfo=bst)) == "2026-06-19 12:41 UTC"
+    assert p.decision_time(None) == "before this version (time not recorded)"
+
+
 def test_rank_label_marks_a_declared_tie():
     assert p.rank_label(3, True) == "=3" and p.rank_label(3, False) == "3"
 

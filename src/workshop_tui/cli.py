@@ -147,10 +147,11 @@ def _backup_on_close(db) -> None:
 @click.pass_context
 def sessions_cmd(ctx: click.Context, db_path: str | None, database_url: str | None, as_json: bool) -> None:
     """List the sessions in the database."""
-    from workshop_tui.services import sessions
+    rows = _sessions_quickly(ctx, db_path, database_url)
+    if rows is None:  # not a plain SQLite file at the current schema: the full storage layer
+        from workshop_tui.services import sessions
 
-    db = open_db(ctx, db_path, database_url)
-    rows = sessions.list_sessions(db)
+        rows = sessions.list_sessions(open_db(ctx, db_path, database_url))
     if as_json:
         emit_json([
             {"id": r.id, "title": r.title, "organisation": r.organisation,
@@ -172,6 +173,17 @@ def sessions_cmd(ctx: click.Context, db_path: str | None, database_url: str | No
                       r.date.isoformat() if r.date else "", r.stage,
                       str(r.initiatives), str(r.participants), str(r.rounds))
     Console(markup=False, highlight=False).print(table)
+
+
+def _sessions_quickly(ctx: click.Context, db_path: str | None, database_url: str | None) -> list | None:
+    """The sessions of an up-to-date SQLite file read with sqlite3 alone (no SQLAlchemy or
+    Alembic to import: `sessions` starts as fast as a bare click command); None otherwise."""
+    from workshop_tui.services.database import read_sessions_quickly
+    from workshop_tui.storage.location import resolve_url
+
+    root = ctx.find_root().params
+    url = resolve_url(db_path or root.get("db_path"), database_url or root.get("database_url"))
+    return read_sessions_quickly(url, samples_when_empty=False, check=True)
 
 
 @main.command("import")

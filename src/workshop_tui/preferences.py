@@ -21,6 +21,10 @@ MAX_BYTES = 64 * 1024  # a preferences file is a few lines; anything bigger is n
 class Preferences:
     high_contrast: bool = False
     export_folder: str | None = None  # the folder of the last export, as typed (may start with ~)
+    # Where the phones server listened last: the same address and port after a restart keep
+    # a printed or projected link working. Never the Wi-Fi password (typed each time).
+    phones_address: str | None = None
+    phones_port: int | None = None
 
 
 def config_dir() -> Path:
@@ -59,6 +63,10 @@ def load() -> tuple[Preferences, str | None]:
         elif f.name == "export_folder" and (value is None or (isinstance(value, str) and value.strip()
                                                                and "\x00" not in value)):
             kept[f.name] = value
+        elif f.name == "phones_address" and (value is None or _is_ipv4(value)):
+            kept[f.name] = value
+        elif f.name == "phones_port" and (value is None or (type(value) is int and 1 <= value <= 65535)):
+            kept[f.name] = value
         else:
             odd.append(f.name)
     message = (f"Preferences in {where}: ignored {', '.join(odd)} (not a usable value)." if odd else None)
@@ -83,6 +91,15 @@ def update(**changes: object) -> tuple[Preferences, str | None]:
     current, _ignored = load()
     changed = replace(current, **changes)  # type: ignore[arg-type]
     return changed, save(changed)
+
+
+def _is_ipv4(value: object) -> bool:
+    import ipaddress
+
+    try:
+        return isinstance(value, str) and str(ipaddress.IPv4Address(value)) == value
+    except ValueError:
+        return False
 
 
 def _reason(exc: BaseException) -> str:

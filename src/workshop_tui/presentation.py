@@ -8,10 +8,13 @@ changes here and nowhere else.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from fractions import Fraction
 from typing import Literal, Mapping, Sequence
 
+from workshop_tui.domain import wording
 from workshop_tui.domain.model import METHOD_LABELS
 from workshop_tui.domain.numbers import display, display_short, grouped, to_json_number
 from workshop_tui.textsafe import for_terminal
@@ -28,8 +31,6 @@ QUADRANT_LABELS = {
     "fill_in": "Fill-ins",
     "thankless_task": "Thankless tasks",
 }
-# Plural words the English "+s" rule gets wrong.
-_PLURALS = {"person": "people", "criterion": "criteria", "is": "are", "was": "were", "has": "have"}
 
 
 # What the headline number of each method is, for a column heading on screen and on paper.
@@ -61,9 +62,69 @@ def quadrant_label(quadrant: str) -> str:
 
 def plural(count: int, word: str, many: str | None = None) -> str:
     """ "1 initiative", "2 initiatives", "0 people": the count and the word that agrees with it."""
-    if count == 1:
-        return f"{count} {word}"
-    return f"{count} {many or _PLURALS.get(word) or word + 's'}"
+    return wording.plural(count, word, many)
+
+
+def quantity(amount, unit: str, shown: str | None = None) -> str:
+    """An amount with its bottleneck unit, which agrees with it: "1 engineer (FTE)", "2 engineers (FTE)"."""
+    return f"{shown if shown is not None else amount} {wording.unit_for(amount, unit)}".strip()
+
+
+NOT_RECORDED = "before this version (time not recorded)"
+
+
+def decision_time(at: "dt.datetime | None") -> str:
+    """When a decision was recorded, for every channel: "2026-11-19 11:42 UTC".
+
+    Decisions recorded before the app kept the time say so rather than show a made-up one."""
+    if at is None:
+        return NOT_RECORDED
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.timezone.utc)
+    return at.strftime("%Y-%m-%d %H:%M") + " UTC"
+
+
+def condorcet_sentence(condorcet: Mapping[str, object] | None, titles: Mapping[str, str]) -> str:
+    """The Condorcet result of a ranking round in words, naming the initiative by its title ("" if none was computed)."""
+    if not isinstance(condorcet, Mapping):
+        return ""
+    winner = condorcet.get("winner")
+    if winner:
+        return (f"Condorcet winner: {titles.get(str(winner), str(winner))} (more people ranked it above each other "
+                "initiative, pair by pair).")
+    return "There is no Condorcet winner in this round."
+
+
+_MUST_SHARE = re.compile(r"^must_share (\S+) > 0\.60$")
+_COULD_SHARE = re.compile(r"^could_share (\S+) < 0\.20$")
+_NO_EFFORT = re.compile(r"^no effort recorded for (.+); counted as 0 in the shares$")
+_ABSTAINED = re.compile(r"^votes from participants marked as abstaining were ignored: (.+)$")
+
+
+def method_warning(text: str, titles: Mapping[str, str], names: Mapping[str, str] | None = None) -> str:
+    """An engine warning in the reader's words. The engine words some as codes (METHODS.md's
+    ``must_share 0.7 > 0.60``) or lists keys; people read shares as percentages and initiatives and
+    participants by name. Other warnings are already words and pass through."""
+    def pct(value: str) -> str:
+        try:
+            return f"{number(Fraction(value) * 100, 'board', 1)} %"
+        except (ValueError, ZeroDivisionError):
+            return value
+
+    def listed(keys: str, known: Mapping[str, str]) -> str:
+        return ", ".join(known.get(k, k) for k in keys.split(", "))
+
+    if hit := _MUST_SHARE.match(text):
+        return (f"Must initiatives take {pct(hit[1])} of the committed effort, more than the 60 % DSDM advises "
+                "(a plan that is mostly Musts has no room to absorb trouble)")
+    if hit := _COULD_SHARE.match(text):
+        return (f"Could initiatives take {pct(hit[1])} of the committed effort, less than the 20 % DSDM advises "
+                "keeping as Coulds (the contingency)")
+    if hit := _NO_EFFORT.match(text):
+        return f"No effort is recorded for {listed(hit[1], titles)}: counted as 0 in the shares of effort"
+    if hit := _ABSTAINED.match(text):
+        return f"Votes from people marked as abstaining were ignored: {listed(hit[1], names or {})}"
+    return text
 
 
 def rank_label(rank: int, tied: bool) -> str:
@@ -204,3 +265,113 @@ ALL_FORMATS_LABEL = "Everything above, into one folder"
 
 def format_label(fmt: str) -> str:
     return FORMAT_LABELS.get(fmt, fmt)
+
+
+def secret_turnout(voted: int, ballots: int) -> str:
+    """Who took part in a secret round, for boards and sheets. People marked as voted
+    (on the laptop, or by a personal code) and ballots that name nobody (an anonymous
+    phone, a one-time slip: issue 14) are both counted; neither says which ballot is whose."""
+    unnamed = max(ballots - voted, 0)
+    if not unnamed:
+        return f"{plural(voted, 'person')} voted by secret ballot"
+    return (f"{plural(ballots, 'ballot')} cast by secret ballot ({plural(voted, 'person', 'people')} marked as "
+            f"voted, {unnamed} from anonymous phones or slips)")
+
+
+# ------------------------------------------------------------------ plain-text tables
+
+def cell_width(text: str) -> int:
+    """Columns a string takes in a terminal: wide (East Asian) characters two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, broken between words where it can."""
+    width = max(1, width)
+    if cell_width(text) <= width and "\n" not in text:
+        return [text]
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0
+        for word in paragraph.split(" "):
+            w = cell_width(word)
+            while w > width:  # a word longer than the column: cut it
+                if line:
+                    lines.append(line)
+                    line, used = "", 0
+                head, taken = "", 0
+                for ch in word:
+                    cw = cell_width(ch)
+                    if taken + cw > width:
+                        break
+                    head, taken = head + ch, taken + cw
+                lines.append(head)
+                word, w = word[len(head):], cell_width(word[len(head):])
+            if not line:
+                line, used = word, w
+            elif used + 1 + w <= width:
+                line, used = f"{line} {word}", used + 1 + w
+            else:
+                lines.append(line)
+                line, used = word, w
+        lines.append(line)
+    return lines
+
+
+def text_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], *, width: int = 80,
+               right: Sequence[int] = ()) -> str:
+    """A table drawn with box characters, as the CLI prints it (the look of Rich's default
+    table), fitted to ``width`` columns by wrapping the widest columns' text.
+
+    Plain string work, so 500 rows take milliseconds (Rich's Table took seconds). The
+    cells must already be inert (``cli_text``)."""
+    n = len(headers)
+    natural = [cell_width(h) for h in headers]
+    for row in rows:
+        for j, cell in enumerate(row):
+            w = cell_width(cell)
+            if w > natural[j]:
+                natural[j] = w
+    widths = list(natural)
+    # Each column has one space of padding on either side, and n + 1 rules. Shrink the
+    # widest text column first, not below its longest word (numbers are never wrapped);
+    # only if that is not enough, cut words too.
+    longest_word = [max((cell_width(w) for row in rows for w in row[j].split(" ")), default=1) for j in range(n)]
+    gentle = [natural[j] if j in right else max(longest_word[j], cell_width(headers[j])) for j in range(n)]
+    hard = [max(1, min(natural[j], max(cell_width(headers[j]), 4))) for j in range(n)]
+    for floor in (gentle, hard):
+        while sum(widths) + 3 * n + 1 > width:
+            j = max((j for j in range(n) if widths[j] > floor[j]), key=lambda j: widths[j], default=None)
+            if j is None:
+                break
+            widths[j] -= 1
+
+    def line(left: str, fill: str, joint: str, end: str) -> str:
+        return left + joint.join(fill * (w + 2) for w in widths) + end
+
+    def cells(values: Sequence[str], sep: str) -> list[str]:
+        wrapped = [wrap_cells(v, widths[j]) for j, v in enumerate(values)]
+        height = max(len(c) for c in wrapped)
+        out = []
+        for k in range(height):
+            parts = []
+            for j, c in enumerate(wrapped):
+                text = c[k] if k < len(c) else ""
+                pad = " " * (widths[j] - cell_width(text))
+                parts.append(f" {pad}{text} " if j in right else f" {text}{pad} ")
+            out.append(sep + sep.join(parts) + sep)
+        return out
+
+    out = wrap_cells(title, width) if title else []
+    out.append(line("┏", "━", "┳", "┓"))
+    out += cells(headers, "┃")
+    out.append(line("┡", "━", "╇", "┩"))
+    for row in rows:
+        out += cells(row, "│")
+    out.append(line("└", "─", "┴", "┘"))
+    return "\n".join(out)

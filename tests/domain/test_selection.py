@@ -145,13 +145,27 @@ def test_optimiser_reports_a_better_combination_with_the_swap_and_gain():
     assert o.displaced[0].reasons[0].code == "displaced"
 
 
-def test_optimiser_branch_and_bound_matches_when_scipy_is_missing(monkeypatch):
-    def no_scipy(*a, **k):
-        raise ImportError("scipy")
+def test_optimiser_branch_and_bound_matches_and_the_plan_says_so_when_highs_is_missing(monkeypatch):
+    def no_highs(*a, **k):
+        raise ImportError("highspy")
 
-    monkeypatch.setattr(selection, "_milp", no_scipy)
+    monkeypatch.setattr(selection, "_milp", no_highs)
     p = make_plan(ranked(("a", 10), ("b", 8), ("c", 7)), KNAPSACK, budget=F(10))
-    assert p.optimiser.method == "branch_and_bound" and p.optimiser.chosen == ("b", "c")
+    assert p.optimiser.method == "branch_and_bound_fallback" and p.optimiser.chosen == ("b", "c")
+    assert any("highspy" in w and "searched every combination" in w for w in p.warnings)
+
+
+def test_without_highs_a_large_plan_says_the_optimiser_is_unavailable(monkeypatch):
+    monkeypatch.setattr(selection, "_milp", lambda *a, **k: (_ for _ in ()).throw(ImportError("highspy")))
+    items = inits(**{f"i{n:02d}": {"cost": F(n % 5 + 1)} for n in range(25)})
+    p = make_plan(ranked(*[(f"i{n:02d}", 30 - n) for n in range(25)]), items, budget=F(20))
+    assert p.optimiser is None and any("unavailable" in w and "highspy" in w for w in p.warnings)
+
+
+def test_the_exact_optimiser_is_highs_and_is_installed():
+    """Every installation makes the same plan: HiGHS is a dependency, not an option."""
+    p = make_plan(ranked(("a", 10), ("b", 8), ("c", 7)), KNAPSACK, budget=F(10))
+    assert p.optimiser.method == "milp" and not any("highspy" in w for w in p.warnings)
 
 
 def test_optimiser_is_silent_when_greedy_is_optimal():
@@ -254,3 +268,44 @@ def test_plans_are_identical_across_runs(inst):
     items, rk, bandwidth, budget, cap = inst
     bn = [Bottleneck("r", "R", cap)]
     assert make_plan(rk, items, bn, bandwidth, budget) == make_plan(list(reversed(rk)), list(reversed(items)), bn, bandwidth, budget)
+
+
+def _brute_force(items, score, bandwidth, budget, cap):
+    """Every subset closed under prerequisites and within every limit: the best by
+    (Σv, then least Σeffort, then fewest), as the optimiser's tie rules say."""
+    from itertools import combinations
+
+    keys = [i.key for i in items]
+    by_key = {i.key: i for i in items}
+    best = None
+    for size in range(len(keys) + 1):
+        for subset in combinations(keys, size):
+            chosen = set(subset)
+            if any(p not in chosen for k in chosen for p in by_key[k].depends_on):
+                continue
+            if bandwidth is not None and len(chosen) > bandwidth:
+                continue
+            if budget is not None and sum(by_key[k].cost for k in chosen) > budget:
+                continue
+            if sum(by_key[k].demands["r"] for k in chosen) > cap:
+                continue
+            key = (sum(score.get(k, 0) for k in chosen), -sum(by_key[k].effort for k in chosen), -len(chosen))
+            if best is None or key > best:
+                best = key
+    return best
+
+
+@given(instances())
+@settings(max_examples=120, deadline=None)
+def test_the_exact_optimiser_matches_brute_force(inst):
+    items, rk, bandwidth, budget, cap = inst
+    bn = [Bottleneck("r", "R", cap)]
+    score = {r.initiative: r.score for r in rk}
+    by_key = {i.key: i for i in items}
+    method, chosen = selection.optimise(
+        by_key, {k: i.depends_on for k, i in by_key.items()}, bn, bandwidth, budget,
+        {k: score.get(k, 0) for k in by_key}, {k: i.effort for k, i in by_key.items()},
+        forced=set(), blocked=set(), ledger_start=(0, F(0), {"r": 0}))
+    assert method in ("milp", "branch_and_bound")
+    found = (sum(score.get(k, 0) for k in chosen), -sum(by_key[k].effort for k in chosen), -len(chosen))
+    assert found == _brute_force(items, score, bandwidth, budget, cap)

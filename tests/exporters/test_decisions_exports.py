@@ -101,6 +101,18 @@ def test_actions_that_do_not_fit_the_plan_or_the_calendar_are_flagged(nhs):
     assert flags[late.title] == "due 2026-01-01, before the session date 2026-11-19"
     assert flags["Start EPR optimisation"] == "its initiative, EPR optimisation, is not now in the plan"
     assert "Check: its initiative, EPR optimisation, is not now in the plan" in html.render(w)
+    assert "due 2026-01-01, before the session date 2026-11-19" in " ".join(markdown.render(w).split())
+
+
+def test_the_xlsx_actions_sheet_carries_the_same_checks(nhs, tmp_path):
+    late = dataclasses.replace(nhs.actions[0], due=dt.date(2026, 1, 1))
+    w = dataclasses.replace(nhs, actions=(late,) + nhs.actions[1:])
+    rows = list(openpyxl.load_workbook(xlsx.write(w, tmp_path / "a.xlsx"))["Actions"].iter_rows(values_only=True))
+    assert rows[0][-1] == "Check"
+    first = rows[1]
+    assert first[2] == "Wi-Fi and network refresh"  # the initiative by title, not its key
+    assert first[5] == dt.datetime(2026, 1, 1) and first[-1] == "due 2026-01-01, before the session date 2026-11-19"
+    assert all(r[-1] is None for r in rows[2:])
 
 
 # -- value/effort chart ---------------------------------------------------------------
@@ -114,6 +126,50 @@ def test_value_effort_marks_the_plan_by_shape_and_has_axis_values(nhs):
     assert "…" not in page  # no label is cut
 
 
+def test_print_keeps_each_rounds_heading_with_its_count_and_chart(nhs):
+    """Seen in Chromium's A4 print: a round's two-line heading split over two pages, and a heading
+    left at the foot of a page. The heading, the count and the chart now make one unbreakable block."""
+    page = html.render(nhs)
+    for key in ("r2", "r3", "r4"):
+        start = page.index(f'<section id="round-{key}">')
+        lead = page[start:page.index("</div>", page.index("</figure>", start))]
+        assert lead.startswith(f'<section id="round-{key}"><div class="lead"><h2>Round {key}:')
+        assert "<figure" in lead
+    assert "h1, h2, h3 { break-inside: avoid" in page
+    assert "#gates, #participation, #traceability, #actions, .lead { break-inside: avoid" in page
+
+
+def test_a_ranking_round_has_no_empty_detail_column_and_long_number_headings_wrap(nhs):
+    page = html.render(nhs)
+    r4 = page[page.index('<section id="round-r4">'):page.index("</section>", page.index('<section id="round-r4">'))]
+    assert "<th>Detail</th>" not in r4
+    r3 = page[page.index('<section id="round-r3">'):page.index("</section>", page.index('<section id="round-r3">'))]
+    assert "<th>Detail</th>" in r3
+    assert "td.num { white-space: nowrap; }" in page and "th.num" not in page.split("td.num { white-space")[1][:40]
+
+
+def test_a_plan_without_costs_has_no_cost_column(calderdale, nhs):
+    assert "<th class=\"num\">Cost</th>" not in html.render(calderdale)
+    assert html.render(nhs).count("<th class=\"num\">Cost</th>") == 4  # page one and three plan tables
+
+
+def test_won_t_do_triangles_hold_their_two_digit_numbers_low_down(nhs):
+    page = html.render(nhs)
+    chart = page[page.index('id="quadrant-chart"'):page.index("</figure>", page.index('id="quadrant-chart"'))]
+    hit = re.search(r'<polygon class="pt won-t-do" points="([\d.]+),([\d.]+) [^"]*"><title>13\. ', chart)
+    top_y = float(hit[2])
+    label = re.search(r'<text class="pt-label" x="[\d.]+" y="([\d.]+)" text-anchor="middle">13</text>', chart)
+    # The centre is 14 below the apex; the label sits 6.5 below the centre, in the wide part.
+    assert float(label[1]) - top_y == pytest.approx(14 + 6.5)
+
+
+def test_the_matrix_tie_note_says_what_the_tie_break_did(calderdale):
+    (r1,) = board_pack.build(calderdale).rounds
+    assert ("Equal scores would be separated by Patient benefit, the highest-weighted criterion; every tie here is "
+            "level on it too, so those initiatives share a rank") in " ".join(r1.notes)
+    assert [r.rank for r in r1.rows] == ["1", "2", "=3", "=3", "=5", "=5"]
+
+
 # -- markdown -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["nhs-trust-where-to-start", "global-health-partnership", "calderdale"])
@@ -122,6 +178,10 @@ def test_markdown_is_plain_text_and_commonmark(name):
     text = markdown.render(w)
     assert max(len(line) for line in text.splitlines()) <= 100
     assert "\\&" not in text and "\\_" not in text and "\\{" not in text
+    # No backslash at all in the samples: a line that would start with "1)" takes the word before it
+    # along instead of a visible escape, and "0.15 < 0.20" or "could_share" never reach the reader.
+    assert "\\" not in text
+    assert "could_share" not in text and "must_share" not in text
     for c in w.criteria:
         if "_" in c.key:
             assert c.key not in text, c.key  # names, not keys
@@ -140,7 +200,12 @@ def test_markdown_wrapping_never_starts_a_line_with_block_markup():
 
 def test_markdown_escapes_only_what_would_be_markup():
     assert markdown.esc("R&D for six_months") == "R&D for six_months"
-    assert markdown.esc("&amp; _x_ *y* <b>") == "\\&amp; \\_x\\_ \\*y\\* \\<b\\>"
+    assert markdown.esc("&amp; _x_ *y* <b>") == "\\&amp; \\_x\\_ \\*y\\* \\<b>"
+    assert markdown.esc("share 0.1 < 0.2 > 0") == "share 0.1 < 0.2 > 0"  # no tag can start here
+    assert markdown.esc("<https://x> </i> <!-- c -->") == "\\<https://x> \\</i> \\<!-- c -->"
+    from markdown_it import MarkdownIt as Md
+
+    assert "<b>" not in Md("commonmark").render(markdown.esc("<b>bold</b>"))
 
 
 # -- xlsx -----------------------------------------------------------------------------
@@ -164,6 +229,19 @@ def test_xlsx_types_formats_and_print_setup(nhs, tmp_path):
         assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, ws.title
     assert plan.print_title_rows == "$1:$1"
     assert plan.column_dimensions["C"].width <= 15  # the rank column no longer holds reasons
+    # Every sheet repeats its header row (the Summary its title) on each printed page, on A4.
+    for ws in book.worksheets:
+        assert ws.print_title_rows == "$1:$1", ws.title
+        assert ws.page_setup.paperSize == 9, ws.title
+    # The round sheets: rank a number, "tied" its own column, the score a number.
+    for ws in book.worksheets[2:5]:
+        head = [c.value for c in ws[1]]
+        assert head[:2] == ["Rank", "Tied"], ws.title
+        ranked = [r for r in ws.iter_rows(min_row=2, values_only=True) if isinstance(r[1], bool)]
+        assert ranked and all(isinstance(r[0], int) and isinstance(r[3], (int, float)) for r in ranked), ws.title
+    summary = {r[0].value: r[1] for r in book["Summary"].iter_rows() if r[0].value and len(r) > 1}
+    assert summary["Date"].value == dt.datetime(2026, 11, 19) and summary["Date"].number_format == "yyyy-mm-dd"
+    assert summary["Budget"].value == 2500000 and summary["Budget"].number_format == "#,##0"
 
 
 def test_xlsx_summary_mirrors_page_one(nhs, tmp_path):
@@ -186,3 +264,27 @@ def test_moscow_order_within_a_category_is_stated(partnership):
 def test_the_condorcet_winner_is_stated_beside_the_ranking(nhs):
     r4 = next(r for r in board_pack.build(nhs).rounds if r.key == "r4")
     assert r4.notes[0].startswith("Condorcet winner: E-observations and NEWS2")
+
+
+def test_no_initiative_or_criterion_key_leaks_into_the_board_pack_or_the_plan_reasons(nhs):
+    """Keys are the file's identifiers; a board reads titles and names (the Condorcet line, reasons)."""
+    import re
+
+    from workshop_tui.domain import results as engine
+
+    texts = [markdown.render(nhs), re.sub(r"<[^>]+>", " ", html.render(nhs))]
+    plan = engine.plan(nhs)
+    texts += [r.detail for i in plan.will_do + plan.not_now + plan.wont for r in i.reasons]
+    prose = " ".join([i.title + " " + i.description for i in nhs.initiatives] + [c.name for c in nhs.criteria]
+                     + [d.rationale for d in nhs.decisions] + [nhs.session.description])
+    keys = {k for k in [i.key for i in nhs.initiatives] + [c.key for c in nhs.criteria]
+            if not re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", prose)}
+    assert {"eobs", "epr_opt", "six_months"} <= keys
+    for text in texts:
+        for key in keys:
+            assert not re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", text), (key, text[:200])
+
+
+def test_reasons_say_one_engineer_not_one_engineers(nhs):
+    text = " ".join(markdown.render(nhs).split())
+    assert "needs 1 engineer (FTE)" in text and "1 engineers" not in text

@@ -74,7 +74,7 @@ def workbook(nhs, tmp_path):
 
 def test_xlsx_sheets_and_contents(workbook, nhs):
     assert workbook.sheetnames == ["Summary", "r1 Exemplar gates", "r2 Dot voting", "r3 Weighted benefit matrix",
-                                   "r4 Ranking", "Plan", "Actions", "Initiatives", "Participants"]
+                                   "r4 Ranking", "Plan", "Decision log", "Actions", "Initiatives", "Participants"]
     summary = dict((r[0], r[1]) for r in _sheet_rows(workbook["Summary"]) if r[0])
     assert _sheet_rows(workbook["Summary"])[0][0] == nhs.session.title and summary["Participants"] == 12
     dots = workbook["r2 Dot voting"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import datetime as dt
+
 import pytest
 
 from workshop_tui.domain import model as m
@@ -47,9 +49,18 @@ def test_an_override_needs_a_rationale_and_changes_the_plan(db, session_id):
         choices.record_override(db, session_id, "wifi", "exclude", "   ")
     with pytest.raises(ChoiceError, match="includes"):
         choices.record_override(db, session_id, "wifi", "maybe", "why not")
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     choices.record_override(db, session_id, "wifi", "exclude", "Network contract already covers it", key)
+    after = dt.datetime.now(dt.timezone.utc)
     workshop = sessions.load(db, session_id)
-    assert workshop.decisions == (m.Decision("wifi", "exclude", "Network contract already covers it", key, kind="rule_out"),)
+    (decision,) = workshop.decisions
+    # The decision log says when: the time it was recorded, in UTC, kept by the database.
+    assert decision.decided_at is not None and before <= decision.decided_at <= after
+    assert decision.decided_at.utcoffset() == dt.timedelta(0)
+    assert decision == m.Decision("wifi", "exclude", "Network contract already covers it", key, kind="rule_out",
+                                  decided_at=decision.decided_at)
+    assert choices.decision_note(workshop, "wifi").startswith(
+        f"Override (rule out) recorded {decision.decided_at:%Y-%m-%d %H:%M} UTC on round ")
     plan = choices.plan(workshop)
     assert "wifi" not in [i.initiative for i in plan.will_do]
     wont = {i.initiative: i for i in plan.wont}

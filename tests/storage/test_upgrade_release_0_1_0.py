@@ -53,7 +53,7 @@ def test_opening_it_upgrades_and_keeps_every_gate_assessment_vote_and_round(old_
     before = _counts(old_db)
     db = open_database(f"sqlite:///{old_db}")
     try:
-        assert current_revision(db) == head_revision() == "0002_decisions"
+        assert current_revision(db) == head_revision() == "0003_decisions_when"
         by_id = {s.id: sessions.load(db, s.id) for s in sessions.list_sessions(db)}
     finally:
         db.dispose()
@@ -80,6 +80,10 @@ def test_its_sessions_export_as_release_0_1_0_exported_them(old_db):
             # kind, taken from its outcome (include -> within the bandwidth, exclude -> rule out).
             for d in now.get("decisions", []):
                 assert d.pop("kind") == {"include": "within", "exclude": "rule_out"}[d["outcome"]], d
+                # 0003_decisions_when: the time of an old override is not known, so none is made up.
+                assert "decided_at" not in d, d
+            # The file format went to version 2 (decision times); everything else is as it was.
+            assert now.pop("version") == 2 and data.pop("version") == 1
             assert now == data, session_id
     finally:
         db.dispose()

@@ -9,7 +9,7 @@ from textual.widgets import DataTable
 from workshop_tui.services import sessions
 from workshop_tui.tui.app import WorkshopApp
 
-HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "scipy", "xlsxwriter", "openpyxl")
+HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "scipy", "xlsxwriter", "openpyxl", "aiohttp", "jinja2")
 
 # Runs in a fresh interpreter: imports the real entry point (cli.py registers every
 # command module), then records sys.modules at the moment the home screen draws a list.
@@ -51,6 +51,8 @@ def test_the_home_screen_lists_the_sessions_before_sqlalchemy_is_imported(db, db
     assert first == ["3", "False", "[]"], "the first list must come before the database layer"
     # Then the worker opened the full database and the list was read again through it.
     assert later and later[-1][:2] == ["3", "True"] and "sqlalchemy" in later[-1][2]
+    # With phones off the phone server's libraries are never imported (issue 14).
+    assert "aiohttp" not in later[-1][2] and "jinja2" not in later[-1][2]
 
 
 async def test_a_session_chosen_before_the_database_is_open_opens_once_it_is(db, db_path):

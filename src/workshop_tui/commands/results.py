@@ -170,23 +170,29 @@ def _open(ctx, db_path, database_url, session, round_key, *, need_round: bool = 
     return db, session_id, workshop, round_key
 
 
-class _SafeConsole:
-    """Rich's console, but every line and cell passes through ``presentation.cli_text``
-    first: titles, names and reasons are user text and must not drive the terminal."""
+class _Out:
+    """Lines and tables for the terminal: every line and cell passes through
+    ``presentation.cli_text`` first (titles, names and reasons are user text and must not
+    drive the terminal), and is wrapped to the terminal's width (80 when not a terminal)."""
 
     def __init__(self) -> None:
-        from rich.console import Console
+        import shutil
 
-        self.console = Console(markup=False, highlight=False)
+        self.width = shutil.get_terminal_size((80, 24)).columns
 
-    def print(self, item) -> None:
-        from workshop_tui.presentation import cli_text
+    def print(self, text: str) -> None:
+        from workshop_tui.presentation import cli_text, wrap_cells
 
-        self.console.print(cli_text(item) if isinstance(item, str) else item)
+        click.echo("\n".join(wrap_cells(cli_text(text), self.width)))
+
+    def table(self, title: str, headers, rows, right=()) -> None:
+        from workshop_tui.presentation import cli_text, text_table
+
+        click.echo(text_table(cli_text(title), headers, rows, width=self.width, right=right))
 
 
-def _console():
-    return _SafeConsole()
+def _console() -> _Out:
+    return _Out()
 
 
 def _cells(*values) -> list[str]:
@@ -200,23 +206,19 @@ def _num(value) -> str:
 
 
 def _print_results(data: dict) -> None:
-    from rich.table import Table
-
     console = _console()
     ballots = data["ballots"]
-    from workshop_tui.presentation import agreement_sentence, cli_text, plural, rank_label
+    from workshop_tui.presentation import agreement_sentence, cli_text, method_warning, plural, rank_label
 
-    title = cli_text(f"{data['session']} · round {data['round']} · {data['method']} ({data['variant']})")
-    table = Table(title=title, title_justify="left")
-    for column, justify in (("rank", "right"), ("initiative", "left"), ("title", "left"), ("score", "right"),
-                            ("supporters", "right"), ("sd", "right"), ("iqr", "right"), ("", "left")):
-        table.add_column(column, justify=justify)
+    title = f"{data['session']} · round {data['round']} · {data['method']} ({data['variant']})"
+    rows = []
     for row in data["ranking"]:
         spread = row.get("spread") or {}
         rank = rank_label(row["rank"], bool(row.get("tied")))
-        table.add_row(*_cells(rank, row["initiative"], row["title"], _num(row["score"]), _num(row.get("supporters")),
-                              _num(spread.get("sd")), _num(spread.get("iqr")), "contested" if row["contested"] else ""))
-    console.print(table)
+        rows.append(_cells(rank, row["initiative"], row["title"], _num(row["score"]), _num(row.get("supporters")),
+                           _num(spread.get("sd")), _num(spread.get("iqr")), "contested" if row["contested"] else ""))
+    console.table(title, ("rank", "initiative", "title", "score", "supporters", "sd", "iqr", ""), rows,
+                  right=(0, 3, 4, 5, 6))
     console.print(f"Ballots counted: {ballots['counted']} · blank: {ballots['blank']} · "
                   f"rejected: {len(ballots['rejected'])}")
     for rejected in ballots["rejected"]:
@@ -232,25 +234,22 @@ def _print_results(data: dict) -> None:
                       f"{agreement.get('raters')} raters{note}")
     console.print(agreement_sentence(agreement, [row["title"] or row["initiative"] for row in data["ranking"]
                                                  if row["contested"]]))
+    titles = {row["initiative"]: row["title"] for row in data["ranking"] if row.get("title")}
     for warning in data.get("warnings", []):
-        console.print(f"Warning: {warning}")
+        console.print(f"Warning: {method_warning(warning, titles)}")
 
 
 def _print_plan(data: dict) -> None:
-    from rich.table import Table
-
     console = _console()
-    table = Table(title=_cells(f"Plan from round {data['round'] or '(none)'} · bandwidth {_num(data['bandwidth'])}")[0],
-                  title_justify="left")
-    for column in ("outcome", "rank", "initiative", "title", "wave", "why"):
-        table.add_column(column)
-    for label, rows in (("will do", data["will_do"]), ("undecided", data.get("undecided", [])),
-                        ("not now", data["not_now"]), ("won't", data["wont"])):
-        for row in rows:
+    rows = []
+    for label, items in (("will do", data["will_do"]), ("undecided", data.get("undecided", [])),
+                         ("not now", data["not_now"]), ("won't", data["wont"])):
+        for row in items:
             why = "; ".join(r["detail"] for r in row["reasons"])
             rank = ("=" if row.get("tied") and row["rank"] is not None else "") + _num(row["rank"])
-            table.add_row(*_cells(label, rank, row["initiative"], row["title"], _num(row.get("wave")), why))
-    console.print(table)
+            rows.append(_cells(label, rank, row["initiative"], row["title"], _num(row.get("wave")), why))
+    console.table(f"Plan from round {data['round'] or '(none)'} · bandwidth {_num(data['bandwidth'])}",
+                  ("outcome", "rank", "initiative", "title", "wave", "why"), rows)
     for o in data.get("overrides", []):
         console.print(f"Override: {o['effect']}")
     for b in data["bottlenecks"]:

@@ -20,7 +20,7 @@ PORTFOLIOS = ("maintain", "improve", "transform")
 KINDS = ("core", "experiment")
 DECIDED = ("in_flight", "committed", "contract", "mandated")
 METHODS = ("dots", "matrix", "ranking", "value_effort", "moscow", "gates")
-CHANNELS = ("facilitator", "private", "paper", "imported")
+CHANNELS = ("facilitator", "private", "paper", "imported", "phone")
 ROUND_STATUSES = ("draft", "open", "closed")
 CRITERION_KINDS = ("score", "gate")
 DIRECTIONS = ("benefit", "cost")
@@ -79,7 +79,7 @@ Portfolio = Literal["maintain", "improve", "transform"]
 Kind = Literal["core", "experiment"]
 Decided = Literal["in_flight", "committed", "contract", "mandated"]
 Method = Literal["dots", "matrix", "ranking", "value_effort", "moscow", "gates"]
-Channel = Literal["facilitator", "private", "paper", "imported"]
+Channel = Literal["facilitator", "private", "paper", "imported", "phone"]
 RoundStatus = Literal["draft", "open", "closed"]
 
 # A ranking ballot: best first; an inner tuple is a group of equal rank.
@@ -223,6 +223,8 @@ class Decision:
     rationale: str
     round: str | None = None
     kind: str = ""  # one of OVERRIDE_KINDS; "" reads as the outcome's usual kind (files before the kinds)
+    # When it was recorded (UTC, to the second); None for decisions recorded before the app kept the time.
+    decided_at: dt.datetime | None = None
 
     @property
     def effective_kind(self) -> str:

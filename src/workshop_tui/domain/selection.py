@@ -35,11 +35,13 @@ from typing import Mapping, Sequence
 from workshop_tui.domain.graph import closure, cycle_path, kahn_order, tarjan_cycles
 from workshop_tui.domain.model import DECIDED_LABELS, OVERRIDE_KIND_OUTCOME, Bottleneck, Decision, Initiative
 from workshop_tui.domain.numbers import display, grouped
+from workshop_tui.domain.wording import plural, unit_for
 
 Number = Fraction | float | int
 # Seconds per MILP solve: big multi-resource plans are hard to prove optimal,
 # and the room should not wait; a time-limited answer is labelled as such.
 OPTIMISER_TIME_LIMIT = 0.4
+EXACT_SOLVER_MISSING = "HiGHS (the highspy package) is not installed; reinstall workshop-tui (make run)"
 
 WILL_DO_CODES = ("pre_committed", "priority", "prerequisite_of", "override", "override_stretch", "tie_break")
 NOT_NOW_CODES = ("over_bandwidth", "bottleneck", "over_budget", "displaced", "below_threshold", "not_ranked")
@@ -96,7 +98,7 @@ class CapacityUse:
 class Optimisation:
     """The exact optimum beside the greedy plan (values as used by the optimiser)."""
 
-    method: str  # "milp", "milp_time_limited" (best found, not proven) or "branch_and_bound"
+    method: str  # "milp", "milp_time_limited" (best found, not proven), "branch_and_bound" or "branch_and_bound_fallback"
     chosen: tuple[str, ...]
     total: Number
     greedy_total: Number
@@ -149,7 +151,7 @@ def _names(by_key: Mapping[str, Initiative], keys: Sequence[str]) -> str:
 
 
 def _qty(x: Number, unit: str = "") -> str:
-    return f"{display(x)} {unit}".strip()
+    return f"{display(x)} {unit_for(x, unit)}".strip()
 
 
 class _Ledger:
@@ -197,7 +199,7 @@ class _Ledger:
                 out.append(Reason("over_budget", f"Not selected: needs {grouped(cost)} of the budget{incl} but only {grouped(max(left, 0))} of {grouped(self.budget)} is left"))
         if self.slot_limit is not None and self.slots + len(need) > self.slot_limit:
             left = max(self.slot_limit - self.slots, 0)
-            out.append(Reason("over_bandwidth", f"Not selected: would exceed the bandwidth of {self.bandwidth} initiatives at once (needs {len(need)} slot{'s' if len(need) != 1 else ''}{incl}, {left} left)"))
+            out.append(Reason("over_bandwidth", f"Not selected: would exceed the bandwidth of {plural(self.bandwidth, 'initiative')} at once (needs {plural(len(need), 'slot')}{incl}, {left} left)"))
         for b in self.bottlenecks:
             demand, left = self.demand_of(need, b), b.capacity - self.use[b.key]
             if demand > 0 and demand > left:
@@ -207,7 +209,7 @@ class _Ledger:
     def overcommitment(self) -> list[str]:
         out = []
         if self.slot_limit is not None and self.slots > self.slot_limit:
-            out.append(f"{self.slots} initiatives at once against a bandwidth of {self.bandwidth}")
+            out.append(f"{plural(self.slots, 'initiative')} at once against a bandwidth of {self.bandwidth}")
         if self.budget is not None and self.cost > self.budget:
             out.append(f"{grouped(self.cost)} of a budget of {grouped(self.budget)}")
         for b in self.bottlenecks:
@@ -498,9 +500,13 @@ def make_plan(
             forced=forced, blocked=blocked, ledger_start=_usage(forced, by_key, bottlenecks),
         )
         if opt is None:
-            warnings.append("the exact optimiser is unavailable for this many initiatives without SciPy")
+            warnings.append(f"the exact optimiser is unavailable: {EXACT_SOLVER_MISSING}, and a search without it "
+                            "handles at most 20 candidates")
         else:
             method, chosen = opt
+            if method == "branch_and_bound_fallback":
+                warnings.append(f"{EXACT_SOLVER_MISSING}: the exact optimiser searched every combination itself "
+                                "(possible up to 20 candidates)")
             if method == "milp_time_limited":
                 warnings.append("the exact optimiser reached its time limit; its combination is the best found, not proven best")
             greedy_total = sum((value[k] for k in selected), Fraction(0))
@@ -654,11 +660,12 @@ def optimise(
     """The best feasible set: maximise Σv over sets closed under prerequisites.
 
     Forced items are in; blocked items and anything needing them are out;
-    capacity left after the forced items bounds the rest. Uses SciPy's MILP
-    when available (method "milp", or "milp_time_limited" when a solve hit
-    its time limit and the set is the best found rather than proven best),
-    else an exact branch-and-bound for up to 20 candidates; returns None when
-    neither applies.
+    capacity left after the forced items bounds the rest. Uses a MILP solved by
+    HiGHS (method "milp", or "milp_time_limited" when a solve hit its time limit
+    and the set is the best found rather than proven best). HiGHS (``highspy``) is
+    a dependency, so every installation makes the same plan; should it be missing,
+    an exact branch-and-bound for up to 20 candidates stands in (method
+    "branch_and_bound_fallback", and the plan warns), else None (the plan warns).
     """
     free = sorted(k for k in by_key if k not in forced and k not in blocked and not (closure(k, prereqs) & blocked))
     slots0, cost0, use0 = ledger_start
@@ -676,7 +683,7 @@ def optimise(
         if len(free) > max_branch_and_bound:
             return None
         chosen = _branch_and_bound(free, by_key, prereqs, bottlenecks, caps, res_caps, value, effort, forced)
-        method = "branch_and_bound"
+        method = "branch_and_bound_fallback"
     return method, chosen | forced
 
 
@@ -736,55 +743,75 @@ class _Lex:
 
 
 def _milp(free, by_key, prereqs, bottlenecks, caps, res_caps, value, effort, forced, time_limit=OPTIMISER_TIME_LIMIT) -> tuple[set[str], bool]:
-    """Two MILP solves: max Σv (gap 0); then, holding Σv, min Σe, then count, then earlier ids.
+    """Two MILP solves with HiGHS: max Σv (gap 0); then, holding Σv, min Σe, then count, then earlier ids.
 
     The second objective is one weighted sum that is exactly lexicographic on
     (Σe, count) and prefers earlier ids within that. Each solve is time
     limited; the flag says whether both finished with a proven optimum.
+    HiGHS comes from the ``highspy`` package, a dependency of the app, imported
+    here only when a plan is optimised (it costs about 25 MB and 0.1 s, SciPy 70 MB).
     """
-    import numpy as np  # noqa: PLC0415 - optional dependency, imported only when optimising
-    from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415
-    from scipy.sparse import coo_matrix, vstack  # noqa: PLC0415
-
     n = len(free)
     index = {k: j for j, k in enumerate(free)}
-    r_idx, c_idx, vals = [], [], []
-    row = 0
+    rows: list[tuple[list[int], list[float], float]] = []  # (columns, coefficients, upper bound): a.x <= upper
     for k in free:
         for p in prereqs[k]:
             if p in index:  # x_k - x_p <= 0
-                r_idx += [row, row]
-                c_idx += [index[k], index[p]]
-                vals += [1.0, -1.0]
-                row += 1
-    highs = [0.0] * row
-    dense = []
+                rows.append(([index[k], index[p]], [1.0, -1.0], 0.0))
+    every = list(range(n))
     if caps["slots"] is not None:
-        dense.append(np.ones(n)); highs.append(float(caps["slots"]))  # noqa: E702
+        rows.append((every, [1.0] * n, float(caps["slots"])))
     if caps["budget"] is not None:
-        dense.append(np.array([float(by_key[k].cost or 0) for k in free])); highs.append(float(caps["budget"]))  # noqa: E702
+        rows.append((every, [float(by_key[k].cost or 0) for k in free], float(caps["budget"])))
     for b in bottlenecks:
-        dense.append(np.array([float(by_key[k].demands.get(b.key, 0)) for k in free])); highs.append(float(res_caps[b.key]))  # noqa: E702
-    a = coo_matrix((vals, (r_idx, c_idx)), shape=(row, n))
-    if dense:
-        a = vstack([a, coo_matrix(np.array(dense))])
-    a = a.tocsr()
-    v = np.array([float(value[k]) for k in free])
-    options = {"mip_rel_gap": 0, "time_limit": time_limit}
-    cons = [LinearConstraint(a, -np.inf, np.array(highs))] if a.shape[0] else []
-    first = milp(-v, constraints=cons, integrality=np.ones(n), bounds=Bounds(0, 1), options=options)
-    if first.x is None:
+        rows.append((every, [float(by_key[k].demands.get(b.key, 0)) for k in free], float(res_caps[b.key])))
+    v = [float(value[k]) for k in free]
+    first, proven = _highs_solve([-x for x in v], rows, n, time_limit)
+    if first is None:
         return set(), False
-    proven = first.status == 0
-    best = float(v @ np.round(first.x))
+    best = sum(v[j] for j in range(n) if first[j] > 0.5)
     # Lexicographic (Σe, count, ids): effort in integer units weighs more than any count difference.
     denominator = 1
     for k in free:
         denominator = denominator * Fraction(effort[k]).denominator // math.gcd(denominator, Fraction(effort[k]).denominator)
-    e_int = np.array([float(Fraction(effort[k]) * denominator) for k in free])
-    secondary = e_int * (n + 1) + 1 + np.arange(n, dtype=float) / (n * n + 1)
-    hold = LinearConstraint(coo_matrix(v.reshape(1, -1)).tocsr(), best - 1e-7 * max(1.0, abs(best)), np.inf)
-    second = milp(secondary, constraints=cons + [hold], integrality=np.ones(n), bounds=Bounds(0, 1), options=options)
-    x = second.x if second.x is not None else first.x
-    proven = proven and second.status == 0
-    return {free[j] for j in range(n) if x[j] > 0.5}, proven
+    e_int = [float(Fraction(effort[k]) * denominator) for k in free]
+    secondary = [e_int[j] * (n + 1) + 1 + j / (n * n + 1) for j in range(n)]
+    hold = (every, [-x for x in v], -(best - 1e-7 * max(1.0, abs(best))))  # v.x >= best, as -v.x <= -best
+    second, proven_second = _highs_solve(secondary, rows + [hold], n, time_limit)
+    x = second if second is not None else first
+    return {free[j] for j in range(n) if x[j] > 0.5}, proven and proven_second
+
+
+def _highs_solve(cost: list[float], rows, n: int, time_limit: float) -> tuple[list[float] | None, bool]:
+    """min cost.x over binary x with rows (columns, coefficients, upper): the solution (None
+    if none was found) and whether it is proven optimal."""
+    import highspy  # noqa: PLC0415 - a dependency, imported only when a plan is optimised
+
+    h = highspy._Highs()  # the bare solver: the Python wrapper prints a banner on stdout
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("threads", 1)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n, len(rows)
+    lp.col_cost_ = cost
+    lp.col_lower_, lp.col_upper_ = [0.0] * n, [1.0] * n
+    lp.row_lower_ = [-highspy.kHighsInf] * len(rows)
+    lp.row_upper_ = [upper for _, _, upper in rows]
+    starts, columns, coefficients = [0], [], []
+    for cols, coefs, _ in rows:
+        columns += cols
+        coefficients += coefs
+        starts.append(len(columns))
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, len(rows)
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = starts, columns, coefficients
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+    h.passModel(lp)
+    h.run()
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kOptimal:
+        return list(h.getSolution().col_value), True
+    if h.getInfo().primal_solution_status == 2:  # a feasible point, e.g. at the time limit
+        return list(h.getSolution().col_value), False
+    return None, False

@@ -193,6 +193,8 @@ class OverrideRow:
     rationale: str
     round: str
     effect: str = ""
+    when: str = ""  # "2026-11-19 11:42 UTC", or that it was recorded before the app kept the time
+    when_value: object = None  # a naive UTC datetime.datetime for spreadsheets (None: not recorded)
 
 
 @dataclass(frozen=True)
@@ -319,7 +321,8 @@ def build(workshop: m.Workshop, engine=engine) -> BoardPack:
                       for i in workshop.initiatives if i.decided),
         overrides=tuple(OverrideRow(titles.get(d.initiative, d.initiative),
                                     m.OVERRIDE_KIND_LABELS.get(d.effective_kind, d.outcome).capitalize(),
-                                    d.rationale, _round_title(workshop, d.round), effects.get(d.initiative, ""))
+                                    d.rationale, _round_title(workshop, d.round), effects.get(d.initiative, ""),
+                                    presentation.decision_time(d.decided_at), _naive_utc(d.decided_at))
                         for d in workshop.decisions),
         actions=tuple(ActionRow(a.title, titles.get(a.initiative, "") if a.initiative else "", a.owner, a.measure,
                                 a.due.isoformat() if a.due else "", "; ".join(flags.get(a.key, ())), a.due)
@@ -334,6 +337,13 @@ def build(workshop: m.Workshop, engine=engine) -> BoardPack:
         provenance=_provenance(workshop, results),
         glossary=GLOSSARY,
     )
+
+
+def _naive_utc(at):
+    """A spreadsheet cell has no time zone: the UTC wall time (the column heading says UTC)."""
+    import datetime as dt  # noqa: PLC0415
+
+    return None if at is None else at.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 def _round_title(workshop: m.Workshop, key: str | None) -> str:
@@ -370,7 +380,8 @@ def _ask(workshop: m.Workshop, v: PlanView | None, plan, titles) -> str:
     if noted:
         parts.append(f"; and to note {' and '.join(noted)}, with the reasons given")
     if v.undecided:
-        parts.append(f". Before approval, {len(v.undecided)} initiatives tied across the cut line need a decision "
+        parts.append(f". Before approval, {presentation.plural(len(v.undecided), 'initiative')} tied across the cut "
+                     "line need a decision "
                      f"({', '.join(r.title for r in v.undecided)})")
     _ = s
     return "".join(parts) + "."
@@ -382,8 +393,8 @@ def _risks(workshop: m.Workshop, v: PlanView | None, plan, results, titles) -> t
         return ()
     for c in v.capacity:
         if c.capacity_value is not None and c.used_value >= c.capacity_value:
-            out.append(f"Bottleneck at capacity: {c.name} ({c.used} of {c.capacity}"
-                       f"{' ' + c.unit if c.unit else ''}).")
+            out.append(f"Bottleneck at capacity: {c.name} ({c.used} of "
+                       f"{presentation.quantity(c.capacity_value, c.unit, c.capacity)}).")
     result = results.get(v.round)
     if result is not None:
         where = {r.key: "will do" for r in v.will_do}
@@ -443,7 +454,7 @@ def _provenance(workshop: m.Workshop, results) -> tuple[str, ...]:
             out.append(f"Round {rnd.title or rnd.key}: gate assessments recorded by the facilitator and the room.")
         elif r is not None:
             out.append(f"Round {rnd.title or rnd.key} ({m.METHOD_LABELS.get(rnd.method, rnd.method)}, {how}): "
-                       f"{r.counted} ballots counted, {r.blank} blank, {len(r.rejected)} rejected.")
+                       f"{presentation.plural(r.counted, 'ballot')} counted, {r.blank} blank, {len(r.rejected)} rejected.")
     out.append("Exported by workshop-tui from the session's own data; numbers are rounded for reading "
                "(half away from zero) and ranks were computed on exact values.")
     return tuple(out)
@@ -525,7 +536,8 @@ def _round_view(workshop: m.Workshop, rnd: m.Round, titles: dict[str, str],
         rows=rows,
         agreement=_agreement_text(result.agreement, [titles.get(r.initiative, r.initiative)
                                                      for r in result.ranking if r.contested]),
-        warnings=tuple(result.warnings),
+        warnings=tuple(presentation.method_warning(w, titles, {p.key: p.name for p in workshop.participants})
+                       for w in result.warnings),
         sites=_site_rankings(workshop, rnd), notes=_round_notes(workshop, rnd, result, titles),
     )
     return view, result
@@ -546,15 +558,21 @@ def _round_notes(workshop: m.Workshop, rnd: m.Round, result, titles) -> tuple[st
     out = []
     condorcet = ((result.agreement or {}).get("condorcet") or {}) if rnd.method == "ranking" else {}
     if rnd.method == "ranking" and result.ranking:
-        winner = condorcet.get("winner")
-        out.append(f"Condorcet winner: {titles.get(winner, winner)} (more people ranked it above each other "
-                   "initiative, pair by pair)." if winner else "There is no Condorcet winner in this round.")
+        out.append(presentation.condorcet_sentence(condorcet, titles))
     if rnd.method == "matrix":
         tie = result.extras.get("tie_criterion")
         name = next((c.name for c in workshop.criteria if c.key == tie), tie)
-        out.append(f"Equal scores are separated by {name}, the highest-weighted criterion, and the rank says so."
-                   if tie else "Equal scores share a rank (shown as \"=\"): no criterion outweighs the others, "
-                               "so no tie-break applies.")
+        broke = any((r.detail or {}).get("tie_note") for r in result.ranking)
+        if not tie:
+            out.append("Equal scores share a rank (shown as \"=\"): no criterion outweighs the others, "
+                       "so no tie-break applies.")
+        elif broke:
+            out.append(f"Equal scores are separated by {name}, the highest-weighted criterion; the Detail column "
+                       "says where it decided. Initiatives level on that too share a rank (shown as \"=\").")
+        else:
+            # Say what happened: the rule exists, but every tie here was level on that criterion too.
+            out.append(f"Equal scores would be separated by {name}, the highest-weighted criterion; every tie here "
+                       "is level on it too, so those initiatives share a rank (shown as \"=\").")
     if rnd.method == "moscow":
         source = result.extras.get("score_round")
         if source:
@@ -575,7 +593,7 @@ def _round_notes(workshop: m.Workshop, rnd: m.Round, result, titles) -> tuple[st
 def _voters(workshop: m.Workshop, rnd: m.Round) -> str:
     names = {p.key: p.name for p in workshop.participants}
     if rnd.anonymous:
-        return f"{presentation.plural(len(rnd.voted), 'person')} voted by secret ballot"
+        return presentation.secret_turnout(len(rnd.voted), round_policy.ballot_count(rnd))
     voted = []
     for v in rnd.votes:
         if v.participant and v.participant not in voted:
@@ -634,7 +652,7 @@ def _agreement_figures(agreement) -> str:
     text = f"Kendall's W = {board_number(w)}"
     if agreement.get("band"):
         text += f" ({agreement['band']} agreement, Landis & Koch bands)"
-    text += f" across {agreement.get('raters')} raters"
+    text += f" across {presentation.plural(int(agreement.get('raters') or 0), 'rater')}"
     if agreement.get("indicative"):
         text += "; indicative only with so few raters or items"
     return text + "."

@@ -153,13 +153,20 @@ def tables(workshop: m.Workshop, engine=None) -> list[Table]:
                             a.passed, a.channel, a.note) for g in workshop.gate_sheets for a in g.assessments)))
     out += _plan(workshop, engine)
     titles = {i.key: i.title for i in workshop.initiatives}
-    out.append(Table("decisions", ("initiative", "title", "outcome", "rationale", "round"),
-                     tuple((d.initiative, titles.get(d.initiative, ""), d.outcome, d.rationale, d.round)
-                           for d in workshop.decisions)))
+    out.append(Table("decisions", ("initiative", "title", "outcome", "kind", "rationale", "round", "decided_at"),
+                     tuple((d.initiative, titles.get(d.initiative, ""), d.outcome, d.effective_kind, d.rationale,
+                            d.round, _instant(d.decided_at)) for d in workshop.decisions)))
     out.append(Table("actions", ("key", "title", "initiative", "initiative_title", "owner", "measure", "due"),
                      tuple((a.key, a.title, a.initiative, titles.get(a.initiative or "", ""), a.owner, a.measure,
                             a.due.isoformat() if a.due else "") for a in workshop.actions)))
     return out
+
+
+def _instant(at) -> str:
+    """UTC, ISO 8601 with Z (as in the session file); empty when the time was not recorded."""
+    import datetime as dt  # noqa: PLC0415
+
+    return "" if at is None else at.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _votes(workshop: m.Workshop, rnd: m.Round) -> Table:

@@ -33,10 +33,12 @@ h3 { font-size: 17px; margin: 20px 0 6px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 14px; font-size: 14px; }
 th, td { border-bottom: 1px solid var(--rule); padding: 5px 8px; text-align: left; vertical-align: top; }
 th { background: var(--band); font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; width: 1%; }
-td.title { min-width: 11em; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; width: 1%; }
+td.num { white-space: nowrap; }  /* a long heading ("Initiatives ranked below") wraps; the numbers never do */
+td.spread { min-width: 9em; }
+td.title { min-width: 13em; }
 td.nowrap, th.nowrap { white-space: nowrap; }
-td.why { width: 55%; }
+td.why { width: 50%; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .tag { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 12px; font-weight: 600; }
 .tag.agreed { background: #e3f2e8; color: var(--good); }
@@ -82,6 +84,11 @@ footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px
   #page-one td, #page-one th { padding: 2px 6px; } #page-one td.title { white-space: nowrap; }
   #page-one h2 { font-size: 15pt; } .ask { font-size: 9.5pt; margin: 4px 0; padding: 4px 10px; }
   h2, h3, dt { break-after: avoid; page-break-after: avoid; }
+  h1, h2, h3 { break-inside: avoid; page-break-inside: avoid; }
+  /* A heading stays with its table: these sections fit on a page, so they move whole rather than
+     leave their heading at the foot of the page before (a longer one still breaks, between rows). */
+  #gates, #participation, #traceability, #actions, .lead { break-inside: avoid; page-break-inside: avoid; }
+  dl { margin: 0; } dd { margin: 0 0 3px 18px; }
   dd, li { break-inside: avoid; page-break-inside: avoid; }
   svg { max-height: 230mm; }
   section.major { break-before: page; page-break-before: always; }
@@ -193,7 +200,8 @@ def _marker(shape: str, cls: str, cx: float, cy: float, title: str) -> str:
         body = f'<rect class="pt {cls}" x="{_num(cx - r)}" y="{_num(cy - r)}" width="{_num(2 * r)}" height="{_num(2 * r)}">'
         end = "</rect>"
     elif shape == "triangle":
-        pts = f"{_num(cx)},{_num(cy - r - 2)} {_num(cx + r + 2)},{_num(cy + r)} {_num(cx - r - 2)},{_num(cy + r)}"
+        # Wider and taller than the circle, so a two-digit number fits inside its lower half.
+        pts = f"{_num(cx)},{_num(cy - r - 5)} {_num(cx + r + 6)},{_num(cy + r + 1)} {_num(cx - r - 6)},{_num(cy + r + 1)}"
         body, end = f'<polygon class="pt {cls}" points="{pts}">', "</polygon>"
     elif shape == "diamond":
         pts = f"{_num(cx)},{_num(cy - r - 2)} {_num(cx + r + 2)},{_num(cy)} {_num(cx)},{_num(cy + r + 2)} {_num(cx - r - 2)},{_num(cy)}"
@@ -248,16 +256,17 @@ def quadrant_chart(q: bp.Quadrants) -> str:
         # Initiatives on the same spot are set side by side so none hides another.
         stacked = seen.get((p.effort, p.value), 0)
         seen[(p.effort, p.value)] = stacked + 1
-        cx, cy = px(p.effort) + 22 * stacked, py(p.value)
+        cx, cy = px(p.effort) + 28 * stacked, py(p.value)
         cls, shape = STATUS_MARKS.get(p.status, STATUS_MARKS[""])
         parts.append(_marker(shape, cls, cx, cy, f"{n}. {e(p.title)}" + (f" ({e(p.status)})" if p.status else "")))
-        parts.append(f'<text class="pt-label" x="{_num(cx)}" y="{_num(cy + 3.5)}" text-anchor="middle">{n}</text>')
+        low = 6.5 if shape == "triangle" else 3.5  # a triangle's wide part is low down
+        parts.append(f'<text class="pt-label" x="{_num(cx)}" y="{_num(cy + low)}" text-anchor="middle">{n}</text>')
     present = [s for s in ("will do", "undecided", "not now", "won't do") if any(p.status == s for p in q.points)]
     x = pad_l
     for status in present:
         cls, shape = STATUS_MARKS[status]
         parts.append(_marker(shape, cls, x + 9, h - 16, e(status)))
-        parts.append(f'<text x="{x + 24}" y="{h - 12}">{e(status.capitalize())}</text>')
+        parts.append(f'<text x="{x + 28}" y="{h - 12}">{e(status.capitalize())}</text>')
         x += 130
     parts.append("</svg>")
     return "".join(parts)
@@ -327,9 +336,10 @@ def _page_one(p: bp.BoardPack) -> str:
     if v is None:
         return "\n".join(out) + f"<p>{e(p.plan_problem)}</p></section>"
     if v.will_do:
+        cost = _costed(v)
         out.append('<div class="keep"><h3>What we will do</h3>' + _table(
-            [("Wave", "num"), ("Initiative", "title"), ("Cost", "num"), ("Why", "why")],
-            [[e(r.wave), e(r.title), e(r.cost), e(r.summary)] for r in v.will_do]) + "</div>")
+            [("Wave", "num"), ("Initiative", "title")] + ([("Cost", "num")] if cost else []) + [("Why", "why")],
+            [[e(r.wave), e(r.title)] + ([e(r.cost)] if cost else []) + [e(r.summary)] for r in v.will_do]) + "</div>")
     if v.undecided:
         out.append('<div class="keep"><h3>Undecided: tied at the cut line</h3>' + _table(
             [("Rank", "num"), ("Initiative", "title"), ("Why", "why")],
@@ -358,11 +368,16 @@ def _participation(p: bp.BoardPack) -> str:
     return "\n".join(out) + "</section>"
 
 
-def _plan_table(rows: tuple[bp.PlanRow, ...], with_wave: bool, why: str) -> str:
-    headers = ([("Wave", "num")] if with_wave else []) + [("Rank", "num"), ("Initiative", "title"), ("Score", "num"),
-                                                          ("Cost", "num"), (why, "why")]
-    return _table(headers, [([e(r.wave)] if with_wave else []) + [e(r.rank), e(r.title), e(r.score), e(r.cost),
-                                                                  e(r.reasons)] for r in rows])
+def _costed(v: bp.PlanView) -> bool:
+    """Whether any initiative in the plan has a cost: if none has, no table gives cost a column."""
+    return any(r.cost for r in v.will_do + v.undecided + v.not_now + v.wont)
+
+
+def _plan_table(rows: tuple[bp.PlanRow, ...], with_wave: bool, why: str, cost: bool = True) -> str:
+    headers = ([("Wave", "num")] if with_wave else []) + [("Rank", "num"), ("Initiative", "title"), ("Score", "num")] \
+        + ([("Cost", "num")] if cost else []) + [(why, "why")]
+    return _table(headers, [([e(r.wave)] if with_wave else []) + [e(r.rank), e(r.title), e(r.score)]
+                            + ([e(r.cost)] if cost else []) + [e(r.reasons)] for r in rows])
 
 
 def _plan(p: bp.BoardPack) -> str:
@@ -372,20 +387,20 @@ def _plan(p: bp.BoardPack) -> str:
     v = p.plan
     line = f"From the ranking of round <b>{e(v.round_title)}</b>"
     if v.bandwidth:
-        line += f", within a bandwidth of {e(v.bandwidth)} initiatives at once ({v.slots_used} used"
+        line += f", within a bandwidth of {e(plural(int(v.bandwidth), 'initiative'))} at once ({v.slots_used} used"
         line += f", {v.stretch_slots} of them above the bandwidth by decision)" if v.stretch_slots else ")"
     if v.tie_break:
         line += f". Declared tie-break for this round: {e(v.tie_break)}"
     out.append(f"<p>{line}.</p>")
     out.append("<h3>We will do</h3>")
-    out.append(_plan_table(v.will_do, True, "Why") if v.will_do else "<p>Nothing is selected.</p>")
+    out.append(_plan_table(v.will_do, True, "Why", _costed(v)) if v.will_do else "<p>Nothing is selected.</p>")
     if v.undecided:
         out.append("<h3>Undecided: tied across the cut line</h3>")
-        out.append(_plan_table(v.undecided, False, "Why undecided"))
+        out.append(_plan_table(v.undecided, False, "Why undecided", _costed(v)))
     out.append("<h3>Not now</h3>")
-    out.append(_plan_table(v.not_now, False, "Why not now") if v.not_now else "<p>Nothing.</p>")
+    out.append(_plan_table(v.not_now, False, "Why not now", _costed(v)) if v.not_now else "<p>Nothing.</p>")
     out.append("<h3>We won't do</h3>")
-    out.append(_plan_table(v.wont, False, "Why not") if v.wont else "<p>Nothing is ruled out.</p>")
+    out.append(_plan_table(v.wont, False, "Why not", _costed(v)) if v.wont else "<p>Nothing is ruled out.</p>")
     if v.capacity:
         out.append('<div class="keep"><h3>Bottleneck use</h3><figure id="capacity-chart">' + capacity_chart(v.capacity)
                    + "<figcaption>How much of each constraint the plan uses.</figcaption></figure>"
@@ -405,9 +420,9 @@ def _quadrants(p: bp.BoardPack) -> str:
                      (e(q.effort_label), "num")],
                     [[str(n), e(pt.title), e(pt.status), e(pt.quadrant), e(bp.board_number(pt.value)),
                       e(bp.board_number(pt.effort))] for n, pt in enumerate(q.points, start=1)])
-    return ('<section id="value-effort"><h2>Value against effort</h2><figure id="quadrant-chart">'
+    return ('<section id="value-effort"><div class="lead"><h2>Value against effort</h2><figure id="quadrant-chart">'
             + quadrant_chart(q) + f"<figcaption>{e(q.source)}. Shape and colour show what the plan does: circle "
-            "will do, square not now, triangle won't do, diamond undecided.</figcaption></figure>" + legend
+            "will do, square not now, triangle won't do, diamond undecided.</figcaption></figure></div>" + legend
             + "</section>")
 
 
@@ -427,10 +442,11 @@ def _rounds(p: bp.BoardPack) -> str:
     out = []
     for n, r in enumerate(p.rounds):
         cls = ""
-        part = [f'<section id="round-{e(r.key)}"{cls}><h2>Round {e(r.key)}: {e(r.title)} '
+        # The heading, the count and the chart are one block on paper (.lead): never a heading alone.
+        part = [f'<section id="round-{e(r.key)}"{cls}><div class="lead"><h2>Round {e(r.key)}: {e(r.title)} '
                 f'<span class="meta">({e(r.method_label)})</span></h2>']
         if r.withheld:
-            out.append("\n".join(part + [f'<p class="note">{e(r.withheld)}</p>']) + "</section>")
+            out.append("\n".join(part + [f'<p class="note">{e(r.withheld)}</p></div>']) + "</section>")
             continue
         ballots = f"{plural(r.counted, 'ballot')} counted"
         if r.blank:
@@ -443,11 +459,15 @@ def _rounds(p: bp.BoardPack) -> str:
         if chart:
             part.append(f'<figure class="ranking-chart">{chart}<figcaption>{e(r.score_label)}; a longer bar is '
                         "better.</figcaption></figure>")
+        part.append("</div>")
         if r.rows:
-            part.append(_table(
-                [("Rank", "num"), ("Initiative", "title"), (e(r.score_label), "num"), ("Agreement", ""), ("Spread", ""),
-                 ("Detail", "")],
-                [[e(x.rank), e(x.title), e(x.score), _tag(x.agreement), e(x.spread), e(x.extra)] for x in r.rows]))
+            headers = [("Rank", "num"), ("Initiative", "title"), (e(r.score_label), "num"), ("Agreement", ""),
+                       ("Spread", "spread"), ("Detail", "")]
+            rows = [[e(x.rank), e(x.title), e(x.score), _tag(x.agreement), e(x.spread), e(x.extra)] for x in r.rows]
+            if not any(x.extra for x in r.rows):
+                # An empty column only takes width from the ones that have something to say.
+                headers, rows = headers[:-1], [row[:-1] for row in rows]
+            part.append(_table(headers, rows))
         if r.agreement:
             part.append(f'<p class="note">{e(r.agreement)}</p>')
         part += [f'<p class="note">{e(x)}</p>' for x in r.notes]
@@ -485,10 +505,12 @@ def _decision_log(p: bp.BoardPack) -> str:
                             [[e(d.title), e(d.decided), e(d.owner)] for d in p.decided]) + "</div>")
     if p.overrides:
         out.append('<div class="keep"><h3 id="overrides">Facilitator overrides</h3><p>Where the room overruled the '
-                   "arithmetic, when (the round it was decided in), why, and what it did to the plan.</p>"
-                   + _table([("Initiative", "title"), ("Decision", ""), ("Round", ""), ("Effect", ""),
+                   "arithmetic: when it was recorded and in which round, why, and what it did to the plan.</p>"
+                   + _table([("Initiative", "title"), ("Decision", ""), ("Recorded", "nowrap"), ("Effect", ""),
                              ("Rationale", "why")],
-                            [[e(o.title), e(o.outcome), e(o.round), e(o.effect), e(o.rationale)] for o in p.overrides])
+                            [[e(o.title), e(o.outcome), _when(o.when), e(o.effect),
+                              (f'<span class="note">In round {e(o.round)}.</span><br>' if o.round else "")
+                              + e(o.rationale)] for o in p.overrides])
                    + "</div>")
     if p.plan is not None and p.plan.tie_break:
         out.append(f"<p>Ties in the plan's round are settled by a declared tie-break: {e(p.plan.tie_break)}.</p>")
@@ -498,6 +520,14 @@ def _decision_log(p: bp.BoardPack) -> str:
     if len(out) == 1:
         out.append("<p>No overrides or tie resolutions were recorded.</p>")
     return "\n".join(out) + "</section>"
+
+
+def _when(text: str) -> str:
+    """"2026-11-19 12:41 UTC" on two short lines (date, then time), so the column stays narrow."""
+    date, sep, time = text.partition(" ")
+    if sep and date[:4].isdigit():
+        return f"{e(date)}<br>{e(time)}"
+    return e(text)
 
 
 def _actions(p: bp.BoardPack) -> str:

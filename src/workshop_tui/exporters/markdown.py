@@ -18,7 +18,10 @@ from workshop_tui.presentation import plural
 
 SUFFIX = ".md"
 WIDTH = 100
-_ALWAYS = re.compile(r"([\\`*\[\]<>|])")
+_ALWAYS = re.compile(r"([\\`*\[\]|])")
+# "<" starts a tag or an autolink only before a letter, "/", "!" or "?": "0.1 < 0.2" needs no backslash.
+# ">" matters only at the start of a line (a quote), which _safe() handles.
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 # A wrapped line must not start with something CommonMark reads as a block.
@@ -29,6 +32,7 @@ def esc(text: object) -> str:
     """Inline Markdown text, lines joined, with only the characters that would be markup escaped."""
     flat = " ".join(str(text).split())
     flat = _ALWAYS.sub(r"\\\1", flat)
+    flat = _TAG_OPEN.sub(r"\\<", flat)
     flat = _ENTITY.sub(r"\\&", flat)
     flat = _UNDERSCORE.sub(r"\\_", flat)
     flat = re.sub(r"!(?=\\\[)", r"\\!", flat)
@@ -42,13 +46,44 @@ def _safe(line: str, indent: str) -> str:
     return indent + body
 
 
+_GLUE = "\x00"  # joins two words the wrapper may not split (esc() has flattened any control character)
+
+
+def _wrap(text: str, first: str, rest: str) -> list[str]:
+    """Wrapped lines where no continuation line starts with block markup ("1)", "- ", "#"): rather
+    than escape it (a visible backslash), the word before it goes down to that line too."""
+    words = text.split()
+    glued: set[int] = set()  # i: words[i] and words[i + 1] stay on one line
+    while True:
+        chunks, current = [], ""
+        for i, word in enumerate(words):
+            current = f"{current}{_GLUE}{word}" if current else word
+            if i not in glued:
+                chunks.append(current)
+                current = ""
+        lines = textwrap.wrap(" ".join(chunks), WIDTH, initial_indent=first, subsequent_indent=rest,
+                              break_long_words=False, break_on_hyphens=False)
+        seen, bad = 0, None
+        for n, line in enumerate(lines):
+            body = line[len(first if n == 0 else rest):]
+            if n and _BLOCK_START.match(body.replace(_GLUE, " ")):
+                bad = seen
+                break
+            seen += len(body.split(" "))
+        if bad is None or bad == 0:
+            return [line.replace(_GLUE, " ") for line in lines]
+        # The chunk starting the bad line begins at word index sum(len(chunk words) ...): find it.
+        index = sum(len(c.split(_GLUE)) for c in chunks[:bad])
+        glued.add(index - 1)
+
+
 def para(text: str, first: str = "", rest: str = "") -> list[str]:
     """A paragraph (or list item when ``first`` is "- ") wrapped at WIDTH, never split inside a word."""
-    lines = textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest or " " * len(first),
-                          break_long_words=False, break_on_hyphens=False)
+    rest = rest or " " * len(first)
+    lines = _wrap(text, first, rest)
     if not lines:
         return []
-    out = [lines[0]] + [_safe(line, rest or " " * len(first)) for line in lines[1:]]
+    out = [lines[0]] + [_safe(line, rest) for line in lines[1:]]
     if not first:
         out[0] = _safe(out[0], "")
     return out
@@ -142,7 +177,7 @@ def _plan(p: bp.BoardPack) -> list[str]:
     v = p.plan
     text = f"From the ranking of round {esc(v.round_title)}"
     if v.bandwidth:
-        text += f", within a bandwidth of {v.bandwidth} initiatives at once ({v.slots_used} used"
+        text += f", within a bandwidth of {plural(int(v.bandwidth), 'initiative')} at once ({v.slots_used} used"
         text += f", {v.stretch_slots} of them above the bandwidth by decision)" if v.stretch_slots else ")"
     if v.tie_break:
         text += f". Declared tie-break for this round: {esc(v.tie_break)}"
@@ -231,7 +266,7 @@ def _sites(r: bp.RoundView) -> list[str]:
     lines.append("")
     for s in r.sites:
         if s.withheld:
-            lines += item(f"{esc(s.site)} ({s.ballots} ballots): {esc(s.withheld)}")
+            lines += item(f"{esc(s.site)} ({plural(s.ballots, 'ballot')}): {esc(s.withheld)}")
     return lines + ([""] if any(s.withheld for s in r.sites) else [])
 
 
@@ -256,12 +291,13 @@ def _decision_log(p: bp.BoardPack) -> list[str]:
         lines.append("")
     if p.overrides:
         lines += ["### Facilitator overrides", ""]
-        lines += para("Where the room overruled the arithmetic, when (the round it was decided in), why, and what "
-                      "it did to the plan.") + [""]
+        lines += para("Where the room overruled the arithmetic: when it was recorded and in which round, why, "
+                      "and what it did to the plan.") + [""]
         for o in p.overrides:
-            when = f" in round {esc(o.round)}" if o.round else ""
+            where = f" in round {esc(o.round)}" if o.round else ""
             effect = f"; {esc(o.effect)}" if o.effect else ""
-            lines += item(f"**{esc(o.title)}**: {esc(o.outcome.lower())}{when}{effect}. Why: {esc(o.rationale)}")
+            lines += item(f"**{esc(o.title)}**: {esc(o.outcome.lower())}{where}, recorded {esc(o.when)}{effect}. "
+                          f"Why: {esc(o.rationale)}")
         lines.append("")
     if p.plan is not None and p.plan.tie_break:
         lines += para(f"Ties in the plan's round are settled by a declared tie-break: {esc(p.plan.tie_break)}.") + [""]

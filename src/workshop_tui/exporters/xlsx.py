@@ -2,7 +2,7 @@
 
 Sheets: Summary; one per round (the ranking with a native bar chart, then
 every vote unless the round is anonymous); Plan (with capacity use);
-Actions; Initiatives; Participants. Headers are frozen and columns sized to
+Decision log; Actions; Initiatives; Participants. Headers are frozen and columns sized to
 their content. User text is always written with ``write_string`` so a title
 such as ``=HYPERLINK(...)`` stays text and never becomes a formula.
 """
@@ -20,6 +20,7 @@ from workshop_tui.domain import rounds as round_policy
 from workshop_tui.domain.methods import gates as gates_m
 from workshop_tui.domain.numbers import round_half_away
 from workshop_tui.exporters import board_pack as bp
+from workshop_tui import presentation
 from workshop_tui.presentation import plural
 
 SUFFIX = ".xlsx"
@@ -109,6 +110,9 @@ class _Sheet:
             elif kind is dt.date:
                 ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), self.f["date"])
                 width(col, "2027-03-31")
+            elif kind is dt.datetime:
+                ws.write_datetime(row, col, value, self.f["datetime"])
+                width(col, "2027-03-31 12:00")
             elif kind is Money:
                 if value.value is not None:
                     number = float(value.value)
@@ -169,6 +173,7 @@ def render_bytes(workshop: m.Workshop, pack: bp.BoardPack | None = None) -> byte
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
         "number": book.add_format({"num_format": "General", "valign": "top"}),
         "date": book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
+        "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"}),
         "money": book.add_format({"num_format": "#,##0", "valign": "top"}),
     }
     used: set[str] = set()
@@ -179,6 +184,7 @@ def render_bytes(workshop: m.Workshop, pack: bp.BoardPack | None = None) -> byte
     for rnd in workshop.rounds:
         _round_sheet(book, formats, used, workshop, rnd, views.get(rnd.key), pack)
     _plan_sheet(book, formats, used, pack)
+    _decision_log_sheet(book, formats, used, pack)
     _actions_sheet(book, formats, used, workshop, pack)
     _initiatives_sheet(book, formats, used, workshop)
     _participants_sheet(book, formats, used, workshop)
@@ -241,6 +247,7 @@ def _summary(book, formats, used, workshop: m.Workshop, pack: bp.BoardPack) -> N
         for site, n in pack.by_site:
             sh.line([site, n])
     sh.finish(None)
+    sh.ws.repeat_rows(0)  # the session's title heads every printed page of the summary
     sh.ws.set_column(1, 1, MAX_WIDTH, formats["wrap"])
     sh.ws.set_column(3, 3, MAX_WIDTH, formats["wrap"])
 
@@ -295,7 +302,8 @@ def _round_sheet(book, formats, used, workshop: m.Workshop, rnd: m.Round, view: 
         _votes(sh, workshop, rnd)
     elif rnd.anonymous and pub.voted:
         # A secret ballot: the sheet gives the ranking and counts, never the ballots.
-        sh.line([f"Secret ballot: {plural(len(rnd.voted), 'person')} voted; individual ballots are not shown."])
+        turnout = presentation.secret_turnout(len(rnd.voted), round_policy.ballot_count(rnd))
+        sh.line([f"Secret ballot: {turnout}; individual ballots are not shown."])
     sh.finish(head + 1)
 
 
@@ -357,12 +365,37 @@ def _plan_sheet(book, formats, used, pack: bp.BoardPack) -> None:
     sh.finish(head + 1)
 
 
+def _decision_log_sheet(book, formats, used, pack: bp.BoardPack) -> None:
+    """Every override and tie resolution: what, when (UTC), in which round, its effect and why."""
+    sh = _Sheet(book, sheet_name("Decision log", used), formats)
+    head = sh.header(["Initiative", "Decision", "Recorded (UTC)", "Round", "Effect", "Rationale"])
+    for o in pack.overrides:
+        # A decision from before the app kept the time says so in words, never a made-up date.
+        sh.line([o.title, o.outcome, o.when_value if o.when_value is not None else o.when, o.round, o.effect,
+                 o.rationale])
+    if not pack.overrides:
+        sh.line(["No overrides were recorded."])
+    v = pack.plan
+    if v is not None and v.tie_break:
+        sh.line([f"Ties in the plan's round are settled by a declared tie-break: {v.tie_break}."])
+    if v is not None and v.undecided:
+        sh.line([f"Unresolved: {', '.join(r.title for r in v.undecided)} tie across the cut line."])
+    if pack.decided:
+        sh.skip()
+        sh.line(["Decisions already made (they take bandwidth and capacity first)"])
+        sh.header(["Initiative", "Decision", "Owner"])
+        for d in pack.decided:
+            sh.line([d.title, d.decided, d.owner])
+    sh.finish(head + 1)
+
+
 def _actions_sheet(book, formats, used, workshop: m.Workshop, pack: bp.BoardPack) -> None:
     sh = _Sheet(book, sheet_name("Actions", used), formats)
     sh.header(["Key", "Action", "Initiative", "Owner", "Measure", "Due", "Check"])
-    flags = {a.title: a.flags for a in pack.actions}
-    for a in workshop.actions:
-        sh.line([a.key, a.title, a.initiative, a.owner, a.measure, a.due, flags.get(a.title, "")])
+    titles = {i.key: i.title for i in workshop.initiatives}
+    # pack.actions is workshop.actions in the same order: pair them by place (titles may repeat).
+    for a, row in zip(workshop.actions, pack.actions):
+        sh.line([a.key, a.title, titles.get(a.initiative or "", a.initiative), a.owner, a.measure, a.due, row.flags])
     sh.finish()
 
 

@@ -248,11 +248,28 @@ def record_override(db: Database, session_id: int, initiative: str, kind: str, r
     outcome = m.OVERRIDE_KIND_OUTCOME[kind]
 
     def work(s):
+        # The time is part of the decision log the board reads (to the second, UTC).
+        at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         repo.add_decision(s, session_id, m.Decision(initiative=initiative, outcome=outcome, rationale=rationale,
-                                                    round=round_key, kind=kind))
+                                                    round=round_key, kind=kind, decided_at=at))
 
     _write(db, session_id, "decision.override", work,
            audit=dict(initiative=initiative, outcome=outcome, kind=kind, round=round_key))
+
+
+def decision_note(workshop: m.Workshop, initiative: str) -> str:
+    """The recorded override on one initiative in a line: what, when, in which round ("" if none)."""
+    from workshop_tui.presentation import decision_time  # noqa: PLC0415
+
+    d = next((x for x in workshop.decisions if x.initiative == initiative), None)
+    if d is None:
+        return ""
+    where = ""
+    if d.round:
+        rnd = next((r for r in workshop.rounds if r.key == d.round), None)
+        where = f" on round {(rnd.title or rnd.key) if rnd else d.round}"
+    return (f"Override ({m.OVERRIDE_KIND_LABELS.get(d.effective_kind, d.outcome)}) recorded "
+            f"{decision_time(d.decided_at)}{where}.")
 
 
 def remove_override(db: Database, session_id: int, initiative: str) -> None:

@@ -15,10 +15,11 @@ class OpenFailed(Exception):
     """The database could not be opened; the message is for people."""
 
 
-def read_sessions_quickly(url: str | None, *, samples_when_empty: bool) -> list | None:
-    """The sessions list read with sqlite3 alone, for the first frame (None: not available)."""
+def read_sessions_quickly(url: str | None, *, samples_when_empty: bool, check: bool = False) -> list | None:
+    """The sessions list read with sqlite3 alone, for the first frame or the `sessions`
+    command (None: not available; ``check``: only from a file that passes SQLite's quick check)."""
     path = plain_sqlite_file(url)
-    summaries = list_sessions_fast(path) if path is not None else None
+    summaries = list_sessions_fast(path, check=check) if path is not None else None
     if not summaries and samples_when_empty:
         return None  # an empty database is about to get the samples: show those instead
     return summaries

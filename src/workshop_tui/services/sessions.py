@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from importlib import resources
 from pathlib import Path
+from typing import Collection
 
 from workshop_tui.domain import model as m
 from workshop_tui.services.unit_of_work import reading, write
@@ -25,9 +26,11 @@ def list_sessions(db: Database) -> list[repo.SessionSummary]:
         return repo.list_sessions(s)
 
 
-def load(db: Database, session_id: int) -> m.Workshop:
+def load(db: Database, session_id: int, *, rounds: Collection[str] | None = None) -> m.Workshop:
+    """The session as domain values; with ``rounds``, only those rounds' votes are read
+    (the other rounds come back without votes: use such a workshop for those rounds only)."""
     with reading(db) as s:
-        return repo.load_workshop(s, session_id)
+        return repo.load_workshop(s, session_id, rounds=rounds)
 
 
 def create(db: Database, info: m.SessionInfo) -> int:

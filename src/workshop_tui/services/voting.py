@@ -610,6 +610,10 @@ def _recheck_in_transaction(state: repo.RoundState, participant: str, action: st
     _check_round_takes_votes(rnd)
     if participant in rnd.abstained:
         raise VotingError(f"{who} is marked as abstaining; press a to undo that first.")
+    if any(v.channel == "phone" for v in rnd.votes):
+        # One ballot per person per round across channels: a phone ballot is the person's own.
+        raise VotingError(f"{who} voted by phone in this round; void their phone ballot first to enter votes "
+                          "for them here. Nothing was saved.")
     if action == "ranking":
         if vote is not None:
             verdict = Rules.of_state(state).check_ballot([vote])
@@ -672,7 +676,13 @@ def _check_ballot(workshop: m.Workshop, rnd: m.Round, participant: str, entries:
         raise VotingError("This person is marked as abstaining in this round.")
     if participant in rnd.voted or any(v.participant == participant for v in rnd.votes):
         raise VotingError("This person has already voted in this round.")
-    book = Rules.of(workshop, rnd)
+    return ballot_votes(Rules.of(workshop, rnd), rnd, entries)
+
+
+def ballot_votes(book: Rules, rnd: m.Round, entries: list[m.Vote]) -> list[m.Vote]:
+    """One whole ballot judged by the round's rule book (``Rules.of`` / ``Rules.of_state``);
+    returns the votes to store (blank cells dropped, values as the rule book read them) or
+    VotingError in its words. Every whole-ballot channel (the private ballot, phones) calls this."""
     # Blank cells are not votes: they are dropped before the ballot is judged.
     kept = [v for v in entries if v.ranking or v.value is not None or v.effort is not None]
     if rnd.method == "dots":

@@ -19,7 +19,11 @@ from workshop_tui.domain.graph import cycle_path, find_cycles
 from workshop_tui.sessionfile.reader import DuplicateKeys, Problem, SessionFileError, read_json
 
 FORMAT = "workshop-tui/session"
-VERSION = 1
+# Version 2 added decisions[].decided_at. This app writes version 2 and still reads
+# version 1 files (they have no decision times); an older app refuses a version 2 file
+# with a message instead of tripping over an unknown field.
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 FRACTION_RE = re.compile(r"^-?[0-9]{1,15}/[1-9][0-9]{0,14}$")
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 MAX_NAME = 300
@@ -61,7 +65,7 @@ CRITERION_FIELDS = {"key", "name", "kind", "weight", "min", "max", "direction", 
 ROUND_FIELDS = {"key", "title", "method", "anonymous", "hidden", "status", "settings", "votes", "voted", "abstained",
                 "min_group"}
 VOTE_FIELDS = {"participant", "ballot", "initiative", "criterion", "value", "effort", "ranking", "channel", "note"}
-DECISION_FIELDS = {"initiative", "outcome", "rationale", "round", "kind"}
+DECISION_FIELDS = {"initiative", "outcome", "rationale", "round", "kind", "decided_at"}
 ACTION_FIELDS = {"key", "initiative", "title", "owner", "measure", "due"}
 
 def to_fraction(value: int | Decimal) -> Fraction:
@@ -258,8 +262,9 @@ def _build(c: _Checker, raw: Any) -> m.Workshop | None:
         c.add("format", f"{_show(top.get('format'))} is not a workshop-tui session file (expected {FORMAT!r})")
         return None
     version = top.get("version")
-    if version is not None and version != VERSION:
-        c.add("version", f"version {_show(version)} cannot be read by this app (it reads version {VERSION})")
+    if version is not None and (isinstance(version, bool) or version not in READABLE_VERSIONS):
+        c.add("version", f"version {_show(version)} cannot be read by this app (it reads versions "
+                         f"{' and '.join(str(v) for v in READABLE_VERSIONS)})")
         return None
     if top.get("format") is None or version is None:
         return None
@@ -271,7 +276,8 @@ def _build(c: _Checker, raw: Any) -> m.Workshop | None:
     criteria = _criteria(c, c.array(top.get("criteria"), "criteria"))
     rounds = _rounds(c, c.array(top.get("rounds"), "rounds"), participants, initiatives, criteria)
     initiative_keys = {i.key for i in initiatives}
-    decisions = _decisions(c, c.array(top.get("decisions"), "decisions"), initiative_keys, {r.key for r in rounds})
+    decisions = _decisions(c, c.array(top.get("decisions"), "decisions"), initiative_keys, {r.key for r in rounds},
+                           version)
     actions = _actions(c, c.array(top.get("actions"), "actions"), initiative_keys)
     if session is None:
         return None
@@ -681,7 +687,8 @@ def _ranking(c: _Checker, raw: Any, path: str, initiatives: set[str]) -> m.Ranki
     return tuple(out) if ok else None
 
 
-def _decisions(c: _Checker, items: list, initiatives: set[str], rounds: set[str]) -> list[m.Decision]:
+def _decisions(c: _Checker, items: list, initiatives: set[str], rounds: set[str], version: int = VERSION
+               ) -> list[m.Decision]:
     out = []
     for n, raw in enumerate(items):
         path = f"decisions[{n}]"
@@ -697,10 +704,35 @@ def _decisions(c: _Checker, items: list, initiatives: set[str], rounds: set[str]
         if kind and outcome and m.OVERRIDE_KIND_OUTCOME[kind] != outcome:
             c.add(f"{path}.kind", f"{kind!r} ({m.OVERRIDE_KIND_LABELS[kind]}) does not fit outcome {outcome!r}")
             continue
+        decided_at = _decided_at(c, d, path, version)
         if initiative and outcome:
             out.append(m.Decision(initiative=initiative, outcome=outcome, rationale=rationale, round=round_key,
-                                  kind=kind or m.Decision(initiative, outcome, rationale).effective_kind))
+                                  kind=kind or m.Decision(initiative, outcome, rationale).effective_kind,
+                                  decided_at=decided_at))
     return out
+
+
+def _decided_at(c: _Checker, d: dict, path: str, version: int) -> dt.datetime | None:
+    """When a decision was recorded: ISO 8601 date and time with its offset, kept as UTC."""
+    value = d.get("decided_at")
+    if value is None:
+        return None
+    where = f"{path}.decided_at"
+    if version < 2:
+        c.add(where, "decision times came with version 2 of the session format; this file says version 1")
+        return None
+    if not isinstance(value, str):
+        c.add(where, f"must be a date and time as text (e.g. 2026-11-19T11:42:00Z), not {_type_name(value)}")
+        return None
+    try:
+        at = dt.datetime.fromisoformat(value)
+    except ValueError:
+        c.add(where, f"{_show(value)} is not a date and time (e.g. 2026-11-19T11:42:00Z)")
+        return None
+    if at.utcoffset() is None:
+        c.add(where, f"{_show(value)} has no time zone: add Z for UTC or an offset such as +01:00")
+        return None
+    return at.astimezone(dt.timezone.utc)
 
 
 def _actions(c: _Checker, items: list, initiatives: set[str]) -> list[m.Action]:

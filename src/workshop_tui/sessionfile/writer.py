@@ -1,8 +1,9 @@
-"""Write a Workshop as a session file (format v1): canonical, so the same
+"""Write a Workshop as a session file (format version 2): canonical, so the same
 workshop always gives the same bytes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from fractions import Fraction
 from typing import Any
@@ -86,7 +87,9 @@ def workshop_to_dict(w: m.Workshop) -> dict[str, Any]:
         "rounds": _rounds(w),
         "decisions": [
             {"initiative": d.initiative, "outcome": d.outcome, "kind": d.effective_kind, "rationale": d.rationale,
-             "round": d.round}
+             "round": d.round,
+             # Written only when known: decisions from before version 2 have no time.
+             **({"decided_at": _instant(d.decided_at)} if d.decided_at is not None else {})}
             for d in w.decisions
         ],
         "actions": [
@@ -95,6 +98,11 @@ def workshop_to_dict(w: m.Workshop) -> dict[str, Any]:
             for a in w.actions
         ],
     }
+
+
+def _instant(at: dt.datetime) -> str:
+    """A UTC instant as ISO 8601 with Z ("2026-11-19T11:42:00Z")."""
+    return at.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _criterion(c: m.Criterion) -> dict[str, Any]:

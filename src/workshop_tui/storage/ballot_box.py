@@ -173,15 +173,19 @@ def _widen(s, round_id: int, width: int) -> None:
     conn.execute(insert(slot), rows)
 
 
-def cast(s, round_id: int, participant_id: int, all_participant_ids: Iterable[int],
+def cast(s, round_id: int, participant_id: int | None, all_participant_ids: Iterable[int],
          entries: Iterable[dict[str, Any]]) -> str:
     """Put one ballot in the box and mark its voter, in the caller's transaction.
 
     ``entries`` are vote-table columns (initiative_id, criterion_id, value, effort,
     ranking, channel, note). Returns the ballot id of the slot it filled.
+    ``participant_id`` None: a ballot from an anonymous phone or a one-time slip,
+    which is nobody's, so no mark is set (the phone's own once-per-round key is
+    kept apart, in ``phone_voted``).
     """
     conn = s.connection()
-    everyone = list(dict.fromkeys([*all_participant_ids, participant_id]))
+    named = [] if participant_id is None else [participant_id]
+    everyone = list(dict.fromkeys([*all_participant_ids, *named]))
     payload = _encode(entries)
     found = _slots(s, round_id)
     if not found:
@@ -198,7 +202,7 @@ def cast(s, round_id: int, participant_id: int, all_participant_ids: Iterable[in
         empty = [r for r in _slots(s, round_id) if r.state == EMPTY]
     chosen = secrets.choice(empty)
     marks = {r.participant_id: r for r in conn.execute(select(voter).where(voter.c.round_id == round_id))}
-    if participant_id not in marks:
+    if participant_id is not None and participant_id not in marks:
         # Someone added after the round's first ballot: a fresh blank mark, then marked.
         conn.execute(insert(voter).values(id=_random_id(), round_id=round_id, participant_id=participant_id,
                                           state=NOT_VOTED))
@@ -216,8 +220,9 @@ def cast(s, round_id: int, participant_id: int, all_participant_ids: Iterable[in
     else:
         # Same size as before: SQLite overwrites the cell where it is.
         conn.execute(update(slot).where(slot.c.id == chosen.id).values(state=FILLED, payload=filled))
-        conn.execute(update(voter).where(voter.c.round_id == round_id, voter.c.participant_id == participant_id)
-                     .values(state=VOTED))
+        if participant_id is not None:
+            conn.execute(update(voter).where(voter.c.round_id == round_id,
+                                             voter.c.participant_id == participant_id).values(state=VOTED))
     return chosen.ballot
 
 

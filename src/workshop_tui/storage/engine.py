@@ -19,7 +19,8 @@ from sqlmodel import create_engine
 from workshop_tui.domain.storable import text_problem
 
 # Re-exported: callers have always found these here.
-from workshop_tui.storage.location import APP_NAME, DB_FILENAME, data_dir, resolve_url  # noqa: F401
+from workshop_tui.storage.location import APP_NAME, DB_FILENAME, data_dir, readonly_uri, resolve_url  # noqa: F401
+from workshop_tui.storage.quick import SCHEMA_HEAD
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -141,19 +142,6 @@ def check_sqlite_file(path: Path) -> None:
             raise DatabaseError(f"Cannot create a database in {parent}: the folder is read-only.")
 
 
-def readonly_uri(path: Path) -> str:
-    """An SQLite URI that reads ``path`` without creating or changing anything.
-
-    A plain ``mode=ro`` connection to a WAL database still creates the -wal and
-    -shm files beside it; when there is no -wal file there is nothing but the
-    main file to read, so ``immutable=1`` reads it without touching the folder.
-    """
-    from workshop_tui.storage.location import sqlite_file_uri
-
-    base = f"{sqlite_file_uri(path)}?mode=ro"
-    return base if Path(f"{path}-wal").exists() else base + "&immutable=1"
-
-
 def check_sqlite_integrity(path: Path) -> None:
     """A quick check that an existing file is a healthy SQLite database."""
     if not path.exists() or path.stat().st_size == 0:
@@ -170,11 +158,12 @@ def check_sqlite_integrity(path: Path) -> None:
         raise DatabaseError(f"{path} is damaged ({result[0] if result else 'no answer'}); it was left untouched.")
 
 
-def check_sqlite_contents(path: Path) -> None:
+def check_sqlite_contents(path: Path) -> str | None:
     """Before any read-write connection (which would switch the file to WAL mode):
-    refuse another application's database, or one from a newer workshop-tui."""
+    refuse another application's database, or one from a newer workshop-tui.
+    Returns the file's schema revision (None: a new or empty file)."""
     if not path.exists() or path.stat().st_size == 0:
-        return
+        return None
     try:
         conn = sqlite3.connect(readonly_uri(path), uri=True)
         try:
@@ -191,10 +180,11 @@ def check_sqlite_contents(path: Path) -> None:
     if names and "workshop_meta" not in names and "alembic_version" not in names:
         shown = ", ".join(sorted(names)[:5])
         raise DatabaseError(f"{path} holds tables that are not workshop-tui's ({shown}); it was left untouched.")
-    if revision is not None:
+    if revision is not None and revision != SCHEMA_HEAD:
         from workshop_tui.storage.migrate import refuse_unknown_revision
 
         refuse_unknown_revision(revision)
+    return revision
 
 
 def foreign_tables(engine: Engine) -> list[str]:
@@ -223,10 +213,11 @@ class Database:
 def open_database(url: str, *, migrate: bool = True, backup: bool = True) -> Database:
     """Open (creating if needed) and migrate a database, refusing unsafe files."""
     path = sqlite_path(url)
+    revision = None
     if path is not None:
         check_sqlite_file(path)
         check_sqlite_integrity(path)
-        check_sqlite_contents(path)
+        revision = check_sqlite_contents(path)
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
@@ -247,7 +238,9 @@ def open_database(url: str, *, migrate: bool = True, backup: bool = True) -> Dat
         from workshop_tui.storage.ballot_box import ensure_postgres
 
         ensure_postgres(engine)
-    if migrate:
+    # A file already at the head needs no migration: Alembic (and its parse of every
+    # migration script, about 0.3 s) is imported only when there is work for it.
+    if migrate and not (path is not None and revision == SCHEMA_HEAD):
         from workshop_tui.storage.migrate import upgrade_to_head
 
         upgrade_to_head(db, backup=backup)

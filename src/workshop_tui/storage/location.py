@@ -70,3 +70,14 @@ def plain_sqlite_file(url: str | None) -> Path | None:
         return None
     rest = unquote(url[len(prefix):])
     return Path(rest) if rest and rest != ":memory:" else None
+
+
+def readonly_uri(path: Path) -> str:
+    """An SQLite URI that reads ``path`` without creating or changing anything.
+
+    A plain ``mode=ro`` connection to a WAL database still creates the -wal and
+    -shm files beside it; when there is no -wal file there is nothing but the
+    main file to read, so ``immutable=1`` reads it without touching the folder.
+    """
+    base = f"{sqlite_file_uri(path)}?mode=ro"
+    return base if Path(f"{path}-wal").exists() else base + "&immutable=1"

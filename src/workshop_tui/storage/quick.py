@@ -13,10 +13,10 @@ import sqlite3
 from pathlib import Path
 
 from workshop_tui.domain.model import SessionSummary
-from workshop_tui.storage.location import sqlite_file_uri
+from workshop_tui.storage.location import readonly_uri
 
 # Must equal the Alembic head; tests/storage/test_quick.py checks it.
-SCHEMA_HEAD = "0002_decisions"
+SCHEMA_HEAD = "0003_decisions_when"
 
 _QUERY = """
 SELECT s.id, s.title, s.organisation, s.date, s.stage, s.updated_at, s.source,
@@ -43,15 +43,21 @@ def _datetime(text: str | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.timezone.utc) if value and value.tzinfo is None else value
 
 
-def list_sessions_fast(path: Path) -> list[SessionSummary] | None:
-    """The sessions in an up-to-date database file, or None to use the full path."""
+def list_sessions_fast(path: Path, *, check: bool = False) -> list[SessionSummary] | None:
+    """The sessions in an up-to-date database file, or None to use the full path.
+
+    Nothing is created beside the file (``readonly_uri``). With ``check`` the file must
+    also pass SQLite's quick check, as the full path requires (a command that answers
+    from here alone must not list a damaged file as if it were whole)."""
     if not path.is_file() or path.stat().st_size == 0:
         return None
     try:
-        conn = sqlite3.connect(f"{sqlite_file_uri(path)}?mode=ro", uri=True, timeout=5)
+        conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=5)
     except sqlite3.Error:
         return None
     try:
+        if check and conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
+            return None
         version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         if not version or version[0] != SCHEMA_HEAD:
             return None

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import re
 import secrets
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy import text as sql
 from sqlmodel import Session
 
 from workshop_tui.domain import model as m
-from workshop_tui.storage import ballot_box
+from workshop_tui.storage import ballot_box, bulk_votes
 from workshop_tui.storage.tables import (
     ActionRow,
     AuditRow,
@@ -878,7 +879,8 @@ def add_decision(s: Session, session_id: int, d: m.Decision) -> None:
     iid = _row_by_key(s, InitiativeRow, session_id, d.initiative).id
     s.exec(delete(DecisionRow).where(DecisionRow.session_id == session_id, DecisionRow.initiative_id == iid))
     s.add(DecisionRow(session_id=session_id, initiative_id=iid, outcome=d.outcome, rationale=d.rationale,
-                      round_key=d.round, position=_next_position(s, DecisionRow, session_id), kind=d.effective_kind))
+                      round_key=d.round, position=_next_position(s, DecisionRow, session_id), kind=d.effective_kind,
+                      decided_at=d.decided_at))
 
 
 def delete_decision(s: Session, session_id: int, initiative: str) -> None:
@@ -971,8 +973,14 @@ def insert_workshop(s: Session, w: m.Workshop, *, source: str = "") -> int:
     return session_id
 
 
-def load_workshop(s: Session, session_id: int) -> m.Workshop:
-    """Read a whole session into domain values (ordered as the facilitator entered them)."""
+def load_workshop(s: Session, session_id: int, *, rounds: Collection[str] | None = None) -> m.Workshop:
+    """Read a whole session into domain values (ordered as the facilitator entered them).
+
+    ``rounds`` names the rounds whose votes a caller needs (None: every round). The
+    other rounds come back with their settings, status and who voted, but with no
+    votes: such a workshop answers only for the rounds named (``sessions.load_rounds``).
+    Votes are read in bulk, one column-wise query per round (storage/bulk_votes.py).
+    """
     row = get_session_row(s, session_id)
     participants = s.exec(select(ParticipantRow).where(ParticipantRow.session_id == session_id)
                           .order_by(ParticipantRow.position, ParticipantRow.id)).scalars().all()
@@ -982,8 +990,8 @@ def load_workshop(s: Session, session_id: int) -> m.Workshop:
                          .order_by(BottleneckRow.position, BottleneckRow.id)).scalars().all()
     criteria = s.exec(select(CriterionRow).where(CriterionRow.session_id == session_id)
                       .order_by(CriterionRow.position, CriterionRow.id)).scalars().all()
-    rounds = s.exec(select(RoundRow).where(RoundRow.session_id == session_id)
-                    .order_by(RoundRow.position, RoundRow.id)).scalars().all()
+    round_rows = s.exec(select(RoundRow).where(RoundRow.session_id == session_id)
+                        .order_by(RoundRow.position, RoundRow.id)).scalars().all()
     p_key = {p.id: p.key for p in participants}
     i_key = {i.id: i.key for i in initiatives}
     b_key = {b.id: b.key for b in bottlenecks}
@@ -999,55 +1007,23 @@ def load_workshop(s: Session, session_id: int) -> m.Workshop:
         for d in sorted(demand_rows, key=lambda d: order.get(d.bottleneck_id, 0)):
             demands.setdefault(d.initiative_id, {})[b_key[d.bottleneck_id]] = d.amount
     round_values = []
-    if rounds:
-        r_ids = [r.id for r in rounds]
-        votes_by_round: dict[int, list[Any]] = {}
-        # Named votes in entry order (their ids increase); secret ballots by ballot id,
-        # so their order says nothing about who cast them. Plain column tuples, not
-        # ORM objects: a large session has 50,000 votes, and building an ORM object
-        # for each took seconds (see docs/performance.md).
-        vote_columns = (VoteRow.round_id, VoteRow.participant_id, VoteRow.initiative_id, VoteRow.criterion_id,
-                        VoteRow.value, VoteRow.effort, VoteRow.ranking, VoteRow.channel, VoteRow.ballot,
-                        VoteRow.note)
-        for v in s.exec(select(*vote_columns).where(VoteRow.round_id.in_(r_ids))
-                        .order_by(VoteRow.ballot, VoteRow.id)).all():
-            votes_by_round.setdefault(v.round_id, []).append(v)
+    if round_rows:
+        r_ids = [r.id for r in round_rows]
         voters: dict[int, list[Any]] = {}
         for v in s.exec(select(RoundVoterRow).where(RoundVoterRow.round_id.in_(r_ids))).scalars().all():
             voters.setdefault(v.round_id, []).append(v)
-        boxed, marked = _boxed(s, [r.id for r in rounds if r.anonymous], i_key, c_key)
-        for round_id, entries in boxed.items():
-            votes_by_round.setdefault(round_id, []).extend(entries)
+        wanted = [r for r in round_rows if rounds is None or r.key in rounds]
+        boxed, marked = _boxed(s, [r.id for r in round_rows if r.anonymous], i_key, c_key)
         for round_id, pids in marked.items():
             voters.setdefault(round_id, []).extend(_BoxMark(pid, "voted") for pid in pids if pid in p_key)
+        votes_by_round = {r.id: _round_votes(s, r, boxed.get(r.id, ()), p_key, i_key, c_key) for r in wanted}
         p_order = {p.id: n for n, p in enumerate(participants)}
-        for r in rounds:
-            rows = votes_by_round.get(r.id, [])
-            if r.anonymous:
-                rows.sort(key=lambda v: (v.ballot or "", i_key.get(v.initiative_id, ""), c_key.get(v.criterion_id, "")))
-            # Votes repeat a handful of values ("1" … "5"): decode each text once and
-            # share the (immutable) result, which saves time and memory alike.
-            decoded: dict[str | None, m.VoteValue] = {}
-            for text in {v.value for v in rows}:
-                decoded[text] = decode_value(text, r.method)
-            vote_values = tuple(
-                m.Vote(
-                    participant=p_key.get(v.participant_id) if v.participant_id else None,
-                    initiative=i_key.get(v.initiative_id) if v.initiative_id else None,
-                    criterion=c_key.get(v.criterion_id) if v.criterion_id else None,
-                    value=decoded[v.value],
-                    effort=text_to_frac(v.effort),
-                    ranking=_decode_ranking(v.ranking),
-                    channel=v.channel,
-                    ballot=v.ballot,
-                    note=v.note,
-                )
-                for v in rows
-            )
+        for r in round_rows:
             marks = sorted(voters.get(r.id, []), key=lambda v: p_order.get(v.participant_id, 0))
             round_values.append(m.Round(
                 key=r.key, method=r.method, title=r.title, settings=_settings_from_json(r.settings),
-                status=r.status, anonymous=r.anonymous, hidden=r.hidden, min_group=r.min_group, votes=vote_values,
+                status=r.status, anonymous=r.anonymous, hidden=r.hidden, min_group=r.min_group,
+                votes=votes_by_round.get(r.id, ()),
                 voted=tuple(p_key[v.participant_id] for v in marks if v.status == "voted"),
                 abstained=tuple(p_key[v.participant_id] for v in marks if v.status == "abstained"),
             ))
@@ -1075,7 +1051,8 @@ def load_workshop(s: Session, session_id: int) -> m.Workshop:
         ),
         rounds=tuple(round_values),
         decisions=tuple(m.Decision(initiative=i_key[d.initiative_id], outcome=d.outcome, rationale=d.rationale,
-                                   round=d.round_key, kind=d.kind or "") for d in decisions),
+                                   round=d.round_key, kind=d.kind or "", decided_at=d.decided_at)
+                        for d in decisions),
         actions=tuple(m.Action(key=a.key, initiative=i_key.get(a.initiative_id) if a.initiative_id else None,
                                title=a.title, owner=a.owner, measure=a.measure, due=a.due) for a in actions),
         gate_sheets=_load_gate_sheets(s, session_id, p_key, i_key, c_key),
@@ -1179,7 +1156,16 @@ def forget_deleted_boxes(s: Session) -> None:
     ballot_box.forget_missing_rounds(s, s.exec(select(RoundRow.id)).scalars().all())
 
 
-def _decode_ranking(text: str | None) -> m.RankingBallot | None:
-    if text is None:
-        return None
-    return tuple(tuple(e) if isinstance(e, list) else e for e in json.loads(text))
+_decode_ranking = bulk_votes.decode_ranking
+
+
+def _round_votes(s: Session, r: RoundRow, boxed: Iterable[ballot_box.Entry], p_key: dict[int, str],
+                 i_key: dict[int, str], c_key: dict[int, str]) -> tuple[m.Vote, ...]:
+    """One round's votes (and, while a secret round is open, its boxed ballots)."""
+    chunks = itertools.chain(bulk_votes.fetch_round_chunks(s.connection(), r.id),
+                             [([tuple(getattr(e, column) for column in bulk_votes.VOTE_COLUMNS) for e in boxed], None)])
+    votes = bulk_votes.build_votes(chunks, decode_value=lambda text: decode_value(text, r.method),
+                                   decode_effort=text_to_frac, p_key=p_key, i_key=i_key, c_key=c_key)
+    if r.anonymous:
+        votes.sort(key=lambda v: (v.ballot or "", v.initiative or "", v.criterion or ""))
+    return tuple(votes)

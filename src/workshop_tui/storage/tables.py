@@ -253,6 +253,8 @@ class DecisionRow(SQLModel, table=True):
     position: int = 0
     # within | stretch | rule_out (domain.model.OVERRIDE_KINDS); migration 0002 fills old rows from outcome
     kind: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # When the facilitator recorded it (UTC); NULL for rows from before migration 0003 (not known).
+    decided_at: Optional[dt.datetime] = None
 
 
 class ActionRow(SQLModel, table=True):
@@ -289,3 +291,37 @@ class MetaRow(SQLModel, table=True):
 
     name: str = Field(primary_key=True)
     value: str = ""
+
+
+class PhoneCodeRow(SQLModel, table=True):
+    """A code that lets a phone cast a ballot (issue 14; docs/phones.md).
+
+    ``kind`` "named": one participant's personal code; "slip": a printed one-time
+    slip, tied to nobody. Only a hash of the code is kept (``code_hash``), never
+    the code. Ids are random, so row order says nothing about who got which code.
+    """
+
+    __tablename__ = "phone_code"
+    __table_args__ = (UniqueConstraint("session_id", "code_hash"),)
+
+    id: Optional[int] = Field(default=None, sa_column=Column(ROW_ID, primary_key=True, autoincrement=False))
+    session_id: int = Field(sa_column=_fk("session.id"))
+    kind: str = "slip"  # named | slip
+    participant_id: Optional[int] = Field(default=None, sa_column=_fk("participant.id", nullable=True))
+    code_hash: str
+
+
+class PhoneVotedRow(SQLModel, table=True):
+    """That a device or a slip has cast its one ballot in a round, never which ballot.
+
+    ``voter_key`` is a hash of the device token (or the slip's code) with the round,
+    so one device's rows in two rounds cannot be linked and nothing names a person.
+    UNIQUE per round: the database itself refuses a second ballot.
+    """
+
+    __tablename__ = "phone_voted"
+    __table_args__ = (UniqueConstraint("round_id", "voter_key"),)
+
+    id: Optional[int] = Field(default=None, sa_column=Column(ROW_ID, primary_key=True, autoincrement=False))
+    round_id: int = Field(sa_column=_fk("round.id"))
+    voter_key: str

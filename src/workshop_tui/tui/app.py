@@ -142,13 +142,22 @@ class WorkshopApp(App[int]):
             question = ("A private ballot is open. Facilitator: quit workshop-tui? "
                         "The ballot being typed is not saved.")
 
-            def answer(yes: bool | None) -> None:
+            async def answer(yes: bool | None) -> None:
                 if yes:
+                    await self._stop_phones()
                     self.exit()
 
             self.push_screen(ConfirmModal(question, yes="Quit", no="Keep voting"), answer)
             return
+        await self._stop_phones()
         self.exit()
+
+    async def _stop_phones(self) -> None:
+        """A phones server stops with the app (and with its session: SessionScreen.on_unmount)."""
+        for screen in self.screen_stack:
+            stop = getattr(screen, "stop_phones", None)
+            if stop is not None:
+                await stop()
 
     def _apply_preferences(self) -> None:
         from workshop_tui import preferences

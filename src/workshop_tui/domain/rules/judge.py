@@ -217,10 +217,15 @@ def _bounds(ctx: Context) -> dict[str, tuple[Fraction | int, Fraction | int]]:
 
 def _matrix_entry(ctx: Context, item: str, criterion: object, value: object,
                   entry: int | None, bounds: dict | None = None) -> tuple[Fraction | int | None, list[BallotProblem]]:
-    if bounds is not None and type(value) is int and criterion in bounds:
-        lo, hi = bounds[criterion]  # type: ignore[index]
-        if lo <= value <= hi:
-            return value, []
+    if bounds is not None and criterion in bounds:
+        # The common case first, cheaply: a whole score within the scale. Scores read back
+        # from the database are Fractions; a whole one is compared (and kept) as an int.
+        kind = type(value)
+        whole = value if kind is int else value.numerator if kind is Fraction and value.denominator == 1 else None
+        if whole is not None:
+            lo, hi = bounds[criterion]  # type: ignore[index]
+            if lo <= whole <= hi:
+                return whole, []
     c = ctx.criteria.get(criterion) if isinstance(criterion, str) else None
     if c is None:
         what = "a gate, not a scored criterion" if criterion in ctx.gates else "not a scored criterion"

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from workshop_tui.domain import model as m
+from workshop_tui.presentation import plural
 from workshop_tui.services import choices
 from workshop_tui.services.choices import ChoiceError
 from workshop_tui.tui.safe import plain
@@ -70,6 +71,7 @@ class ActionsPane(StagePane):
         self.query_one("#actions-chosen", Static).update(chosen)
         checks = self._check()
         flagged = {c.action for c in checks if c.action}
+        date = workshop.session.date  # a due date before the session is marked as the check says
         table = self.query_one("#actions-table", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -79,7 +81,8 @@ class ActionsPane(StagePane):
                 Text(plain(a.title), overflow="ellipsis", no_wrap=True),
                 Text(titles.get(a.initiative, "") if a.initiative else "–", overflow="ellipsis", no_wrap=True),
                 Text(plain(a.owner) or "missing", style="" if a.owner else "bold reverse", overflow="ellipsis", no_wrap=True),
-                Text(a.due.isoformat() if a.due else "missing", style="" if a.due else "bold reverse"),
+                Text(a.due.isoformat() if a.due else "missing",
+                     style="bold reverse" if a.due is None or (a.due < date if date else False) else ""),
                 Text(plain(a.measure) or "missing", style="" if a.measure else "bold reverse", overflow="ellipsis",
                      no_wrap=True),
                 key=a.key, label=Text("!" if lacks or a.key in flagged else ""),
@@ -101,7 +104,7 @@ class ActionsPane(StagePane):
             out.append(f"✓ {len(workshop.actions)} of at most {limit} actions, each with an owner, a measure "
                        "and a due date.", style="bold")
         else:
-            out.append(f"{len(workshop.actions)} action(s), at most {limit}. To finish:\n", style="bold")
+            out.append(f"{plural(len(workshop.actions), 'action')}, at most {limit}. To finish:\n", style="bold")
             for c in checks:
                 out.append(f"• {plain(c.message)}\n")
             out.rstrip()

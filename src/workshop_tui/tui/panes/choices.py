@@ -200,6 +200,9 @@ class ChoicesPane(StagePane):
         outcome, item = self.items[key]
         text = Text.assemble((f"{OUTCOME[outcome]}: ", "bold"), (plain(self.workshop.initiative(key).title), "bold"),
                              ". ")
+        note = choices.decision_note(self.workshop, key)
+        if note:
+            text.append(plain(note) + " ", style="italic")
         text.append(shown(" ".join(r.detail for r in item.reasons) or "No reason recorded."))
         width = panel.content_size.width
         if width > 10:
@@ -272,6 +275,9 @@ class ChoicesPane(StagePane):
         outcome, item = self.items[key]
         title = self.workshop.initiative(key).title
         body = "\n\n".join(f"{r.detail} ({r.code})" for r in item.reasons) or "No reason recorded."
+        note = choices.decision_note(self.workshop, key)
+        if note:
+            body = f"{note}\n\n{body}"
         self.app.push_screen(HelpModal(f"{OUTCOME[outcome]}: {title}", body))
 
     def action_override(self, outcome: str) -> None:

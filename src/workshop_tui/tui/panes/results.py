@@ -19,6 +19,8 @@ from workshop_tui.presentation import (
     DETAIL_EXPLANATIONS,
     SHORT_SCORE_LABELS,
     agreement_sentence,
+    condorcet_sentence,
+    method_warning,
     common_scale,
     method_label,
     moscow_label,
@@ -278,9 +280,10 @@ class ResultsPane(StagePane):
             if a.get("excluded_raters"):
                 out.append(f"; {plural(int(a['excluded_raters']), 'person')} left out for not scoring everything")
             out.append("\n")
-        condorcet = a.get("condorcet") if a else None
-        if isinstance(condorcet, dict) and condorcet.get("summary"):
-            out.append_text(shown(f"Pairwise contests: {condorcet['summary']}\n"))
+        condorcet = condorcet_sentence(a.get("condorcet") if a else None, titles)
+        if condorcet:
+            # Named by title: the engine's summary carries the initiative's key.
+            out.append_text(shown(f"Pairwise contests: {condorcet}\n"))
         for key in ("sd", "iqr", "w", "p"):
             out.append(DETAIL_EXPLANATIONS[key] + "\n", style="dim")
         out.rstrip()
@@ -320,7 +323,8 @@ class ResultsPane(StagePane):
             out.append_text(shown(f"Rejected: {who}: {'; '.join(p.message for p in rb.problems)}\n"))
         if result.blank:
             out.append(f"{plural(result.blank, 'blank ballot')} counted and left out of the tallies.\n")
+        titles = {i.key: i.title for i in workshop.initiatives}
         for w in result.warnings:
-            out.append_text(shown(f"Note: {w}\n"))
+            out.append_text(shown(f"Note: {method_warning(w, titles, names)}\n"))
         out.rstrip()
         return out

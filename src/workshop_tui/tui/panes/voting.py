@@ -65,6 +65,8 @@ class VotingPane(StagePane):
         "Pass the laptop (p): each person picks their name, votes privately on a screen that shows nobody "
         "else's votes, submits, and a hand-back screen hides their ballot before the next person. In a secret "
         "ballot round only this way is possible, and the stored ballot is linked to nobody.\n\n"
+        "Phones (v): participants vote from their own phones over the laptop's Wi-Fi or hotspot, no internet "
+        "needed: the Phones screen starts the server and shows the QR code to scan (docs/phones.md).\n\n"
         "a marks someone as abstaining (or undoes it). t starts a reminder timer; it never closes the round. "
         "x closes the round, o reopens it, r reveals its results (and closes it).\n\n"
         "Votes are written to the database in the background, in the order typed: a value shows at once "
@@ -102,6 +104,7 @@ class VotingPane(StagePane):
         Binding("o", "reopen", "Reopen", id="voting.reopen"),
         Binding("r", "reveal", "Reveal", id="voting.reveal"),
         Binding("n", "new_round", "New round", id="voting.new"),
+        Binding("v", "phones", "Phones", id="voting.phones"),
         # Less frequent: in the palette (Ctrl+P) and the help, not the footer.
         Binding("f", "channel", "Paper cards on/off", show=False, id="voting.channel"),
         Binding("t", "timer", "Timer start/stop", show=False, id="voting.timer"),
@@ -281,6 +284,9 @@ class VotingPane(StagePane):
             bits.append(f"{desk.rules.budget} dots each, at most {desk.rules.cap} on one")
         if not rnd.anonymous:
             bits.append("entering paper cards" if self.channel == "paper" else "facilitator entry")
+        phones = getattr(self.screen, "phones", None)
+        if phones is not None and phones.running:
+            bits.append("PHONES ON (v)")
         head = Text(" · ".join(bits))
         person_line = Text("")
         who = self._cursor_person()
@@ -496,7 +502,7 @@ class VotingPane(StagePane):
     # -- keys -----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         rnd = self.rnd
-        if action == "new_round":
+        if action in ("new_round", "phones"):
             return True
         if rnd is None:
             return False if action != "delete_round" else None
@@ -609,6 +615,56 @@ class VotingPane(StagePane):
         self.changed()
         if cast:
             self.notify_saved(f"{cast} private ballot(s) saved")
+
+    def action_phones(self) -> None:
+        """Participants vote from their own phones: the Phones screen (address, QR code, counters)."""
+        from workshop_tui.tui.screens.phones import PhonesScreen
+
+        if self.workshop is not None:
+            self.app.push_screen(PhonesScreen(self.screen))
+
+    def phones_changed(self, workshop: m.Workshop) -> bool:
+        """Phones cast or voided ballots (already committed): redraw counts, lines and the grid.
+
+        False while the facilitator is half-way through typing a number: the caller tries again.
+        """
+        grid = self.query_one(VoteGrid)
+        if grid.buffer:
+            return False
+        desk = self.desk
+        if desk is None or self.round_key not in {r.key for r in workshop.rounds}:
+            self.load(workshop)
+            return True
+        # Only what changed: a 30-phone room must not rebuild the grid for every ballot.
+        before = dict(desk.cells)
+        self.workshop = workshop
+        desk.refresh(workshop, self.round_key)
+        rounds = self.query_one("#voting-rounds", DataTable)
+        for r in workshop.rounds:
+            if r.key in rounds.rows:
+                ballots = len({r.ballot_id(v) for v in r.votes}) if r.votes else 0
+                rounds.update_cell(r.key, "ballots", Text(str(ballots)))
+        rnd = desk.round
+        if grid.display:
+            changed = {cell for cell in before.keys() | desk.cells.keys() if before.get(cell) != desk.cells.get(cell)}
+            if rnd.method in ROOM_METHODS:
+                from textual.widgets.data_table import CellDoesNotExist
+
+                for cell in changed:
+                    try:
+                        grid.show(cell[1], cell[0], vote_text(rnd.method, desk.cells.get(cell)))
+                    except CellDoesNotExist:  # someone added elsewhere: the whole grid, once
+                        self._build_grid()
+                        break
+            elif self.person is not None and any(cell[0] == self.person.key for cell in changed) or (
+                    rnd.method == "ranking"):
+                self._build_grid()
+        self._update_lines()
+        return True
+
+    def show_phones_state(self) -> None:
+        if self.desk is not None:
+            self._update_lines()
 
     def action_timer(self) -> None:
         from workshop_tui.tui.modals.ask import AskModal

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Static
 
@@ -34,6 +36,14 @@ class MissingStagePane(StagePane):
                           "Your data is safe; reinstall workshop-tui to use this stage."), classes="pane-note")
 
 
+class PhonesRead(Message):
+    """The workshop read again after phone ballots (in a thread); None with ``error`` when it failed."""
+
+    def __init__(self, workshop, error: BaseException | None = None) -> None:
+        super().__init__()
+        self.workshop, self.error = workshop, error
+
+
 class SessionScreen(Screen):
     """Walks the workshop stage by stage; any stage can be reached at any time.
 
@@ -56,6 +66,10 @@ class SessionScreen(Screen):
         Binding("ctrl+e", "export", "Export", id="session.export", priority=True),
     ]
 
+    # Phone activity redraws at most this often (longer when a redraw is slow, so the
+    # facilitator's keys keep most of the loop however many phones vote).
+    PHONES_REDRAW_S = 0.1
+
     # The stage decides the focus on arrival (StagePane.focus_first): Textual's own auto
     # focus would put the cursor in the first box (Setup's title, Participants' name),
     # where a stage key typed next would land as text.
@@ -67,6 +81,14 @@ class SessionScreen(Screen):
         self.initial_stage = stage
         self.workshop = None
         self._stale = False
+        # The phones server (tui/phones_link.py), made when the Phones screen first opens.
+        self.phones = None
+        self._phones_kinds: set[str] = set()
+        self._phones_timer = None
+        self._phones_last = 0.0
+        self._phones_gap = self.PHONES_REDRAW_S
+        self._phones_stale = False
+        self._phones_reading = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -175,8 +197,99 @@ class SessionScreen(Screen):
         pane = self.pane()
         self.app.push_screen(HelpModal(f"{LABELS[pane.STAGE]}: {pane.TITLE}", pane.HELP + GENERAL_HELP))
 
-    def action_home(self) -> None:
+    # -- phones ------------------------------------------------------------------
+    def phones_link(self):
+        if self.phones is None:
+            from workshop_tui.tui.phones_link import PhonesLink
+
+            self.phones = PhonesLink(self)
+        return self.phones
+
+    async def stop_phones(self) -> None:
+        if self.phones is not None and self.phones.server is not None:
+            await self.phones.stop()
+            self.app.notify("Phones server stopped.", timeout=3)
+
+    def on_phones_activity(self, message) -> None:
+        message.stop()
+        self._phones_kinds.add(message.kind)
+        if self._phones_timer is None:
+            wait = max(0.001, self._phones_last + self._phones_gap - time.monotonic())  # Textual refuses 0
+            self._phones_timer = self.set_timer(wait, self._phones_redraw)
+
+    def _phones_redraw(self) -> None:
+        """One redraw for all phone activity since the last: counters, and votes where they show.
+
+        Ballots change the Voting stage: the workshop is read again in a thread (the loop stays
+        the facilitator's), then only what changed is redrawn (PhonesRead)."""
+        self._phones_timer = None
+        if self._phones_reading:
+            return  # the read under way ends with a redraw, which looks again
+        kinds, self._phones_kinds = self._phones_kinds, set()
+        if kinds & {"ballot", "voided"}:
+            if self.current == "voting" and self.app.screen is self:
+                self._phones_reading = True
+                self.run_worker(self._phones_read, thread=True, group="phones-read", exit_on_error=False)
+            else:
+                self._stale = self._phones_stale = True  # drawn fresh when this screen or stage is shown
+        self._phones_show(kinds)
+
+    def _phones_read(self) -> None:
+        from workshop_tui.services import sessions
+
+        try:
+            workshop = sessions.load(self.app.db, self.session_id)
+        except Exception as exc:  # noqa: BLE001 - shown as a message; the next phone event tries again
+            self.post_message(PhonesRead(None, exc))
+            return
+        self.post_message(PhonesRead(workshop))
+
+    def on_phones_read(self, message: "PhonesRead") -> None:
+        message.stop()
+        self._phones_reading = False
+        began = time.monotonic()
+        kinds: set[str] = set()
+        if message.workshop is None:
+            self.app.notify(f"Phone ballots not shown yet: the database could not be read ({message.error}).",
+                            severity="warning", timeout=4, markup=False)
+        elif self.current == "voting":
+            self.workshop = message.workshop
+            self._stale = False
+            if not self.pane().phones_changed(self.workshop):
+                kinds = {"ballot"}  # mid-typing: next time
+        self._phones_show(kinds, began)
+
+    def _phones_show(self, pending: set[str], began: float | None = None) -> None:
+        began = time.monotonic() if began is None else began
+        for screen in self._phones_screens():
+            screen.show_activity()
+        self._phones_kinds |= pending
+        self._phones_last = time.monotonic()
+        # A slow redraw (a big grid) spaces the next ones out: the loop stays mostly the facilitator's.
+        self._phones_gap = max(self.PHONES_REDRAW_S, 3 * (self._phones_last - began))
+        if self._phones_kinds and self._phones_timer is None and not self._phones_reading:
+            self._phones_timer = self.set_timer(self._phones_gap, self._phones_redraw)
+
+    def on_screen_resume(self) -> None:
+        if self.workshop is None or self.phones is None:
+            return
+        if self._phones_stale:
+            self._phones_stale = False
+            self.reload()
+            self.pane().load(self.workshop)
+        elif self.current == "voting":
+            self.pane().show_phones_state()  # the round line says whether phones are on
+
+    def _phones_screens(self) -> list:
+        return [s for s in self.app.screen_stack if getattr(s, "phones_of", None) is self]
+
+    async def on_unmount(self) -> None:
+        await self.stop_phones()  # leaving the session or quitting: no server outlives its session
+
+    async def action_home(self) -> None:
         from workshop_tui.services.backups import backup_on_close
+
+        await self.stop_phones()
 
         # Leaving a session is a natural checkpoint; the copy runs in a thread so the
         # list of sessions appears at once (backup_on_close never raises).
