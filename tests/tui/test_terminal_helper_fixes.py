@@ -90,3 +90,52 @@ async def test_the_demand_grid_takes_digits_only_in_entry_mode_and_says_so(db):
         await pilot.press("escape")
         await settle(pilot, lambda: not grid.entry)
         assert grid.has_focus and "ENTERING" not in str(grid.border_title)
+
+
+async def test_undoing_a_persons_only_vote_on_screen_makes_them_not_voted_and_free_to_abstain(db):
+    """Issue 11's undo phantom, on the screen: after u they are "not voted yet" again and a works."""
+    from stage_b_support import small_session
+
+    from workshop_tui.services import voting
+    from workshop_tui.tui.widgets.vote_grid import VoteGrid
+
+    sid = small_session(db)
+    voting.create_round(db, sid, method="dots", title="Live dots")
+    app = app_for(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_stage(app, pilot, sid, "voting")
+        grid = screen.query_one("#voting-grid", VoteGrid)
+        await settle(pilot, lambda: grid.has_focus)
+        await pilot.press("enter", "1")
+        await settle(pilot, lambda: "Voted 1 of 4" in screen_text(app))
+        await pilot.press("escape", "up")  # back on Ana's cell, out of entry mode
+        await pilot.press("u")
+        await settle(pilot, lambda: "Voted 0 of 4" in screen_text(app))
+        assert "not voted yet (4)" in screen_text(app)
+        await pilot.press("a")  # abstain: refused while the phantom vote counted
+        await settle(pilot, lambda: "abstaining" in screen_text(app))
+        assert "Not saved" not in "\n".join(str(n.message) for n in app._notifications)
+
+
+async def test_a_partial_secret_matrix_ballot_says_incomplete_before_the_one_way_submit(db):
+    from stage_b_support import small_session
+
+    from workshop_tui.services import voting
+    from workshop_tui.tui.screens.private_ballot import PrivateBallotScreen
+
+    sid = small_session(db)
+    key = voting.create_round(db, sid, method="matrix", title="Scores", anonymous=True)
+    app = app_for(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.push_screen(PrivateBallotScreen(sid, key))
+        await settle(pilot, lambda: isinstance(app.screen, PrivateBallotScreen))
+        await pilot.press("enter")  # the first name
+        await settle(pilot, lambda: app.screen.step == "ballot")
+        await pilot.press("7")  # one score of 12
+        await settle(pilot, lambda: bool(app.screen.draft))
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: app.screen.step == "review")
+        text = screen_text(app)
+        assert "Your ballot is INCOMPLETE: 6 of 6 initiatives are not fully scored" in text
+        assert "Patient benefit: 1 of 6 scored, total 7" in text
