@@ -239,6 +239,11 @@ class ChoicesPane(StagePane):
             return bool(self.workshop.decisions) and self.plan is not None
         return True
 
+    def on_resize(self) -> None:
+        # The detail panel is wrapped to its width (to say when there is more): again at the new one.
+        if self.plan is not None:
+            self.call_after_refresh(self._detail)
+
     def on_data_table_row_highlighted(self, _event) -> None:
         if self.plan is not None:
             self._detail()
