@@ -51,6 +51,10 @@ class Terminal:
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-t", self.name)
 
+    def pane_title(self) -> str:
+        """The window title as the terminal holds it (an OSC 0 sequence would change it)."""
+        return self._tmux("display-message", "-p", "-t", self.name, "#{pane_title}").strip()
+
     def press(self, *keys: str) -> None:
         """tmux key names: 'Enter', 'Escape', 'Down', 'C-q', or literal text with ``type``."""
         for key in keys:

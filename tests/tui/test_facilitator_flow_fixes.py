@@ -45,20 +45,23 @@ async def test_choosing_a_discipline_returns_to_the_name_box_so_enter_saves(db):
             ("Priya", "nursing"), ("Tom", "nursing")]
 
 
-async def test_escape_leaves_the_demand_grid_so_number_keys_change_stage(db):
+async def test_escape_stops_entering_demands_so_number_keys_change_stage(db):
     sid = sessions.create(db, m.SessionInfo(title="Board", bandwidth=2))
     editing.save_initiative(db, sid, m.Initiative(key="", title="EPR upgrade"))
     editing.save_bottleneck(db, sid, "IG review", 4, "days")
     app = WorkshopApp(db=db, load_samples_when_empty=False)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_stage(app, pilot, sid, "bandwidth")
-        screen.query_one("#demand-grid", DataTable).focus()
-        await pilot.press("right", "3", "escape")  # Escape first abandons the typing
-        await pilot.pause()
-        assert app.focused.id == "demand-grid"
-        await pilot.press("escape", "6")
+        grid = screen.query_one("#demand-grid", DataTable)
+        grid.focus()
+        await pilot.press("right", "enter", "3", "escape")  # Escape first abandons the typing
         await settle(pilot)
-        assert screen.current == "voting"
+        assert app.focused.id == "demand-grid" and grid.entry
+        await pilot.press("escape")  # then stops entering
+        await settle(pilot)
+        assert app.focused.id == "demand-grid" and not grid.entry
+        await pilot.press("6")
+        await settle(pilot, lambda: screen.current == "voting")
         assert sessions.load(db, sid).initiatives[0].demands == {}
 
 

@@ -234,7 +234,7 @@ async def test_bottlenecks_and_demands_are_entered_from_the_keyboard(make_app, d
         grid = pane.query_one("#demand-grid", DataTable)
         grid.focus()
         await pilot.pause()
-        await pilot.press("right", "3", "enter", "5", "enter")
+        await pilot.press("right", "enter", "3", "enter", "5", "enter")  # Enter first: entry mode
         await pilot.pause()
         assert [i.demands for i in sessions.load(db, sid).initiatives] == [{"ig_review": 3}, {"ig_review": 5}]
         bars = str(pane.query_one("#bandwidth-bars", Static).render())

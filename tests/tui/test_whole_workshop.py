@@ -215,7 +215,9 @@ async def test_a_whole_workshop_from_an_empty_database_by_keyboard(tmp_path):
         await keys(pilot, "tab")
         assert app.focused.id == "demand-grid"
         # Down the IG column (Wi-Fi needs none), then up the integration column.
-        await keys(pilot, "right", "down", "2", "enter", "3", "enter", "2", "enter", "2", "enter", "1", "enter")
+        await keys(pilot, "right", "down", "enter")  # Enter starts typing numbers: the border says so
+        assert app.focused.entry and "ENTERING" in str(app.focused.border_title)
+        await keys(pilot, "2", "enter", "3", "enter", "2", "enter", "2", "enter", "1", "enter")
         await keys(pilot, "right", *["up"] * 5, "1", "enter", "1", "enter", "2", "enter", "2", "enter", "2", "enter")
         workshop = sessions.load(db, sid)
         assert workshop.session.bandwidth == 3
@@ -230,8 +232,8 @@ async def test_a_whole_workshop_from_an_empty_database_by_keyboard(tmp_path):
         # Asked for more than fits, nothing over-committed yet: a choice to make, not "OVER" (issue 11).
         assert "10/6 days per month  already committed: 2 of 6  4 to cut" in text
         assert "5✓Bandwidth" in text
-        await keys(pilot, "escape")  # out of the demand grid: number keys change stage again
-        assert app.focused.id != "demand-grid"
+        await keys(pilot, "escape")  # out of entry mode: number keys change stage again
+        assert not app.focused.entry
 
         # -- Stage 6, Voting: a dots round by facilitator entry -------------------
         await keys(pilot, "6")

@@ -27,3 +27,16 @@ def line(value: object, style: str = "") -> Text:
 def plain(value: object) -> str:
     """User text as a plain string for places that take one (the header, notifications with markup off)."""
     return one_line(str(value))
+
+
+def in_box(value: object) -> str:
+    """User text put in an edit box (an Input draws its value as it is): control characters
+    as visible escapes. ``from_box`` turns an untouched box back into the stored text."""
+    return for_terminal("" if value is None else str(value))
+
+
+def from_box(typed: str, stored: object) -> str:
+    """What an edit box holds, as text to save: the stored text itself when the box still
+    shows it as ``in_box`` drew it, so opening and saving a form never rewrites user text."""
+    original = "" if stored is None else str(stored)
+    return original if typed.strip() == in_box(original).strip() else typed

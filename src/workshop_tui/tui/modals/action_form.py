@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from workshop_tui.domain import model as m
 from workshop_tui.services import choices
 from workshop_tui.services.choices import ChoiceError
-from workshop_tui.tui.safe import shown
+from workshop_tui.tui.safe import from_box, in_box, shown
 
 
 class ActionFormModal(ModalScreen[m.Action | None]):
@@ -50,13 +50,13 @@ class ActionFormModal(ModalScreen[m.Action | None]):
                              prompt="(none)", id="action-initiative")
             with Horizontal(classes="row"):
                 yield Label("Action")
-                yield Input(a.title, placeholder="What will be done", id="action-title")
+                yield Input(in_box(a.title), placeholder="What will be done", id="action-title")
             with Horizontal(classes="row"):
                 yield Label("Owner")
-                yield Input(a.owner, placeholder="One named person and role", id="action-owner")
+                yield Input(in_box(a.owner), placeholder="One named person and role", id="action-owner")
             with Horizontal(classes="row"):
                 yield Label("Measure")
-                yield Input(a.measure, placeholder="How we will know it worked", id="action-measure")
+                yield Input(in_box(a.measure), placeholder="How we will know it worked", id="action-measure")
             with Horizontal(classes="row"):
                 yield Label("Due")
                 yield Input(a.due.isoformat() if a.due else "", placeholder="YYYY-MM-DD", id="action-due")
@@ -82,7 +82,8 @@ class ActionFormModal(ModalScreen[m.Action | None]):
         self.dismiss(None)
 
     def action_save(self) -> None:
-        value = lambda name: self.query_one(f"#action-{name}", Input).value.strip()  # noqa: E731
+        stored = lambda name: getattr(self.action, name, "") if self.action else ""  # noqa: E731
+        value = lambda name: from_box(self.query_one(f"#action-{name}", Input).value, stored(name)).strip()  # noqa: E731
         try:
             due = choices.parse_due(value("due"))
         except ChoiceError as exc:

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from workshop_tui.tui.safe import shown
+from workshop_tui.tui.safe import from_box, in_box, shown
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,8 @@ class FormModal(ModalScreen[object]):
                             yield Select(list(f.choices), value=f.value, allow_blank=False,
                                          id=f"form-{f.name}", compact=True)
                         else:
-                            yield Input(f.value, placeholder=f.placeholder, id=f"form-{f.name}", compact=True)
+                            yield Input(in_box(f.value), placeholder=f.placeholder, id=f"form-{f.name}",
+                                        compact=True)
                     yield Static("", id=f"form-{f.name}-error", classes="field-error field-note")
             yield Static("", id="form-error", classes="field-error")
             with Horizontal(classes="modal-buttons"):
@@ -86,7 +87,7 @@ class FormModal(ModalScreen[object]):
         out = {}
         for f in self.fields:
             widget = self.query_one(f"#form-{f.name}")
-            out[f.name] = str(widget.value)
+            out[f.name] = str(widget.value) if isinstance(widget, Select) else from_box(str(widget.value), f.value)
         return out
 
     def action_save(self) -> None:

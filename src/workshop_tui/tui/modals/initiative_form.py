@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from workshop_tui.domain.model import DECIDED_LABELS, KINDS, PORTFOLIOS, Initiative, Workshop
 from workshop_tui.domain.numbers import money
-from workshop_tui.tui.safe import shown
+from workshop_tui.tui.safe import from_box, in_box, shown
 
 TEXT_FIELDS = (
     ("title", "Title", "e.g. e-Observations and early-warning scores"),
@@ -45,7 +45,7 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
             yield Static(shown(heading, style="bold"), classes="modal-title")
             with VerticalScroll(id="initiative-fields"):
                 for name, label, placeholder in TEXT_FIELDS:
-                    yield from self._row(label, Input(getattr(item, name), placeholder=placeholder,
+                    yield from self._row(label, Input(in_box(getattr(item, name)), placeholder=placeholder,
                                                       id=f"f-{name}", compact=True), name)
                 yield from self._row("Portfolio", Select(
                     [(p.capitalize(), p) for p in PORTFOLIOS], value=item.portfolio or Select.NULL,
@@ -76,7 +76,7 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
                 if self.workshop.bottlenecks:
                     for b in self.workshop.bottlenecks:
                         yield from self._row(b.name[:18], Input(str(item.demands.get(b.key, "") or ""),
-                                                                placeholder=b.unit or "amount",
+                                                                placeholder=in_box(b.unit) or "amount",
                                                                 id=f"d-{b.key}", compact=True, type="integer"),
                                              None)
                 else:
@@ -109,6 +109,10 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
         else:
             self.dismiss(None)
 
+    def _text(self, name: str) -> str:
+        """A text box's value; an untouched box gives back the stored text (see ``from_box``)."""
+        return from_box(self.query_one(f"#f-{name}", Input).value, getattr(self.item, name))
+
     def _value(self, selector: str) -> str | None:
         value = self.query_one(selector, Select).value
         return None if value is Select.NULL else str(value)
@@ -133,10 +137,10 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
             depends = tuple(lists.first(SelectionList).selected) if lists else ()
             draft = Initiative(
                 key=self.item.key,
-                title=self.query_one("#f-title", Input).value,
-                description=self.query_one("#f-description", Input).value.strip(),
-                owner=self.query_one("#f-owner", Input).value.strip(),
-                service_area=self.query_one("#f-service_area", Input).value.strip(),
+                title=self._text("title"),
+                description=self._text("description").strip(),
+                owner=self._text("owner").strip(),
+                service_area=self._text("service_area").strip(),
                 portfolio=self._value("#f-portfolio"), kind=self._value("#f-kind"),
                 effort=effort, cost=cost, decided=self._value("#f-decided"),
                 depends_on=depends, demands=demands,

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from workshop_tui.tui.safe import shown
+from workshop_tui.tui.safe import from_box, in_box, shown
 
 
 class OverrideModal(ModalScreen[str | None]):
@@ -37,9 +37,9 @@ class OverrideModal(ModalScreen[str | None]):
         with Vertical(id="override-box"):
             yield Static(Text.assemble((f"{verb}: ", "bold"), shown(self.item_title)))
             if self.preview:
-                yield Static(Text("Effect on the plan: " + self.preview), id="override-effect")
+                yield Static(shown("Effect on the plan: " + self.preview), id="override-effect")
             yield Static(Text("Why? The reason is recorded with the decision and shown in the plan and the export."))
-            yield Input(self.current, placeholder="The reason, in a sentence the board will understand",
+            yield Input(in_box(self.current), placeholder="The reason, in a sentence the board will understand",
                         id="override-rationale")
             yield Static(Text("Enter to record, Escape to cancel"), id="override-hint")
 
@@ -48,7 +48,7 @@ class OverrideModal(ModalScreen[str | None]):
             self.app.notify("Type the reason first: an override without a reason is not recorded.",
                             severity="warning", markup=False)
             return
-        self.dismiss(event.value.strip())
+        self.dismiss(from_box(event.value, self.current).strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -11,6 +11,7 @@ from workshop_tui.domain import model as m
 from workshop_tui.presentation import plural
 from workshop_tui.services import choices
 from workshop_tui.services.choices import ChoiceError
+from workshop_tui.tui.safe import plain
 from workshop_tui.tui.widgets.pane import StagePane
 
 
@@ -55,7 +56,7 @@ class ActionsPane(StagePane):
 
     def load(self, workshop: m.Workshop) -> None:
         self.workshop = workshop
-        titles = {i.key: i.title for i in workshop.initiatives}
+        titles = {i.key: plain(i.title) for i in workshop.initiatives}  # user text, inert
         plan = None
         try:
             plan = choices.plan(workshop)  # the round policy never makes it from a hidden round
@@ -77,12 +78,12 @@ class ActionsPane(StagePane):
         for a in workshop.actions:
             lacks = choices.missing(a)
             table.add_row(
-                Text(a.title, overflow="ellipsis", no_wrap=True),
+                Text(plain(a.title), overflow="ellipsis", no_wrap=True),
                 Text(titles.get(a.initiative, "") if a.initiative else "–", overflow="ellipsis", no_wrap=True),
-                Text(a.owner or "missing", style="" if a.owner else "bold reverse", overflow="ellipsis", no_wrap=True),
+                Text(plain(a.owner) or "missing", style="" if a.owner else "bold reverse", overflow="ellipsis", no_wrap=True),
                 Text(a.due.isoformat() if a.due else "missing",
                      style="bold reverse" if a.due is None or (a.due < date if date else False) else ""),
-                Text(a.measure or "missing", style="" if a.measure else "bold reverse", overflow="ellipsis",
+                Text(plain(a.measure) or "missing", style="" if a.measure else "bold reverse", overflow="ellipsis",
                      no_wrap=True),
                 key=a.key, label=Text("!" if lacks or a.key in flagged else ""),
             )
@@ -105,7 +106,7 @@ class ActionsPane(StagePane):
         else:
             out.append(f"{plural(len(workshop.actions), 'action')}, at most {limit}. To finish:\n", style="bold")
             for c in checks:
-                out.append(f"• {c.message}\n")
+                out.append(f"• {plain(c.message)}\n")
             out.rstrip()
         self.query_one("#actions-check", Static).update(out)
         return checks
@@ -166,4 +167,4 @@ class ActionsPane(StagePane):
                 self.changed()
                 self.notify_saved(f"Removed: {action.title}")
 
-        self.app.push_screen(ConfirmModal(f"Remove the action {action.title!r}?"), done)
+        self.app.push_screen(ConfirmModal(f"Remove the action \u201c{action.title}\u201d?"), done)

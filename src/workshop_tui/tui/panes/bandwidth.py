@@ -67,9 +67,11 @@ class BandwidthPane(StagePane):
         "mandate) use capacity first: the bars show them solid, then everything else asked for. A red bar "
         "is over capacity: the strategy must either relieve that constraint or do fewer things.\n\n"
         "Keys: s sets the slots (projects at once). In the bottlenecks table: a adds, Enter or e edits, "
-        "d removes. In the demand grid (Tab to reach it): arrows move, type a number and press Enter to "
-        "set a demand (0 clears it), Escape abandons what you typed (or, with nothing typed, leaves the grid "
-        "so the number keys change stage again); on the 'Decided already' column Enter or k chooses the status."
+        "d removes. In the demand grid (Tab to reach it): arrows move; press Enter on a bottleneck's column "
+        "to start typing numbers (the border turns orange and says ENTERING), type a number and press Enter "
+        "to set a demand (0 clears it). Escape abandons what you typed, and with nothing typed stops "
+        "entering, so the number keys change stage again (a second Escape goes back to the sessions). "
+        "On the 'Decided already' column Enter or k chooses the status."
     )
     BINDINGS = [
         Binding("s", "slots", "Slots", id="bandwidth.slots"),
@@ -143,8 +145,7 @@ class BandwidthPane(StagePane):
                          key=item.key)
         grid.display = bool(workshop.initiatives)
         self.query_one("#demand-heading", Static).update(
-            "Demand per initiative: type a number, Enter saves · k or Enter on 'Decided already' sets it · "
-            "Escape leaves the grid"
+            "Demands: Enter starts typing (Enter saves, Escape stops) · k: decided already"
             if workshop.initiatives else "Add initiatives in stage 3 to record their demands here.")
         if keep.row < grid.row_count and keep.column < len(grid.columns):
             grid.cursor_coordinate = keep
@@ -191,12 +192,14 @@ class BandwidthPane(StagePane):
         self.refresh_bindings()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
+        if not self.still_shown(event):
+            return
         if event.data_table.id == "bottlenecks-table":
             self.action_edit()
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
-        event.stop()
+        if not self.still_shown(event):
+            return
         if str(event.cell_key.column_key.value) == "decided":
             self.action_decided()
 

@@ -14,6 +14,7 @@ from workshop_tui.domain import model as m
 from workshop_tui.domain.numbers import display, grouped, rank_label
 from workshop_tui.services import choices
 from workshop_tui.services.choices import ChoiceError
+from workshop_tui.tui.safe import plain, shown
 from workshop_tui.tui.widgets.pane import StagePane
 
 CUT = "__cut__"
@@ -159,7 +160,7 @@ class ChoicesPane(StagePane):
         self.items, self.plan = {}, None
         plan, self.queue, problem = self._plans[self.round_key]
         if plan is None:
-            head.update(Text(problem))
+            head.update(shown(problem))
             self._clear_extras()
             return
         self.plan = plan
@@ -172,7 +173,8 @@ class ChoicesPane(StagePane):
         head.update(Text(f"Plan from {source} · {bandwidth} · "
                          f"{len(plan.will_do)} will do{undecided}, {len(plan.not_now)} not now, {len(plan.wont)} won't"))
         self._capacity(plan)
-        titles = {i.key: i.title for i in self.workshop.initiatives}
+        # User text (titles, reasons quoting titles and rationales) is made inert once, here.
+        titles = {i.key: plain(i.title) for i in self.workshop.initiatives}
         overridden = {d.initiative for d in self.workshop.decisions}
         for item in sorted(plan.will_do, key=lambda i: (i.wave or 99, i.rank or 999, i.initiative)):
             self._row("will", item, titles, overridden)
@@ -191,7 +193,7 @@ class ChoicesPane(StagePane):
         self.refresh_bindings()
 
     def _row(self, outcome: str, item, titles: dict, overridden: set) -> None:
-        why = "; ".join(r.detail for r in item.reasons)
+        why = plain("; ".join(r.detail for r in item.reasons))
         label = OUTCOME[outcome] + ("*" if item.initiative in overridden else "")
         style = {"will": "bold", "wont": "italic", "undecided": "bold reverse"}.get(outcome, "")
         self.query_one("#choices-table", DataTable).add_row(
@@ -206,9 +208,9 @@ class ChoicesPane(StagePane):
         uses = list(plan.bottlenecks) + ([plan.budget] if plan.budget is not None else [])
         for use in uses:
             full = use.capacity is not None and use.used >= use.capacity
-            lines.append(f"{use.name[:28]:<28} ", style="bold" if full else "")
+            lines.append(f"{plain(use.name)[:28]:<28} ", style="bold" if full else "")
             lines.append(usage_bar(use.used, use.capacity))
-            lines.append(f" {grouped(use.used, from_=1000)} of {grouped(use.capacity, from_=1000)} {use.unit}".rstrip()
+            lines.append(f" {grouped(use.used, from_=1000)} of {grouped(use.capacity, from_=1000)} {plain(use.unit)}".rstrip()
                          + "\n",
                          style="bold" if full else "")
         lines.rstrip()
@@ -228,7 +230,7 @@ class ChoicesPane(StagePane):
             out.append(", ".join(titles.get(r.initiative, r.initiative) for r in queue[:5]) + "\n")
         for effect in plan.overrides:
             out.append("Override: ", style="bold")
-            out.append(effect.text + "\n")
+            out.append(plain(effect.text) + "\n")
         if plan.optimiser is not None:
             o = plan.optimiser
             out.append("An exact optimiser finds a better combination: ", style="bold")
@@ -239,7 +241,7 @@ class ChoicesPane(StagePane):
             out.append(f"Dependency cycle: {' → '.join(titles.get(k, k) for k in cycle)}\n")
         for w in plan.warnings:
             if not w.startswith("Undecided:"):
-                out.append(f"Note: {w}\n", style="bold" if "out of the plan" in w else "")
+                out.append(f"Note: {plain(w)}\n", style="bold" if "out of the plan" in w else "")
         if any(d for d in self.workshop.decisions):
             out.append("* the facilitator's override, with its recorded reason\n")
         out.rstrip()
@@ -255,11 +257,12 @@ class ChoicesPane(StagePane):
             panel.update(Text("Move to an initiative to read its full reasons here.", style="italic"))
             return
         outcome, item = self.items[key]
-        text = Text.assemble((f"{OUTCOME[outcome]}: ", "bold"), (self.workshop.initiative(key).title, "bold"), ". ")
+        text = Text.assemble((f"{OUTCOME[outcome]}: ", "bold"), (plain(self.workshop.initiative(key).title), "bold"),
+                             ". ")
         note = choices.decision_note(self.workshop, key)
         if note:
-            text.append(note + " ", style="italic")
-        text.append(" ".join(r.detail for r in item.reasons) or "No reason recorded.")
+            text.append(plain(note) + " ", style="italic")
+        text.append(shown(" ".join(r.detail for r in item.reasons) or "No reason recorded."))
         width = panel.content_size.width
         if width > 10:
             lines = text.wrap(self.app.console, width)
@@ -295,6 +298,11 @@ class ChoicesPane(StagePane):
             return bool(self.workshop.decisions) and self.plan is not None
         return True
 
+    def on_resize(self) -> None:
+        # The detail panel is wrapped to its width (to say when there is more): again at the new one.
+        if self.plan is not None:
+            self.call_after_refresh(self._detail)
+
     def on_data_table_row_highlighted(self, _event) -> None:
         if self.plan is not None:
             self._detail()
@@ -302,7 +310,8 @@ class ChoicesPane(StagePane):
 
     def on_data_table_row_selected(self, event) -> None:
         # The table takes Enter for itself; selecting a row is the pane's "why?".
-        event.stop()
+        if not self.still_shown(event):
+            return
         self.action_why()
 
     def action_round(self, step: int) -> None:
@@ -353,7 +362,7 @@ class ChoicesPane(StagePane):
         lines = [effect.text if effect is not None else ""]
         lines += [w for w in preview.warnings if "out of the plan" in w]
         if kind == "within" and effect is not None and effect.displaced:
-            lines.append("It pushes out " + ", ".join(titles.get(k, k) for k in effect.displaced)
+            lines.append("It pushes out " + ", ".join(plain(titles.get(k, k)) for k in effect.displaced)
                          + ". Record it only if that is the room's decision.")
 
         def done(rationale: str | None) -> None:
@@ -387,4 +396,4 @@ class ChoicesPane(StagePane):
                 self.changed()
                 self.notify_saved(f"Override removed: {title}")
 
-        self.app.push_screen(ConfirmModal(Text(f"Remove your override for {title}?").plain), done)
+        self.app.push_screen(ConfirmModal(f"Remove your override for {title}?"), done)

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from workshop_tui.domain.model import Criterion, Workshop
 from workshop_tui.domain.summaries import GateMark, gate_marks, shortlist, weight_shares, weights_warning
+from workshop_tui.tui.safe import line, plain, shown
 from workshop_tui.tui.widgets.pane import StagePane
 
 KIND_CHOICES = (("Scored (weight and scale)", "score"), ("Gate (pass or fail)", "gate"))
@@ -84,7 +85,7 @@ class CriteriaPane(StagePane):
         for c in workshop.criteria:
             scored = c.kind == "score"
             table.add_row(
-                Text(c.name), "scored" if scored else "gate",
+                line(c.name), "scored" if scored else "gate",
                 fmt_number(c.weight) if scored else "",
                 f"{float(shares[c.key]):.0f}%" if scored else "",
                 f"{fmt_number(c.min)}–{fmt_number(c.max)}" if scored else "pass/fail",
@@ -94,7 +95,7 @@ class CriteriaPane(StagePane):
         warning = weights_warning(workshop.criteria)
         if not workshop.criteria:
             warning = "No criteria yet: press t to start from a template, or a to add one."
-        self.query_one("#criteria-warning", Static).update(Text(warning))
+        self.query_one("#criteria-warning", Static).update(shown(warning))
         self.query_one("#criteria-warning").display = bool(warning)
         self._draw_gates()
         self.refresh_bindings()
@@ -117,9 +118,9 @@ class CriteriaPane(StagePane):
         self.marks = gate_marks(workshop)
         grid.add_column("Initiative", key="initiative")
         for g in gates:
-            grid.add_column(Text(g.name[:24]), key=g.key)
+            grid.add_column(Text(plain(g.name)[:24]), key=g.key)
         for item in workshop.initiatives:
-            grid.add_row(Text(item.title), *[gate_cell(self.marks.get((item.key, g.key))) for g in gates],
+            grid.add_row(line(item.title), *[gate_cell(self.marks.get((item.key, g.key))) for g in gates],
                          key=item.key)
         if keep.row < grid.row_count:
             grid.cursor_coordinate = keep
@@ -130,11 +131,11 @@ class CriteriaPane(StagePane):
     def _draw_shortlist(self) -> None:
         workshop = self.workshop
         result = shortlist(workshop)
-        titles = {i.key: i.title for i in workshop.initiatives}
-        line = Text("Exemplar candidates (every gate passed): ", style="bold")
-        line.append(", ".join(titles[k] for k in result.candidates) or "none yet")
-        line.append(f"   Ruled out {len(result.ruled_out)} · still to assess {len(result.pending)}")
-        self.query_one("#gates-shortlist", Static).update(line)
+        titles = {i.key: plain(i.title) for i in workshop.initiatives}
+        out = Text("Exemplar candidates (every gate passed): ", style="bold")
+        out.append(", ".join(titles[k] for k in result.candidates) or "none yet")
+        out.append(f"   Ruled out {len(result.ruled_out)} · still to assess {len(result.pending)}")
+        self.query_one("#gates-shortlist", Static).update(out)
 
     # -- which keys make sense where ----------------------------------------------
 
@@ -172,7 +173,8 @@ class CriteriaPane(StagePane):
         self.refresh_bindings()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
+        if not self.still_shown(event):
+            return
         if event.data_table.id == "criteria-table":
             self.action_edit()
 

@@ -97,7 +97,8 @@ class InitiativesPane(StagePane):
         return True
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
+        if not self.still_shown(event):
+            return
         self.action_edit()
 
     def _after_form(self, saved: Initiative | None) -> None:

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from workshop_tui.domain.model import ROLE_LABELS, Participant, Workshop
 from workshop_tui.domain.summaries import mix_warning, role_counts
 from workshop_tui.presentation import plural
-from workshop_tui.tui.safe import line, plain
+from workshop_tui.tui.safe import from_box, in_box, line, plain
 from workshop_tui.tui.widgets.pane import StagePane
 
 
@@ -59,16 +59,16 @@ class ParticipantsPane(StagePane):
         keep = table.cursor_row
         table.clear()
         for p in self.people:
-            table.add_row(line(p.name), ROLE_LABELS.get(p.role, p.role), key=p.key)
+            table.add_row(line(p.name), line(ROLE_LABELS.get(p.role, p.role)), key=p.key)
         if self.people:
             table.move_cursor(row=min(keep, len(self.people) - 1))
         counts = role_counts(self.people)
-        summary = " · ".join(f"{ROLE_LABELS[r]} {n}" for r, n in counts.items())
+        summary = " · ".join(f"{plain(ROLE_LABELS.get(r, r))} {n}" for r, n in counts.items())
         self.query_one("#participants-counts", Static).update(
             Text(f"{plural(len(self.people), 'person')}: {summary}" if self.people else
                  "Nobody yet: type the first name above and press Enter."))
         warning = self.query_one("#participants-warning", Static)
-        warning.update(Text(mix_warning(self.people)))
+        warning.update(line(mix_warning(self.people)))
         warning.display = bool(mix_warning(self.people))
         self._show_mode()
         self.refresh_bindings()
@@ -98,8 +98,10 @@ class ParticipantsPane(StagePane):
         event.stop()
         name_box = self.query_one("#participant-name", Input)
         role = self.query_one("#participant-role", Select).value
+        person = next((p for p in self.people if p.key == self.editing), None) if self.editing else None
+        name = from_box(name_box.value, person.name) if person is not None else name_box.value
         try:
-            saved = editing.save_participant(self.db, self.session_id, name_box.value, str(role), key=self.editing)
+            saved = editing.save_participant(self.db, self.session_id, name, str(role), key=self.editing)
         except editing.EditError as exc:
             self.fail(str(exc))
             return
@@ -124,7 +126,8 @@ class ParticipantsPane(StagePane):
             self.call_after_refresh(self.query_one("#participant-name", Input).focus)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
+        if not self.still_shown(event):
+            return
         self.action_edit()
 
     def action_add(self) -> None:
@@ -137,7 +140,7 @@ class ParticipantsPane(StagePane):
         if person is None:
             return
         self.editing = person.key
-        self.query_one("#participant-name", Input).value = person.name
+        self.query_one("#participant-name", Input).value = in_box(person.name)
         self.query_one("#participant-role", Select).value = person.role
         self._show_mode()
         self.query_one("#participant-name", Input).focus()

@@ -25,6 +25,7 @@ from workshop_tui.tui.widgets.ballot_layout import (
     short_names,
     vote_text,
 )
+from workshop_tui.tui.safe import plain
 from workshop_tui.tui.widgets.pane import StagePane
 from workshop_tui.tui.widgets.vote_grid import MOSCOW_TEXT, VoteGrid
 
@@ -183,7 +184,7 @@ class VotingPane(StagePane):
         for r in rounds:
             ballots = len({r.ballot_id(v) for v in r.votes}) if r.votes else 0
             status = STATUS_TEXT.get(r.status, r.status) + (", hidden" if r.hidden else "")
-            table.add_row(Text(r.key), Text(r.title or "", overflow="ellipsis", no_wrap=True),
+            table.add_row(Text(r.key), Text(plain(r.title or ""), overflow="ellipsis", no_wrap=True),
                           Text(m.METHOD_LABELS.get(r.method, r.method) + (" (secret)" if r.anonymous else "")),
                           Text(status), Text(str(ballots)), key=r.key)
         table.display = bool(rounds)
@@ -280,7 +281,7 @@ class VotingPane(StagePane):
         desk = self.desk
         if desk is None:
             return
-        rnd, names = desk.round, {p.key: p.name for p in self.workshop.participants}
+        rnd, names = desk.round, {p.key: plain(p.name) for p in self.workshop.participants}
         bits = [f"{rnd.key} · {m.METHOD_LABELS.get(rnd.method, rnd.method)} · {rnd.status}",
                 "secret ballot" if rnd.anonymous else "named", "results hidden" if rnd.hidden else "results shown"]
         if rnd.method == "dots":
@@ -312,7 +313,7 @@ class VotingPane(StagePane):
         if waiting:
             # Short names on one line: the room can read it at a glance on a projector.
             short = short_names(self.workshop.participants, 14)
-            wait_line.append(f" · not voted yet ({len(waiting)}): {', '.join(short[k] for k in waiting)}")
+            wait_line.append(f" · not voted yet ({len(waiting)}): {', '.join(plain(short[k]) for k in waiting)}")
         self._lines(head, person_line, wait_line)
         rounds = self.query_one("#voting-rounds", DataTable)
         if not rnd.anonymous and rnd.key in rounds.rows:
@@ -578,7 +579,7 @@ class VotingPane(StagePane):
         self.refresh_bindings()
         self.changed("", reload=False)
         name = next(p.name for p in self.workshop.participants if p.key == participant)
-        self.app.notify(Text(f"Undone: {name}'s last vote").plain, timeout=2, markup=False)
+        self.app.notify(f"Undone: {plain(name)}'s last vote", timeout=2, markup=False)
 
     def action_abstain(self) -> None:
         desk = self.desk

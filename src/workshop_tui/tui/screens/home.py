@@ -14,6 +14,9 @@ from workshop_tui.tui.stages import LABELS
 
 # Widths of the columns that must stay whole at 80 columns: date, stage, counts.
 DATE_W, STAGE_W, COUNT_W = 10, 12, 6
+# Below this width the two count columns give their room to title and organisation (the
+# counts of the highlighted session are in the line above the list instead).
+NARROW_W = 100
 
 EMPTY_HELP = (
     "No sessions yet.\n\n"
@@ -69,23 +72,32 @@ class HomeScreen(Screen):
         if self.summaries:
             self._show(self.summaries)
 
+    @property
+    def narrow(self) -> bool:
+        return (self.size.width or 120) < NARROW_W
+
     def _text_widths(self) -> tuple[int, int]:
-        """How wide title and organisation may be so that date, stage and the counts
-        always fit: the rest of the width, shared 2:1 (each cell has 2 columns of padding)."""
+        """How wide title and organisation may be so that date, stage (and, when wide
+        enough, the counts) always fit: the rest of the width, shared 2:1, or evenly when
+        narrow so an organisation reads as more than "Calder…Trust" (each cell has 2
+        columns of padding)."""
         width = self.size.width or 120
-        rest = max(20, width - (DATE_W + STAGE_W + 2 * COUNT_W) - 6 * 2 - 2)
-        organisation = max(12, rest // 3)  # "Organisation" itself is 12 wide
+        counts = 0 if self.narrow else 2 * (COUNT_W + 2)
+        rest = max(24, width - (DATE_W + STAGE_W) - 4 * 2 - counts - 2)
+        organisation = max(12, rest // 2 if self.narrow else rest // 3)  # "Organisation" itself is 12 wide
         return max(12, rest - organisation), organisation
 
     def _add_columns(self) -> None:
         table = self.query_one("#sessions", DataTable)
         title_w, org_w = self._text_widths()
+        self._columns_narrow = self.narrow
         table.add_column("Title", key="title", width=title_w)
         table.add_column("Organisation", key="organisation", width=org_w)
         table.add_column("Date", key="date", width=DATE_W)
         table.add_column("Stage", key="stage", width=STAGE_W)
-        table.add_column("Items", key="items", width=COUNT_W)
-        table.add_column("People", key="people", width=COUNT_W)
+        if not self.narrow:
+            table.add_column("Items", key="items", width=COUNT_W)
+            table.add_column("People", key="people", width=COUNT_W)
 
     # -- loading ------------------------------------------------------------
 
@@ -114,15 +126,19 @@ class HomeScreen(Screen):
             select_id = self.selected_id()
         self.summaries = summaries
         table.clear()
+        if getattr(self, "_columns_narrow", None) != self.narrow:
+            table.clear(columns=True)
+            self._add_columns()
         title_w, org_w = self._text_widths()
         for key, width in (("title", title_w), ("organisation", org_w)):
             column = table.columns[key]  # type: ignore[index]  (a ColumnKey equals its string)
             column.width, column.auto_width = width, False
         for r in self.summaries:
             # plain(): control characters as visible escapes; Text(): markup shown literally.
-            table.add_row(Text(_clip(plain(r.title), title_w)), Text(_clip(plain(r.organisation), org_w)),
-                          r.date.isoformat() if r.date else "", LABELS.get(r.stage, r.stage),
-                          Text(str(r.initiatives), justify="right"), Text(str(r.participants), justify="right"),
+            counts = [] if self.narrow else [Text(str(r.initiatives), justify="right"),
+                                             Text(str(r.participants), justify="right")]
+            table.add_row(Text(_clip(plain(r.title), title_w)), Text(_clip(plain(r.organisation), org_w, keep_end=False)),
+                          r.date.isoformat() if r.date else "", LABELS.get(r.stage, r.stage), *counts,
                           key=str(r.id))
         for n, r in enumerate(self.summaries):
             if r.id == select_id:
@@ -135,8 +151,7 @@ class HomeScreen(Screen):
         if not self.ready:
             status.update(Text(f"{plural(len(self.summaries), 'session')}. Opening the database..."))
         else:
-            status.update(Text("No sessions in this database" if empty else
-                               f"{plural(len(self.summaries), 'session')}. Enter opens the highlighted one."))
+            status.update(Text("No sessions in this database" if empty else self._ready_status()))
         if not empty:
             table.focus()
         self.refresh_bindings()
@@ -177,6 +192,15 @@ class HomeScreen(Screen):
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self.refresh_bindings()
+        if self.ready and self.summaries and self.narrow:
+            self.query_one("#status", Static).update(Text(self._ready_status()))
+
+    def _ready_status(self) -> str:
+        text = f"{plural(len(self.summaries), 'session')}. Enter opens the highlighted one."
+        chosen = self.selected() if self.narrow else None
+        if chosen is not None:  # the counts' columns do not fit: say them here
+            text += f" It has {plural(chosen.initiatives, 'initiative')}, {plural(chosen.participants, 'person')}."
+        return text
 
     def open_session(self, session_id: int, stage: str | None = None) -> None:
         from workshop_tui.tui.screens.session import SessionScreen
@@ -265,12 +289,16 @@ class HomeScreen(Screen):
         self.refresh_sessions()
 
 
-def _clip(text: str, width: int) -> str:
+def _clip(text: str, width: int, *, keep_end: bool = True) -> str:
     """One line of at most ``width`` characters; an ellipsis in the middle says there is more.
-    The end is kept because that is where copies differ: "... (re-prioritisation)"."""
+    The end is kept because that is where copies differ: "... (re-prioritisation)". An
+    organisation is cut at its end instead: its start names it ("Calder Valley NHS Found…"),
+    its end is the same for many ("... NHS Foundation Trust")."""
     flat = text.strip()
     if len(flat) <= width:
         return flat
+    if not keep_end:
+        return flat[: width - 1].rstrip() + "\u2026"
     tail = min(24, (width - 1) // 2)
     return flat[: width - 1 - tail].rstrip() + "\u2026" + flat[len(flat) - tail:] if tail else flat[: width - 1] + "\u2026"
 

@@ -24,6 +24,7 @@ from workshop_tui.domain import model as m
 from workshop_tui.domain.numbers import display
 from workshop_tui.services import sessions, voting
 from workshop_tui.services.voting import Rules, VotingError
+from workshop_tui.tui.safe import plain, shown
 from workshop_tui.tui.widgets.ballot_layout import person_columns
 from workshop_tui.tui.widgets.vote_grid import MOSCOW_TEXT, VoteGrid
 
@@ -97,7 +98,7 @@ class PrivateBallotScreen(Screen[int]):
         title = method if (self.rnd.title or "").startswith(method) else f"{self.rnd.title} · {method}"
         if self.rnd.anonymous:
             title += " · secret ballot: your ballot is stored without your name"
-        self.query_one("#pb-title", Static).update(Text(title))
+        self.query_one("#pb-title", Static).update(shown(title))
 
     def _switch(self, step: str) -> None:
         self.step = step
@@ -112,7 +113,7 @@ class PrivateBallotScreen(Screen[int]):
         names = self.query_one("#pb-names", OptionList)
         names.clear_options()
         people = {p.key: p.name for p in self.workshop.participants}
-        names.add_options([Option(Text(people[k]), id=k) for k in waiting])
+        names.add_options([Option(Text(plain(people[k])), id=k) for k in waiting])
         names.highlighted = 0 if waiting else None
         if not waiting:
             self.query_one("#pb-pick-help", Static).update(
@@ -131,7 +132,7 @@ class PrivateBallotScreen(Screen[int]):
         grid.across = self.rnd.method in ("matrix", "value_effort")
         grid.build([(i.key, i.title) for i in self.workshop.initiatives], columns, {})
         grid.keep_entry("Your ballot: type, then Ctrl+S to review before submitting")
-        self.query_one("#pb-ballot-help", Static).update(Text(self._instructions()))
+        self.query_one("#pb-ballot-help", Static).update(shown(self._instructions()))
         self._switch("ballot")
         self._update_budget(name)
         grid.focus()
@@ -154,7 +155,7 @@ class PrivateBallotScreen(Screen[int]):
 
     def _update_budget(self, name: str | None = None) -> None:
         name = name or next(p.name for p in self.workshop.participants if p.key == self.voter)
-        line = Text(f"Your ballot, {name}")
+        line = Text(f"Your ballot, {plain(name)}")
         if self.rules.budget is not None:
             line.append(f": {self.rules.budget - self.spent} of {self.rules.budget} dots left")
         self.query_one("#pb-budget", Static).update(line)
@@ -244,7 +245,7 @@ class PrivateBallotScreen(Screen[int]):
         out.append("Check your ballot before you submit. ", style="bold")
         out.append("Once submitted it cannot be changed.\n\n")
         for line in self._totals(len(titles)):
-            out.append(f"{line}\n")
+            out.append(f"{plain(line)}\n")
         if not self.draft:
             out.append("\nYour ballot is EMPTY: submitting it counts as a blank ballot.\n", style="bold")
         elif unscored and method != "ranking" and method != "dots":
@@ -256,7 +257,7 @@ class PrivateBallotScreen(Screen[int]):
             out.append("\nEvery initiative is scored.\n", style="bold")
         if self.draft:
             for key in unscored[:40]:
-                out.append(f"  · {titles[key]}\n")
+                out.append(f"  · {plain(titles[key])}\n")
             if len(unscored) > 40:
                 out.append(f"  · and {len(unscored) - 40} more\n")
         out.append("\nEnter submits for good · Escape goes back to your ballot", style="italic")
@@ -305,7 +306,7 @@ class PrivateBallotScreen(Screen[int]):
         try:
             voting.submit_ballot(self.db, self.session_id, self.round_key, self.voter, entries)
         except (VotingError, LookupError) as exc:
-            self.app.notify(str(exc), title="Not saved", severity="error", timeout=8, markup=False)
+            self.app.notify(plain(str(exc)), title="Not saved", severity="error", timeout=8, markup=False)
             self._back_to_ballot()
             return
         except Exception as exc:  # noqa: BLE001 - the database failed: the ballot stays on screen

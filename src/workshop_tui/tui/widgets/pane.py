@@ -70,6 +70,15 @@ class StagePane(Vertical):
             return
         self.screen.set_focus(None)
 
+    def still_shown(self, event=None) -> bool:
+        """For a handler of a table's "selected" message, which arrives a moment after the
+        Enter that caused it: stops ``event`` and says whether this stage is still the screen
+        in front. An Escape typed in that moment has already left the session, and a dialog
+        opened now would sit on the sessions list with no session under it."""
+        if event is not None:
+            event.stop()
+        return self.is_attached and self.screen.is_active
+
     def changed(self, note: str = "Saved", *, reload: bool = True) -> None:
         self.post_message(self.Changed(note, reload))
 

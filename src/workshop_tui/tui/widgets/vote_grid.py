@@ -21,6 +21,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
 from workshop_tui.services.voting import VotingError
+from workshop_tui.tui.safe import plain
 
 TITLE_COLUMN = "__title__"
 MOSCOW_KEYS = {"m": "must", "s": "should", "c": "could", "w": "wont"}
@@ -141,10 +142,12 @@ class VoteGrid(DataTable):
         self.row_keys = [key for key, _ in rows]
         self.add_column(Text("Initiative", style="bold"), key=TITLE_COLUMN, width=title_width)
         for c in columns:
-            self.add_column(Text(c.label, style="bold", overflow="ellipsis", no_wrap=True), key=c.key, width=c.width)
+            # Labels and titles are user text (people's names, criteria, initiatives): inert.
+            self.add_column(Text(plain(c.label), style="bold", overflow="ellipsis", no_wrap=True), key=c.key,
+                            width=c.width)
         self.fixed_columns = 1
         for key, title in rows:
-            self.add_row(Text(title, overflow="ellipsis", no_wrap=True),
+            self.add_row(Text(plain(title), overflow="ellipsis", no_wrap=True),
                          *[_cell(cells.get((key, c.key), "")) for c in columns], key=key)
         if rows and columns:
             self.move_cursor(row=min(where.row, len(rows) - 1), column=max(1, min(where.column, len(columns))),
