@@ -449,17 +449,19 @@ class PhoneServer:
         return self._html(pages.ballot(rnd, self._csrf(device), values, errors=errors, can_change=can_change,
                                        order=order), status)
 
-    async def _form(self, request, device):
-        form = await request.post()
-        if not security.csrf_ok(self._key, device.token, str(form.get("csrf", ""))):
-            return None, self._refuse(403, "Refused", "This page is out of date. Open the ballot again.")
-        return form, None
-
-    async def _code_post(self, request):
+    async def _posted(self, request):
+        """(device, form, None) for a post from a joined device with a good CSRF token, else
+        (None, None, the refusal): every form post is checked the same way."""
         device = self._device(request)
         if device is None:
-            return self._refuse(403, "Refused", "Scan the QR code (or type the join code) first.")
-        form, refused = await self._form(request, device)
+            return None, None, self._refuse(403, "Refused", "Scan the QR code (or type the join code) first.")
+        form = await request.post()
+        if not security.csrf_ok(self._key, device.token, str(form.get("csrf", ""))):
+            return None, None, self._refuse(403, "Refused", "This page is out of date. Open the ballot again.")
+        return device, form, None
+
+    async def _code_post(self, request):
+        device, form, refused = await self._posted(request)
         if refused is not None:
             return refused
         if self.mode == "anonymous":
@@ -476,10 +478,7 @@ class PhoneServer:
         return self._see_other("/ballot")
 
     async def _ballot_post(self, request):
-        device = self._device(request)
-        if device is None:
-            return self._refuse(403, "Refused", "Scan the QR code (or type the join code) first.")
-        form, refused = await self._form(request, device)
+        device, form, refused = await self._posted(request)
         if refused is not None:
             return refused
         current = await self._round()
