@@ -28,6 +28,7 @@ Prints ``ready`` once the database is open. Any exception ends it non-zero.
 from __future__ import annotations
 
 import random
+import time
 import sys
 from pathlib import Path
 
@@ -77,11 +78,16 @@ def race(url: str, session_id: str, round_key: str, tag: str, count: str, seed: 
     people, items = sorted(desk.participants), sorted(desk.initiatives)
     rng = random.Random(int(seed))
     say("ready")
-    for _ in range(int(count)):
+    # At least `count` attempts, then on until this desk has met the close: a fast desk
+    # could otherwise finish before the parent (reading its lines) closes the round.
+    attempts, met_close, deadline = 0, False, time.monotonic() + 120
+    while (attempts < int(count) or not met_close) and time.monotonic() < deadline:
+        attempts += 1
         person, item, value = rng.choice(people), rng.choice(items), rng.randint(0, 3)
         try:
             desk.cast(person, item, None, value)
         except VotingError as exc:
+            met_close = met_close or "closed" in str(exc)
             say(f"refused {person} {item} {value}: {exc}")
         else:
             say(f"ack {person} {item} {value}")
