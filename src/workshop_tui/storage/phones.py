@@ -17,10 +17,9 @@ from sqlmodel import Session
 from workshop_tui.domain import model as m
 from workshop_tui.storage import ballot_box
 from workshop_tui.storage.repository import (
-    NAMED_ID_LIMIT, RoundIds, _encode_ranking, _ranking_places, encode_value, frac_to_text, id_map, now, random_id,
-    round_row,
+    NAMED_ID_LIMIT, RoundIds, _encode_ranking, box_entry, _ranking_places, encode_value, frac_to_text, id_map, now, random_id,
 )
-from workshop_tui.storage.tables import CriterionRow, InitiativeRow, ParticipantRow, PhoneCodeRow, PhoneVotedRow, \
+from workshop_tui.storage.tables import ParticipantRow, PhoneCodeRow, PhoneVotedRow, \
     AuditRow, RankingPlaceRow, RoundRow, VoteRow
 
 
@@ -79,16 +78,7 @@ def cast_unnamed_secret_ballot(s: Session, ids: RoundIds, votes: Iterable[m.Vote
     """A secret ballot that is nobody's (an anonymous phone, a slip) into the round's box;
     no voter is marked. Returns the ballot id."""
     items, crits = ids.initiatives, ids.criteria
-    entries = [{
-        "initiative_id": items[v.initiative] if v.initiative else None,
-        "criterion_id": crits[v.criterion] if v.criterion else None,
-        "value": encode_value(v.value),
-        "effort": frac_to_text(v.effort),
-        "ranking": json.dumps([list(e) if isinstance(e, tuple) else e for e in v.ranking])
-        if v.ranking is not None else None,
-        "channel": v.channel,
-        "note": v.note,
-    } for v in votes]
+    entries = [box_entry(v, items, crits) for v in votes]
     return ballot_box.cast(s, ids.round, None, sorted(ids.participants.values()), entries)
 
 

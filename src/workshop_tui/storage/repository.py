@@ -1125,7 +1125,13 @@ def cast_secret_ballot(s: Session, session_id: int, round_key: str, participant:
     people = id_map(s, ParticipantRow, session_id)
     items = id_map(s, InitiativeRow, session_id)
     crits = id_map(s, CriterionRow, session_id)
-    entries = [{
+    entries = [box_entry(v, items, crits) for v in votes]
+    return ballot_box.cast(s, rnd.id, people[participant], sorted(people.values()), entries)
+
+
+def box_entry(v: m.Vote, items: dict, crits: dict) -> dict:
+    """One vote as the ballot box stores it (row ids, encoded values; no voter)."""
+    return {
         "initiative_id": items[v.initiative] if v.initiative else None,
         "criterion_id": crits[v.criterion] if v.criterion else None,
         "value": encode_value(v.value),
@@ -1134,8 +1140,7 @@ def cast_secret_ballot(s: Session, session_id: int, round_key: str, participant:
         if v.ranking is not None else None,
         "channel": v.channel,
         "note": v.note,
-    } for v in votes]
-    return ballot_box.cast(s, rnd.id, people[participant], sorted(people.values()), entries)
+    }
 
 
 def seal_secret_round(s: Session, session_id: int, round_key: str) -> int:
