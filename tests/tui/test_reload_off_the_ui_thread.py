@@ -121,6 +121,33 @@ async def test_results_are_worked_out_per_round_and_a_vote_makes_them_again(sqli
         assert "2 ballots counted" in screen_text(app)
 
 
+async def test_results_follow_a_round_that_gets_its_first_votes_until_the_facilitator_picks_one(sqlite_db):
+    # Seen in a real terminal under load: Results opened on a picture read before the first
+    # vote of the new round had arrived, chose the older round, and kept it once the vote did.
+    db, _path, sid, first = sqlite_db
+    voting.open_desk(db, sid, first).cast("ana", "epr", None, 2)
+    second = voting.create_round(db, sid, method="dots")
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_stage(app, pilot, sid, "results")
+        pane = screen.pane("results")
+        await settle(pilot, lambda: first in pane._figures, "the first round's figures")
+        assert pane.round_key == first  # the new round has no votes yet
+        voting.open_desk(db, sid, second).cast("ben", "wifi", None, 1)
+        pane.changed()
+        await settle(pilot, lambda: second in pane._figures, "the new round's figures")
+        assert pane.round_key == second
+        assert f"Round {second}" in screen_text(app)
+        # The facilitator goes back a round: a later change keeps the round they chose.
+        await pilot.press("left_square_bracket")
+        await settle(pilot, lambda: pane.round_key == first)
+        voting.open_desk(db, sid, second).cast("cat", "wifi", None, 1)
+        pane.changed()
+        await settle(pilot, lambda: pane.workshop is not None
+                     and len(pane.workshop.round(second).votes) == 2, "the third vote to be read")
+        assert pane.round_key == first
+
+
 async def test_a_vote_the_writer_refuses_is_put_back_and_named_not_saved(sqlite_db):
     db, path, sid, key = sqlite_db
     app = WorkshopApp(db=db, load_samples_when_empty=False)

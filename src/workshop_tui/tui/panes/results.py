@@ -112,6 +112,10 @@ class ResultsPane(StagePane):
         super().__init__(session_id, **kwargs)
         self.workshop: m.Workshop | None = None
         self.round_key: str | None = None
+        # The facilitator chose the round with [ or ]: keep it. Until then the pane follows the
+        # round policy's default, so a round that gets its first votes (or is revealed) while
+        # Results shows an older one is what the next read opens on.
+        self._picked = False
         self.details = False
         # Per round, for the workshop as read last (a new read is a new object: any change
         # reloads it, so the cache can never outlive the data it was made from).
@@ -145,7 +149,8 @@ class ResultsPane(StagePane):
             self._cache_for, self._figures, self._working = workshop, {}, set()
             self._triangulation, self._has_triangulation = None, False
         keys = [r.key for r in choices.scored_rounds(workshop)]
-        if self.round_key not in keys:
+        if self.round_key not in keys or not self._picked:
+            self._picked = False
             self.round_key = choices.default_round(workshop)
         self._draw()
         self.refresh_bindings()
@@ -166,6 +171,7 @@ class ResultsPane(StagePane):
             return
         n = keys.index(self.round_key) if self.round_key in keys else 0
         self.round_key = keys[(n + step) % len(keys)]
+        self._picked = True
         self._draw()
 
     def action_details(self) -> None:
