@@ -18,6 +18,7 @@ from textual.theme import Theme
 
 from workshop_tui.tui.commands import WorkshopCommands
 from workshop_tui.tui.screens.home import HomeScreen
+from workshop_tui.tui.writes import Writer, Written
 
 HIGH_CONTRAST = "workshop-high-contrast"
 NORMAL_THEME = "textual-dark"
@@ -80,6 +81,8 @@ class WorkshopApp(App[int]):
         # Set once the first list is on screen: only then may the worker start importing.
         self.first_list_shown = threading.Event()
         self._closing = False
+        # Every change other than a cast vote is written by this one thread (tui/writes.py).
+        self.writer = Writer(self)
         self.register_theme(HIGH_CONTRAST_THEME)
 
     def on_mount(self) -> None:
@@ -132,6 +135,25 @@ class WorkshopApp(App[int]):
             if isinstance(screen, HomeScreen):
                 screen.show_error(message.message)
 
+    def on_written(self, message: Written) -> None:
+        message.stop()
+        self.writer.finished(message)
+
+    def _exit_once_written(self) -> None:
+        """Quitting waits for the changes already asked for (the screen said they would be
+        saved); the wait runs in a worker so the screen keeps drawing meanwhile."""
+        if not self.writer.busy:
+            self.exit()
+            return
+        self.notify("Saving the last change before quitting…", timeout=3)
+
+        async def wait_then_exit() -> None:
+            if not await self.writer.wait():
+                self.unsaved_on_exit = ["a change the database had not taken after 60 s"]
+            self.exit()
+
+        self.run_worker(wait_then_exit(), group="quit", exclusive=True)
+
     async def action_quit(self) -> None:
         """Ctrl+Q. While a voter has a private ballot open it asks first: the
         footer offers Quit to whoever holds the laptop."""
@@ -145,12 +167,12 @@ class WorkshopApp(App[int]):
             async def answer(yes: bool | None) -> None:
                 if yes:
                     await self._stop_phones()
-                    self.exit()
+                    self._exit_once_written()
 
             self.push_screen(ConfirmModal(question, yes="Quit", no="Keep voting"), answer)
             return
         await self._stop_phones()
-        self.exit()
+        self._exit_once_written()
 
     async def _stop_phones(self) -> None:
         """A phones server stops with the app (and with its session: SessionScreen.on_unmount)."""
@@ -203,10 +225,10 @@ def run_app(url: str) -> int:
 
     app = WorkshopApp(url)
     result = app.run()
+    unsaved = getattr(app, "unsaved_on_exit", [])
+    if unsaved:
+        print("workshop-tui stopped with changes NOT saved (make them again): " + "; ".join(unsaved),
+              file=sys.stderr)
     if app.return_code:
-        unsaved = getattr(app, "unsaved_on_exit", [])
-        if unsaved:
-            print("workshop-tui stopped on an error. NOT saved (type again): " + "; ".join(unsaved),
-                  file=sys.stderr)
         return app.return_code
-    return result or 0
+    return 1 if unsaved else (result or 0)

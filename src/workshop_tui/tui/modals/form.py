@@ -1,12 +1,14 @@
 """A small form in a dialog: labelled boxes (or choices), saved by a callback.
 
-The callback calls a service; if it raises ``EditError`` the form stays open
-with the message next to the field at fault, so nothing half-saved is shown.
+The callback calls a service, in the app's writer thread; if it raises ``EditError``
+the form stays open with the message next to the field at fault, so nothing
+half-saved is shown.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable, Sequence
 
 from textual.app import ComposeResult
@@ -42,7 +44,7 @@ class FormModal(ModalScreen[object]):
         self.fields = list(fields)
         self.save = save
         self.note = note
-
+        self.saving = False  # a save is in the writer thread
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
             yield Static(shown(self.form_title, style="bold"), classes="modal-title")
@@ -81,7 +83,7 @@ class FormModal(ModalScreen[object]):
         if event.button.id == "form-save":
             self.action_save()
         else:
-            self.dismiss(None)
+            self.action_cancel()
 
     def values(self) -> dict[str, str]:
         out = {}
@@ -91,21 +93,34 @@ class FormModal(ModalScreen[object]):
         return out
 
     def action_save(self) -> None:
-        from workshop_tui.services.editing import EditError
+        """Save in the app's writer thread (tui/writes.py); the form stays open, saying it is
+        saving, until the change has committed or been refused."""
+        from workshop_tui.tui.writes import write
 
+        if self.saving:
+            return
         for note in self.query(".field-note"):
             note.display = False
-        try:
-            result = self.save(self.values())
-        except EditError as exc:
-            target = self.query(f"#form-{exc.field}-error") if exc.field else None
-            if target:
-                target.first(Static).update(shown(str(exc)))
-                target.first(Static).display = True
-                self.query_one(f"#form-{exc.field}").focus()
-            self.query_one("#form-error", Static).update(shown(f"Not saved: {exc}"))
-            return
+        self.saving = True
+        self.query_one("#form-error", Static).update(shown("Saving…"))
+        write(self, partial(self.save, self.values()), self._saved, failed=self._refused)
+
+    def _saved(self, result: object) -> None:
+        self.saving = False
         self.dismiss(result if result is not None else True)
 
+    def _refused(self, problem: str, exc: BaseException) -> None:
+        self.saving = False
+        field = getattr(exc, "field", None)
+        target = self.query(f"#form-{field}-error") if field else None
+        if target:
+            target.first(Static).update(shown(problem))
+            target.first(Static).display = True
+            self.query_one(f"#form-{field}").focus()
+        self.query_one("#form-error", Static).update(shown(f"Not saved: {problem}"))
+
     def action_cancel(self) -> None:
+        if self.saving:
+            self.notify("Saving: a moment, please.", timeout=2)
+            return
         self.dismiss(None)

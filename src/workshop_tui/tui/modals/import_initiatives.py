@@ -8,6 +8,8 @@ parser and service, so a file the one accepts the other accepts too.
 
 from __future__ import annotations
 
+from functools import partial
+
 from pathlib import Path
 
 from rich.text import Text
@@ -30,6 +32,7 @@ class ImportInitiativesModal(ModalScreen[int | None]):
         super().__init__()
         self.session_id = session_id
         self.checked_path: Path | None = None  # set only while the previewed file is valid
+        self.importing = False  # the import is in the writer thread
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box wide", id="csv-box"):
@@ -128,19 +131,23 @@ class ImportInitiativesModal(ModalScreen[int | None]):
 
     def _import(self) -> None:
         from workshop_tui.services import spreadsheets
-        from workshop_tui.services.spreadsheets import SpreadsheetError
+        from workshop_tui.tui.writes import write
 
-        if self.checked_path is None:
+        if self.checked_path is None or self.importing:
             return
-        try:
-            # Read and checked again, inside the same rules: the file may have changed since the preview.
-            result = spreadsheets.import_initiatives(self.app.db, self.session_id, self.checked_path)
-        except SpreadsheetError as exc:
-            self.checked_path = None
-            self.query_one("#csv-import", Button).disabled = True
-            self._say("Nothing imported:\n" + "\n".join(str(p) for p in exc.problems[:50]))
-            return
-        self.dismiss(len(result.initiatives))
+        self.importing = True
+        self.query_one("#csv-import", Button).disabled = True
+        self._say("Importing…")
+        # Read and checked again, inside the same rules (the file may have changed since the
+        # preview), in the app's writer thread.
+        write(self, partial(spreadsheets.import_initiatives, self.app.db, self.session_id, self.checked_path),
+              lambda result: self.dismiss(len(result.initiatives)), failed=self._refused)
+
+    def _refused(self, problem: str, exc: BaseException) -> None:
+        self.importing = False
+        self.checked_path = None
+        problems = getattr(exc, "problems", None)
+        self._say("Nothing imported:\n" + ("\n".join(str(p) for p in problems[:50]) if problems else problem))
 
     def _say(self, message: str) -> None:
         self.query_one("#csv-problems", Static).update(shown(message))

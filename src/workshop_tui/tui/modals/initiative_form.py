@@ -4,6 +4,8 @@ with the reason next to the field."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -35,6 +37,7 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
         self.session_id = session_id
         self.workshop = workshop
         self.item = item or Initiative(key="", title="")
+        self.saving = False  # a save is in the writer thread
 
     def compose(self) -> ComposeResult:
         from workshop_tui.services.editing import fmt_number
@@ -107,7 +110,7 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
         if event.button.id == "f-save":
             self.action_save()
         else:
-            self.dismiss(None)
+            self.action_cancel()
 
     def _text(self, name: str) -> str:
         """A text box's value; an untouched box gives back the stored text (see ``from_box``)."""
@@ -119,7 +122,10 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
 
     def action_save(self) -> None:
         from workshop_tui.services import editing
+        from workshop_tui.tui.writes import write
 
+        if self.saving:
+            return
         for note in self.query(".field-error"):
             note.update("")
             if note.has_class("field-note"):
@@ -145,11 +151,25 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
                 effort=effort, cost=cost, decided=self._value("#f-decided"),
                 depends_on=depends, demands=demands,
             )
-            saved = editing.save_initiative(self.app.db, self.session_id, draft)
         except editing.EditError as exc:
             self._show_error(exc)
             return
+        # Saved in the app's writer thread; the form stays open until it has committed.
+        self.saving = True
+        self.query_one("#f-error", Static).update("Saving…")
+        write(self, partial(editing.save_initiative, self.app.db, self.session_id, draft), self._saved,
+              failed=self._refused)
+
+    def _saved(self, saved) -> None:
+        self.saving = False
         self.dismiss(saved)
+
+    def _refused(self, problem: str, exc: BaseException) -> None:
+        self.saving = False
+        if hasattr(exc, "field"):  # an EditError: next to the field at fault
+            self._show_error(exc)
+        else:
+            self.query_one("#f-error", Static).update(shown(f"Not saved: {problem}"))
 
     def _show_error(self, exc) -> None:
         target = self.query(f"#f-{exc.field}-error") if exc.field else None
@@ -161,4 +181,7 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
             self.query_one(f"#f-{exc.field}").focus()
 
     def action_cancel(self) -> None:
+        if self.saving:
+            self.notify("Saving: a moment, please.", timeout=2)
+            return
         self.dismiss(None)

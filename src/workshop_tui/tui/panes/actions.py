@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -135,13 +137,12 @@ class ActionsPane(StagePane):
         def done(result: m.Action | None) -> None:
             if result is None:
                 return
-            try:
-                choices.save_action(self.db, self.session_id, result)
-            except ChoiceError as exc:
-                self.fail(str(exc))
-                return
-            self.changed()
-            self.notify_saved(f"Saved: {result.title}")
+
+            def saved(_none) -> None:
+                self.changed()
+                self.notify_saved(f"Saved: {result.title}")
+
+            self.write(partial(choices.save_action, self.db, self.session_id, result), saved)
 
         self.app.push_screen(ActionFormModal([(k, titles[k]) for k in ordered], action, suggestion), done)
 
@@ -161,10 +162,12 @@ class ActionsPane(StagePane):
         if action is None:
             return
 
+        def removed(_none) -> None:
+            self.changed()
+            self.notify_saved(f"Removed: {action.title}")
+
         def done(yes: bool) -> None:
             if yes:
-                choices.delete_action(self.db, self.session_id, action.key)
-                self.changed()
-                self.notify_saved(f"Removed: {action.title}")
+                self.write(partial(choices.delete_action, self.db, self.session_id, action.key), removed)
 
         self.app.push_screen(ConfirmModal(f"Remove the action \u201c{action.title}\u201d?"), done)

@@ -4,6 +4,7 @@ once, what limits it, and what each initiative would draw on those limits."""
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -209,18 +210,23 @@ class BandwidthPane(StagePane):
         from workshop_tui.services import editing
 
         event.stop()
-        try:
-            editing.set_demand(self.db, self.session_id, event.row, event.column, event.value)
-        except (editing.EditError, LookupError) as exc:
-            self.fail(str(exc))
-            event.grid.update_cell(event.row, event.column, Text("?"))
-            return
-        item = self.workshop.initiative(event.row)
-        demands = {k: v for k, v in {**item.demands, event.column: event.value}.items() if v}
-        self._replace(dataclasses.replace(item, demands=demands))
-        event.grid.update_cell(event.row, event.column, self._demand_cell(event.value))
-        self._draw_bars()
-        self.changed("", reload=False)
+        grid, row, column, value = event.grid, event.row, event.column, event.value
+
+        def refused(problem: str, _exc: BaseException) -> None:
+            self.fail(problem)
+            grid.update_cell(row, column, Text("?"))
+
+        def saved(_none) -> None:
+            item = self.workshop.initiative(row)
+            demands = {k: v for k, v in {**item.demands, column: value}.items() if v}
+            self._replace(dataclasses.replace(item, demands=demands))
+            grid.update_cell(row, column, self._demand_cell(value))
+            self._draw_bars()
+            self.changed("", reload=False)
+
+        grid.update_cell(row, column, Text(str(value), style="underline"))  # typed, not yet saved
+        self.write(partial(editing.set_demand, self.db, self.session_id, row, column, value), saved,
+                   failed=refused)
 
     def action_decided(self) -> None:
         from workshop_tui.tui.modals.choose import ChooseModal
@@ -238,13 +244,17 @@ class BandwidthPane(StagePane):
 
             if value is None:
                 return
-            saved = editing.set_decided(self.db, self.session_id, item.key, None if value == NOT_DECIDED else value)
-            self._replace(saved)
-            self.query_one("#demand-grid", NumberGrid).update_cell(item.key, "decided",
-                                                                  self._decided_cell(saved.decided))
-            self._draw_bars()
-            self.changed("", reload=False)
-            self.notify_saved(f"Saved {saved.title}")
+
+            def done(saved) -> None:
+                self._replace(saved)
+                self.query_one("#demand-grid", NumberGrid).update_cell(item.key, "decided",
+                                                                      self._decided_cell(saved.decided))
+                self._draw_bars()
+                self.changed("", reload=False)
+                self.notify_saved(f"Saved {saved.title}")
+
+            self.write(partial(editing.set_decided, self.db, self.session_id, item.key,
+                               None if value == NOT_DECIDED else value), done)
 
         self.app.push_screen(ChooseModal(f"Decided already? {item.title}", options), chosen)
 
@@ -313,11 +323,13 @@ class BandwidthPane(StagePane):
         users = sum(1 for i in self.workshop.initiatives if i.demands.get(current.key))
         extra = f" The demands of {plural(users, 'initiative')} on it go too." if users else ""
 
+        def removed(_none) -> None:
+            self.changed()
+            self.notify_saved(f"Removed {current.name}")
+
         def answered(yes: bool | None) -> None:
             if yes:
-                editing.delete_bottleneck(self.db, self.session_id, current.key)
-                self.changed()
-                self.notify_saved(f"Removed {current.name}")
+                self.write(partial(editing.delete_bottleneck, self.db, self.session_id, current.key), removed)
 
         self.app.push_screen(ConfirmModal(f"Remove the bottleneck \u201c{current.name}\u201d?{extra}",
                                           yes="Remove", no="Keep"), answered)

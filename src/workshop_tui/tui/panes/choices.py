@@ -321,14 +321,13 @@ class ChoicesPane(StagePane):
             return
         n = keys.index(self.round_key) if self.round_key in keys else 0
         key = keys[(n + step) % len(keys)]
-        try:
-            choices.set_plan_round(self.db, self.session_id, key)
-        except ChoiceError as exc:
-            self.fail(str(exc))
-            return
-        self.round_key = key
-        self.changed()
-        self.notify_saved(f"The plan is now made from round {key}")
+
+        def pinned(_none) -> None:
+            self.round_key = key
+            self.changed()
+            self.notify_saved(f"The plan is now made from round {key}")
+
+        self.write(partial(choices.set_plan_round, self.db, self.session_id, key), pinned)
 
     def action_why(self) -> None:
         from workshop_tui.tui.modals.help import HelpModal
@@ -353,31 +352,33 @@ class ChoicesPane(StagePane):
         kind = KIND_OF_KEY.get(outcome, outcome)
         current = next((d.rationale for d in self.workshop.decisions if d.initiative == key), "")
         titles = {i.key: i.title for i in self.workshop.initiatives}
-        try:
-            preview = choices.preview_override(self.workshop, key, kind, self.plan.round)
-        except ChoiceError as exc:
-            self.fail(str(exc))
-            return
+        plan_round, title = self.plan.round, self.workshop.initiative(key).title
+
+        def recorded(_none) -> None:
+            self.changed()
+            self.notify_saved(f"Override recorded: {title}")
+
+        def done(rationale: str | None) -> None:
+            if rationale is not None:
+                self.write(partial(choices.record_override, self.db, self.session_id, key, kind, rationale,
+                                   plan_round), recorded)
+
+        def ask(preview) -> None:
+            self.app.push_screen(OverrideModal(title, kind, current, preview=self._preview_text(preview, key, kind,
+                                                                                               titles)), done)
+
+        # Worked out with the writer (a plan can take a while on a large session), never on the UI thread.
+        self.write(partial(choices.preview_override, self.workshop, key, kind, plan_round), ask)
+
+    @staticmethod
+    def _preview_text(preview, key: str, kind: str, titles: dict[str, str]) -> str:
         effect = next((o for o in preview.overrides if o.initiative == key), None)
         lines = [effect.text if effect is not None else ""]
         lines += [w for w in preview.warnings if "out of the plan" in w]
         if kind == "within" and effect is not None and effect.displaced:
             lines.append("It pushes out " + ", ".join(plain(titles.get(k, k)) for k in effect.displaced)
                          + ". Record it only if that is the room's decision.")
-
-        def done(rationale: str | None) -> None:
-            if rationale is None:
-                return
-            try:
-                choices.record_override(self.db, self.session_id, key, kind, rationale, self.plan.round)
-            except ChoiceError as exc:
-                self.fail(str(exc))
-                return
-            self.changed()
-            self.notify_saved(f"Override recorded: {self.workshop.initiative(key).title}")
-
-        self.app.push_screen(OverrideModal(self.workshop.initiative(key).title, kind, current,
-                                           preview="\n".join(x for x in lines if x)), done)
+        return "\n".join(x for x in lines if x)
 
     def action_remove_override(self) -> None:
         from workshop_tui.tui.modals.confirm import ConfirmModal
@@ -390,10 +391,12 @@ class ChoicesPane(StagePane):
             return
         title = self.workshop.initiative(key).title
 
+        def removed(_none) -> None:
+            self.changed()
+            self.notify_saved(f"Override removed: {title}")
+
         def done(yes: bool) -> None:
             if yes:
-                choices.remove_override(self.db, self.session_id, key)
-                self.changed()
-                self.notify_saved(f"Override removed: {title}")
+                self.write(partial(choices.remove_override, self.db, self.session_id, key), removed)
 
         self.app.push_screen(ConfirmModal(f"Remove your override for {title}?"), done)

@@ -3,6 +3,8 @@ gates (show-stoppers) each initiative passes or fails."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from fractions import Fraction
 
 from rich.text import Text
@@ -190,13 +192,12 @@ class CriteriaPane(StagePane):
 
             if key is None:
                 return
-            try:
-                editing.apply_template(self.db, self.session_id, key)
-            except editing.EditError as exc:
-                self.fail(str(exc))
-                return
-            self.changed()
-            self.notify_saved("Criteria replaced from the template")
+
+            def applied(_none) -> None:
+                self.changed()
+                self.notify_saved("Criteria replaced from the template")
+
+            self.write(partial(editing.apply_template, self.db, self.session_id, key), applied)
 
         def chosen(key: str | None) -> None:
             if key is None:
@@ -239,14 +240,13 @@ class CriteriaPane(StagePane):
                 return edited, impact  # asked below, after the form closes
             return editing.save_criterion(self.db, self.session_id, edited)
 
-        def commit(edited: Criterion, impact) -> None:
-            try:
-                result = editing.save_criterion(self.db, self.session_id, edited, accept=impact)
-            except editing.EditError as exc:  # NeedsConsent: votes changed meanwhile; ask again
-                self.fail(str(exc))
-                return
+        def committed(result: Criterion) -> None:
             self.changed()
             self.notify_saved(f"Saved {result.name}")
+
+        def commit(edited: Criterion, impact) -> None:
+            # NeedsConsent (votes changed meanwhile) comes back as a message: ask again.
+            self.write(partial(editing.save_criterion, self.db, self.session_id, edited, accept=impact), committed)
 
         def saved(result) -> None:
             if isinstance(result, tuple):
@@ -276,28 +276,31 @@ class CriteriaPane(StagePane):
         current = self._selected()
         if current is None:
             return
-        votes = editing.count_votes(self.db, self.session_id, criterion=current.key)
-        extra = f" Its {votes} vote(s) or gate assessment(s) will be removed too." if votes else ""
+        def removed(_none) -> None:
+            self.changed()
+            self.notify_saved(f"Removed {current.name}")
 
         def answered(yes: bool | None) -> None:
             if yes:
-                editing.delete_criterion(self.db, self.session_id, current.key)
-                self.changed()
-                self.notify_saved(f"Removed {current.name}")
+                self.write(partial(editing.delete_criterion, self.db, self.session_id, current.key), removed)
 
-        self.app.push_screen(ConfirmModal(f"Remove the criterion \u201c{current.name}\u201d?{extra}",
-                                          yes="Remove", no="Keep"), answered)
+        def ask(votes: int) -> None:
+            extra = f" Its {votes} vote(s) or gate assessment(s) will be removed too." if votes else ""
+            self.app.push_screen(ConfirmModal(f"Remove the criterion \u201c{current.name}\u201d?{extra}",
+                                              yes="Remove", no="Keep"), answered)
+
+        # Counted through the writer: after any change still on its way, never on the UI thread.
+        self.write(partial(editing.count_votes, self.db, self.session_id, criterion=current.key), ask)
 
     # -- gates ----------------------------------------------------------------
 
     def _record(self, item: str, gate: str, passed: bool | None, note: str) -> None:
         from workshop_tui.services import editing
 
-        try:
-            editing.record_gate(self.db, self.session_id, item, gate, passed, note)
-        except editing.EditError as exc:
-            self.fail(str(exc))
-            return
+        self.write(partial(editing.record_gate, self.db, self.session_id, item, gate, passed, note),
+                   lambda _none: self._recorded(item, gate, passed, note))
+
+    def _recorded(self, item: str, gate: str, passed: bool | None, note: str) -> None:
         # Update the one cell and the shortlist in place; no reload for a keypress.
         self.workshop = _with_gate(self.workshop, item, gate, passed, note.strip())
         self.marks = gate_marks(self.workshop)
@@ -329,11 +332,18 @@ class CriteriaPane(StagePane):
                         choices=(("Pass", "pass"), ("Fail", "fail"))),
                   Field("note", "Note", old.note if old else "", "e.g. IG: data would leave the UK")]
 
-        def save(values: dict[str, str]) -> bool:
-            self._record(*cell, values["verdict"] == "pass", values["note"])
-            return True
+        def save(values: dict[str, str]) -> tuple[bool, str]:
+            from workshop_tui.services import editing
 
-        self.app.push_screen(FormModal(title, fields, save))
+            passed = values["verdict"] == "pass"
+            editing.record_gate(self.db, self.session_id, *cell, passed, values["note"])  # the writer's thread
+            return passed, values["note"]
+
+        def saved(result: tuple[bool, str] | None) -> None:
+            if isinstance(result, tuple) and self.workshop is not None:
+                self._recorded(*cell, *result)
+
+        self.app.push_screen(FormModal(title, fields, save), saved)
 
 
 def _with_gate(workshop: Workshop, item: str, gate: str, passed: bool | None, note: str) -> Workshop:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -132,27 +134,29 @@ class InitiativesPane(StagePane):
         item = self._selected()
         if item is None or self.workshop is None:
             return
-        impact = editing.initiative_impact(self.db, self.session_id, item.key)
         needed_by = [i.title for i in self.workshop.initiatives if item.key in i.depends_on]
-        extra = ""
-        if impact:
-            extra += "\nWhat happens to votes already cast:\n" + impact.text()
-        if needed_by:
-            extra += f"\nIt is a prerequisite of: {', '.join(needed_by)}."
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                editing.delete_initiative(self.db, self.session_id, item.key, accept=impact)
-            except editing.EditError as exc:  # NeedsConsent: votes changed meanwhile; ask again
-                self.fail(str(exc))
-                return
+        def removed(_none) -> None:
             self.changed()
             self.notify_saved(f"Removed {item.title}")
 
-        self.app.push_screen(ConfirmModal(f"Remove \u201c{item.title}\u201d?{extra}", yes="Remove", no="Keep"),
-                             answered)
+        def ask(impact) -> None:
+            extra = ""
+            if impact:
+                extra += "\nWhat happens to votes already cast:\n" + impact.text()
+            if needed_by:
+                extra += f"\nIt is a prerequisite of: {', '.join(needed_by)}."
+
+            def answered(yes: bool | None) -> None:
+                if yes:  # NeedsConsent (votes changed meanwhile) comes back as a message: ask again
+                    self.write(partial(editing.delete_initiative, self.db, self.session_id, item.key,
+                                       accept=impact), removed)
+
+            self.app.push_screen(ConfirmModal(f"Remove \u201c{item.title}\u201d?{extra}", yes="Remove",
+                                              no="Keep"), answered)
+
+        # What the removal does to votes is read through the writer, after any change on its way.
+        self.write(partial(editing.initiative_impact, self.db, self.session_id, item.key), ask)
 
     def action_import_csv(self) -> None:
         from workshop_tui.tui.modals.import_initiatives import ImportInitiativesModal

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -100,20 +102,26 @@ class ParticipantsPane(StagePane):
         role = self.query_one("#participant-role", Select).value
         person = next((p for p in self.people if p.key == self.editing), None) if self.editing else None
         name = from_box(name_box.value, person.name) if person is not None else name_box.value
-        try:
-            saved = editing.save_participant(self.db, self.session_id, name, str(role), key=self.editing)
-        except editing.EditError as exc:
-            self.fail(str(exc))
-            return
-        was_editing = bool(self.editing)
-        self.editing = ""
+        typed, editing_key = name_box.value, self.editing
+
+        def saved(person: Participant) -> None:
+            self.editing = "" if self.editing == editing_key else self.editing
+            self.changed()
+            self.notify_saved(f"Saved {person.name}")
+            if editing_key:
+                self.query_one("#participants-table", DataTable).focus()
+            else:
+                name_box.focus()
+
+        def refused(problem: str, _exc: BaseException) -> None:
+            if name_box.value == "":  # nothing typed since: the name comes back to be put right
+                name_box.value = typed
+            self.fail(problem)
+
+        # The box is emptied at once, so the next name can be typed while this one is saved.
         name_box.value = ""
-        self.changed()
-        self.notify_saved(f"Saved {saved.name}")
-        if was_editing:
-            self.query_one("#participants-table", DataTable).focus()
-        else:
-            name_box.focus()
+        self.write(partial(editing.save_participant, self.db, self.session_id, name, str(role), key=editing_key),
+                   saved, failed=refused)
 
     def on_mount(self) -> None:
         self.watch(self.query_one("#participant-role", Select), "expanded", self._role_list_closed, init=False)
@@ -166,14 +174,18 @@ class ParticipantsPane(StagePane):
         person = self._selected()
         if person is None:
             return
-        votes = editing.count_votes(self.db, self.session_id, participant=person.key)
-        extra = f" Their {plural(votes, 'vote')} will be removed too." if votes else ""
+        def removed(_none) -> None:
+            self.changed()
+            self.notify_saved(f"Removed {person.name}")
 
         def answered(yes: bool | None) -> None:
             if yes:
-                editing.delete_participant(self.db, self.session_id, person.key)
-                self.changed()
-                self.notify_saved(f"Removed {person.name}")
+                self.write(partial(editing.delete_participant, self.db, self.session_id, person.key), removed)
 
-        self.app.push_screen(ConfirmModal(f"Remove {person.name} from this session?{extra}",
-                                          yes="Remove", no="Keep"), answered)
+        def ask(votes: int) -> None:
+            extra = f" Their {plural(votes, 'vote')} will be removed too." if votes else ""
+            self.app.push_screen(ConfirmModal(f"Remove {person.name} from this session?{extra}",
+                                              yes="Remove", no="Keep"), answered)
+
+        # Counted through the writer: after any change still on its way, never on the UI thread.
+        self.write(partial(editing.count_votes, self.db, self.session_id, participant=person.key), ask)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -121,13 +123,20 @@ class SetupPane(StagePane):
             self._note(name, errors.get(name, ""), error=name in errors)
         parsed = {n: v for n, v in parsed.items() if n in changed}
         if parsed:
-            try:
-                self.info = editing.save_setup(self.db, self.session_id, parsed)
-            except editing.EditError as exc:
-                self.fail(str(exc))
-                return False
-            self.query_one("#setup-status", Static).update("Saved")
-            self.changed("Saved")
+            status = self.query_one("#setup-status", Static)
+            status.update("Saving…")
+
+            def saved(info: SessionInfo) -> None:
+                self.info = info
+                status.update("Saved")
+                self.changed("Saved")
+                self._advise()
+
+            def refused(problem: str, _exc: BaseException) -> None:
+                status.update("Not saved")
+                self.fail(problem)
+
+            self.write(partial(editing.save_setup, self.db, self.session_id, parsed), saved, failed=refused)
         elif always and not errors:
             self.query_one("#setup-status", Static).update("Saved (nothing had changed)")
         self._advise()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import threading
 import time
 from collections import deque
@@ -44,6 +46,7 @@ class Write:
     column: str
     value: object = None
     undo: bool = False
+    abstain: bool | None = None  # mark (True) or unmark (False) ``participant`` as abstaining
     queued_at: float = field(default_factory=time.monotonic)
 
 
@@ -393,6 +396,9 @@ class VotingPane(StagePane):
                 raise VotingError("That round is no longer on screen.")
             if write.undo:
                 return self.WriteDone(write, cell=desk.undo())
+            if write.abstain is not None:
+                desk.abstain(write.participant, on=write.abstain)
+                return self.WriteDone(write)
             return self.WriteDone(write, text=self._write_vote(desk, write))
         except (VotingError, LookupError) as exc:
             # LookupError: a participant, initiative or round removed by another program.
@@ -428,6 +434,16 @@ class VotingPane(StagePane):
         same_screen = write.round_key == self.round_key and self.rnd is not None and (
             self.rnd.method in ROOM_METHODS or (self.person is not None and self.person.key == write.participant))
         grid = self.query_one(VoteGrid)
+        if write.abstain is not None:
+            if message.problem:
+                self.fail(self._where(write) + message.problem)
+                return
+            if write.round_key == self.round_key:
+                self._update_lines()
+                self.refresh_bindings()
+            self.changed("", reload=False)
+            self.notify_saved("Saved: abstaining" if write.abstain else "Saved: no longer abstaining")
+            return
         if write.undo:
             if message.problem:
                 self.fail(message.problem)
@@ -460,6 +476,8 @@ class VotingPane(StagePane):
     def _where(self, write: Write) -> str:
         names = {p.key: p.name for p in self.workshop.participants} if self.workshop else {}
         titles = {i.key: i.title for i in self.workshop.initiatives} if self.workshop else {}
+        if not write.row:  # abstaining: a person, no initiative
+            return f"{names.get(write.participant, write.participant)}: "
         return f"{names.get(write.participant, write.participant)}, {titles.get(write.row, write.row)}: "
 
     def pending_descriptions(self, but: Write | None = None) -> list[str]:
@@ -537,18 +555,15 @@ class VotingPane(StagePane):
         if self.workshop is None:
             return
 
-        def done(answer: dict | None) -> None:
-            if answer is None:
-                return
-            try:
-                key = voting.create_round(self.db, self.session_id, **answer)
-            except VotingError as exc:
-                self.fail(str(exc))
-                return
+        def created(key: str) -> None:
             self.round_key = key
             self.changed()
             self.notify_saved(f"Round {key} created and open for votes")
             self.focus_grid_on_load = True
+
+        def done(answer: dict | None) -> None:
+            if answer is not None:
+                self.write(partial(voting.create_round, self.db, self.session_id, **answer), created)
 
         self.app.push_screen(RoundFormModal(len(self.workshop.initiatives)), done)
 
@@ -599,13 +614,8 @@ class VotingPane(StagePane):
         desk = self.desk
         if who is None or desk is None:
             return
-        try:
-            desk.abstain(who, on=who not in desk.abstained)
-        except VotingError as exc:
-            self.fail(str(exc))
-            return
-        self.changed()
-        self.notify_saved("Saved: abstaining" if who in desk.abstained else "Saved: no longer abstaining")
+        # The vote queue: after the votes typed before it, and the desk changed by one thread only.
+        self._queue(Write(self.round_key, who, "", "", abstain=who not in desk.abstained))
 
     def action_channel(self) -> None:
         self.channel = "paper" if self.channel == "facilitator" else "facilitator"
@@ -716,14 +726,26 @@ class VotingPane(StagePane):
 
         self.app.push_screen(ConfirmModal(question), lambda yes: then() if yes else None)
 
+    def _after_votes(self, job):
+        """``job`` for the app's writer, run once every vote typed before it is written: a round
+        closed (or revealed, or deleted) while the last votes were still on their way would
+        refuse them."""
+        def run():
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                with self._writes_lock:
+                    if not (self._writer_running or self._writes):
+                        break
+                time.sleep(0.01)
+            return job()
+        return run
+
     def _round_action(self, fn, note: str) -> None:
-        try:
-            fn(self.db, self.session_id, self.round_key)
-        except VotingError as exc:
-            self.fail(str(exc))
-            return
-        self.changed()
-        self.notify_saved(note)
+        def done(_none) -> None:
+            self.changed()
+            self.notify_saved(note)
+
+        self.write(self._after_votes(partial(fn, self.db, self.session_id, self.round_key)), done)
 
     def action_close_round(self) -> None:
         rnd = self.rnd
@@ -748,30 +770,28 @@ class VotingPane(StagePane):
         """Reveal, then offer (never make) the switch of the plan to this round, showing what would change."""
         from workshop_tui.services import choices, sessions
 
-        try:
+        def reveal():  # in the writer's thread: reveal, then read what a switch would change
             voting.reveal_round(self.db, self.session_id, key)
-        except VotingError as exc:
-            self.fail(str(exc))
-            return
-        self.changed()
-        self.notify_saved(f"Round {key} revealed: see Results (7)")
-        offer = choices.switch_offer(sessions.load(self.db, self.session_id), key)
-        if offer is None:
-            return
+            return choices.switch_offer(sessions.load(self.db, self.session_id), key)
 
-        def switch() -> None:
-            try:
-                choices.set_plan_round(self.db, self.session_id, key)
-            except choices.ChoiceError as exc:
-                self.fail(str(exc))
-                return
+        def switched(_none) -> None:
             self.changed()
             self.notify_saved(f"The plan is now made from round {key}")
 
-        from workshop_tui.tui.modals.confirm import ConfirmModal
+        def switch(yes: bool | None) -> None:
+            if yes:
+                self.write(partial(choices.set_plan_round, self.db, self.session_id, key), switched)
 
-        self.app.push_screen(ConfirmModal("\n".join(offer.describe()), yes="Switch the plan", no="Keep the plan"),
-                             lambda yes: switch() if yes else None)
+        def revealed(offer) -> None:
+            from workshop_tui.tui.modals.confirm import ConfirmModal
+
+            self.changed()
+            self.notify_saved(f"Round {key} revealed: see Results (7)")
+            if offer is not None:
+                self.app.push_screen(ConfirmModal("\n".join(offer.describe()), yes="Switch the plan",
+                                                  no="Keep the plan"), switch)
+
+        self.write(self._after_votes(reveal), revealed)
 
     def action_delete_round(self) -> None:
         rnd = self.rnd

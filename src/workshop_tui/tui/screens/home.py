@@ -219,26 +219,42 @@ class HomeScreen(Screen):
     def action_new(self) -> None:
         from workshop_tui.tui.modals.new_session import NewSessionModal
 
-        def created(info) -> None:
-            if info is None:
-                return
-            from workshop_tui.services import sessions
-
-            new_id = sessions.create(self.app.db, info)
-            self.refresh_sessions(select_id=new_id)
+        def made(result) -> None:
+            new_id, summaries = result
+            self._show(summaries, new_id)
             self.open_session(new_id, "setup")
+
+        def created(info) -> None:
+            if info is not None:
+                self._write(lambda sessions, db: sessions.create(db, info), made)
 
         self.app.push_screen(NewSessionModal(), created)
 
-    def action_duplicate(self) -> None:
-        from workshop_tui.services import sessions
+    def _write(self, change, done) -> None:
+        """``change(sessions, db)`` in the app's writer thread, then the list read there too;
+        ``done((its result, the new list))`` on the UI thread once committed (tui/writes.py)."""
+        from workshop_tui.tui.writes import write
 
+        db = self.app.db
+
+        def job():
+            from workshop_tui.services import sessions
+
+            result = change(sessions, db)
+            return result, sessions.list_sessions(db)
+
+        write(self, job, done)
+
+    def action_duplicate(self) -> None:
         chosen = self.selected()
         if chosen is None:
             return
-        new_id = sessions.duplicate(self.app.db, chosen.id)
-        self.refresh_sessions(select_id=new_id)
-        self.app.notify(f"Copied for re-prioritisation: {plain(chosen.title)}", markup=False, timeout=4)
+        def copied(result) -> None:
+            new_id, summaries = result
+            self._show(summaries, new_id)
+            self.app.notify(f"Copied for re-prioritisation: {plain(chosen.title)}", markup=False, timeout=4)
+
+        self._write(lambda sessions, db: sessions.duplicate(db, chosen.id), copied)
 
     def action_delete(self) -> None:
         from workshop_tui.tui.modals.confirm import ConfirmModal
@@ -247,14 +263,13 @@ class HomeScreen(Screen):
         if chosen is None:
             return
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            from workshop_tui.services import sessions
-
-            sessions.delete(self.app.db, chosen.id)
-            self.refresh_sessions()
+        def deleted(result) -> None:
+            self._show(result[1])
             self.app.notify(f"Deleted: {plain(chosen.title)}", markup=False, timeout=4)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(lambda sessions, db: sessions.delete(db, chosen.id), deleted)
 
         what = ", ".join((plural(chosen.initiatives, "initiative"), plural(chosen.participants, "participant"),
                           plural(chosen.rounds, "round")))

@@ -10,6 +10,8 @@ submitted whole, in one transaction, by ``voting.submit_ballot``.
 
 from __future__ import annotations
 
+from functools import partial
+
 from fractions import Fraction
 
 from rich.text import Text
@@ -28,6 +30,10 @@ from workshop_tui.tui.safe import plain, shown
 from workshop_tui.tui.widgets.ballot_layout import person_columns
 from workshop_tui.tui.widgets.vote_grid import MOSCOW_TEXT, VoteGrid
 
+
+READING_NAMES = "Private voting: reading who has still to vote…"
+PICK_HELP = ("Private voting. Find your name and press Enter. Nobody else's votes are shown, "
+             "and your ballot is hidden before the laptop goes back.")
 
 class PrivateBallotScreen(Screen[int]):
     """Dismissed with the number of ballots cast while it was open."""
@@ -60,12 +66,12 @@ class PrivateBallotScreen(Screen[int]):
         self.draft: dict[tuple[str, str], object] = {}
         self.spent = 0
         self.cast = 0
+        self.submitting = False  # a ballot is in the writer thread
 
     def compose(self) -> ComposeResult:
         yield Static(id="pb-title")
         with Vertical(id="pb-pick", classes="pb-step"):
-            yield Static(Text("Private voting. Find your name and press Enter. Nobody else's votes are shown, "
-                              "and your ballot is hidden before the laptop goes back."), id="pb-pick-help")
+            yield Static(Text(READING_NAMES), id="pb-pick-help")
             yield OptionList(id="pb-names")
         with Vertical(id="pb-ballot", classes="pb-step"):
             yield Static(id="pb-budget")
@@ -90,8 +96,8 @@ class PrivateBallotScreen(Screen[int]):
         self._show_pick()
 
     # -- steps ------------------------------------------------------------
-    def _load(self) -> None:
-        self.workshop = sessions.load(self.db, self.session_id)
+    def _load(self, workshop: m.Workshop) -> None:
+        self.workshop = workshop
         self.rnd = self.workshop.round(self.round_key)
         self.rules = Rules.of(self.workshop, self.rnd)
         method = m.METHOD_LABELS.get(self.rnd.method, self.rnd.method)
@@ -107,17 +113,35 @@ class PrivateBallotScreen(Screen[int]):
         self.refresh_bindings()
 
     def _show_pick(self) -> None:
-        self._load()
+        """Who may still vote, read in the app's writer thread (after a ballot just submitted)."""
+        from workshop_tui.tui.writes import write
+
         self.voter, self.draft, self.spent = None, {}, 0
-        waiting = voting.not_voted(self.db, self.session_id, self.round_key)
+        self.query_one("#pb-names", OptionList).clear_options()
+        self.query_one("#pb-pick-help", Static).update(Text(READING_NAMES))
+        self._switch("pick")
+
+        def read() -> tuple[m.Workshop, list[str]]:
+            return (sessions.load(self.db, self.session_id),
+                    voting.not_voted(self.db, self.session_id, self.round_key))
+
+        write(self, read, self._fill_pick, failed=self._not_read)
+
+    def _not_read(self, problem: str, _exc: BaseException) -> None:
+        self.app.notify(plain(f"The names could not be read: {problem}"), title="Not read", severity="error",
+                        timeout=8, markup=False)
+
+    def _fill_pick(self, read: tuple[m.Workshop, list[str]]) -> None:
+        workshop, waiting = read
+        self._load(workshop)
         names = self.query_one("#pb-names", OptionList)
         names.clear_options()
         people = {p.key: p.name for p in self.workshop.participants}
         names.add_options([Option(Text(plain(people[k])), id=k) for k in waiting])
         names.highlighted = 0 if waiting else None
-        if not waiting:
-            self.query_one("#pb-pick-help", Static).update(
-                Text("Everyone has voted or abstained. Press Escape to go back to the facilitator."))
+        # Said only once the names are there: an Enter pressed before would pick nobody.
+        self.query_one("#pb-pick-help", Static).update(Text(PICK_HELP if waiting else (
+            "Everyone has voted or abstained. Press Escape to go back to the facilitator.")))
         self._switch("pick")
         names.focus()
 
@@ -301,23 +325,28 @@ class PrivateBallotScreen(Screen[int]):
             self._submit(self._entries())
 
     def _submit(self, entries: list[m.Vote]) -> None:
-        from workshop_tui.services.database import is_busy, is_database_error
+        """Written in the app's writer thread; the review stays on screen, saying so, until it
+        has committed (then the ballot is hidden) or was refused (then it is back to change)."""
+        from workshop_tui.tui.writes import write
 
-        try:
-            voting.submit_ballot(self.db, self.session_id, self.round_key, self.voter, entries)
-        except (VotingError, LookupError) as exc:
-            self.app.notify(plain(str(exc)), title="Not saved", severity="error", timeout=8, markup=False)
-            self._back_to_ballot()
+        if self.submitting:
             return
-        except Exception as exc:  # noqa: BLE001 - the database failed: the ballot stays on screen
-            if not is_database_error(exc):
-                raise
-            why = ("another program is writing to the database" if is_busy(exc) else
-                   f"the database reported a problem ({type(exc).__name__})")
-            self.app.notify(f"Your ballot was NOT saved: {why}. It is still here; try Ctrl+S again "
-                            "in a moment.", title="Not saved", severity="error", timeout=12, markup=False)
-            self._back_to_ballot()
-            return
+        self.submitting = True
+        self.query_one("#pb-review-text", Static).update(Text("Saving your ballot…", style="bold"))
+        write(self, partial(voting.submit_ballot, self.db, self.session_id, self.round_key, self.voter, entries),
+              self._submitted, failed=self._refused)
+
+    def _refused(self, problem: str, exc: BaseException) -> None:
+        self.submitting = False
+        from workshop_tui.services.database import is_database_error
+
+        if is_database_error(exc):  # the ballot stays on screen: nothing typed is lost
+            problem = f"Your ballot was {problem} It is still here; try Ctrl+S again in a moment."
+        self.app.notify(plain(problem), title="Not saved", severity="error", timeout=12, markup=False)
+        self._back_to_ballot()
+
+    def _submitted(self, _none) -> None:
+        self.submitting = False
         self.cast += 1
         # Hide the ballot before anything else is drawn.
         self.draft, self.spent, self.voter = {}, 0, None

@@ -216,9 +216,15 @@ class SessionScreen(Screen):
     def _show_waiting(self) -> None:
         """A visible state while a read waits; the screen keeps the last picture and takes keys."""
         banner = self.query_one("#session-busy", Static)
-        since = self._waiting_since
-        waiting = since is not None and time.monotonic() - since > WAITING_AFTER_S
-        if waiting:
+        since, now = self._waiting_since, time.monotonic()
+        writing = self.app.writer.waiting_since
+        waiting = since is not None and now - since > WAITING_AFTER_S
+        if writing is not None and now - writing > WAITING_AFTER_S:
+            # A change in hand comes first: the facilitator must not think it is saved.
+            banner.update(Text(" Saving: waiting for the database. The change is not saved yet; "
+                               "you can keep working. "))
+            waiting = True
+        elif waiting:
             who = " (another program is using it)" if self._busy else ""
             if self.workshop is None:
                 banner.update(Text(f" Waiting for the database{who}: opening the session. Escape goes back. "))

@@ -17,7 +17,8 @@ class StagePane(Vertical):
     Subclasses set STAGE, TITLE and HELP (plain language, shown by `?`) and
     implement ``load(workshop)`` to (re)draw from fresh domain values. They
     change data only through ``workshop_tui.services`` and call
-    ``self.changed()`` after a service call returns (it has committed).
+    ``self.changed()`` after a service call returns (it has committed). The call runs
+    off the UI thread through ``self.write(job, done)``.
     A pane that has already updated itself in place (one cell of a grid)
     calls ``self.changed(reload=False)`` so the whole workshop is not re-read.
     """
@@ -78,6 +79,14 @@ class StagePane(Vertical):
         if event is not None:
             event.stop()
         return self.is_attached and self.screen.is_active
+
+    def write(self, job, done=None, *, failed=None) -> None:
+        """Commit ``job`` (a service call) in the app's writer thread, never on the UI thread;
+        ``done(result)`` runs here once it has committed, ``failed(message, exc)`` (by default the
+        "Not saved" message) when the rules or the database refused it (tui/writes.py)."""
+        from workshop_tui.tui.writes import write
+
+        write(self, job, done, failed=failed or (lambda problem, _exc: self.fail(problem)))
 
     def changed(self, note: str = "Saved", *, reload: bool = True) -> None:
         self.post_message(self.Changed(note, reload))
