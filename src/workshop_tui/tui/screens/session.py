@@ -351,17 +351,30 @@ class SessionScreen(Screen):
         if kinds & {"ballot", "voided"}:
             if self.current == "voting" and self.app.screen is self:
                 self._phones_reading = True
-                self.run_worker(partial(self._phones_read, self._generation), thread=True, group="phones-read",
-                                exit_on_error=False)
+                self.run_worker(partial(self._phones_read, self._generation, self.workshop), thread=True,
+                                group="phones-read", exit_on_error=False)
             else:
                 self._stale = self._phones_stale = True  # drawn fresh when this screen or stage is shown
         self._phones_show(kinds)
 
-    def _phones_read(self, generation: int) -> None:
+    def _phones_read(self, generation: int, before=None) -> None:
+        """Only the open rounds' votes are read again (phones vote in an open round); the other
+        rounds are taken from ``before``, the picture on screen. A round list that changed
+        meanwhile (a round made or deleted elsewhere) is read whole."""
+        import dataclasses
+
         from workshop_tui.services import sessions
 
         try:
-            workshop = sessions.load(self.app.db, self.session_id)
+            open_keys = {r.key for r in before.rounds if r.status == "open"} if before is not None else None
+            workshop = sessions.load(self.app.db, self.session_id, rounds=open_keys)
+            if before is not None and [r.key for r in workshop.rounds] == [r.key for r in before.rounds]:
+                kept = {r.key: r for r in before.rounds}
+                workshop = dataclasses.replace(workshop, rounds=tuple(
+                    r if r.key in open_keys else dataclasses.replace(r, votes=kept[r.key].votes)
+                    for r in workshop.rounds))
+            elif before is not None:
+                workshop = sessions.load(self.app.db, self.session_id)
         except Exception as exc:  # noqa: BLE001 - shown as a message; the next phone event tries again
             self.post_message(PhonesRead(None, exc, generation=generation))
             return
