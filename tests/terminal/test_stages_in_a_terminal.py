@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from tests.terminal.conftest import HOME_TEXT, open_session, start_terminal, wait_stage
@@ -41,6 +43,24 @@ def test_the_export_dialog_opens_from_the_sessions_list(terminal):
     terminal.wait_for(f"Export {TITLE}")
     terminal.press("Escape")
     terminal.wait_gone(f"Export {TITLE}")
+
+
+def test_names_typed_one_after_another_are_saved_as_typed(terminal):
+    # Seen in tmux: "Eve Adams", Enter, "Sam Lee", Enter sent at once stored "Eve AdamsSam Lee"
+    # and refused an empty name: the box took the next name's keys before the pane read it.
+    open_session(terminal)
+    terminal.press("2")
+    wait_stage(terminal, 2)
+    terminal.wait_for("a Add")
+    terminal.press("a")
+    terminal.wait_for("esc Leave the box")  # the name box has the focus
+    terminal._tmux("send-keys", "-t", terminal.name, "Eve Adams", "Enter", "Sam Lee", "Enter")
+    screen = terminal.wait_for(lambda s: "Eve Adams " in s and "Sam Lee " in s, what="both names in the table")
+    assert "Eve AdamsSam" not in screen and "Type the person's name" not in screen
+    with sqlite3.connect(terminal.db_path) as con:
+        names = {row[0] for row in con.execute("SELECT name FROM participant")}
+    assert {"Eve Adams", "Sam Lee"} <= names and not any("AdamsSam" in n for n in names)
+    terminal.press("Escape")
 
 
 @pytest.fixture(scope="module")

@@ -69,7 +69,11 @@ async def open_stage(app, pilot, sid, stage):
     await app.push_screen(SessionScreen(sid, stage=stage))
     await until(pilot, lambda: isinstance(app.screen, SessionScreen) and app.screen.workshop is not None
                 and app.screen.current == stage and app.screen.pane(stage).is_mounted, f"the {stage} stage")
-    return app.screen
+    screen = app.screen
+    # The stage's keys work once the focus is inside it (focus_first runs after a refresh).
+    await until(pilot, lambda: screen.focused is not None and screen.pane(stage) in screen.focused.ancestors_with_self,
+                f"the focus to be in the {stage} stage")
+    return screen
 
 
 async def test_closing_a_round_waits_for_a_locked_database_and_keys_go_on(sqlite_db):

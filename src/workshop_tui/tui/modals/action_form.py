@@ -13,6 +13,7 @@ from workshop_tui.domain import model as m
 from workshop_tui.services import choices
 from workshop_tui.services.choices import ChoiceError
 from workshop_tui.tui.safe import from_box, in_box, shown
+from workshop_tui.tui.widgets.entry_box import EntryBox
 
 
 class ActionFormModal(ModalScreen[m.Action | None]):
@@ -50,16 +51,16 @@ class ActionFormModal(ModalScreen[m.Action | None]):
                              prompt="(none)", id="action-initiative")
             with Horizontal(classes="row"):
                 yield Label("Action")
-                yield Input(in_box(a.title), placeholder="What will be done", id="action-title")
+                yield EntryBox(in_box(a.title), placeholder="What will be done", id="action-title")
             with Horizontal(classes="row"):
                 yield Label("Owner")
-                yield Input(in_box(a.owner), placeholder="One named person and role", id="action-owner")
+                yield EntryBox(in_box(a.owner), placeholder="One named person and role", id="action-owner")
             with Horizontal(classes="row"):
                 yield Label("Measure")
-                yield Input(in_box(a.measure), placeholder="How we will know it worked", id="action-measure")
+                yield EntryBox(in_box(a.measure), placeholder="How we will know it worked", id="action-measure")
             with Horizontal(classes="row"):
                 yield Label("Due")
-                yield Input(a.due.isoformat() if a.due else "", placeholder="YYYY-MM-DD", id="action-due")
+                yield EntryBox(a.due.isoformat() if a.due else "", placeholder="YYYY-MM-DD", id="action-due")
             yield Static(Text("Good actions are tangible, measurable, outcome-focused, realistic, time-bound "
                               "and few. Ctrl+S saves; Escape cancels."), id="action-hint")
             with Horizontal(id="action-buttons"):

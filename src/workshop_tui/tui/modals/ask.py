@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from workshop_tui.tui.safe import shown
+from workshop_tui.tui.widgets.entry_box import EntryBox
 
 
 class AskModal(ModalScreen[str | None]):
@@ -28,7 +29,7 @@ class AskModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="ask-box"):
             yield Static(shown(self.question, style="bold"))
-            yield Input(self.value, type=self.kind, id="ask-input")
+            yield EntryBox(self.value, type=self.kind, id="ask-input")
             yield Static(shown(self.hint), id="ask-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from workshop_tui.services.exports import file_stem as slug
 from workshop_tui.presentation import ALL_FORMATS_LABEL, format_label
 from workshop_tui.tui.safe import shown
+from workshop_tui.tui.widgets.entry_box import EntryBox
 
 EXPORT_DIR = "~/workshop-exports"
 ALL = "all"  # every format, into one folder
@@ -63,7 +64,7 @@ class ExportSessionModal(ModalScreen[None]):
                 yield OptionList(*[Option(format_label(f), id=f) for f in self.formats],
                                  Option(ALL_FORMATS_LABEL, id=ALL), id="export-format")
                 yield Label("Write to")
-                yield Input(default_path(self.session_title, first, self.folder), id="export-path")
+                yield EntryBox(default_path(self.session_title, first, self.folder), id="export-path")
             yield Static("", id="export-result")
             with Horizontal(classes="modal-buttons"):
                 yield Button("Export", id="export-go", variant="primary")

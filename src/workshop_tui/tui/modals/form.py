@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from workshop_tui.tui.safe import from_box, in_box, shown
+from workshop_tui.tui.widgets.entry_box import EntryBox
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class FormModal(ModalScreen[object]):
                             yield Select(list(f.choices), value=f.value, allow_blank=False,
                                          id=f"form-{f.name}", compact=True)
                         else:
-                            yield Input(in_box(f.value), placeholder=f.placeholder, id=f"form-{f.name}",
+                            yield EntryBox(in_box(f.value), placeholder=f.placeholder, id=f"form-{f.name}",
                                         compact=True)
                     yield Static("", id=f"form-{f.name}-error", classes="field-error field-note")
             yield Static("", id="form-error", classes="field-error")

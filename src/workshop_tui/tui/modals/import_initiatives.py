@@ -21,6 +21,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from workshop_tui.domain.model import DECIDED_LABELS
 from workshop_tui.tui.safe import shown
+from workshop_tui.tui.widgets.entry_box import EntryBox
 
 
 class ImportInitiativesModal(ModalScreen[int | None]):
@@ -39,7 +40,7 @@ class ImportInitiativesModal(ModalScreen[int | None]):
             yield Static(Text("Import initiatives from a spreadsheet (CSV or Excel .xlsx)", style="bold"),
                          classes="modal-title")
             yield Label("Path to the .csv or .xlsx file (first sheet; header in row 1), then Enter to preview")
-            yield Input(placeholder="e.g. ~/Documents/initiatives.xlsx", id="csv-path")
+            yield EntryBox(placeholder="e.g. ~/Documents/initiatives.xlsx", id="csv-path")
             yield Static("", id="csv-mapping")
             table: DataTable = DataTable(id="csv-preview", cursor_type="row", zebra_stripes=True)
             table.add_columns("Change", "Key", "Title", "Portfolio", "Type", "Effort", "Cost", "Decided", "Needs")

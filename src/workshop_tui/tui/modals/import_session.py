@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from workshop_tui.tui.safe import shown
+from workshop_tui.tui.widgets.entry_box import EntryBox
 
 
 class ImportSessionModal(ModalScreen[int | None]):
@@ -23,7 +24,7 @@ class ImportSessionModal(ModalScreen[int | None]):
         with Vertical(classes="modal-box"):
             yield Static(Text("Import a session file", style="bold"), classes="modal-title")
             yield Label("Path to the .json session file (another laptop's export)")
-            yield Input(placeholder="e.g. ~/Downloads/board-workshop.json", id="import-path")
+            yield EntryBox(placeholder="e.g. ~/Downloads/board-workshop.json", id="import-path")
             with VerticalScroll(id="import-problems-box"):
                 yield Static("", id="import-problems", classes="field-error")
             with Horizontal(classes="modal-buttons"):

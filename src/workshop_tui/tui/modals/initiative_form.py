@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 from workshop_tui.domain.model import DECIDED_LABELS, KINDS, PORTFOLIOS, Initiative, Workshop
 from workshop_tui.domain.numbers import money
 from workshop_tui.tui.safe import from_box, in_box, shown
+from workshop_tui.tui.widgets.entry_box import EntryBox
 
 TEXT_FIELDS = (
     ("title", "Title", "e.g. e-Observations and early-warning scores"),
@@ -48,7 +49,7 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
             yield Static(shown(heading, style="bold"), classes="modal-title")
             with VerticalScroll(id="initiative-fields"):
                 for name, label, placeholder in TEXT_FIELDS:
-                    yield from self._row(label, Input(in_box(getattr(item, name)), placeholder=placeholder,
+                    yield from self._row(label, EntryBox(in_box(getattr(item, name)), placeholder=placeholder,
                                                       id=f"f-{name}", compact=True), name)
                 yield from self._row("Portfolio", Select(
                     [(p.capitalize(), p) for p in PORTFOLIOS], value=item.portfolio or Select.NULL,
@@ -56,9 +57,9 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
                 yield from self._row("Core / experiment", Select(
                     [("Core (tried and tested)", KINDS[0]), ("Experiment (riskier, high reward)", KINDS[1])],
                     value=item.kind or Select.NULL, prompt="not set", id="f-kind", compact=True), "kind")
-                yield from self._row("Effort", Input(fmt_number(item.effort), placeholder="rough size, e.g. 1 to 5",
+                yield from self._row("Effort", EntryBox(fmt_number(item.effort), placeholder="rough size, e.g. 1 to 5",
                                                      id="f-effort", compact=True), "effort")
-                yield from self._row("Cost", Input(
+                yield from self._row("Cost", EntryBox(
                     # Whole amounts with separators ("120,000" is read back exactly); others exact.
                     money(item.cost) if item.cost is not None and item.cost.denominator == 1
                     else fmt_number(item.cost),
@@ -78,7 +79,7 @@ class InitiativeFormModal(ModalScreen[Initiative | None]):
                 yield Label("Demands on each bottleneck", classes="form-heading")
                 if self.workshop.bottlenecks:
                     for b in self.workshop.bottlenecks:
-                        yield from self._row(b.name[:18], Input(str(item.demands.get(b.key, "") or ""),
+                        yield from self._row(b.name[:18], EntryBox(str(item.demands.get(b.key, "") or ""),
                                                                 placeholder=in_box(b.unit) or "amount",
                                                                 id=f"d-{b.key}", compact=True, type="integer"),
                                              None)

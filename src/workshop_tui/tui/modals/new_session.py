@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from workshop_tui.domain.model import SessionInfo
 from workshop_tui.tui.safe import shown
+from workshop_tui.tui.widgets.entry_box import EntryBox
 
 
 class NewSessionModal(ModalScreen[SessionInfo | None]):
@@ -26,11 +27,11 @@ class NewSessionModal(ModalScreen[SessionInfo | None]):
         with Vertical(classes="modal-box"):
             yield Static(Text("New workshop session", style="bold"), classes="modal-title")
             yield Label("Title (what the room will see)")
-            yield Input(placeholder="e.g. Digital strategy: where to start", id="new-title")
+            yield EntryBox(placeholder="e.g. Digital strategy: where to start", id="new-title")
             yield Label("Organisation")
-            yield Input(placeholder="e.g. Calder Valley NHS Foundation Trust", id="new-organisation")
+            yield EntryBox(placeholder="e.g. Calder Valley NHS Foundation Trust", id="new-organisation")
             yield Label("Date (year-month-day)")
-            yield Input(self.today.isoformat(), id="new-date")
+            yield EntryBox(self.today.isoformat(), id="new-date")
             yield Static("", id="new-error", classes="field-error")
             with Horizontal(classes="modal-buttons"):
                 yield Button("Create", id="new-create", variant="primary")

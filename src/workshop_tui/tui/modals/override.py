@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from workshop_tui.tui.safe import from_box, in_box, shown
+from workshop_tui.tui.widgets.entry_box import EntryBox
 
 
 class OverrideModal(ModalScreen[str | None]):
@@ -39,7 +40,7 @@ class OverrideModal(ModalScreen[str | None]):
             if self.preview:
                 yield Static(shown("Effect on the plan: " + self.preview), id="override-effect")
             yield Static(Text("Why? The reason is recorded with the decision and shown in the plan and the export."))
-            yield Input(in_box(self.current), placeholder="The reason, in a sentence the board will understand",
+            yield EntryBox(in_box(self.current), placeholder="The reason, in a sentence the board will understand",
                         id="override-rationale")
             yield Static(Text("Enter to record, Escape to cancel"), id="override-hint")
 

@@ -12,6 +12,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from workshop_tui.domain.model import METHOD_LABELS
 from workshop_tui.domain.rounds import MIN_GROUP_DEFAULT, MIN_GROUP_LOWEST
 from workshop_tui.services.voting import VOTING_METHODS, default_settings
+from workshop_tui.tui.widgets.entry_box import EntryBox
 
 METHOD_HINTS = {
     "dots": "Each person places a budget of dots on the initiatives they favour.",
@@ -64,13 +65,13 @@ class RoundFormModal(ModalScreen[dict | None]):
             yield Static(Text(METHOD_HINTS["dots"]), id="round-hint")
             with Horizontal(classes="row"):
                 yield Label("Title (optional)")
-                yield Input(placeholder="e.g. First dot vote", id="round-title")
+                yield EntryBox(placeholder="e.g. First dot vote", id="round-title")
             with Horizontal(classes="row method-dots"):
                 yield Label("Dots per person")
-                yield Input(str(dots["budget"]), type="integer", id="round-budget")
+                yield EntryBox(str(dots["budget"]), type="integer", id="round-budget")
             with Horizontal(classes="row method-dots"):
                 yield Label("Max on one initiative")
-                yield Input(str(dots["max_per_initiative"]), type="integer", id="round-cap")
+                yield EntryBox(str(dots["max_per_initiative"]), type="integer", id="round-cap")
             with Horizontal(classes="row method-dots"):
                 yield Label("")
                 yield Checkbox("Everyone must place all their dots", id="round-spend-all")
@@ -87,7 +88,7 @@ class RoundFormModal(ModalScreen[dict | None]):
             with Vertical(classes="row secret-only hidden"):
                 with Horizontal(classes="row"):
                     yield Label("Minimum group")
-                    yield Input(str(MIN_GROUP_DEFAULT), type="integer", id="round-min-group")
+                    yield EntryBox(str(MIN_GROUP_DEFAULT), type="integer", id="round-min-group")
                 yield Static(Text("With fewer secret ballots than this, no screen or report shows the round's "
                                   "results or who voted, so no ballot can be read back to a person."),
                              id="round-min-group-hint")

@@ -15,6 +15,7 @@ from workshop_tui.domain.summaries import mix_warning, role_counts
 from workshop_tui.presentation import plural
 from workshop_tui.tui.safe import from_box, in_box, line, plain
 from workshop_tui.tui.widgets.pane import StagePane
+from workshop_tui.tui.widgets.entry_box import EntryBox
 
 
 class ParticipantsPane(StagePane):
@@ -45,7 +46,7 @@ class ParticipantsPane(StagePane):
     def compose(self) -> ComposeResult:
         yield Static(Text(self.TITLE, style="bold"), classes="pane-title")
         with Horizontal(id="participants-add", classes="add-row"):
-            yield Input(placeholder="Name, then Enter", id="participant-name")
+            yield EntryBox(placeholder="Name, then Enter", id="participant-name", clear_on_submit=True)
             yield Select([(label, role) for role, label in ROLE_LABELS.items()], value="clinical",
                          allow_blank=False, id="participant-role")
         yield Static("", id="participants-mode", classes="pane-status")
@@ -101,8 +102,10 @@ class ParticipantsPane(StagePane):
         name_box = self.query_one("#participant-name", Input)
         role = self.query_one("#participant-role", Select).value
         person = next((p for p in self.people if p.key == self.editing), None) if self.editing else None
-        name = from_box(name_box.value, person.name) if person is not None else name_box.value
-        typed, editing_key = name_box.value, self.editing
+        # The name as it was when Enter was pressed; the box emptied itself then (EntryBox), so
+        # keys typed straight after Enter are already the next person's.
+        typed, editing_key = event.value, self.editing
+        name = from_box(typed, person.name) if person is not None else typed
 
         def saved(person: Participant) -> None:
             self.editing = "" if self.editing == editing_key else self.editing
@@ -118,8 +121,6 @@ class ParticipantsPane(StagePane):
                 name_box.value = typed
             self.fail(problem)
 
-        # The box is emptied at once, so the next name can be typed while this one is saved.
-        name_box.value = ""
         self.write(partial(editing.save_participant, self.db, self.session_id, name, str(role), key=editing_key),
                    saved, failed=refused)
 

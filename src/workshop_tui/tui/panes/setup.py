@@ -15,6 +15,7 @@ from workshop_tui.domain.model import SessionInfo, Workshop
 from workshop_tui.textsafe import for_terminal
 from workshop_tui.tui.safe import shown as user_text
 from workshop_tui.tui.widgets.pane import StagePane
+from workshop_tui.tui.widgets.entry_box import EntryBox
 
 # (field, label, placeholder)
 FIELDS = (
@@ -74,7 +75,7 @@ class SetupPane(StagePane):
             for name, label, placeholder in FIELDS:
                 with Horizontal(classes="form-row"):
                     yield Label(label, classes="form-label")
-                    yield Input(placeholder=placeholder, id=f"setup-{name}", compact=True, select_on_focus=False)
+                    yield EntryBox(placeholder=placeholder, id=f"setup-{name}", compact=True, select_on_focus=False)
                 yield Static("", id=f"setup-{name}-note", classes="field-note")
         yield Static("", id="setup-status", classes="pane-status")
 
