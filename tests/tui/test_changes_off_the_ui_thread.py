@@ -15,31 +15,13 @@ import threading
 import time
 
 import pytest
-from stage_b_support import four_people_workshop
+from locking import WAIT_S, hold_write_lock, messages, until, until_stopped
 
-from workshop_tui.services import editing, sessions, voting
+from workshop_tui.services import editing
 from workshop_tui.storage.engine import open_database
 from workshop_tui.tui.app import WorkshopApp
 from workshop_tui.tui.screens.session import SessionScreen
 
-WAIT_S = 30.0
-
-
-@pytest.fixture
-def sqlite_db(tmp_path):
-    path = tmp_path / "workshop.db"
-    db = open_database(f"sqlite:///{path}")
-    sid = sessions.import_workshop(db, four_people_workshop())
-    key = voting.create_round(db, sid, method="dots")
-    yield db, path, sid, key
-    db.dispose()
-
-
-def hold_write_lock(path) -> sqlite3.Connection:
-    # check_same_thread: the quitting test lets go from another thread
-    other = sqlite3.connect(path, isolation_level=None, timeout=0, check_same_thread=False)
-    other.execute("BEGIN IMMEDIATE")
-    return other
 
 
 def round_status(path, key) -> str:
@@ -52,16 +34,11 @@ def people(path) -> list[str]:
         return [row[0] for row in con.execute("SELECT name FROM participant ORDER BY id")]
 
 
-def messages(app) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
-
-
-async def until(pilot, condition, what: str) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
+async def close_round(pilot, app) -> None:
+    """x, the question, y: as the facilitator closes the round on screen."""
+    await pilot.press("x")
+    await until(pilot, lambda: "Close round" in str(getattr(app.screen, "question", "")), "the question")
+    await pilot.press("y")
 
 
 async def open_stage(app, pilot, sid, stage):
@@ -84,9 +61,7 @@ async def test_closing_a_round_waits_for_a_locked_database_and_keys_go_on(sqlite
         await until(pilot, lambda: screen.pane().check_action("close_round", ()), "the round to be closable")
         other = hold_write_lock(path)
         try:
-            await pilot.press("x")
-            await until(pilot, lambda: "Close round" in str(getattr(app.screen, "question", "")), "the question")
-            await pilot.press("y")
+            await close_round(pilot, app)
             banner = screen.query_one("#session-busy")
             await until(pilot, lambda: banner.display, "the saving banner")
             assert "Saving: waiting for the database" in str(banner.render())
@@ -145,35 +120,22 @@ async def test_a_refused_change_gives_the_typed_name_back_and_stores_nothing(sql
         assert "Ana Silva!" not in people(path) and app.is_running
 
 
-async def test_a_change_the_database_cannot_take_is_reported_not_saved_and_nothing_changes(sqlite_db, monkeypatch):
-    from workshop_tui.services import unit_of_work
-    from workshop_tui.storage import engine
-
-    db, path, sid, key = sqlite_db
-    db.dispose()
-    monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_MS", 100)
-    monkeypatch.setattr(unit_of_work, "RETRIES", 1)
-    db = open_database(f"sqlite:///{path}")
+async def test_a_change_the_database_cannot_take_is_reported_not_saved_and_nothing_changes(impatient_db):
+    db, path, sid, key = impatient_db  # a lock that outlives every wait
     app = WorkshopApp(db=db, load_samples_when_empty=False)
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            screen = await open_stage(app, pilot, sid, "voting")
-            await until(pilot, lambda: screen.pane().check_action("close_round", ()), "the round to be closable")
-            other = hold_write_lock(path)
-            try:
-                await pilot.press("x")
-                await until(pilot, lambda: "Close round" in str(getattr(app.screen, "question", "")),
-                            "the question")
-                await pilot.press("y")
-                await until(pilot, lambda: "NOT saved" in messages(app), "the not-saved message")
-            finally:
-                other.execute("ROLLBACK")
-                other.close()
-            assert "busy" in messages(app) and f"Round {key} closed" not in messages(app)
-            assert round_status(path, key) == "open"
-            assert app.is_running
-    finally:
-        db.dispose()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_stage(app, pilot, sid, "voting")
+        await until(pilot, lambda: screen.pane().check_action("close_round", ()), "the round to be closable")
+        other = hold_write_lock(path)
+        try:
+            await close_round(pilot, app)
+            await until(pilot, lambda: "NOT saved" in messages(app), "the not-saved message")
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert "busy" in messages(app) and f"Round {key} closed" not in messages(app)
+        assert round_status(path, key) == "open"
+        assert app.is_running
 
 
 async def test_a_bug_in_a_change_stops_the_app_with_a_non_zero_status(sqlite_db, monkeypatch):
@@ -190,7 +152,7 @@ async def test_a_bug_in_a_change_stops_the_app_with_a_non_zero_status(sqlite_db,
             await pilot.press("a")
             await until(pilot, lambda: screen.query_one("#participant-name").has_focus, "the name box")
             await pilot.press(*"Eve", "enter")
-            await asyncio.wait_for(_until_stopped(app), WAIT_S)
+            await asyncio.wait_for(until_stopped(app), WAIT_S)
     assert app.return_code == 1
 
 
@@ -202,9 +164,7 @@ async def test_quitting_waits_for_a_change_still_on_its_way(sqlite_db):
         screen = await open_stage(app, pilot, sid, "voting")
         await until(pilot, lambda: screen.pane().check_action("close_round", ()), "the round to be closable")
         other = hold_write_lock(path)
-        await pilot.press("x")
-        await until(pilot, lambda: "Close round" in str(getattr(app.screen, "question", "")), "the question")
-        await pilot.press("y")
+        await close_round(pilot, app)
         await until(pilot, lambda: app.writer.busy, "the change to be in the writer's hands")
         released = threading.Event()
 
@@ -216,13 +176,9 @@ async def test_quitting_waits_for_a_change_still_on_its_way(sqlite_db):
 
         threading.Thread(target=let_go, daemon=True).start()
         await pilot.press("ctrl+q")
-        await asyncio.wait_for(_until_stopped(app), WAIT_S)
+        await asyncio.wait_for(until_stopped(app), WAIT_S)
     assert released.is_set()
     other.close()
     assert round_status(path, key) == "closed"  # written before the app stopped
     assert app.return_code in (0, None) and not getattr(app, "unsaved_on_exit", None)
 
-
-async def _until_stopped(app) -> None:
-    while app.is_running:
-        await asyncio.sleep(0.02)

@@ -9,28 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import time
 
 import pytest
-from stage_b_support import four_people_workshop
+from locking import WAIT_S, hold_write_lock, messages, until, until_stopped
 
-from workshop_tui.services import editing, sessions, voting
+from workshop_tui.services import editing, voting
 from workshop_tui.storage.engine import open_database
 from workshop_tui.tui.app import WorkshopApp
 from workshop_tui.tui.screens.session import SessionScreen
 from workshop_tui.tui.widgets.vote_grid import VoteGrid
 
-WAIT_S = 30.0
-
-
-@pytest.fixture
-def sqlite_db(tmp_path):
-    path = tmp_path / "workshop.db"
-    db = open_database(f"sqlite:///{path}")
-    sid = sessions.import_workshop(db, four_people_workshop())
-    key = voting.create_round(db, sid, method="dots")
-    yield db, path, sid, key
-    db.dispose()
 
 
 def stored(path, key) -> list[tuple]:
@@ -38,21 +26,6 @@ def stored(path, key) -> list[tuple]:
         return con.execute("SELECT p.key, i.key, v.value FROM vote v JOIN round r ON v.round_id = r.id "
                            "JOIN participant p ON v.participant_id = p.id JOIN initiative i ON v.initiative_id = i.id "
                            "WHERE r.key = ?", (key,)).fetchall()
-
-
-def hold_write_lock(path) -> sqlite3.Connection:
-    """Another program in the middle of a write transaction."""
-    other = sqlite3.connect(path, isolation_level=None, timeout=0)
-    other.execute("BEGIN IMMEDIATE")  # holds the write lock until ROLLBACK
-    return other
-
-
-async def until(pilot, condition, what: str) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
 
 
 async def open_voting(app, pilot, sid) -> VoteGrid:
@@ -65,10 +38,6 @@ async def open_voting(app, pilot, sid) -> VoteGrid:
     await pilot.press("enter")
     await until(pilot, lambda: grid.entry, "entry mode")
     return grid
-
-
-def messages(app) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
 
 
 async def test_a_vote_waits_for_a_locked_database_and_input_goes_on(sqlite_db):
@@ -98,39 +67,28 @@ async def test_a_vote_waits_for_a_locked_database_and_input_goes_on(sqlite_db):
         assert "Ana Silva: 1 of" in "\n".join(str(s.render()) for s in app.screen.query("#voting-person"))
 
 
-async def test_a_vote_the_database_cannot_take_is_reported_not_saved(sqlite_db, monkeypatch):
-    from workshop_tui.services import unit_of_work
-    from workshop_tui.storage import engine
-
-    db, path, sid, key = sqlite_db
-    db.dispose()
-    # A lock that outlives every wait, without making the test wait 60 s for it.
-    monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_MS", 100)
-    monkeypatch.setattr(unit_of_work, "RETRIES", 1)
-    db = open_database(f"sqlite:///{path}")
+async def test_a_vote_the_database_cannot_take_is_reported_not_saved(impatient_db):
+    db, path, sid, key = impatient_db  # a lock that outlives every wait
     app = WorkshopApp(db=db, load_samples_when_empty=False)
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            grid = await open_voting(app, pilot, sid)
-            other = hold_write_lock(path)
-            try:
-                await pilot.press("2")
-                await until(pilot, lambda: "NOT saved" in messages(app), "the not-saved message")
-                await app.workers.wait_for_complete()
-                await pilot.pause()
-            finally:
-                other.execute("ROLLBACK")
-                other.close()
-            text = messages(app)
-            assert "Ana Silva, EPR optimisation: NOT saved" in text and "busy" in text
-            assert str(grid.get_cell("epr", "ana")).strip() == ""  # put back: nothing was stored
-            assert stored(path, key) == []
-            assert grid.cursor_row == 0  # back on the cell that was not saved
-            await pilot.press("2")  # the lock has gone: typing it again saves it
-            await until(pilot, lambda: len(stored(path, key)) == 1, "the vote typed again")
-            assert app.is_running
-    finally:
-        db.dispose()
+    async with app.run_test(size=(120, 40)) as pilot:
+        grid = await open_voting(app, pilot, sid)
+        other = hold_write_lock(path)
+        try:
+            await pilot.press("2")
+            await until(pilot, lambda: "NOT saved" in messages(app), "the not-saved message")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        text = messages(app)
+        assert "Ana Silva, EPR optimisation: NOT saved" in text and "busy" in text
+        assert str(grid.get_cell("epr", "ana")).strip() == ""  # put back: nothing was stored
+        assert stored(path, key) == []
+        assert grid.cursor_row == 0  # back on the cell that was not saved
+        await pilot.press("2")  # the lock has gone: typing it again saves it
+        await until(pilot, lambda: len(stored(path, key)) == 1, "the vote typed again")
+        assert app.is_running
 
 
 async def test_a_participant_removed_by_another_program_is_a_message_not_a_crash(sqlite_db):
@@ -164,11 +122,7 @@ async def test_an_unexpected_error_stops_the_app_with_a_non_zero_status(sqlite_d
         async with app.run_test(size=(120, 40)) as pilot:
             await open_voting(app, pilot, sid)
             await pilot.press("1")
-            await asyncio.wait_for(_until_stopped(app), WAIT_S)
+            await asyncio.wait_for(until_stopped(app), WAIT_S)
     assert app.return_code == 1
     assert app.unsaved_on_exit == ["Ana Silva, EPR optimisation = 1"]
 
-
-async def _until_stopped(app) -> None:
-    while app.is_running:
-        await asyncio.sleep(0.02)

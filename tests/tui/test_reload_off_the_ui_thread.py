@@ -10,29 +10,14 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 
-import pytest
+from locking import messages
 from settle import settle
-from stage_b_support import four_people_workshop, open_stage, screen_text
+from stage_b_support import open_stage, screen_text
 
 from workshop_tui.services import sessions, voting
-from workshop_tui.storage.engine import open_database
 from workshop_tui.tui.app import WorkshopApp
 from workshop_tui.tui.screens.session import SessionScreen
 from workshop_tui.tui.widgets.vote_grid import VoteGrid
-
-
-@pytest.fixture
-def sqlite_db(tmp_path):
-    path = tmp_path / "workshop.db"
-    db = open_database(f"sqlite:///{path}")
-    sid = sessions.import_workshop(db, four_people_workshop())
-    key = voting.create_round(db, sid, method="dots")
-    yield db, path, sid, key
-    db.dispose()
-
-
-def messages(app) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
 
 
 async def test_a_read_held_up_by_another_program_leaves_keys_working_and_then_shows_the_new_picture(sqlite_db):
