@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from settle import settle
+
 from workshop_tui.storage import backup as storage_backup
 
 pytestmark = pytest.mark.sqlite_only  # PostgreSQL is backed up with its own tools
@@ -19,20 +21,20 @@ def close_copies() -> list[Path]:
 async def test_going_home_from_a_session_leaves_a_backup(make_app, sample_session):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         app.screen.open_session(sample_session, "initiatives")
-        await pilot.pause()
+        await settle(pilot)
         assert close_copies() == []
         await pilot.press("escape")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert type(app.screen).__name__ == "HomeScreen"
         assert len(close_copies()) == 1
 
 
 async def test_quitting_leaves_a_backup_and_a_failed_one_does_not_stop_the_exit(make_app, monkeypatch, caplog):
     async with make_app().run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
     assert len(close_copies()) == 1
 
     def broken(*_args, **_kwargs):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from settle import settle
 from stage_b_support import nhs_session, open_stage, screen_text
 from textual.widgets import DataTable, Static
 
@@ -24,13 +25,13 @@ async def test_the_detail_panel_shows_the_full_reason_of_the_highlighted_row_at_
     async with app.run_test(size=(80, 24)) as pilot:
         await open_stage(app, pilot, sid, "choices")
         _move_to(app, "Closed-loop medicines administration")
-        await pilot.pause()
+        await settle(pilot)
         detail = " ".join(str(app.screen.query_one("#choices-detail", Static).render()).split())
         # Four binding constraints are more than the panel holds: it says where the rest is.
         assert detail.startswith("Not now: Closed-loop medicines administration. Not selected: needs 1,600,000")
         assert detail.endswith("… more: Enter shows every reason in full")
         _move_to(app, "e-Consent")
-        await pilot.pause()
+        await settle(pilot)
         # The table cuts "Why" at ~25 characters; the panel shows the reasons to their end.
         assert ("Not now: e-Consent. Not selected: would exceed the bandwidth of 4 initiatives at once (needs 1 "
                 "slot, 0 left) Integration engineers exhausted: needs 1 engineer (FTE), 0 of 5 left") in \
@@ -44,9 +45,9 @@ async def test_enter_shows_every_reason_of_the_highlighted_row(db):
         await open_stage(app, pilot, sid, "choices")
         _move_to(app, "Voice recognition and digital dictation")
         app.screen.query_one("#choices-table", DataTable).focus()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         title = str(app.screen.query_one("#help-title", Static).render())
         body = " ".join(str(app.screen.query_one("#help-body", Static).render()).split())
         assert title == "Will do: Voice recognition and digital dictation"
@@ -62,24 +63,23 @@ async def test_an_include_within_the_bandwidth_shows_what_it_displaces_before_it
     async with app.run_test(size=(100, 32)) as pilot:
         await open_stage(app, pilot, sid, "choices")
         _move_to(app, "e-Consent")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("i")
-        await pilot.pause()
+        await settle(pilot)
         text = " ".join(str(app.screen.query_one("#override-effect", Static).render()).split())
         assert "displaced E-observations and NEWS2" in text
         assert "the room's first-ranked initiative and the Condorcet winner" in text
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert [d.initiative for d in sessions.load(db, sid).decisions] == ["voice"]  # nothing recorded
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
         stretch = " ".join(str(app.screen.query_one("#override-effect", Static).render()).split())
         # A stretch item adds a slot, not engineers: with integration engineers full it still displaces.
         assert "e-Consent, above the bandwidth by decision of the facilitator; displaced E-observations" in stretch
         await pilot.press(*"Sponsor funds it from the outpatient budget")
         await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         kinds = {d.initiative: d.kind for d in sessions.load(db, sid).decisions}
         assert kinds == {"voice": "stretch", "econsent": "stretch"}
         head = " ".join(str(app.screen.query_one("#choices-head", Static).render()).split())

@@ -19,10 +19,10 @@ async def test_setup_opens_with_no_box_focused_and_tab_reaches_the_title_box(db)
         # Nothing editable on arrival: a stage key typed here must not land in the title.
         assert app.focused is None
         await pilot.press("tab")
-        await pilot.pause()
+        await settle(pilot)
         assert app.focused.id == "setup-title"
         await pilot.press("down", *"Sam", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert sessions.load(db, sid).session.organisation == "Sam"
 
 
@@ -35,12 +35,12 @@ async def test_choosing_a_discipline_returns_to_the_name_box_so_enter_saves(db):
         await settle(pilot)
         assert app.focused.id == "participant-name"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"Tom", "tab", "enter", "enter")  # the same discipline again
         await settle(pilot)
         assert app.focused.id == "participant-name"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert [(p.name, p.role) for p in sessions.load(db, sid).participants] == [
             ("Priya", "nursing"), ("Tom", "nursing")]
 
@@ -76,7 +76,7 @@ async def test_the_gate_checks_are_not_offered_as_a_voting_round(db):
         assert "No voting rounds yet. Press n to create the first round." in text
         assert "Exemplar gates" not in text and "Close round" not in text and "not voted yet" not in text
         await pilot.press("x")  # nothing to close: the gate checks stay open
-        await pilot.pause()
+        await settle(pilot)
         after = sessions.load(db, sid)
         assert after.rounds == () and len(after.gate_sheets[0].assessments) == 1  # gate checks are no round
     key = voting.create_round(db, sid, method="dots")

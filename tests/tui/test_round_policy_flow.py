@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from settle import settle
 from stage_b_support import nhs_session, open_stage, screen_text
 from textual.widgets import Checkbox, Input
 
@@ -24,21 +25,18 @@ async def test_revealing_a_later_round_offers_the_switch_and_keeps_the_plan_unle
         await open_stage(app, pilot, sid, "voting")
         assert app.screen.pane().round_key == key
         await pilot.press("r", "y")
-        for _ in range(4):
-            await pilot.pause()
+        await settle(pilot)
         assert f"Round {key} can now be shown: switch the plan to it?" in getattr(app.screen, "question", "")
         await pilot.press("n")  # keep the plan
-        await pilot.pause()
+        await settle(pilot)
         after = sessions.load(db, sid)
         assert after.round(key).hidden is False
         assert choices.plan(after) == before and after.session.plan_round == "r4"
         await pilot.press("8")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.pane().round_key == "r4"
         await pilot.press("right_square_bracket")  # the facilitator chooses: the plan moves to the next round, pinned
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         assert sessions.load(db, sid).session.plan_round == key
 
 
@@ -48,17 +46,15 @@ async def test_the_round_form_asks_the_minimum_group_of_a_secret_round(db):
     async with app.run_test(size=(140, 45)) as pilot:
         await open_stage(app, pilot, sid, "voting")
         await pilot.press("n")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         assert "Minimum group" not in screen_text(app)  # only for secret ballots
         app.screen.query_one("#round-anonymous", Checkbox).value = True
-        await pilot.pause()
+        await settle(pilot)
         assert "Minimum group" in screen_text(app)
         box = app.screen.query_one("#round-min-group", Input)
         assert box.value == "3"
         box.value = "5"
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
     rnd = sessions.load(db, sid).rounds[-1]
     assert rnd.anonymous and rnd.min_group == 5

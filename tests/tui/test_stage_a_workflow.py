@@ -8,7 +8,7 @@ from workshop_tui.services import editing, sessions
 
 
 async def open_stage(app, pilot, session_id, stage):
-    await pilot.pause()
+    await settle(pilot)
     app.screen.open_session(session_id, stage)
     await settle(pilot)
     return app.screen.pane()
@@ -27,12 +27,12 @@ async def test_setup_saves_each_box_and_refuses_bad_values(make_app, db):
         box.focus()
         box.value = "Care closer to home for every patient"
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert sessions.load(db, sid).session.mission == "Care closer to home for every patient"
         pane.query_one("#setup-bandwidth", Input).value = "lots"
         pane.query_one("#setup-horizon_years", Input).value = "10"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         info = sessions.load(db, sid).session
         assert info.bandwidth is None and info.horizon_years == 10
         assert "whole number" in str(pane.query_one("#setup-bandwidth-note", Static).render()) or \
@@ -40,7 +40,7 @@ async def test_setup_saves_each_box_and_refuses_bad_values(make_app, db):
         assert "1 to 5 years" in str(pane.query_one("#setup-horizon_years-note", Static).render())
         pane.query_one("#setup-title", Input).value = ""
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert sessions.load(db, sid).session.title == "Board"
 
 
@@ -52,18 +52,18 @@ async def test_participants_are_added_one_after_another_and_the_mix_is_checked(m
         name = pane.query_one("#participant-name", Input)
         assert not name.has_focus  # nothing editable on arrival: "a" goes to the name box
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)
         assert name.has_focus
         pane.query_one("#participant-role").value = "technology"
         await pilot.press(*"[b]Sam[/b]", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert name.value == "" and name.has_focus
         warning = str(pane.query_one("#participants-warning", Static).render())
         assert "clinical or nursing" in warning and "operational" in warning
         pane.query_one("#participant-role").value = "nursing"
         await pilot.press(*"Priya", "enter")
         await pilot.press("enter")  # an empty name is refused
-        await pilot.pause()
+        await settle(pilot)
         people = sessions.load(db, sid).participants
         assert [(p.name, p.role) for p in people] == [("[b]Sam[/b]", "technology"), ("Priya", "nursing")]
         table = pane.query_one("#participants-table", DataTable)
@@ -71,9 +71,9 @@ async def test_participants_are_added_one_after_another_and_the_mix_is_checked(m
         assert "Nursing 1" in str(pane.query_one("#participants-counts", Static).render())
         table.focus()
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         assert [p.name for p in sessions.load(db, sid).participants] == ["Priya"]
 
 
@@ -85,7 +85,7 @@ async def test_an_initiative_with_a_prerequisite_is_added_through_the_form(make_
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_stage(app, pilot, sid, "initiatives")
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)
         form = app.screen
         form.query_one("#f-title", Input).value = "Virtual wards"
         form.query_one("#f-portfolio").value = "transform"
@@ -95,7 +95,7 @@ async def test_an_initiative_with_a_prerequisite_is_added_through_the_form(make_
         form.query_one("#f-depends_on", SelectionList).select(wifi.key)
         form.query_one("#d-ig_review", Input).value = "2"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         stored = sessions.load(db, sid).initiatives[-1]
         assert (stored.title, stored.portfolio, stored.kind, stored.effort, stored.cost) == \
             ("Virtual wards", "transform", "experiment", 4, 620000)
@@ -114,10 +114,10 @@ async def test_a_prerequisite_cycle_keeps_the_form_open_and_changes_nothing(make
         pane = await open_stage(app, pilot, sid, "initiatives")
         pane.query_one("#initiatives-table", DataTable).focus()
         await pilot.press("e")  # edit "Network"
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one("#f-depends_on", SelectionList).select("portal")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert "circle" in str(app.screen.query_one("#f-error", Static).render())
         assert sessions.load(db, sid).initiatives == before.initiatives
 
@@ -132,12 +132,12 @@ async def test_a_csv_spreadsheet_is_previewed_and_imported_whole(make_app, db, t
     async with app.run_test(size=(120, 40)) as pilot:
         await open_stage(app, pilot, sid, "initiatives")
         await pilot.press("i")
-        await pilot.pause()
+        await settle(pilot)
         modal = app.screen
         modal.query_one("#csv-path", Input).value = str(bad)
         await pilot.press("enter")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         problems = str(modal.query_one("#csv-problems", Static).render())
         assert "row 3, column 'Portfolio': 'sideways'" in problems
         assert "row 3, column 'Effort': 'x' is not a number" in problems
@@ -147,10 +147,10 @@ async def test_a_csv_spreadsheet_is_previewed_and_imported_whole(make_app, db, t
         modal.query_one("#csv-path", Input).focus()
         await pilot.press("enter")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert not modal.query_one("#csv-import").disabled
         await pilot.click("#csv-import")
-        await pilot.pause()
+        await settle(pilot)
         items = sessions.load(db, sid).initiatives
         assert [(i.key, i.title, i.depends_on) for i in items] == [("wi_fi", "Wi-Fi", ()),
                                                                    ("portal", "Portal", ("wi_fi",))]
@@ -173,18 +173,18 @@ async def test_an_xlsx_workbook_is_previewed_and_imported_with_the_cli_rules(mak
     async with app.run_test(size=(120, 40)) as pilot:
         await open_stage(app, pilot, sid, "initiatives")
         await pilot.press("i")
-        await pilot.pause()
+        await settle(pilot)
         modal = app.screen
         modal.query_one("#csv-path", Input).value = str(path)
         await pilot.press("enter")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         mapping = str(modal.query_one("#csv-mapping", Static).render())
         assert "Initiative → title" in mapping and "Cost £ → cost" in mapping and "Depends on → depends on" in mapping
         assert cells(modal.query_one("#csv-preview", DataTable), 2) == ["Virtual wards", "Patient portal"]
         assert "2 to add" in str(modal.query_one("#csv-problems", Static).render())
         await pilot.click("#csv-import")
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(app.screen, type(modal))
     items = {i.key: i for i in sessions.load(db, sid).initiatives}
     assert str(items["virtual_wards"].effort) == "5/2" and items["virtual_wards"].cost == 120000
@@ -200,18 +200,18 @@ async def test_a_template_is_applied_and_gates_are_recorded_in_the_grid(make_app
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_stage(app, pilot, sid, "criteria")
         await pilot.press("t")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")  # the NHS template is first
-        await pilot.pause()
+        await settle(pilot)
         assert len(sessions.load(db, sid).criteria) == 6
         assert cells(pane.query_one("#criteria-table", DataTable))[0] == "No show-stoppers"
         grid = pane.query_one("#gates-grid", DataTable)
         grid.focus()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("p")  # virtual wards passes no-show-stoppers, cursor moves down
         await pilot.press("f")  # the portal fails it
         await pilot.press("up", "right", "p")
-        await pilot.pause()
+        await settle(pilot)
         marks = {(a.initiative, a.criterion): a.passed for a in sessions.load(db, sid).gate_sheets[0].assessments}
         assert marks == {("virtual_wards", "no_showstopper"): True, ("patient_portal", "no_showstopper"): False,
                          ("virtual_wards", "wants_change"): True}
@@ -227,24 +227,24 @@ async def test_bottlenecks_and_demands_are_entered_from_the_keyboard(make_app, d
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_stage(app, pilot, sid, "bandwidth")
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"IG review", "enter", *"4", "enter", *"days", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert [(b.name, b.capacity, b.unit) for b in sessions.load(db, sid).bottlenecks] == [("IG review", 4, "days")]
         grid = pane.query_one("#demand-grid", DataTable)
         grid.focus()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("right", "enter", "3", "enter", "5", "enter")  # Enter first: entry mode
-        await pilot.pause()
+        await settle(pilot)
         assert [i.demands for i in sessions.load(db, sid).initiatives] == [{"ig_review": 3}, {"ig_review": 5}]
         bars = str(pane.query_one("#bandwidth-bars", Static).render())
         # 8 asked of 4, but only 3 decided: a choice still to make, not an overload (issue 11).
         assert "already committed: 3 of 4" in bars and "  4 to cut" in bars and "OVER" not in bars
         assert "already committed: 1 of 2" in bars
         await pilot.press("left", "k")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down", "enter")  # "Programme in flight"
-        await pilot.pause()
+        await settle(pilot)
         assert sessions.load(db, sid).initiatives[1].decided == "in_flight"
 
 
@@ -254,12 +254,12 @@ async def test_reopening_returns_to_the_stage_last_shown(make_app, db):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_stage(app, pilot, sid, "setup")
         await pilot.press("ctrl+right")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("ctrl+right")
-        await pilot.pause()
+        await settle(pilot)
         assert sessions.load(db, sid).session.stage == "initiatives"
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.current == "initiatives"

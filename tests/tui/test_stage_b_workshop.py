@@ -20,7 +20,7 @@ async def test_a_dots_round_by_facilitator_entry_is_saved_per_keypress(db):
         await open_stage(app, pilot, sid, "voting")
         assert "No voting rounds yet" in screen_text(app)
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("ctrl+s")  # dots, defaults: B = 2, c = 2
         await settle(pilot)
         [rnd] = sessions.load(db, sid).rounds
@@ -28,29 +28,29 @@ async def test_a_dots_round_by_facilitator_entry_is_saved_per_keypress(db):
         assert app.focused.id == "voting-grid"
         await pilot.press("enter", "1", "1")  # entry mode; Ana: EPR, then e-Observations (the cursor moves down)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert [(v.participant, v.initiative, v.value, v.channel) for v in votes(db, sid, rnd.key)] == [
             ("ana", "epr", 1, "facilitator"), ("ana", "eobs", 1, "facilitator")]
         assert "Ana Silva: 0 of 2 dots left" in screen_text(app)
         await pilot.press("1")  # over Ana's budget: refused, nothing stored
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert len(votes(db, sid, rnd.key)) == 2
         await pilot.press("f", "right", "2")  # paper cards, Ben on Wi-Fi
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert ("ben", "wifi", 2, "paper") in [(v.participant, v.initiative, v.value, v.channel)
                                               for v in votes(db, sid, rnd.key)]
         await pilot.press("u")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert [v.participant for v in votes(db, sid, rnd.key)] == ["ana", "ana"]
         await pilot.press("right", "right", "a")  # Dev abstains
-        await pilot.pause()
+        await settle(pilot)
         assert sessions.load(db, sid).round(rnd.key).abstained == ("dev",)
         assert "abstained: Dev Patel" in screen_text(app)
         await pilot.press("left")  # Cat's column: her name is shown as typed, never as markup
-        await pilot.pause()
+        await settle(pilot)
         assert "Cat [b]Jones[/b]: 2 of 2 dots left" in screen_text(app)
         await pilot.press("r", "y")
         await settle(pilot)
@@ -67,19 +67,19 @@ async def test_a_matrix_round_by_private_ballots_then_results_plan_override_and_
         ballots = [("8", "4", "6", "2"), ("9", "5", "3", "1"), ("1", "0", "3", "7", "2")]
         for n, typed in enumerate(ballots):
             await pilot.press("p")
-            await pilot.pause()
+            await settle(pilot)
             await pilot.press("enter")  # the first person who has not voted
-            await pilot.pause()
+            await settle(pilot)
             assert "dots left" not in screen_text(app) and "Your ballot" in screen_text(app)
             await pilot.press(*typed)
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await settle(pilot)
             await pilot.press("enter")  # submit from the review
-            await pilot.pause()
+            await settle(pilot)
             assert "Pass the laptop back to the facilitator" in screen_text(app)
             assert "Your ballot" not in screen_text(app)
             await pilot.press("f")
-            await pilot.pause()
+            await settle(pilot)
             await pilot.press("escape")
             await settle(pilot)
         rnd = sessions.load(db, sid).round(key)
@@ -89,12 +89,12 @@ async def test_a_matrix_round_by_private_ballots_then_results_plan_override_and_
         assert "Voted 3 of 4" in screen_text(app)
 
         await pilot.press("7")
-        await pilot.pause()
+        await settle(pilot)
         assert "hidden until the round is revealed" in screen_text(app)
         await pilot.press("6")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("r", "y")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("7")
         await settle(pilot)
         text = screen_text(app)
@@ -106,9 +106,9 @@ async def test_a_matrix_round_by_private_ballots_then_results_plan_override_and_
         assert "cut line" in text and "2 of 2 slots used" in text
         plan_first = app.screen.pane().plan.will_do[0].initiative
         await pilot.press("x")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")  # a reason is required
-        await pilot.pause()
+        await settle(pilot)
         assert sessions.load(db, sid).decisions == ()
         await pilot.press(*"Contract", "enter")
         await settle(pilot)
@@ -117,13 +117,13 @@ async def test_a_matrix_round_by_private_ballots_then_results_plan_override_and_
         assert plan_first not in [i.initiative for i in app.screen.pane().plan.will_do]
 
         await pilot.press("9")
-        await pilot.pause()
+        await settle(pilot)
         assert "No actions yet" in screen_text(app)
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"Go live on AMU", "tab", *"Deputy Chief Nurse", "tab", *"95% e-obs", "tab",
                           *"2027-06-31", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert sessions.load(db, sid).actions == ()  # not a date
         await pilot.press("backspace", "0", "enter")
         await settle(pilot)
@@ -140,5 +140,5 @@ async def test_the_sample_session_shows_results_with_moves_and_its_recorded_over
         text = screen_text(app)
         assert "compared with r3" in text and "↑5" in text and "room split" in text and "=10" in text
         await pilot.press("8")
-        await pilot.pause()
+        await settle(pilot)
         assert "Will do*" in screen_text(app)

@@ -26,12 +26,12 @@ async def keys(pilot, *typed: str) -> None:
     """Press keys one at a time, letting the app settle after each."""
     for key in typed:
         await pilot.press(key)
-        await pilot.pause()
+        await wait_until_still(pilot)
 
 
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*text)
-    await pilot.pause()
+    await wait_until_still(pilot)
 
 
 async def pick(pilot, steps: int) -> None:
