@@ -388,7 +388,7 @@ class VotingPane(StagePane):
             self.post_message(self._run_write(write))
 
     def _run_write(self, write: Write) -> "VotingPane.WriteDone":
-        from workshop_tui.services.database import is_busy, is_database_error
+        from workshop_tui.tui.writes import not_saved_message
 
         desk = self.desks.get(write.round_key)
         try:
@@ -400,15 +400,11 @@ class VotingPane(StagePane):
                 desk.abstain(write.participant, on=write.abstain)
                 return self.WriteDone(write)
             return self.WriteDone(write, text=self._write_vote(desk, write))
-        except (VotingError, LookupError) as exc:
-            # LookupError: a participant, initiative or round removed by another program.
-            return self.WriteDone(write, problem=str(exc))
-        except Exception as exc:  # noqa: BLE001 - sorted below: database trouble is a message
-            if is_database_error(exc):
-                why = ("the database is busy: another program kept it locked" if is_busy(exc) else
-                       f"the database reported a problem ({type(exc).__name__}: {exc})")
-                return self.WriteDone(write, problem=f"NOT saved, {why}. Type it again when it is free.")
-            return self.WriteDone(write, error=exc)
+        except Exception as exc:  # noqa: BLE001 - sorted by the one rule every change shares (tui/writes.py)
+            # A refusal (a participant, initiative or round removed by another program too) or the
+            # database's trouble is a message; anything else is a bug.
+            problem = not_saved_message(exc)
+            return self.WriteDone(write, problem=problem) if problem is not None else self.WriteDone(write, error=exc)
 
     def _write_vote(self, desk: RoundDesk, write: Write) -> Text:
         method = desk.round.method
