@@ -164,3 +164,31 @@ def test_the_current_round_follows_the_last_open_one(db, session_id, dots_round)
     voting.close_round(db, session_id, dots_round)
     assert phones.current_round(db, session_id) is None
     assert phones.current_round(db, session_id, dots_round).open is False
+
+
+def test_a_named_receipt_carries_what_was_stored_and_a_secret_one_nothing(db, session_id, dots_round, secret_round):
+    """The facilitator's screen shows a named phone ballot from its receipt, without a read:
+    the receipt must hold exactly the rows the database holds; a secret one holds none."""
+    receipt = phones.cast(db, session_id, dots_round, named("ana"), dots(epr=3, wifi=2))
+    held = [v for v in sessions.load(db, session_id).round(dots_round).votes if v.participant == "ana"]
+    assert receipt.stored and sorted(receipt.stored, key=str) == sorted(held, key=str)
+    assert phones.cast(db, session_id, secret_round, Voter("device", secret="t1"), dots(epr=2)).stored == ()
+
+
+def test_open_rounds_read_again_equal_a_whole_read(db, session_id, dots_round, secret_round):
+    """The phones' redraw reads only the open rounds again (sessions.reread_rounds): the
+    workshop it makes is the one a whole read gives, votes, ballot box and all."""
+    closed = voting.create_round(db, session_id, method="dots", settings={"budget": 5, "max_per_initiative": 3})
+    voting.open_desk(db, session_id, closed).cast("ben", "epr", None, 2)
+    voting.close_round(db, session_id, closed)
+    before = sessions.load(db, session_id)
+    phones.cast(db, session_id, dots_round, named("ana"), dots(epr=3, wifi=2))
+    phones.cast(db, session_id, dots_round, named("ana"), dots(eobs=1))  # a change: replaced
+    for n in range(3):
+        phones.cast(db, session_id, secret_round, Voter("device", secret=f"t{n}"), dots(epr=1, wifi=n))
+    again = sessions.reread_rounds(db, session_id, before, [dots_round, secret_round])
+    assert again == sessions.load(db, session_id)
+    assert again.round(closed) is before.round(closed)  # not read: taken from the picture before
+    voting.delete_round(db, session_id, dots_round)
+    with pytest.raises(LookupError):
+        sessions.reread_rounds(db, session_id, before, [dots_round])

@@ -253,6 +253,10 @@ class Receipt:
 
     replaced: bool
     secret: bool
+    # The votes a named ballot stored, as committed: for the facilitator's screen to show at
+    # once (web/server.py), never sent to the phone. Empty for a secret ballot, which is
+    # linked to nobody.
+    stored: tuple[m.Vote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -375,8 +379,8 @@ def _judge_named(state: repo.RoundState, book: Rules | None, held: dict[str, lis
     if any(v.channel != "phone" for v in mine) or participant in rnd.voted:
         raise PhoneError(f"Votes for {who} in this round were already entered on the laptop (by the facilitator "
                          "or from paper). Ask the facilitator if they should be changed.")
-    return (Receipt(replaced=bool(mine), secret=False),
-            [dataclasses.replace(v, participant=participant, ballot=None, channel="phone") for v in votes])
+    stored = [dataclasses.replace(v, participant=participant, ballot=None, channel="phone") for v in votes]
+    return Receipt(replaced=bool(mine), secret=False, stored=tuple(stored)), stored
 
 
 def _audit(req: CastRequest, receipt: Receipt) -> dict:

@@ -33,6 +33,16 @@ def load(db: Database, session_id: int, *, rounds: Collection[str] | None = None
         return repo.load_workshop(s, session_id, rounds=rounds)
 
 
+def reread_rounds(db: Database, session_id: int, workshop: m.Workshop, keys: Collection[str]) -> m.Workshop:
+    """``workshop`` with the rounds ``keys`` read again (their votes, who voted, status), the
+    rest as it was: a few lean queries per round instead of the whole session, for a screen
+    that knows only those rounds changed (phone ballots land in open rounds). A round no
+    longer in the session is a ``LookupError``: read the whole session then."""
+    with reading(db) as s:
+        fresh = {key: repo.round_state(s, session_id, key).round for key in keys}
+    return dataclasses.replace(workshop, rounds=tuple(fresh.get(r.key, r) for r in workshop.rounds))
+
+
 def create(db: Database, info: m.SessionInfo) -> int:
     def work(s):
         session_id = repo.create_session(s, info)

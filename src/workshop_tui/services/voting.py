@@ -354,16 +354,24 @@ class RoundDesk:
     def _adopt(self, participant: str, fresh: m.Round) -> None:
         """Take the round's status and this person's row as the database holds them."""
         self.round = dataclasses.replace(self.round, status=fresh.status, hidden=fresh.hidden)
+        self._take_row(participant, [v for v in fresh.votes if v.participant == participant],
+                       participant in fresh.voted, participant in fresh.abstained)
+
+    def _take_row(self, participant: str, votes: list[m.Vote], marked_voted: bool, abstained: bool) -> None:
         for cell in [c for c in self.cells if c[0] == participant]:
             del self.cells[cell]
         self.rankings.pop(participant, None)
         self.spent.pop(participant, None)
-        for v in fresh.votes:
-            if v.participant == participant:
-                self._hold(v)
-        has_votes = any(v.participant == participant for v in fresh.votes)
-        (self.voted.add if has_votes or participant in fresh.voted else self.voted.discard)(participant)
-        (self.abstained.add if participant in fresh.abstained else self.abstained.discard)(participant)
+        for v in votes:
+            self._hold(v)
+        (self.voted.add if votes or marked_voted else self.voted.discard)(participant)
+        (self.abstained.add if abstained else self.abstained.discard)(participant)
+
+    def take_ballot(self, participant: str, votes: tuple[m.Vote, ...]) -> None:
+        """A named ballot another channel (a phone) has just committed replaces this
+        person's row: shown at once, without reading the round again. Such a ballot
+        replaces the person's whole row in this round (services/phones.py)."""
+        self._take_row(participant, [v for v in votes if v.participant == participant], False, False)
 
     # -- what the screen shows ----------------------------------------------------
     def value(self, participant: str, initiative: str, criterion: str | None = None) -> m.Vote | None:

@@ -652,7 +652,8 @@ def round_state(s: Session, session_id: int, round_key: str, participant: str | 
         # An open secret round's ballots and voters wait in its ballot box.
         boxed, marked = _boxed(s, [rnd.id], i_key, c_key)
         if participant is None:
-            votes += tuple(_box_vote(e, rnd.method, i_key, c_key) for e in boxed.get(rnd.id, []))
+            votes = tuple(sorted(votes + tuple(_box_vote(e, rnd.method, i_key, c_key) for e in boxed.get(rnd.id, [])),
+                                 key=secret_order))
         only = None if participant is None else people.get(participant, -1)
         marks = [*marks, *(_BoxMark(pid, "voted") for pid in marked.get(rnd.id, set())
                            if pid in p_key and (only is None or pid == only))]
@@ -1199,6 +1200,12 @@ def _boxed(s: Session, round_ids: list[int], i_key: dict[int, str], c_key: dict[
     return cleaned, marked
 
 
+def secret_order(v: m.Vote) -> tuple[str, str, str]:
+    """A secret round's votes in an order that says nothing of who cast first: by ballot id
+    (random), then initiative and criterion. Every read of a secret round uses it."""
+    return (v.ballot or "", v.initiative or "", v.criterion or "")
+
+
 def _box_vote(e: ballot_box.Entry, method: str, i_key: dict[int, str], c_key: dict[int, str]) -> m.Vote:
     return m.Vote(participant=None, initiative=i_key.get(e.initiative_id) if e.initiative_id else None,
                   criterion=c_key.get(e.criterion_id) if e.criterion_id else None,
@@ -1222,5 +1229,5 @@ def _round_votes(s: Session, r: RoundRow, boxed: Iterable[ballot_box.Entry], p_k
     votes = bulk_votes.build_votes(chunks, decode_value=lambda text: decode_value(text, r.method),
                                    decode_effort=text_to_frac, p_key=p_key, i_key=i_key, c_key=c_key)
     if r.anonymous:
-        votes.sort(key=lambda v: (v.ballot or "", v.initiative or "", v.criterion or ""))
+        votes.sort(key=secret_order)
     return tuple(votes)

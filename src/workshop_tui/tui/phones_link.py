@@ -16,11 +16,14 @@ from textual.message import Message
 
 
 class PhonesActivity(Message):
-    """Something happened on the phones server: "joined", "ballot", "request", "voided", "refused"."""
+    """Something happened on the phones server: "joined", "ballot", "request", "voided", "refused".
 
-    def __init__(self, kind: str) -> None:
+    ``ballot``: a named ballot as committed, (round key, participant key, votes), or None."""
+
+    def __init__(self, kind: str, ballot: tuple | None = None) -> None:
         super().__init__()
         self.kind = kind
+        self.ballot = ballot
 
 
 class PhonesLink:
@@ -47,6 +50,9 @@ class PhonesLink:
                              expected=expected, on_event=self._event)
         await server.start(address, port)
         self.server, self.mode, self.started_at = server, mode, time.monotonic()
+        from workshop_tui.tui.app import freeze_long_lived
+
+        freeze_long_lived()  # aiohttp and Jinja, just imported
 
     async def stop(self) -> None:
         server, self.server, self.started_at = self.server, None, None
@@ -55,4 +61,4 @@ class PhonesLink:
 
     def _event(self, event) -> None:
         # Called on the app's loop by the server: hand it to the screen as a message.
-        self.screen.post_message(PhonesActivity(event.kind))
+        self.screen.post_message(PhonesActivity(event.kind, event.ballot))

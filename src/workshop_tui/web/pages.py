@@ -40,6 +40,15 @@ def environment():
     return env
 
 
+def prepare() -> None:
+    """Import Jinja and compile every template now, when the server starts, so the first
+    phone to join does not hold the facilitator's loop for a quarter of a second."""
+    env = environment()
+    for entry in resources.files("workshop_tui.web").joinpath("templates").iterdir():
+        if entry.name.endswith(".html"):
+            env.get_template(entry.name)
+
+
 def static_file(name: str) -> bytes | None:
     if name not in ("app.css", "app.js"):
         return None

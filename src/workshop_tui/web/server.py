@@ -77,6 +77,9 @@ class PhoneEvent:
     device: str = ""
     detail: str = ""
     remote: bool = False
+    # A named ballot as committed: (round key, participant key, its votes), so the screen can
+    # show it without reading the database again. None for anything else (secret ballots too).
+    ballot: tuple[str, str, tuple] | None = None
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,8 @@ class PhoneServer:
         self._round_read: tuple[float, svc.PhoneRound | None] | None = None
         self._pending: list[tuple[svc.CastRequest, asyncio.Future]] = []
         self._writer: asyncio.Future | None = None
-        self._executor: ThreadPoolExecutor | None = None
+        self._executor: ThreadPoolExecutor | None = None  # the one writer: ballots, in order
+        self._readers: ThreadPoolExecutor | None = None  # pages' reads, never queued before a ballot
 
     # -- facilitator's side ----------------------------------------------------
     @property
@@ -199,7 +203,11 @@ class PhoneServer:
                                                                           self.session_id)
             self.max_devices = max(2 * people, 10)
         _silence_aiohttp()
+        await asyncio.get_running_loop().run_in_executor(None, pages.prepare)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phones-db")
+        # Reads on threads of their own: thirty phones opening their ballots must not queue
+        # in front of the ballots already sent (the database lets readers run beside the writer).
+        self._readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="phones-read")
         app = web.Application(client_max_size=BODY_CAP, middlewares=[self._guard])
         app.router.add_get("/", self._home)
         app.router.add_get("/join", self._join_typed)
@@ -217,6 +225,7 @@ class PhoneServer:
         except BaseException:
             await runner.cleanup()
             self._executor.shutdown(wait=False)
+            self._readers.shutdown(wait=False)
             raise
         self._runner = runner
         self.address = address
@@ -237,12 +246,16 @@ class PhoneServer:
             # Writes already queued finish on the worker; nothing is cut off half-done.
             executor, self._executor = self._executor, None
             await asyncio.get_running_loop().run_in_executor(None, executor.shutdown, True)
+        if self._readers is not None:
+            readers, self._readers = self._readers, None
+            await asyncio.get_running_loop().run_in_executor(None, readers.shutdown, True)
 
     # -- plumbing ------------------------------------------------------------
-    def _emit(self, kind: str, device: str = "", detail: str = "", remote: bool = False) -> None:
+    def _emit(self, kind: str, device: str = "", detail: str = "", remote: bool = False,
+              ballot: tuple[str, str, tuple] | None = None) -> None:
         if self.on_event is not None:
             try:
-                self.on_event(PhoneEvent(kind, device, detail, remote))
+                self.on_event(PhoneEvent(kind, device, detail, remote, ballot))
             except Exception:  # noqa: BLE001 - the facilitator's screen must not break a phone's request
                 pass
 
@@ -269,8 +282,14 @@ class PhoneServer:
                     future.set_result(outcome)
 
     async def _db(self, fn, *args):
+        """Run a write on the server's one writer thread."""
         assert self._executor is not None
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    async def _read(self, fn, *args):
+        """Run a read on a reader thread: it does not wait behind ballots being written."""
+        assert self._readers is not None
+        return await asyncio.get_running_loop().run_in_executor(self._readers, fn, *args)
 
     def _html(self, body: str, status: int = 200, *, cache: bool = False):
         from aiohttp import web
@@ -362,7 +381,7 @@ class PhoneServer:
         cached = self._round_read
         if cached is not None and time.monotonic() - cached[0] < self.ROUND_TTL:
             return cached[1]
-        rnd = await self._db(svc.current_round, self.db, self.session_id, self.round_key)
+        rnd = await self._read(svc.current_round, self.db, self.session_id, self.round_key)
         self._round_read = (time.monotonic(), rnd)
         self._current = rnd.key if rnd is not None and rnd.open else None
         if rnd is not None and rnd.open and self.mode != "named" and not rnd.secret:
@@ -421,14 +440,14 @@ class PhoneServer:
         assert rnd is not None
         if device.voter is None:
             return self._html(pages.code_form(self._csrf(device), self.mode))
-        voted = rnd.key in device.voted or await self._db(svc.has_voted, self.db, self.session_id, rnd.key,
+        voted = rnd.key in device.voted or await self._read(svc.has_voted, self.db, self.session_id, rnd.key,
                                                            device.voter)
         change = request.query.get("change") == "1"
         if voted and not (change and rnd.can_change(device.voter)):
             return self._html(pages.recorded(rnd, replaced=False, can_change=rnd.can_change(device.voter)))
         values: dict[str, str] = {}
         if voted:
-            stored = await self._db(svc.stored_ballot, self.db, self.session_id, rnd.key, device.voter)
+            stored = await self._read(svc.stored_ballot, self.db, self.session_id, rnd.key, device.voter)
             values = forms.from_stored(rnd, stored)
         return self._ballot(rnd, device, values)
 
@@ -470,7 +489,7 @@ class PhoneServer:
         if not self._code_buckets.has(peer):  # only wrong codes count: a room shares one router
             return self._refuse(429, "Too many tries", "Wait a minute, then type your code again.")
         try:
-            device.voter = await self._db(svc.identify, self.db, self.session_id, str(form.get("code", "")),
+            device.voter = await self._read(svc.identify, self.db, self.session_id, str(form.get("code", "")),
                                           self.mode)
         except VotingError as exc:
             self._code_buckets.take(peer)
@@ -489,7 +508,7 @@ class PhoneServer:
         if rnd is None and self.round_key is None and target:
             # A round opened after this page was drawn: the ballot still goes to the round it
             # was filled in for, if that one takes ballots (the write checks it again).
-            rnd = await self._db(svc.current_round, self.db, self.session_id, target)
+            rnd = await self._read(svc.current_round, self.db, self.session_id, target)
         if rnd is None or not rnd.open or (self.mode != "named" and not rnd.secret):
             waiting = self._waiting(current, device)
             if waiting is not None:
@@ -508,7 +527,8 @@ class PhoneServer:
             self._emit("refused", device.label, str(exc))
             return self._ballot(rnd, device, values, errors=[str(exc)], status=422)
         device.voted.add(rnd.key)
-        self._emit("ballot", device.label, "replaced" if receipt.replaced else "")
+        self._emit("ballot", device.label, "replaced" if receipt.replaced else "",
+                   ballot=(rnd.key, device.voter.participant, receipt.stored) if receipt.stored else None)
         where = f"/recorded?round={quote(rnd.key)}" + ("&replaced=1" if receipt.replaced else "")
         return self._see_other(where)
 
@@ -520,7 +540,7 @@ class PhoneServer:
         current = await self._round()
         rnd = current if current is not None and current.key == key else None
         if rnd is None and key in device.voted:
-            rnd = await self._db(svc.current_round, self.db, self.session_id, key)
+            rnd = await self._read(svc.current_round, self.db, self.session_id, key)
         if rnd is None or device.voter is None or rnd.key not in device.voted:
             return self._see_other("/ballot")
         return self._html(pages.recorded(rnd, replaced=request.query.get("replaced") == "1",

@@ -677,6 +677,40 @@ class VotingPane(StagePane):
         self._update_lines()
         return True
 
+    def phone_ballots(self, ballots: list[tuple[str, str, tuple[m.Vote, ...]]]) -> None:
+        """Phones' named ballots, just committed, (round key, participant, votes) each: their
+        cells and the counts, at once and in one redraw (the round is read again soon after,
+        which settles anything else). Skipped when they cannot be shown now (another round
+        on screen, the facilitator mid-number): that read shows them."""
+        desk = self.desk
+        grid = self.query_one(VoteGrid)
+        mine = [(p, votes) for key, p, votes in ballots if desk is not None and key == desk.round_key]
+        if not mine or grid.buffer:
+            return
+        changed: dict[tuple, m.Vote | None] = {}
+        rebuild = False
+        for participant, votes in mine:
+            before = {cell: vote for cell, vote in desk.cells.items() if cell[0] == participant}
+            desk.take_ballot(participant, votes)
+            after = {cell: vote for cell, vote in desk.cells.items() if cell[0] == participant}
+            changed.update({cell: after.get(cell) for cell in before.keys() | after.keys()
+                            if before.get(cell) != after.get(cell)})
+            rebuild = rebuild or (self.person is not None and self.person.key == participant)
+        rnd = desk.round
+        if grid.display:
+            if rnd.method in ROOM_METHODS:
+                from textual.widgets.data_table import CellDoesNotExist
+
+                for cell, vote in changed.items():
+                    try:
+                        grid.show(cell[1], cell[0], vote_text(rnd.method, vote))
+                    except CellDoesNotExist:  # someone added elsewhere: the whole grid, once
+                        self._build_grid()
+                        break
+            elif rnd.method == "ranking" or rebuild:
+                self._build_grid()
+        self._update_lines()
+
     def show_phones_state(self) -> None:
         if self.desk is not None:
             self._update_lines()

@@ -43,10 +43,12 @@ WAITING_AFTER_S = 0.4
 class PhonesRead(Message):
     """The workshop read again after phone ballots (in a thread); None with ``error`` when it failed."""
 
-    def __init__(self, workshop, error: BaseException | None = None, *, generation: int = 0) -> None:
+    def __init__(self, workshop, error: BaseException | None = None, *, generation: int = 0,
+                 pushed: int = 0) -> None:
         super().__init__()
-        # generation: the screen's newest read when this one began (a later reload wins over it)
-        self.workshop, self.error, self.generation = workshop, error, generation
+        # generation: the screen's newest read when this one began (a later reload wins over it);
+        # pushed: the last phone ballot shown before it began (the read holds that one and older)
+        self.workshop, self.error, self.generation, self.pushed = workshop, error, generation, pushed
 
 
 class SessionScreen(Screen):
@@ -118,6 +120,11 @@ class SessionScreen(Screen):
         self._phones_gap = self.PHONES_REDRAW_S
         self._phones_stale = False
         self._phones_reading = False
+        # Named phone ballots shown as they came (numbered), kept until a read begun after
+        # them arrives: a read begun before a ballot must not take it off the screen again.
+        self._phones_pushed: list[tuple[int, tuple]] = []
+        self._phones_seq = 0
+        self._phones_unshown: list[tuple] = []  # pushed ballots waiting for one redraw together
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -334,10 +341,28 @@ class SessionScreen(Screen):
 
     def on_phones_activity(self, message) -> None:
         message.stop()
+        if message.ballot is not None:
+            self._phones_push(message.ballot)
         self._phones_kinds.add(message.kind)
         if self._phones_timer is None:
             wait = max(0.001, self._phones_last + self._phones_gap - time.monotonic())  # Textual refuses 0
             self._phones_timer = self.set_timer(wait, self._phones_redraw)
+
+    def _phones_push(self, ballot: tuple) -> None:
+        """A named phone ballot, committed: on the Voting stage it shows at once, without a
+        read (the read that follows still settles the counts and anything else)."""
+        if not (self.current == "voting" and self.app.screen is self and self.workshop is not None):
+            return  # the stage is drawn fresh from the database when it is next shown
+        self._phones_seq += 1
+        self._phones_pushed.append((self._phones_seq, ballot))
+        if not self._phones_unshown:
+            self.call_later(self._phones_show_pushed)  # after the ballots queued with it: one redraw
+        self._phones_unshown.append(ballot)
+
+    def _phones_show_pushed(self) -> None:
+        ballots, self._phones_unshown = self._phones_unshown, []
+        if self.current == "voting" and self.app.screen is self:
+            self.pane().phone_ballots(ballots)
 
     def _phones_redraw(self) -> None:
         """One redraw for all phone activity since the last: counters, and votes where they show.
@@ -351,34 +376,31 @@ class SessionScreen(Screen):
         if kinds & {"ballot", "voided"}:
             if self.current == "voting" and self.app.screen is self:
                 self._phones_reading = True
-                self.run_worker(partial(self._phones_read, self._generation, self.workshop), thread=True,
-                                group="phones-read", exit_on_error=False)
+                self.run_worker(partial(self._phones_read, self._generation, self.workshop, self._phones_seq),
+                                thread=True, group="phones-read", exit_on_error=False)
             else:
                 self._stale = self._phones_stale = True  # drawn fresh when this screen or stage is shown
         self._phones_show(kinds)
 
-    def _phones_read(self, generation: int, before=None) -> None:
-        """Only the open rounds' votes are read again (phones vote in an open round); the other
-        rounds are taken from ``before``, the picture on screen. A round list that changed
-        meanwhile (a round made or deleted elsewhere) is read whole."""
-        import dataclasses
-
+    def _phones_read(self, generation: int, before=None, pushed: int = 0) -> None:
+        """Only the open rounds are read again (phones vote in an open round), a few lean
+        queries each; the rest is the picture on screen. A round gone meanwhile (deleted
+        elsewhere) means the whole session is read."""
         from workshop_tui.services import sessions
 
         try:
-            open_keys = {r.key for r in before.rounds if r.status == "open"} if before is not None else None
-            workshop = sessions.load(self.app.db, self.session_id, rounds=open_keys)
-            if before is not None and [r.key for r in workshop.rounds] == [r.key for r in before.rounds]:
-                kept = {r.key: r for r in before.rounds}
-                workshop = dataclasses.replace(workshop, rounds=tuple(
-                    r if r.key in open_keys else dataclasses.replace(r, votes=kept[r.key].votes)
-                    for r in workshop.rounds))
-            elif before is not None:
+            if before is None:
                 workshop = sessions.load(self.app.db, self.session_id)
+            else:
+                try:
+                    workshop = sessions.reread_rounds(self.app.db, self.session_id, before,
+                                                      [r.key for r in before.rounds if r.status == "open"])
+                except LookupError:  # a round deleted elsewhere
+                    workshop = sessions.load(self.app.db, self.session_id)
         except Exception as exc:  # noqa: BLE001 - shown as a message; the next phone event tries again
-            self.post_message(PhonesRead(None, exc, generation=generation))
+            self.post_message(PhonesRead(None, exc, generation=generation, pushed=pushed))
             return
-        self.post_message(PhonesRead(workshop, generation=generation))
+        self.post_message(PhonesRead(workshop, generation=generation, pushed=pushed))
 
     def on_phones_read(self, message: "PhonesRead") -> None:
         message.stop()
@@ -393,8 +415,13 @@ class SessionScreen(Screen):
         elif self.current == "voting":
             self.workshop = message.workshop
             self._stale = False
-            if not self.pane().phones_changed(self.workshop):
+            pane = self.pane()
+            if not pane.phones_changed(self.workshop):
                 kinds = {"ballot"}  # mid-typing: next time
+            else:
+                # Ballots shown after this read began may be newer than it: shown again.
+                self._phones_pushed = [(n, b) for n, b in self._phones_pushed if n > message.pushed]
+                pane.phone_ballots([b for _n, b in self._phones_pushed])
         self._phones_show(kinds, began)
 
     def _phones_show(self, pending: set[str], began: float | None = None) -> None:
