@@ -230,14 +230,23 @@ class VoteGrid(DataTable):
             raise CellDoesNotExist(f"No cell exists for row_key={row_key!r}, column_key={column_key!r}.")
         self._data[row_key][column_key] = _cell(text)
         row_index = self._row_locations.get(row_key)
+        # Only this row's entries go (compared by their text values: StringKey's own __eq__
+        # is a Python call, and the caches hold hundreds of keys). Column widths are fixed
+        # here, so no other row's picture changes.
         cells = self._cell_render_cache
-        for key in [k for k in cells.keys() if k[0] == row_key and k[1] == column_key]:
+        for key in [k for k in cells.keys() if k[0].value == row and k[1].value == column]:
             cells.discard(key)
         renderables = self._row_renderable_cache
         for key in [k for k in renderables.keys() if k[1] == row_index]:
             renderables.discard(key)
-        self._row_render_cache.clear()
-        self._line_cache.clear()
+        rows = self._row_render_cache
+        for key in [k for k in rows.keys() if k[0].value == row]:
+            rows.discard(key)
+        top = self.header_height if self.show_header else 0
+        ys = {top + y for y, (key, _offset) in enumerate(self._y_offsets) if key.value == row}
+        lines = self._line_cache
+        for key in [k for k in lines.keys() if k[0] in ys]:
+            lines.discard(key)
         self.refresh_row(row_index)
 
     # -- typing ---------------------------------------------------------------
