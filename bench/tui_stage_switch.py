@@ -77,7 +77,10 @@ async def _measure(db_file: Path, session_id: int) -> dict:
                     await pilot.press(key)
                     at_once = None
                     probe_done = False
+                    deadline = time.monotonic() + 120  # a hang is a failed figure, not a stuck `make bench`
                     while True:
+                        if time.monotonic() > deadline:
+                            raise RuntimeError(f"cycle {n}: {stage} never showed the new figures")
                         if at_once is None and frames and screen.current == stage:
                             at_once = frames[-1]
                         if not probe_done and at_once is not None:
@@ -89,7 +92,7 @@ async def _measure(db_file: Path, session_id: int) -> dict:
                         p = screen.pane(stage) if screen.query(f"#stage-{stage}") else None
                         ready = (p is not None and screen._shown_generation > before_shown and not screen.loading
                                  and p._cache_for is screen.workshop
-                                 and (round_key in p._figures if stage == "results" else p.round_key in p._plans))
+                                 and p.round_key in (p._figures if stage == "results" else p._plans))
                         if ready:
                             frames.clear()
                             await pilot.pause()
