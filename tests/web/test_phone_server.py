@@ -361,3 +361,17 @@ async def test_garbage_on_the_socket_prints_nothing(db, sid, capfd):
             assert (await client.get("/")).status_code == 200
     out, err = capfd.readouterr()
     assert out == "" and err == ""
+
+
+async def test_the_interpreter_switches_threads_often_only_while_serving(db, sid):
+    """The ballot writer wins the interpreter lock back quickly while the server runs (a
+    process-wide setting), and the process gets its own setting back when it stops."""
+    import sys
+
+    from workshop_tui.web.server import SWITCH_INTERVAL_S
+
+    before = sys.getswitchinterval()
+    async with running(db, sid) as server:
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S)
+        assert server.running
+    assert sys.getswitchinterval() == pytest.approx(before)
