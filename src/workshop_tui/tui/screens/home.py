@@ -125,21 +125,29 @@ class HomeScreen(Screen):
         if select_id is None and self.selected_id() is not None:
             select_id = self.selected_id()
         self.summaries = summaries
-        table.clear()
-        if getattr(self, "_columns_narrow", None) != self.narrow:
-            table.clear(columns=True)
-            self._add_columns()
         title_w, org_w = self._text_widths()
-        for key, width in (("title", title_w), ("organisation", org_w)):
-            column = table.columns[key]  # type: ignore[index]  (a ColumnKey equals its string)
-            column.width, column.auto_width = width, False
+        rows = []
         for r in self.summaries:
             # plain(): control characters as visible escapes; Text(): markup shown literally.
             counts = [] if self.narrow else [Text(str(r.initiatives), justify="right"),
                                              Text(str(r.participants), justify="right")]
-            table.add_row(Text(_clip(plain(r.title), title_w)), Text(_clip(plain(r.organisation), org_w, keep_end=False)),
-                          r.date.isoformat() if r.date else "", LABELS.get(r.stage, r.stage), *counts,
-                          key=str(r.id))
+            rows.append((str(r.id), (Text(_clip(plain(r.title), title_w)),
+                                     Text(_clip(plain(r.organisation), org_w, keep_end=False)),
+                                     r.date.isoformat() if r.date else "", LABELS.get(r.stage, r.stage), *counts)))
+        # The same rows at the same widths (the first resize, the database opening behind the
+        # quick list): the table is kept, not rebuilt and drawn again (a start-up cost).
+        shape = (self.narrow, title_w, org_w)
+        if (shape, rows) != getattr(self, "_drawn", None):
+            self._drawn = (shape, rows)
+            table.clear()
+            if getattr(self, "_columns_narrow", None) != self.narrow:
+                table.clear(columns=True)
+                self._add_columns()
+            for key, width in (("title", title_w), ("organisation", org_w)):
+                column = table.columns[key]  # type: ignore[index]  (a ColumnKey equals its string)
+                column.width, column.auto_width = width, False
+            for key, cells in rows:
+                table.add_row(*cells, key=key)
         for n, r in enumerate(self.summaries):
             if r.id == select_id:
                 table.move_cursor(row=n)
