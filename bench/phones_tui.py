@@ -39,6 +39,14 @@ ITEMS = 10
 PRESSES = 80
 
 
+def _rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _pct(values: list[float], q: int) -> float | None:
     if not values:
         return None
@@ -219,6 +227,7 @@ async def _measure(db_file: Path, sid: int, people: list[str], items: list[str],
             idle = await presses(pilot, PRESSES)
 
             link = session.phones_link()
+            rss_off = _rss_mb()  # the app at the Voting stage, phones off
             await link.start("127.0.0.1", 0, mode="named", expected=PHONES)
             server = link.server
             codes = await asyncio.get_running_loop().run_in_executor(None, server.named_codes)
@@ -236,6 +245,7 @@ async def _measure(db_file: Path, sid: int, people: list[str], items: list[str],
                                                         preexec_fn=lambda: os.nice(19))
             busy = await presses(pilot, 0, until=lambda: proc.returncode is not None)
             out, err = await proc.communicate()
+            rss_on = _rss_mb()  # the same app with the server on, after thirty phones voted
             if proc.returncode != 0:
                 raise RuntimeError(f"the phones failed: {err.decode()[-2000:]}")
             sent = json.loads(out)
@@ -270,6 +280,7 @@ async def _measure(db_file: Path, sid: int, people: list[str], items: list[str],
     lost = [n for n in range(PHONES) if stored.get(people[n]) != _dots(n, BALLOTS - 1, items)]
     return {
         "phones": PHONES, "ballots_sent": len(sent), "refused": len(refused), "lost": len(lost),
+        "app_rss_phones_off_mb": rss_off, "app_rss_phones_on_mb": rss_on, "app_rss_extra_mb": rss_on - rss_off,
         "never_shown": never,
         "keypress_idle_p50_ms": statistics.median(idle), "keypress_idle_p95_ms": _pct(idle, 95),
         "keypress_busy_p50_ms": statistics.median(busy), "keypress_busy_p95_ms": _pct(busy, 95),
@@ -312,5 +323,7 @@ if __name__ == "__main__":
             {"name": "phones: phone submit to the facilitator's screen p95", "value": out["submit_to_screen_p95_ms"],
              "unit": "ms", "target": 150, "issue": 14},
             {"name": "phones: ballots lost", "value": out["lost"], "unit": "ballots", "target": 0, "issue": 14},
+            {"name": "phones: the app's memory with the server on (after 30 phones voted), beyond off",
+             "value": out["app_rss_extra_mb"], "unit": "MB", "target": 15, "issue": 14},
         ):
             print(json.dumps(figure))
