@@ -94,11 +94,15 @@ async def _measure(db_file: Path, session_id: int) -> dict:
                                  and p._cache_for is screen.workshop
                                  and p.round_key in (p._figures if stage == "results" else p._plans))
                         if ready:
+                            ready_at = time.perf_counter_ns()
                             frames.clear()
                             await pilot.pause()
-                            while not frames:
+                            # The frame that draws it; when the new figures look exactly like
+                            # the old, no frame comes: the screen already showed them when ready.
+                            quiet_until = time.monotonic() + 0.5
+                            while not frames and time.monotonic() < quiet_until:
                                 await asyncio.sleep(0.001)
-                            out[f"{name}_new"].append((frames[0] - start) / 1e6)
+                            out[f"{name}_new"].append(((frames[0] if frames else ready_at) - start) / 1e6)
                             break
                         await asyncio.sleep(0.001)
                     out[f"{name}_at_once"].append((at_once - start) / 1e6)
