@@ -150,3 +150,20 @@ async def test_a_vote_the_writer_refuses_is_put_back_and_named_not_saved(sqlite_
         assert str(grid.get_cell("epr", "ana")).strip() == ""
         with sqlite3.connect(path) as con:
             assert con.execute("SELECT count(*) FROM vote").fetchone()[0] == 0
+
+
+async def test_a_stage_asked_for_twice_at_once_is_mounted_once_and_drawn_whole(sqlite_db):
+    """A key pressed twice (or a key and the stepper) while the stage's pane is still being
+    mounted: the second waits for the mount. It used to find the half-mounted pane and draw
+    it, and the app stopped with NoMatches '#voting-rounds' (seen in a real terminal)."""
+    import asyncio
+
+    db, _path, sid, _key = sqlite_db
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_stage(app, pilot, sid, "choices")
+        assert not screen.query("#stage-voting")
+        await asyncio.gather(screen.show_stage("voting"), screen.show_stage("voting"))
+        await settle(pilot)
+        assert screen.current == "voting" and len(screen.query("#stage-voting")) == 1
+        assert screen.pane("voting").query_one("#voting-rounds").row_count == len(screen.workshop.rounds)

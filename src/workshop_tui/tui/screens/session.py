@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from functools import partial
@@ -112,6 +113,7 @@ class SessionScreen(Screen):
         self._busy = False  # the pending read has met a database held by another program
         self._wanted: tuple[str, bool] | None = None  # a stage asked for before the first read arrived
         self._loaded_panes: set[str] = set()  # panes that have drawn some workshop already
+        self._mounting: dict[str, asyncio.Event] = {}  # stages whose pane is being mounted now
         # The phones server (tui/phones_link.py), made when the Phones screen first opens.
         self.phones = None
         self._phones_kinds: set[str] = set()
@@ -241,6 +243,12 @@ class SessionScreen(Screen):
         banner.display = waiting
 
     async def _ensure_pane(self, stage: str) -> StagePane:
+        """The stage's pane, mounted. A second call while the first is still mounting it (a
+        key pressed twice, a key and the stepper) waits for that mount: the pane is in the
+        DOM before its own widgets are, and drawing it then crashed (NoMatches)."""
+        mounting = self._mounting.get(stage)
+        if mounting is not None:
+            await mounting.wait()
         switcher = self.query_one("#stages", ContentSwitcher)
         found = switcher.query(f"#stage-{stage}")
         if found:
@@ -249,7 +257,12 @@ class SessionScreen(Screen):
             pane = pane_class(stage)(self.session_id, id=f"stage-{stage}")
         except ImportError as exc:
             pane = MissingStagePane(self.session_id, stage, str(exc), id=f"stage-{stage}")
-        await switcher.mount(pane)
+        self._mounting[stage] = done = asyncio.Event()
+        try:
+            await switcher.mount(pane)
+        finally:
+            del self._mounting[stage]
+            done.set()
         return pane
 
     async def show_stage(self, stage: str, *, remember: bool = True) -> None:
