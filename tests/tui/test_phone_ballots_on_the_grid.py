@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 
 import httpx
+from locking import WAIT_S, until
 from settle import settle
 from stage_b_support import open_stage, screen_text, small_session
 
@@ -17,15 +17,6 @@ from workshop_tui.services import sessions, voting
 from workshop_tui.tui.app import WorkshopApp
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
-LIMIT_S = 30.0
-
-
-async def until(pilot, condition, what: str) -> None:
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > LIMIT_S:
-            raise AssertionError(f"waited {LIMIT_S:.0f} s for {what}\n{screen_text(pilot.app)}")
-        await pilot.pause(0.01)
 
 
 class HeldReads:
@@ -42,7 +33,7 @@ class HeldReads:
         picture = self.real(*args, **kwargs)  # what the database holds now
         n = len(self.started)
         self.started.append(n)
-        if not self.gates[n].wait(LIMIT_S):
+        if not self.gates[n].wait(WAIT_S):
             raise TimeoutError("the test never let this read go")
         return picture
 
