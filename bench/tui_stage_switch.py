@@ -59,7 +59,8 @@ async def _measure(db_file: Path, session_id: int) -> dict:
             for _ in range(20000):
                 await app.workers.wait_for_complete()
                 await pilot.pause()
-                if isinstance(app.screen, SessionScreen) and app.screen.query("#voting-grid"):
+                if (isinstance(app.screen, SessionScreen) and app.screen.query("#voting-grid")
+                        and round_key in app.screen.pane("voting").desks):
                     screen = app.screen
                     break
             people = [p.key for p in screen.workshop.participants]
@@ -69,7 +70,7 @@ async def _measure(db_file: Path, session_id: int) -> dict:
                 pane = screen.pane("voting")
                 before_shown = screen._shown_generation  # the picture before this vote
                 pane.desks[round_key].cast(people[n % len(people)], items[n % len(items)], None, 1)
-                pane.changed("", reload=False)
+                pane.changed("", reload=False, rounds=(round_key,))  # as a typed vote says it
                 await pilot.pause()
                 for key, stage, name in (("7", "results", "results"), ("8", "choices", "choices")):
                     frames.clear()
@@ -91,8 +92,9 @@ async def _measure(db_file: Path, session_id: int) -> dict:
                             probe_done = True
                         p = screen.pane(stage) if screen.query(f"#stage-{stage}") else None
                         ready = (p is not None and screen._shown_generation > before_shown and not screen.loading
-                                 and p._cache_for is screen.workshop
-                                 and p.round_key in (p._figures if stage == "results" else p._plans))
+                                 and p.workshop is screen.workshop
+                                 and (p.ready(p.round_key) if stage == "results"
+                                      else p.plan_for(p.round_key) is not None))
                         if ready:
                             ready_at = time.perf_counter_ns()
                             frames.clear()
