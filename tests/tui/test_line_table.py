@@ -58,3 +58,30 @@ def test_five_hundred_rows_are_drawn_without_richs_layout():
     assert table._widths(100) is not None  # drawn by itself, not handed to Rich
     lines = console.render_lines(table, console.options.update_width(100), pad=False)
     assert len(lines) == 502 and "".join(s.text for s in lines[2]).rstrip().endswith("0")
+
+
+async def test_a_long_table_on_screen_makes_only_the_lines_it_shows():
+    from textual.app import App, ComposeResult
+    from textual.containers import VerticalScroll
+
+    from workshop_tui.tui.widgets.table_view import TableView
+
+    rows = [([Text(str(n)), Text(f"Initiative {n}"), Text(str(n * 3))], "bold" if n % 7 == 0 else "")
+            for n in range(500)]
+    table = LineTable([Column("Rank", "right", 4), Column("Initiative", flexible=True), Column("Dots", "right")], rows)
+
+    class Stage(App):
+        def compose(self) -> ComposeResult:
+            with VerticalScroll():
+                yield TableView(table, id="ranking")
+
+    app = Stage()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        view = app.query_one("#ranking", TableView)
+        assert view.size.height == 502  # known from the rows, without drawing them
+        assert 0 < len(view._made) <= 20  # only what the 20-line screen shows
+        width = view.size.width  # the screen less the scroll bar
+        console = Console(width=width)
+        expected = console.render_lines(table, console.options.update_width(width), pad=False)
+        assert "".join(s.text for s in view.render_line(9)).rstrip() == "".join(s.text for s in expected[9]).rstrip()

@@ -39,6 +39,7 @@ from workshop_tui.tui.threads import in_thread
 from workshop_tui.tui.widgets.charts import Bar, BarChart, Point, QuadrantChart
 from workshop_tui.tui.widgets.line_table import Column, LineTable
 from workshop_tui.tui.widgets.pane import StagePane
+from workshop_tui.tui.widgets.table_view import TableView
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ class ResultsPane(StagePane):
         yield Static(Text(self.TITLE, style="bold"), classes="pane-title")
         yield Static(id="results-head")
         with VerticalScroll(id="results-body"):
-            yield Static(id="results-ranking", classes="results-section")
+            yield TableView(id="results-ranking", classes="results-section")
             yield Static(id="results-agreement", classes="results-section")
             yield Static("Scores", id="results-bars-title", classes="results-heading")
             yield BarChart(id="results-bars")
@@ -232,7 +233,7 @@ class ResultsPane(StagePane):
         self._sections(ranking=True, agreement=True, bars=has_ranking, **{"bars-title": has_ranking,
                        "quadrant-title": quadrant}, quadrant=quadrant, notes=True)
         self._draw_flips()
-        self.query_one("#results-ranking", Static).update(
+        self.query_one("#results-ranking", TableView).show(
             self._ranking_table(result, titles, moves, bool(before)) if has_ranking
             else Text("No counted ballots yet."))
         if has_ranking:

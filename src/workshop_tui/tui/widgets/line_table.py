@@ -75,6 +75,23 @@ class LineTable:
         widths[flexible[0]] = room
         return widths
 
+    def height(self, width: int) -> int | None:
+        """Its number of lines at ``width`` when it draws them itself (None: Rich's table does)."""
+        return None if self._widths(width) is None else 2 + len(self.rows)
+
+    def line(self, y: int, width: int, console: Console) -> list[Segment]:
+        """Line ``y`` alone (0: the heading, 1: the rule, then one per row), when ``height(width)``
+        is not None: a screen draws only the lines it shows."""
+        widths = self._widths(width)
+        if y == 0:
+            cells, style = [Text(c.header) for c in self.columns], console.get_style("table.header")
+        elif y == 1:
+            return [Segment("─" * width)]
+        else:
+            cells, name = self.rows[y - 2]
+            style = console.get_style(name) if name else Style.null()
+        return [s for s in self._line(cells, style, widths, console) if s.text != "\n"]
+
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(options.max_width, options.max_width)  # it expands, as Rich's does
 
