@@ -42,6 +42,7 @@ class LineTable:
     def __init__(self, columns: Sequence[Column], rows: Sequence[tuple[Sequence[Text], str]]) -> None:
         self.columns = tuple(columns)
         self.rows = tuple(rows)  # (cells, row style)
+        self._natural_widths: list[int] | None = None
 
     # -- Rich's table, for the cases this one does not draw itself ----------------
     def rich_table(self) -> Table:
@@ -55,22 +56,23 @@ class LineTable:
             table.add_row(*cells, style=style)
         return table
 
+    def _natural(self) -> list[int]:
+        """Each column's widest heading or cell, measured once (a screen asks per line)."""
+        if self._natural_widths is None:
+            self._natural_widths = [max([Text(c.header).cell_len, *(cells[j].cell_len for cells, _ in self.rows)])
+                                    for j, c in enumerate(self.columns)]
+        return self._natural_widths
+
     def _widths(self, total: int) -> list[int] | None:
-        widths: list[int] = []
-        for j, c in enumerate(self.columns):
-            if c.width is not None:
-                widths.append(c.width)
-            elif c.flexible:
-                widths.append(0)
-            else:
-                widths.append(max([Text(c.header).cell_len, *(cells[j].cell_len for cells, _ in self.rows)]))
+        natural = self._natural()
+        widths = [c.width if c.width is not None else 0 if c.flexible else natural[j]
+                  for j, c in enumerate(self.columns)]
         flexible = [j for j, c in enumerate(self.columns) if c.flexible]
         if len(flexible) != 1:
             return None
         room = total - sum(widths) - 3 * (len(widths) - 1)
         if room < max(1, Text(self.columns[flexible[0]].header).cell_len) or any(
-                c.width is not None and max([Text(c.header).cell_len, *(cells[j].cell_len for cells, _ in self.rows)])
-                > c.width for j, c in enumerate(self.columns)):
+                c.width is not None and natural[j] > c.width for j, c in enumerate(self.columns)):
             return None  # Rich would squeeze or wrap: let it
         widths[flexible[0]] = room
         return widths

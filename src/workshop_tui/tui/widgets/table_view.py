@@ -24,44 +24,55 @@ class TableView(Widget):
     def __init__(self, content: LineTable | Text | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self._content: LineTable | Text = content if content is not None else Text("")
-        self._made: dict[int, Strip] = {}
-        self._all: list[list[Segment]] | None = None  # every line, when the content is drawn whole
-        self._width = -1
+        # Per width (layout asks at the container's width, lines come at the content's):
+        # the lines made so far, and every line when the content is drawn whole.
+        self._made: dict[tuple, dict[int, Strip]] = {}  # by (width, the widget's style)
+        self._all: dict[int, list[list[Segment]]] = {}
 
     def show(self, content: LineTable | Text) -> None:
         self._content = content
-        self._forget(-1)
+        self._made, self._all = {}, {}
         self.refresh(layout=True)
 
-    def _forget(self, width: int) -> None:
-        self._made, self._all, self._width = {}, None, width
-
     def _whole(self, width: int) -> list[list[Segment]]:
-        if self._all is None:
+        lines = self._all.get(width)
+        if lines is None:
             console = self.app.console
-            self._all = console.render_lines(self._content, console.options.update_width(max(1, width)), pad=False)
-        return self._all
+            text = self._content
+            split = text.split("\n", allow_blank=True) if isinstance(text, Text) and "\t" not in text.plain else None
+            if split is not None and all(line.cell_len <= width for line in split):
+                # Every line fits (the score bars are made for the width): wrapping would give
+                # them back as they are, so each is rendered alone (300 lines, no wrap search).
+                base = console.get_style(text.style) if text.style else None
+                lines = [list(Segment.apply_style(line.render(console, end=""), base) if base
+                              else line.render(console, end="")) for line in split]
+            else:
+                lines = console.render_lines(text, console.options.update_width(max(1, width)), pad=False)
+            self._all[width] = lines
+        return lines
 
     def _table_height(self, width: int) -> int | None:
         return self._content.height(width) if isinstance(self._content, LineTable) else None
 
     def get_content_height(self, container, viewport, width: int) -> int:
-        if width != self._width:
-            self._forget(width)
         height = self._table_height(width)
         return height if height is not None else len(self._whole(width))
 
+    def render_lines(self, crop):
+        self._base = self.rich_style  # once per frame, not per line (it walks the styles)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        if width != self._width:
-            self._forget(width)
-        strip = self._made.get(y)
+        base = getattr(self, "_base", None) or self.rich_style
+        made = self._made.setdefault((width, base), {})
+        strip = made.get(y)
         if strip is None:
-            if self._table_height(width) is not None:
-                segments = self._content.line(y, width, self.app.console) if y < self._table_height(width) else []
+            height = self._table_height(width)
+            if height is not None:
+                segments = self._content.line(y, width, self.app.console) if y < height else []
             else:
                 lines = self._whole(width)
                 segments = lines[y] if y < len(lines) else []
-            base = self.rich_style
-            strip = self._made[y] = Strip(Segment.apply_style(segments, base)).adjust_cell_length(width, base)
+            strip = made[y] = Strip(Segment.apply_style(segments, base)).adjust_cell_length(width, base)
         return strip
