@@ -40,6 +40,7 @@ from workshop_tui.domain import model as m
 from workshop_tui.domain import rules
 from workshop_tui.services.unit_of_work import reading, use_case, write
 from workshop_tui.services.voting import Rules, VotingError, ballot_votes
+from workshop_tui.storage import driver
 from workshop_tui.storage import phones as phone_repo
 from workshop_tui.storage import repository as repo
 from workshop_tui.storage.engine import Database
@@ -289,33 +290,41 @@ def cast_many(db: Database, session_id: int, requests: list[CastRequest]) -> lis
 
     def run(s):
         stored.clear()
+        stamp = repo.now()
         out: list[Receipt | VotingError | None] = [None] * len(requests)
-        for key in dict.fromkeys(r.round_key for r in requests):
-            mine = [n for n, r in enumerate(requests) if r.round_key == key]
-            try:
-                state = repo.round_state(s, session_id, key)
-            except repo.NotFound:
-                for n in mine:
-                    out[n] = PhoneError("This round is no longer in the session.")
-                continue
-            if state.round.anonymous:
-                for n in mine:  # the ballot box, one ballot at a time, each in its own savepoint
-                    try:
-                        with s.begin_nested():
-                            receipt = _cast_one(s, session_id, requests[n])
-                            repo.audit_now(s, session_id, "ballot.phone", **_audit(requests[n], receipt))
-                    except VotingError as exc:
-                        out[n] = exc
-                        continue
-                    out[n] = receipt
-                    stored.append(True)
-            else:
-                for n, outcome in _cast_named_batch(s, session_id, state, [(n, requests[n]) for n in mine]):
-                    out[n] = outcome
-                    if isinstance(outcome, Receipt):
-                        stored.append(False)
-        if stored:
-            repo.touch(s, session_id)
+        # The batch's own reads and writes go on the transaction's DB-API cursor: the writer
+        # shares the interpreter with the facilitator's screen (storage/driver.py says why).
+        with driver.cursor(s) as cur:
+            for key in dict.fromkeys(r.round_key for r in requests):
+                mine = [n for n, r in enumerate(requests) if r.round_key == key]
+                try:
+                    # What these ballots are judged against, and no more: their people's rows
+                    # and votes and the initiatives they name, not the whole round.
+                    state = phone_repo.batch_state(s, cur, session_id, key, _people(requests[n] for n in mine),
+                                                   _initiatives(requests[n] for n in mine))
+                except repo.NotFound:
+                    for n in mine:
+                        out[n] = PhoneError("This round is no longer in the session.")
+                    continue
+                if state.round.anonymous:
+                    for n in mine:  # the ballot box, one ballot at a time, each in its own savepoint
+                        try:
+                            with s.begin_nested():
+                                receipt = _cast_one(s, session_id, requests[n])
+                                repo.audit_now(s, session_id, "ballot.phone", **_audit(requests[n], receipt))
+                        except VotingError as exc:
+                            out[n] = exc
+                            continue
+                        out[n] = receipt
+                        stored.append(True)
+                else:
+                    for n, outcome in _cast_named_batch(cur, session_id, state, [(n, requests[n]) for n in mine],
+                                                        stamp):
+                        out[n] = outcome
+                        if isinstance(outcome, Receipt):
+                            stored.append(False)
+            if stored:
+                phone_repo.touch(cur, session_id, stamp)
         return out
 
     outcomes = write(db, run)
@@ -331,10 +340,28 @@ def cast_many(db: Database, session_id: int, requests: list[CastRequest]) -> lis
     return outcomes  # type: ignore[return-value]
 
 
-def _cast_named_batch(s, session_id: int, state: repo.RoundState,
-                      requests: list[tuple[int, CastRequest]]) -> list[tuple[int, Receipt | VotingError]]:
+def _people(requests: Iterable[CastRequest]) -> set[str]:
+    return {r.voter.participant for r in requests if r.voter.kind == "named" and r.voter.participant}
+
+
+def _initiatives(requests: Iterable[CastRequest]) -> set[str]:
+    """Every initiative key the ballots name, in single votes and in rankings (groups too)."""
+    keys: set[str] = set()
+    for r in requests:
+        for v in r.entries:
+            if isinstance(v.initiative, str):
+                keys.add(v.initiative)
+            for place in v.ranking or ():
+                group = (place,) if isinstance(place, str) else place if isinstance(place, (tuple, list)) else ()
+                keys.update(k for k in group if isinstance(k, str))
+    return keys
+
+
+def _cast_named_batch(cur, session_id: int, state: repo.RoundState, requests: list[tuple[int, CastRequest]],
+                      stamp) -> list[tuple[int, Receipt | VotingError]]:
     """Named ballots for one ordinary round, judged in order against the round as read in
-    this transaction (each after the ones before it), then written together."""
+    this transaction (each after the ones before it), then written together on the
+    batch's cursor. ``state`` is ``phone_repo.batch_state`` for these ballots."""
     rnd = state.round
     book = Rules.of_state(state) if rnd.status == "open" else None
     held: dict[str, list[m.Vote]] = {}
@@ -354,8 +381,8 @@ def _cast_named_batch(s, session_id: int, state: repo.RoundState,
         held[participant] = replace[participant] = votes
         audits.append(("ballot.phone", _audit(req, receipt)))
         out.append((n, receipt))
-    phone_repo.replace_person_ballots(s, state.ids, replace)
-    phone_repo.audit_many(s, session_id, audits)
+    phone_repo.replace_person_ballots(cur, state.ids, replace, stamp)
+    phone_repo.audit_many(cur, session_id, audits, stamp)
     return out
 
 
