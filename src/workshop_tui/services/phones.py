@@ -38,7 +38,7 @@ from typing import Iterable
 
 from workshop_tui.domain import model as m
 from workshop_tui.domain import rules
-from workshop_tui.services.unit_of_work import reading, use_case, write
+from workshop_tui.services.unit_of_work import reading, snapshot, use_case, write
 from workshop_tui.services.voting import Rules, VotingError, ballot_votes
 from workshop_tui.storage import driver
 from workshop_tui.storage import phones as phone_repo
@@ -129,7 +129,7 @@ class Voter:
 
 def identify(db: Database, session_id: int, code: str, mode: str) -> Voter:
     """The voter a typed personal code or slip stands for, or PhoneError."""
-    with reading(db) as s:
+    with snapshot(db) as s:
         found = phone_repo.find_code(s, session_id, code_hash(code))
     wanted = "named" if mode == "named" else "slip"
     if found is None or found[0] != wanted:
@@ -185,8 +185,11 @@ class PhoneRound:
 
 def current_round(db: Database, session_id: int, round_key: str | None = None) -> PhoneRound | None:
     """The round phones vote in: ``round_key``, or (None) the last open voting round.
-    None when there is none to show (phones wait in the lobby)."""
-    with reading(db) as s:
+    None when there is none to show (phones wait in the lobby).
+
+    This and the other reads for the phones' pages are snapshots (``unit_of_work.snapshot``):
+    thirty phones opening pages must not hold up the ballots being written, nor wait for them."""
+    with snapshot(db) as s:
         if round_key is None:
             keys = phone_repo.open_round_keys(s, session_id)
             if not keys:
@@ -226,7 +229,7 @@ def _phone_round(state: repo.RoundState) -> PhoneRound | None:
 
 def has_voted(db: Database, session_id: int, round_key: str, voter: Voter) -> bool:
     """Has this device, slip or person a ballot in the round (any channel, for a person)?"""
-    with reading(db) as s:
+    with snapshot(db) as s:
         if voter.kind == "named":
             state = repo.round_state(s, session_id, round_key, participant=voter.participant)
             rnd = state.round
@@ -239,7 +242,7 @@ def stored_ballot(db: Database, session_id: int, round_key: str, voter: Voter) -
     """The named person's phone ballot in an ordinary round, to change it (else nothing)."""
     if voter.kind != "named":
         return []
-    with reading(db) as s:
+    with snapshot(db) as s:
         state = repo.round_state(s, session_id, round_key, participant=voter.participant)
     if state.round.anonymous:
         return []
@@ -479,15 +482,15 @@ def void(db: Database, session_id: int, round_key: str, voter: Voter) -> int:
 
 def participant_names(db: Database, session_id: int) -> dict[str, str]:
     """Participant key -> name, for the facilitator's list of personal codes."""
-    with reading(db) as s:
+    with snapshot(db) as s:
         return {p.key: p.name for p in repo.load_workshop(s, session_id).participants}
 
 
 def has_named_codes(db: Database, session_id: int) -> bool:
-    with reading(db) as s:
+    with snapshot(db) as s:
         return phone_repo.count_codes(s, session_id, "named") > 0
 
 
 def headcount(db: Database, session_id: int) -> int:
-    with reading(db) as s:
+    with snapshot(db) as s:
         return len(repo.load_workshop(s, session_id).participants)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Collection
 
 from workshop_tui.domain import model as m
-from workshop_tui.services.unit_of_work import reading, write
+from workshop_tui.services.unit_of_work import reading, snapshot, write
 from workshop_tui.sessionfile.reader import Problem, SessionFileError
 from workshop_tui.sessionfile.validate import parse_session_bytes
 from workshop_tui.sessionfile.writer import dumps
@@ -38,7 +38,7 @@ def reread_rounds(db: Database, session_id: int, workshop: m.Workshop, keys: Col
     rest as it was: a few lean queries per round instead of the whole session, for a screen
     that knows only those rounds changed (phone ballots land in open rounds). A round no
     longer in the session is a ``LookupError``: read the whole session then."""
-    with reading(db) as s:
+    with snapshot(db) as s:  # beside the phones' writer, neither waiting for it nor holding it up
         fresh = {key: repo.round_state(s, session_id, key).round for key in keys}
     return dataclasses.replace(workshop, rounds=tuple(fresh.get(r.key, r) for r in workshop.rounds))
 
