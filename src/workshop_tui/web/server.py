@@ -54,6 +54,10 @@ COOKIE = "wt_device"
 COOKIE_AGE = 12 * 3600  # a workshop day: closing the browser does not make a new device
 BODY_CAP = 32 * 1024
 SWITCH_INTERVAL_S = 0.001
+# The pages' reads have one thread of their own. They are snapshots (services.phones), so they
+# neither wait for the writer nor hold it up; a second reader thread only added a second
+# SQLite connection and memory arena (0.6 MB) for reads that take the interpreter lock in turn.
+READERS = 1
 CSP = "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
 
 
@@ -67,6 +71,42 @@ def _silence_aiohttp() -> None:
         if not any(isinstance(h, logging.NullHandler) for h in log.handlers):
             log.addHandler(logging.NullHandler())
         log.propagate = False
+
+
+def _import_web():
+    """``aiohttp.web``, imported without the TLS contexts aiohttp builds for its HTTP client.
+
+    Importing aiohttp creates, at import time, two TLS contexts for its client: OpenSSL's
+    start-up and the system's CA certificates, about 3 MB resident (a fifth of the phones'
+    memory budget) and 0.1 s of the loop. This app never uses aiohttp's client, and the
+    phone server is plain HTTP by design (no certificate can be had offline for a private
+    address; docs/phones.md). So aiohttp is imported while ``ssl`` is marked missing, which
+    aiohttp supports (each of its ``import ssl`` is guarded); the standard modules it pulls
+    in that use ssl (http.client, urllib.request) are imported first, as usual, so they keep
+    it, and ``ssl`` is put back at once. An aiohttp that will not import so is imported as
+    it comes."""
+    if "aiohttp.web" in sys.modules:
+        return sys.modules["aiohttp.web"]
+    import http.client  # noqa: F401 - with ssl, before aiohttp (see above)
+    import urllib.request  # noqa: F401
+
+    had = "ssl" in sys.modules
+    saved = sys.modules.get("ssl")
+    sys.modules["ssl"] = None  # type: ignore[assignment]
+    try:
+        from aiohttp import web
+    except ImportError:
+        web = None
+        for name in [n for n in sys.modules if n == "aiohttp" or n.startswith("aiohttp.")]:
+            del sys.modules[name]
+    finally:
+        if had:
+            sys.modules["ssl"] = saved  # type: ignore[assignment]
+        else:
+            del sys.modules["ssl"]
+    if web is None:
+        from aiohttp import web
+    return web
 
 
 @dataclass(frozen=True)
@@ -193,7 +233,7 @@ class PhoneServer:
     # -- starting and stopping ---------------------------------------------------
     async def start(self, address: str, port: int = 0) -> None:
         """Listen on ``address`` (one address, never all) and ``port`` (0: any free one)."""
-        from aiohttp import web
+        web = _import_web()
 
         if address in ("", "0.0.0.0", "::"):
             raise ValueError("Choose one address to listen on (the laptop's address on the room's Wi-Fi).")
@@ -208,9 +248,9 @@ class PhoneServer:
         _silence_aiohttp()
         await asyncio.get_running_loop().run_in_executor(None, pages.prepare)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phones-db")
-        # Reads on threads of their own: thirty phones opening their ballots must not queue
+        # Reads on a thread of their own: thirty phones opening their ballots must not queue
         # in front of the ballots already sent (the database lets readers run beside the writer).
-        self._readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="phones-read")
+        self._readers = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="phones-read")
         app = web.Application(client_max_size=BODY_CAP, middlewares=[self._guard])
         app.router.add_get("/", self._home)
         app.router.add_get("/join", self._join_typed)
