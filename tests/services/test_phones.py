@@ -224,7 +224,8 @@ def test_a_phone_page_being_read_does_not_hold_up_a_ballot(db, session_id, dots_
 
 
 def test_a_phone_page_does_not_wait_for_a_write_under_way(db, session_id, dots_round):
-    """Nor does a page wait for a write under way (another program's, or the ballots')."""
+    """Nor does a page (or the screen's redraw after phone ballots, asked for as a snapshot) wait
+    for a write under way (another program's, or the ballots')."""
     import threading
 
     from workshop_tui.services.unit_of_work import transaction
@@ -244,7 +245,8 @@ def test_a_phone_page_does_not_wait_for_a_write_under_way(db, session_id, dots_r
     try:
         assert holding.wait(HOLD_S)
         assert phones.current_round(db, session_id).key == dots_round
-        assert sessions.reread_rounds(db, session_id, before, [dots_round]).round(dots_round).status == "open"
+        assert sessions.reread_rounds(db, session_id, before, [dots_round], snapshot_read=True) \
+            .round(dots_round).status == "open"
         assert other.is_alive(), "the page waited until the write was over"
     finally:
         release.set()
