@@ -179,6 +179,8 @@ class PhoneServer:
         self._runner: Any = None
         self._hosts: frozenset[str] = frozenset()
         self._round_read: tuple[float, svc.PhoneRound | None] | None = None
+        self._round_reading: asyncio.Future | None = None  # the read under way, shared by the pages asking
+        self._round_generation = 0  # refresh() counts: a read begun before one is not kept
         self._pending: list[tuple[svc.CastRequest, asyncio.Future]] = []
         self._writer: asyncio.Future | None = None
         self._executor: ThreadPoolExecutor | None = None  # the one writer: ballots, in order
@@ -428,13 +430,24 @@ class PhoneServer:
     def refresh(self) -> None:
         """Forget the round read last (the facilitator opened, closed or changed one)."""
         self._round_read = None
+        self._round_reading = None  # pages asking from now on read again
+        self._round_generation += 1
 
     async def _round(self) -> svc.PhoneRound | None:
         cached = self._round_read
         if cached is not None and time.monotonic() - cached[0] < self.ROUND_TTL:
             return cached[1]
+        # One read for every page that asks meanwhile: thirty ballots posted together found the
+        # round's second expired and each queued the same read on the reader thread.
+        if self._round_reading is None or self._round_reading.done():
+            self._round_reading = asyncio.ensure_future(self._read_round())
+        return await asyncio.shield(self._round_reading)
+
+    async def _read_round(self) -> svc.PhoneRound | None:
+        generation = self._round_generation
         rnd = await self._read(svc.current_round, self.db, self.session_id, self.round_key)
-        self._round_read = (time.monotonic(), rnd)
+        if generation == self._round_generation:  # not asked to forget it while it was read
+            self._round_read = (time.monotonic(), rnd)
         self._current = rnd.key if rnd is not None and rnd.open else None
         if rnd is not None and rnd.open and self.mode != "named" and not rnd.secret:
             self._notice = svc.NOT_SECRET
