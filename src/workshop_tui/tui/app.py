@@ -18,6 +18,7 @@ from textual.theme import Theme
 
 from workshop_tui.tui.commands import WorkshopCommands
 from workshop_tui.tui.screens.home import HomeScreen
+from workshop_tui.tui.threads import in_thread
 from workshop_tui.tui.writes import Writer, Written
 
 HIGH_CONTRAST = "workshop-high-contrast"
@@ -100,7 +101,7 @@ class WorkshopApp(App[int]):
             self.quick_sessions = self._read_sessions_quickly()
             if self.quick_sessions is None:
                 self.first_list_shown.set()  # nothing to show first: open the database at once
-            self.run_worker(self._open_database, thread=True, exclusive=True, group="database")
+            in_thread(self, self._open_database, exclusive=True, group="database")
         self._apply_preferences()
         self.push_screen(HomeScreen())
         if self.db is not None:
