@@ -7,8 +7,10 @@ calls ``run`` too. Reports, never asserts.
   and the phones' own round trip (measured in a separate process, as phones are other
   machines); thirty phones send at once, three times (vote, change, change).
 - loop_lag: how late a 10 ms timer on the server's loop (the TUI's loop) fires meanwhile.
-- memory: resident set of a process that opened the database (phones off) and of one
-  that also started the server and answered a phone (phones on) (target <= +15 MB).
+- memory: resident set of a process that opened the database and imported what the app
+  holds at the Voting stage (phones off), and of one that also started the server and
+  answered a phone (phones on) (target <= +15 MB). bench/phones_tui.py measures the same in
+  the app itself, after thirty phones voted.
 """
 
 from __future__ import annotations
@@ -139,6 +141,9 @@ from workshop_tui.storage.engine import open_database
 from workshop_tui.services import sessions
 db = open_database("sqlite:///" + sys.argv[1])
 sessions.list_sessions(db)
+# Both sides hold what the app holds at the Voting stage, where phones are started (the rule
+# book, the voting services, the text helpers): "on" counts only what the server adds.
+import workshop_tui.services.voting, workshop_tui.presentation, workshop_tui.textsafe
 
 def rss_mb():
     with open("/proc/self/status") as f:

@@ -192,3 +192,62 @@ def test_open_rounds_read_again_equal_a_whole_read(db, session_id, dots_round, s
     voting.delete_round(db, session_id, dots_round)
     with pytest.raises(LookupError):
         sessions.reread_rounds(db, session_id, before, [dots_round])
+
+
+HOLD_S = 5.0  # how long a test holds a read or a write open; only reached when the test fails
+
+
+def test_a_phone_page_being_read_does_not_hold_up_a_ballot(db, session_id, dots_round, monkeypatch):
+    """Thirty phones open pages while ballots are written: a page's read (current_round) must
+    not keep the writer waiting (on SQLite a plain read took the write lock)."""
+    import threading
+
+    from workshop_tui.storage import phones as phone_repo
+
+    inside, written, seen = threading.Event(), threading.Event(), {}
+    real = phone_repo.open_round_keys
+
+    def read_held_open(s, sid):  # the real read, then the page's transaction stays open a while
+        keys = real(s, sid)
+        inside.set()
+        seen["ballot written meanwhile"] = written.wait(HOLD_S)
+        return keys
+
+    monkeypatch.setattr(phone_repo, "open_round_keys", read_held_open)
+    page = threading.Thread(target=phones.current_round, args=(db, session_id))
+    page.start()
+    assert inside.wait(HOLD_S)
+    phones.cast(db, session_id, dots_round, named("ana"), dots(epr=1))
+    written.set()
+    page.join()
+    assert seen == {"ballot written meanwhile": True}
+
+
+def test_a_phone_page_does_not_wait_for_a_write_under_way(db, session_id, dots_round):
+    """Nor does a page (or the screen's redraw after phone ballots, asked for as a snapshot) wait
+    for a write under way (another program's, or the ballots')."""
+    import threading
+
+    from workshop_tui.services.unit_of_work import transaction
+    from workshop_tui.storage import repository as repo
+
+    holding, release = threading.Event(), threading.Event()
+    before = sessions.load(db, session_id)
+
+    def writer():
+        with transaction(db) as s:
+            repo.touch(s, session_id)
+            holding.set()
+            release.wait(HOLD_S)
+
+    other = threading.Thread(target=writer)
+    other.start()
+    try:
+        assert holding.wait(HOLD_S)
+        assert phones.current_round(db, session_id).key == dots_round
+        assert sessions.reread_rounds(db, session_id, before, [dots_round], snapshot_read=True) \
+            .round(dots_round).status == "open"
+        assert other.is_alive(), "the page waited until the write was over"
+    finally:
+        release.set()
+        other.join()

@@ -203,3 +203,20 @@ async def test_at_80x24_the_code_is_whole_black_on_white_beside_the_address_and_
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_phone_activity_before_the_phones_screen_has_drawn_itself_waits_for_it(db):
+    """The session screen redraws every Phones screen on its stack after phone activity; one
+    just pushed has not composed yet (seen under load: NoMatches '#phones-counters' stopped the
+    app, and with it the server). It is drawn whole when it mounts."""
+    sid = small_session(db)
+    voting.create_round(db, sid, method="dots", settings={"budget": 3, "max_per_initiative": 2})
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_phones(app, pilot, sid)
+        fresh = PhonesScreen(screen.phones_of)
+        fresh.show_activity()  # before compose and mount: nothing to draw yet, and no error
+        await app.switch_screen(fresh)
+        await until(pilot, lambda: app.screen is fresh and "Server off" in screen_text(app), "the new Phones screen")
+        fresh.show_activity()
+        assert "Joined: 0" in screen_text(app) or "Server off" in screen_text(app)

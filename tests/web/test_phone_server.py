@@ -375,3 +375,26 @@ async def test_the_interpreter_switches_threads_often_only_while_serving(db, sid
         assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S)
         assert server.running
     assert sys.getswitchinterval() == pytest.approx(before)
+
+
+async def test_pages_asking_for_the_round_together_share_one_read(db, sid, monkeypatch):
+    """Thirty ballots posted at once found the round's cached second expired and each queued
+    the same read on the reader thread: one read serves every page asking meanwhile, and a
+    refresh (the facilitator changed a round) makes the next pages read again."""
+    from workshop_tui.web import server as server_module
+
+    voting.create_round(db, sid, method="dots", settings={"budget": 3})
+    reads = []
+    real = phones.current_round
+
+    def counted(*args):
+        reads.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(server_module.svc, "current_round", counted)
+    async with running(db, sid, mode="named") as server:
+        rounds = await asyncio.gather(*(server._round() for _ in range(30)))
+        assert len(reads) == 1 and len({r.key for r in rounds}) == 1
+        server.refresh()
+        await asyncio.gather(*(server._round() for _ in range(5)))
+        assert len(reads) == 2

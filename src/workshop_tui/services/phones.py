@@ -38,8 +38,9 @@ from typing import Iterable
 
 from workshop_tui.domain import model as m
 from workshop_tui.domain import rules
-from workshop_tui.services.unit_of_work import reading, use_case, write
+from workshop_tui.services.unit_of_work import reading, snapshot, use_case, write
 from workshop_tui.services.voting import Rules, VotingError, ballot_votes
+from workshop_tui.storage import driver
 from workshop_tui.storage import phones as phone_repo
 from workshop_tui.storage import repository as repo
 from workshop_tui.storage.engine import Database
@@ -128,7 +129,7 @@ class Voter:
 
 def identify(db: Database, session_id: int, code: str, mode: str) -> Voter:
     """The voter a typed personal code or slip stands for, or PhoneError."""
-    with reading(db) as s:
+    with snapshot(db) as s:
         found = phone_repo.find_code(s, session_id, code_hash(code))
     wanted = "named" if mode == "named" else "slip"
     if found is None or found[0] != wanted:
@@ -184,8 +185,11 @@ class PhoneRound:
 
 def current_round(db: Database, session_id: int, round_key: str | None = None) -> PhoneRound | None:
     """The round phones vote in: ``round_key``, or (None) the last open voting round.
-    None when there is none to show (phones wait in the lobby)."""
-    with reading(db) as s:
+    None when there is none to show (phones wait in the lobby).
+
+    This and the other reads for the phones' pages are snapshots (``unit_of_work.snapshot``):
+    thirty phones opening pages must not hold up the ballots being written, nor wait for them."""
+    with snapshot(db) as s:
         if round_key is None:
             keys = phone_repo.open_round_keys(s, session_id)
             if not keys:
@@ -225,7 +229,7 @@ def _phone_round(state: repo.RoundState) -> PhoneRound | None:
 
 def has_voted(db: Database, session_id: int, round_key: str, voter: Voter) -> bool:
     """Has this device, slip or person a ballot in the round (any channel, for a person)?"""
-    with reading(db) as s:
+    with snapshot(db) as s:
         if voter.kind == "named":
             state = repo.round_state(s, session_id, round_key, participant=voter.participant)
             rnd = state.round
@@ -238,7 +242,7 @@ def stored_ballot(db: Database, session_id: int, round_key: str, voter: Voter) -
     """The named person's phone ballot in an ordinary round, to change it (else nothing)."""
     if voter.kind != "named":
         return []
-    with reading(db) as s:
+    with snapshot(db) as s:
         state = repo.round_state(s, session_id, round_key, participant=voter.participant)
     if state.round.anonymous:
         return []
@@ -289,33 +293,41 @@ def cast_many(db: Database, session_id: int, requests: list[CastRequest]) -> lis
 
     def run(s):
         stored.clear()
+        stamp = repo.now()
         out: list[Receipt | VotingError | None] = [None] * len(requests)
-        for key in dict.fromkeys(r.round_key for r in requests):
-            mine = [n for n, r in enumerate(requests) if r.round_key == key]
-            try:
-                state = repo.round_state(s, session_id, key)
-            except repo.NotFound:
-                for n in mine:
-                    out[n] = PhoneError("This round is no longer in the session.")
-                continue
-            if state.round.anonymous:
-                for n in mine:  # the ballot box, one ballot at a time, each in its own savepoint
-                    try:
-                        with s.begin_nested():
-                            receipt = _cast_one(s, session_id, requests[n])
-                            repo.audit_now(s, session_id, "ballot.phone", **_audit(requests[n], receipt))
-                    except VotingError as exc:
-                        out[n] = exc
-                        continue
-                    out[n] = receipt
-                    stored.append(True)
-            else:
-                for n, outcome in _cast_named_batch(s, session_id, state, [(n, requests[n]) for n in mine]):
-                    out[n] = outcome
-                    if isinstance(outcome, Receipt):
-                        stored.append(False)
-        if stored:
-            repo.touch(s, session_id)
+        # The batch's own reads and writes go on the transaction's DB-API cursor: the writer
+        # shares the interpreter with the facilitator's screen (storage/driver.py says why).
+        with driver.cursor(s) as cur:
+            for key in dict.fromkeys(r.round_key for r in requests):
+                mine = [n for n, r in enumerate(requests) if r.round_key == key]
+                try:
+                    # What these ballots are judged against, and no more: their people's rows
+                    # and votes and the initiatives they name, not the whole round.
+                    state = phone_repo.batch_state(s, cur, session_id, key, _people(requests[n] for n in mine),
+                                                   _initiatives(requests[n] for n in mine))
+                except repo.NotFound:
+                    for n in mine:
+                        out[n] = PhoneError("This round is no longer in the session.")
+                    continue
+                if state.round.anonymous:
+                    for n in mine:  # the ballot box, one ballot at a time, each in its own savepoint
+                        try:
+                            with s.begin_nested():
+                                receipt = _cast_one(s, session_id, requests[n])
+                                repo.audit_now(s, session_id, "ballot.phone", **_audit(requests[n], receipt))
+                        except VotingError as exc:
+                            out[n] = exc
+                            continue
+                        out[n] = receipt
+                        stored.append(True)
+                else:
+                    for n, outcome in _cast_named_batch(cur, session_id, state, [(n, requests[n]) for n in mine],
+                                                        stamp):
+                        out[n] = outcome
+                        if isinstance(outcome, Receipt):
+                            stored.append(False)
+            if stored:
+                phone_repo.touch(cur, session_id, stamp)
         return out
 
     outcomes = write(db, run)
@@ -331,10 +343,28 @@ def cast_many(db: Database, session_id: int, requests: list[CastRequest]) -> lis
     return outcomes  # type: ignore[return-value]
 
 
-def _cast_named_batch(s, session_id: int, state: repo.RoundState,
-                      requests: list[tuple[int, CastRequest]]) -> list[tuple[int, Receipt | VotingError]]:
+def _people(requests: Iterable[CastRequest]) -> set[str]:
+    return {r.voter.participant for r in requests if r.voter.kind == "named" and r.voter.participant}
+
+
+def _initiatives(requests: Iterable[CastRequest]) -> set[str]:
+    """Every initiative key the ballots name, in single votes and in rankings (groups too)."""
+    keys: set[str] = set()
+    for r in requests:
+        for v in r.entries:
+            if isinstance(v.initiative, str):
+                keys.add(v.initiative)
+            for place in v.ranking or ():
+                group = (place,) if isinstance(place, str) else place if isinstance(place, (tuple, list)) else ()
+                keys.update(k for k in group if isinstance(k, str))
+    return keys
+
+
+def _cast_named_batch(cur, session_id: int, state: repo.RoundState, requests: list[tuple[int, CastRequest]],
+                      stamp) -> list[tuple[int, Receipt | VotingError]]:
     """Named ballots for one ordinary round, judged in order against the round as read in
-    this transaction (each after the ones before it), then written together."""
+    this transaction (each after the ones before it), then written together on the
+    batch's cursor. ``state`` is ``phone_repo.batch_state`` for these ballots."""
     rnd = state.round
     book = Rules.of_state(state) if rnd.status == "open" else None
     held: dict[str, list[m.Vote]] = {}
@@ -354,8 +384,8 @@ def _cast_named_batch(s, session_id: int, state: repo.RoundState,
         held[participant] = replace[participant] = votes
         audits.append(("ballot.phone", _audit(req, receipt)))
         out.append((n, receipt))
-    phone_repo.replace_person_ballots(s, state.ids, replace)
-    phone_repo.audit_many(s, session_id, audits)
+    phone_repo.replace_person_ballots(cur, state.ids, replace, stamp)
+    phone_repo.audit_many(cur, session_id, audits, stamp)
     return out
 
 
@@ -452,15 +482,15 @@ def void(db: Database, session_id: int, round_key: str, voter: Voter) -> int:
 
 def participant_names(db: Database, session_id: int) -> dict[str, str]:
     """Participant key -> name, for the facilitator's list of personal codes."""
-    with reading(db) as s:
+    with snapshot(db) as s:
         return {p.key: p.name for p in repo.load_workshop(s, session_id).participants}
 
 
 def has_named_codes(db: Database, session_id: int) -> bool:
-    with reading(db) as s:
+    with snapshot(db) as s:
         return phone_repo.count_codes(s, session_id, "named") > 0
 
 
 def headcount(db: Database, session_id: int) -> int:
-    with reading(db) as s:
+    with snapshot(db) as s:
         return len(repo.load_workshop(s, session_id).participants)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Collection
 
 from workshop_tui.domain import model as m
-from workshop_tui.services.unit_of_work import reading, write
+from workshop_tui.services.unit_of_work import reading, snapshot, write
 from workshop_tui.sessionfile.reader import Problem, SessionFileError
 from workshop_tui.sessionfile.validate import parse_session_bytes
 from workshop_tui.sessionfile.writer import dumps
@@ -33,12 +33,17 @@ def load(db: Database, session_id: int, *, rounds: Collection[str] | None = None
         return repo.load_workshop(s, session_id, rounds=rounds)
 
 
-def reread_rounds(db: Database, session_id: int, workshop: m.Workshop, keys: Collection[str]) -> m.Workshop:
+def reread_rounds(db: Database, session_id: int, workshop: m.Workshop, keys: Collection[str], *,
+                  snapshot_read: bool = False) -> m.Workshop:
     """``workshop`` with the rounds ``keys`` read again (their votes, who voted, status), the
     rest as it was: a few lean queries per round instead of the whole session, for a screen
     that knows only those rounds changed (phone ballots land in open rounds). A round no
-    longer in the session is a ``LookupError``: read the whole session then."""
-    with reading(db) as s:
+    longer in the session is a ``LookupError``: read the whole session then.
+
+    ``snapshot_read``: the last commit, without waiting for a write under way nor holding one
+    up (``unit_of_work.snapshot``), for the redraw after phone ballots, which runs beside the
+    phones' writer; otherwise a read that waits for another program's write, like ``load``."""
+    with (snapshot if snapshot_read else reading)(db) as s:
         fresh = {key: repo.round_state(s, session_id, key).round for key in keys}
     return dataclasses.replace(workshop, rounds=tuple(fresh.get(r.key, r) for r in workshop.rounds))
 

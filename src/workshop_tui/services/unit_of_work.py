@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
-from workshop_tui.storage.engine import Database
+from workshop_tui.storage.engine import SNAPSHOT, Database
 
 T = TypeVar("T")
 RETRIES = 6
@@ -44,6 +44,18 @@ def transaction(db: Database) -> Iterator[Session]:
 @contextmanager
 def reading(db: Database) -> Iterator[Session]:
     with Session(db.engine, expire_on_commit=False) as s:
+        yield s
+
+
+@contextmanager
+def snapshot(db: Database) -> Iterator[Session]:
+    """A read of the last committed state that takes no lock (``reading`` on SQLite takes
+    the write lock, so that a read waits for another program's write under way). For reads
+    that must not hold up the writer nor wait for it: the phones' pages and the redraw
+    after their ballots, which run beside thirty ballots being written. PostgreSQL reads
+    take no lock either way."""
+    with Session(db.engine, expire_on_commit=False) as s:
+        s.connection(execution_options={SNAPSHOT: True})
         yield s
 
 

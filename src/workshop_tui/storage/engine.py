@@ -52,10 +52,16 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _begin_immediate(conn) -> None:
+# The execution option of a read that takes no lock (``unit_of_work.snapshot``).
+SNAPSHOT = "workshop_tui_snapshot"
+
+
+def _begin(conn) -> None:
     # Take the write lock at BEGIN so two processes queue instead of one failing
-    # half-way through a transaction when it upgrades its read lock.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # half-way through a transaction when it upgrades its read lock. A snapshot read
+    # takes none: in WAL mode it reads the last commit beside a writer, neither
+    # waiting for it nor holding it up.
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(SNAPSHOT) else "BEGIN IMMEDIATE")
 
 
 class UnstorableText(ValueError):
@@ -105,7 +111,7 @@ def _make_engine(url: str) -> Engine:
 
             attach_sqlite(dbapi_connection, box_file)
 
-        event.listen(engine, "begin", _begin_immediate)
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

@@ -4,23 +4,32 @@ Nothing here stores a code, a device token, an IP address or a user agent: codes
 are kept as SHA-256 hashes, and a device or slip that has voted in a round is a
 hash of its token (or code) with the round (``phone_voted``), so rounds are not
 linkable. Row ids are random, like secret ballots', so row order says nothing.
+
+A batch of named ballots (thirty phones sending at once) is read and written on the
+transaction's own DB-API cursor (``storage/driver.py``): the writer thread shares the
+interpreter with the facilitator's screen, and SQLAlchemy's per-statement Python was
+most of the batch's cost.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections import namedtuple
 from typing import Iterable
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
 from workshop_tui.domain import model as m
-from workshop_tui.storage import ballot_box
+from workshop_tui.storage import ballot_box, driver
+from workshop_tui.storage.bulk_votes import decode_ranking
 from workshop_tui.storage.repository import (
-    NAMED_ID_LIMIT, RoundIds, _encode_ranking, box_entry, _ranking_places, encode_value, frac_to_text, id_map, now, random_id,
+    NAMED_ID_LIMIT, NotFound, RoundIds, RoundState, _criterion, _encode_ranking, _ranking_places, _settings_from_json,
+    box_entry, decode_value, encode_value, frac_to_text, id_map, random_id, text_to_frac,
 )
-from workshop_tui.storage.tables import ParticipantRow, PhoneCodeRow, PhoneVotedRow, \
-    AuditRow, RankingPlaceRow, RoundRow, VoteRow
+from workshop_tui.storage.tables import AuditRow, ParticipantRow, PhoneCodeRow, PhoneVotedRow, RoundRow, SessionRow, \
+    VoteRow
 
 
 def replace_named_codes(s: Session, session_id: int, hashes: dict[str, str]) -> None:
@@ -82,20 +91,97 @@ def cast_unnamed_secret_ballot(s: Session, ids: RoundIds, votes: Iterable[m.Vote
     return ballot_box.cast(s, ids.round, None, sorted(ids.participants.values()), entries)
 
 
-def replace_person_ballots(s: Session, ids: RoundIds, ballots: dict[str, list[m.Vote]]) -> None:
+# -- a batch of named phone ballots, on the transaction's own cursor (storage/driver.py) ----------
+
+_Round = namedtuple("_Round", "id key method title settings status anonymous hidden min_group items")
+_Criterion = namedtuple("_Criterion", "id key name kind weight scale_min scale_max direction description")
+
+_ROUND = ("SELECT id, key, method, title, settings, status, anonymous, hidden, min_group, "
+          "(SELECT count(*) FROM initiative WHERE session_id = :sid) FROM round WHERE session_id = :sid AND key = :key")
+_CRITERIA = ("SELECT id, key, name, kind, weight, scale_min, scale_max, direction, description "
+             "FROM criterion WHERE session_id = :sid ORDER BY position, id")
+
+
+def batch_state(s: Session, cur: driver.Cursor, session_id: int, round_key: str, participants: Iterable[str],
+                initiatives: Iterable[str]) -> RoundState:
+    """What some named people's whole ballots in one round are judged against, and no more
+    (``repository.cell_state`` for ballots): the round, these people's rows, votes and
+    marks in it, the initiatives their ballots name, the criteria and the number of
+    initiatives. A few statements whatever the size of the session or the round.
+    ``ids``, ``titles`` and ``names`` hold only these people and the initiatives that
+    exist; ``round.votes`` only these people's votes."""
+    row = cur.one(_ROUND, {"sid": session_id, "key": round_key})
+    if row is None:
+        if cur.one("SELECT id FROM session WHERE id = :sid", {"sid": session_id}) is None:
+            raise NotFound(f"There is no session {session_id}.")
+        raise NotFound(f"round {round_key!r} is not in this session.")
+    rnd = _Round(*row)
+    people, items = sorted(set(participants)), sorted(set(initiatives))
+    if people:
+        keys, params = driver.in_list("k", people)
+        people_rows = cur.rows(f"SELECT key, id, name FROM participant WHERE session_id = :sid AND key IN ({keys})",
+                               {"sid": session_id, **params})
+    else:
+        people_rows = []
+    if items:
+        keys, params = driver.in_list("k", items)
+        item_rows = cur.rows(f"SELECT key, id, title FROM initiative WHERE session_id = :sid AND key IN ({keys})",
+                             {"sid": session_id, **params})
+    else:
+        item_rows = []
+    crit_rows = [_Criterion(*c) for c in cur.rows(_CRITERIA, {"sid": session_id})]
+    p_key = {pid: key for key, pid, _ in people_rows}
+    rows, marks = [], []
+    if p_key:
+        pids, params = driver.in_list("p", sorted(p_key))
+        params["rid"] = rnd.id
+        rows = cur.rows(
+            "SELECT v.participant_id, i.key, c.key, v.value, v.effort, v.ranking, v.channel, v.ballot, v.note "
+            "FROM vote v LEFT JOIN initiative i ON i.id = v.initiative_id LEFT JOIN criterion c ON c.id = v.criterion_id "
+            f"WHERE v.round_id = :rid AND v.participant_id IN ({pids}) ORDER BY v.id", params)
+        marks = cur.rows(f"SELECT participant_id, status FROM round_voter WHERE round_id = :rid "
+                         f"AND participant_id IN ({pids})", params)
+    votes = tuple(
+        m.Vote(participant=p_key[pid], initiative=initiative, criterion=criterion,
+               value=decode_value(value, rnd.method), effort=text_to_frac(effort), ranking=decode_ranking(ranking),
+               channel=channel, ballot=ballot, note=note)
+        for pid, initiative, criterion, value, effort, ranking, channel, ballot, note in rows)
+    the_round = m.Round(
+        key=rnd.key, method=rnd.method, title=rnd.title, settings=_settings_from_json(rnd.settings),
+        status=rnd.status, anonymous=bool(rnd.anonymous), hidden=bool(rnd.hidden), min_group=rnd.min_group,
+        votes=votes, voted=tuple(p_key[pid] for pid, status in marks if status == "voted"),
+        abstained=tuple(p_key[pid] for pid, status in marks if status == "abstained"))
+    ids = RoundIds(rnd.id, {key: pid for key, pid, _ in people_rows}, {key: iid for key, iid, _ in item_rows},
+                   {c.key: c.id for c in crit_rows})
+    return RoundState(the_round, ids, tuple(_criterion(c) for c in crit_rows),
+                      {key: title for key, _, title in item_rows}, {key: name for key, _, name in people_rows},
+                      session_id, s.connection(), initiative_count=int(rnd.items))
+
+
+_VOTE_COLUMNS = ("id", "round_id", "participant_id", "ballot", "initiative_id", "criterion_id", "value", "effort",
+                 "ranking", "channel", "note", "created_at")
+_PLACE_COLUMNS = ("id", "round_id", "participant_id", "ballot", "initiative_id", "place")
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+
+
+def replace_person_ballots(cur: driver.Cursor, ids: RoundIds, ballots: dict[str, list[m.Vote]],
+                           stamp: dt.datetime) -> None:
     """Named people's whole ballots in one round: their rows (and ranking places) out, the
-    new ones in, as a few Core statements for the lot (thirty phones send at once)."""
+    new ones in, as a few statements for the lot (thirty phones send at once)."""
     if not ballots:
         return
-    conn = s.connection()
-    pids = [ids.participants[p] for p in ballots]
-    vt, pt = VoteRow.__table__, RankingPlaceRow.__table__
-    conn.execute(delete(pt).where(pt.c.round_id == ids.round, pt.c.participant_id.in_(pids)))
-    conn.execute(delete(vt).where(vt.c.round_id == ids.round, vt.c.participant_id.in_(pids)))
-    rows, places = [], []
+    pids, params = driver.in_list("p", [ids.participants[p] for p in ballots])
+    params["rid"] = ids.round
+    cur.run(f"DELETE FROM ranking_place WHERE round_id = :rid AND participant_id IN ({pids})", params)
+    cur.run(f"DELETE FROM vote WHERE round_id = :rid AND participant_id IN ({pids})", params)
     # The next named ids (as ``next_vote_id``), read once inside this transaction.
-    next_id = (conn.execute(select(func.max(vt.c.id)).where(vt.c.id < NAMED_ID_LIMIT)).scalar() or 0) + 1
-    stamp = now()
+    top = cur.one("SELECT max(id) FROM vote WHERE id < :limit", {"limit": NAMED_ID_LIMIT})
+    next_id = ((top[0] if top else None) or 0) + 1
+    created = cur.bound(VoteRow.__table__.c.created_at, stamp)
+    rows, places = [], []
     for participant, votes in ballots.items():
         pid = ids.participants[participant]
         for v in votes:
@@ -104,22 +190,29 @@ def replace_person_ballots(s: Session, ids: RoundIds, ballots: dict[str, list[m.
                          "criterion_id": ids.criteria[v.criterion] if v.criterion else None,
                          "value": encode_value(v.value), "effort": frac_to_text(v.effort),
                          "ranking": _encode_ranking(v.ranking) if v.ranking is not None else None,
-                         "channel": v.channel, "note": v.note, "created_at": stamp})
+                         "channel": v.channel, "note": v.note, "created_at": created})
             next_id += 1
             if v.ranking is not None:
                 places += [{"id": random_id(), "round_id": ids.round, "participant_id": pid, "ballot": None,
                             "initiative_id": ids.initiatives[key], "place": place}
                            for key, place in _ranking_places(v.ranking)]
     if rows:
-        conn.execute(insert(vt), rows)
+        cur.many(_insert("vote", _VOTE_COLUMNS), rows)
     if places:
-        conn.execute(insert(pt), places)
+        cur.many(_insert("ranking_place", _PLACE_COLUMNS), places)
 
 
-def audit_many(s: Session, session_id: int, entries: list[tuple[str, dict]]) -> None:
-    """Audit rows (action, detail) in one statement, one per action, in order."""
+def audit_many(cur: driver.Cursor, session_id: int, entries: list[tuple[str, dict]], stamp: dt.datetime) -> None:
+    """Audit rows (action, detail), one per action, in order."""
     if entries:
-        stamp = now()
-        s.connection().execute(insert(AuditRow.__table__), [
-            {"session_id": session_id, "at": stamp, "action": action,
-             "detail": json.dumps(detail, default=str, sort_keys=True)} for action, detail in entries])
+        at = cur.bound(AuditRow.__table__.c.at, stamp)
+        cur.many("INSERT INTO audit_log (session_id, at, action, detail) VALUES (:sid, :at, :action, :detail)",
+                 [{"sid": session_id, "at": at, "action": action,
+                   "detail": json.dumps(detail, default=str, sort_keys=True)} for action, detail in entries])
+
+
+def touch(cur: driver.Cursor, session_id: int, stamp: dt.datetime) -> None:
+    """``repository.touch`` on the batch's cursor: the session changed now."""
+    if not cur.run("UPDATE session SET updated_at = :at WHERE id = :sid",
+                   {"at": cur.bound(SessionRow.__table__.c.updated_at, stamp), "sid": session_id}):
+        raise NotFound(f"There is no session {session_id}.")

@@ -54,6 +54,10 @@ COOKIE = "wt_device"
 COOKIE_AGE = 12 * 3600  # a workshop day: closing the browser does not make a new device
 BODY_CAP = 32 * 1024
 SWITCH_INTERVAL_S = 0.001
+# The pages' reads have one thread of their own. They are snapshots (services.phones), so they
+# neither wait for the writer nor hold it up; a second reader thread only added a second
+# SQLite connection and memory arena (0.6 MB) for reads that take the interpreter lock in turn.
+READERS = 1
 CSP = "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
 
 
@@ -67,6 +71,42 @@ def _silence_aiohttp() -> None:
         if not any(isinstance(h, logging.NullHandler) for h in log.handlers):
             log.addHandler(logging.NullHandler())
         log.propagate = False
+
+
+def _import_web():
+    """``aiohttp.web``, imported without the TLS contexts aiohttp builds for its HTTP client.
+
+    Importing aiohttp creates, at import time, two TLS contexts for its client: OpenSSL's
+    start-up and the system's CA certificates, about 3 MB resident (a fifth of the phones'
+    memory budget) and 0.1 s of the loop. This app never uses aiohttp's client, and the
+    phone server is plain HTTP by design (no certificate can be had offline for a private
+    address; docs/phones.md). So aiohttp is imported while ``ssl`` is marked missing, which
+    aiohttp supports (each of its ``import ssl`` is guarded); the standard modules it pulls
+    in that use ssl (http.client, urllib.request) are imported first, as usual, so they keep
+    it, and ``ssl`` is put back at once. An aiohttp that will not import so is imported as
+    it comes."""
+    if "aiohttp.web" in sys.modules:
+        return sys.modules["aiohttp.web"]
+    import http.client  # noqa: F401 - with ssl, before aiohttp (see above)
+    import urllib.request  # noqa: F401
+
+    had = "ssl" in sys.modules
+    saved = sys.modules.get("ssl")
+    sys.modules["ssl"] = None  # type: ignore[assignment]
+    try:
+        from aiohttp import web
+    except ImportError:
+        web = None
+        for name in [n for n in sys.modules if n == "aiohttp" or n.startswith("aiohttp.")]:
+            del sys.modules[name]
+    finally:
+        if had:
+            sys.modules["ssl"] = saved  # type: ignore[assignment]
+        else:
+            del sys.modules["ssl"]
+    if web is None:
+        from aiohttp import web
+    return web
 
 
 @dataclass(frozen=True)
@@ -139,6 +179,8 @@ class PhoneServer:
         self._runner: Any = None
         self._hosts: frozenset[str] = frozenset()
         self._round_read: tuple[float, svc.PhoneRound | None] | None = None
+        self._round_reading: asyncio.Future | None = None  # the read under way, shared by the pages asking
+        self._round_generation = 0  # refresh() counts: a read begun before one is not kept
         self._pending: list[tuple[svc.CastRequest, asyncio.Future]] = []
         self._writer: asyncio.Future | None = None
         self._executor: ThreadPoolExecutor | None = None  # the one writer: ballots, in order
@@ -193,7 +235,7 @@ class PhoneServer:
     # -- starting and stopping ---------------------------------------------------
     async def start(self, address: str, port: int = 0) -> None:
         """Listen on ``address`` (one address, never all) and ``port`` (0: any free one)."""
-        from aiohttp import web
+        web = _import_web()
 
         if address in ("", "0.0.0.0", "::"):
             raise ValueError("Choose one address to listen on (the laptop's address on the room's Wi-Fi).")
@@ -208,9 +250,9 @@ class PhoneServer:
         _silence_aiohttp()
         await asyncio.get_running_loop().run_in_executor(None, pages.prepare)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="phones-db")
-        # Reads on threads of their own: thirty phones opening their ballots must not queue
+        # Reads on a thread of their own: thirty phones opening their ballots must not queue
         # in front of the ballots already sent (the database lets readers run beside the writer).
-        self._readers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="phones-read")
+        self._readers = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="phones-read")
         app = web.Application(client_max_size=BODY_CAP, middlewares=[self._guard])
         app.router.add_get("/", self._home)
         app.router.add_get("/join", self._join_typed)
@@ -388,13 +430,24 @@ class PhoneServer:
     def refresh(self) -> None:
         """Forget the round read last (the facilitator opened, closed or changed one)."""
         self._round_read = None
+        self._round_reading = None  # pages asking from now on read again
+        self._round_generation += 1
 
     async def _round(self) -> svc.PhoneRound | None:
         cached = self._round_read
         if cached is not None and time.monotonic() - cached[0] < self.ROUND_TTL:
             return cached[1]
+        # One read for every page that asks meanwhile: thirty ballots posted together found the
+        # round's second expired and each queued the same read on the reader thread.
+        if self._round_reading is None or self._round_reading.done():
+            self._round_reading = asyncio.ensure_future(self._read_round())
+        return await asyncio.shield(self._round_reading)
+
+    async def _read_round(self) -> svc.PhoneRound | None:
+        generation = self._round_generation
         rnd = await self._read(svc.current_round, self.db, self.session_id, self.round_key)
-        self._round_read = (time.monotonic(), rnd)
+        if generation == self._round_generation:  # not asked to forget it while it was read
+            self._round_read = (time.monotonic(), rnd)
         self._current = rnd.key if rnd is not None and rnd.open else None
         if rnd is not None and rnd.open and self.mode != "named" and not rnd.secret:
             self._notice = svc.NOT_SECRET

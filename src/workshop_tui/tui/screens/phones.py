@@ -94,6 +94,7 @@ class PhonesScreen(Screen):
         self.wifi: tuple[str, str] | None = None  # (name, password): in memory only, never on disk
         self.showing = "join"  # or "wifi"
         self.busy = False  # a start or stop under way
+        self.drawn = False  # on_mount has drawn the screen (activity shown before that waits for it)
 
     # -- layout ------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -136,6 +137,7 @@ class PhonesScreen(Screen):
         self._sub_title = self.app.sub_title
         self.app.sub_title = f"{plain(workshop.session.title)} · Phones" if workshop else "Phones"
         self.set_interval(1, self._tick)
+        self.drawn = True
         self.show_all()
 
     def _candidates(self) -> list:
@@ -158,7 +160,11 @@ class PhonesScreen(Screen):
         self.refresh_bindings()
 
     def show_activity(self) -> None:
-        """Counters, devices and the pre-flight: called by the session screen, throttled."""
+        """Counters, devices and the pre-flight: called by the session screen, throttled. A
+        screen pushed but not yet drawn (phone activity in between) is drawn whole by its
+        on_mount: asked before that, its widgets are not there yet."""
+        if not self.drawn:
+            return
         self._show_counters()
         self._show_preflight()
         self._show_devices()
