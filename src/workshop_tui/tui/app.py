@@ -10,6 +10,7 @@ before that first list may pull in SQLAlchemy, pydantic or Alembic.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
@@ -20,6 +21,7 @@ from workshop_tui.tui.commands import WorkshopCommands
 from workshop_tui.tui.screens.home import HomeScreen
 from workshop_tui.tui.writes import Writer, Written
 
+SCREENS_CSS = "screens.tcss"  # beside app.tcss; see load_screens_css
 HIGH_CONTRAST = "workshop-high-contrast"
 NORMAL_THEME = "textual-dark"
 
@@ -91,6 +93,8 @@ class WorkshopApp(App[int]):
         # Set once the first list is on screen: only then may the worker start importing.
         self.first_list_shown = threading.Event()
         self._closing = False
+        self._first_frame_seen = False
+        self._screens_css_loaded = False
         # Every change other than a cast vote is written by this one thread (tui/writes.py).
         self.writer = Writer(self)
         self.register_theme(HIGH_CONTRAST_THEME)
@@ -122,13 +126,32 @@ class WorkshopApp(App[int]):
         self.first_list_shown.set()
 
     def post_display_hook(self) -> None:
-        # Textual calls this after each frame; the first one after Home has laid out its
-        # quick list shows it, and only then may the worker's imports take the interpreter
-        # (started earlier, they slowed that very frame down; waiting for an idle callback
-        # instead started them up to 0.2 s late, a delay Enter would feel).
-        if not self.first_list_shown.is_set() and isinstance(self.screen, HomeScreen) and \
-                self.screen.quick_list_on_screen():
+        # Textual calls this after each frame; the first one after Home has been laid out
+        # shows its list. Only then may the worker's imports take the interpreter (started
+        # earlier, they slowed that very frame down; waiting for an idle callback instead
+        # started them up to 0.2 s late, a delay Enter would feel), and the other screens'
+        # CSS is parsed, before any key can open one of them.
+        if self._first_frame_seen or not isinstance(self.screen, HomeScreen) or not self.screen.laid_out():
+            return
+        self._first_frame_seen = True
+        if self.screen.quick_shown:
             self.home_list_shown()
+        self.call_later(self.load_screens_css)
+
+    def load_screens_css(self) -> None:
+        """Add screens.tcss (the session screen, its panes, the dialogs) to the stylesheet
+        and parse it now; app.tcss alone, Home's, is parsed before the first frame."""
+        if self._screens_css_loaded:
+            return
+        self._screens_css_loaded = True
+        path = Path(__file__).with_name(SCREENS_CSS)
+        self.stylesheet.add_source(path.read_text(encoding="utf-8"), read_from=(str(path), ""))
+        self.stylesheet.rules  # noqa: B018 - parses the new source here, not on the next key
+
+    def push_screen(self, *args, **kwargs):
+        # Every other screen is styled by screens.tcss: there before it mounts, whatever the timing.
+        self.load_screens_css()
+        return super().push_screen(*args, **kwargs)
 
     def _open_database(self) -> None:
         # Runs in a thread: SQLAlchemy, Alembic and the migrations are imported

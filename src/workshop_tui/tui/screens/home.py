@@ -48,7 +48,7 @@ class HomeScreen(Screen):
         self.pending_open: tuple[int, str | None] | None = None
         # Set once mounted: the database may be ready before this first screen is (tests pass it open).
         self._mounted_table = False
-        self._quick_shown = False
+        self.quick_shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,12 +68,12 @@ class HomeScreen(Screen):
         elif quick is not None:
             # Read with sqlite3 alone (storage/quick.py): shown while SQLAlchemy loads.
             self._show(quick)
-            self._quick_shown = True
+            self.quick_shown = True
 
-    def quick_list_on_screen(self) -> bool:
-        """The quick list is in place and laid out, so a frame drawn now shows it (the
-        app then lets the database layer load: WorkshopApp.post_display_hook)."""
-        return self._quick_shown and self.query_one("#status").region.height > 0
+    def laid_out(self) -> bool:
+        """Mounted and placed on screen, so a frame drawn now shows the list (or the
+        quick list: WorkshopApp.post_display_hook then lets the database layer load)."""
+        return self._mounted_table and self.query_one("#status").region.height > 0
 
     def on_screen_resume(self) -> None:
         # Back from a session (perhaps deleted since): the header names no session.
