@@ -1,10 +1,12 @@
 """Switching to Results and to Choices after a vote, on the 300 x 40 x 4 session (headless
-120x40, in-process): keypress -> the first frame (the stage at once, with the picture read
-before) and keypress -> the first frame showing the new figures (the session re-read and
-the round's result or the plan worked out in worker threads). Each cycle types one dot on
-the Voting stage (so every switch has new data to show), then presses 7 (Results) and 8
-(Choices). While a switch is under way a key is timed too: keypress -> handled, to show
-that keys are not blocked. One JSON line per figure.
+120x40, in-process): keypress -> the first frame showing the stage (at once, with the
+picture read before) and keypress -> the first frame showing the new figures (the changed
+round read again and the round's result or the plan worked out in worker threads). Each
+frame records, when it is made, which stage it shows and whether that stage's new figures
+are drawn in it, so a frame this loop notices late still counts at its own time. Each cycle
+types one dot on the Voting stage (so every switch has new data to show), then presses 7
+(Results) and 8 (Choices). While a switch is under way a key is timed too: keypress ->
+handled, to show that keys are not blocked. One JSON line per figure.
 """
 
 from __future__ import annotations
@@ -40,12 +42,25 @@ async def _measure(db_file: Path, session_id: int) -> dict:
     round_key = voting.create_round(db, session_id, method="dots", title="Switching")
     app = WorkshopApp(db=db, load_samples_when_empty=False)
     display = app._display
-    frames: list[int] = []
+    # Each frame: when it was turned into terminal output, the stage it showed, and whether
+    # that stage's new figures were drawn in it (judged when the frame was made, so a frame
+    # seen late by this loop still counts at its own time).
+    frames: list[tuple[int, str, bool]] = []
+    watch: dict = {"since": 0}
+
+    def drawn_new(screen) -> bool:
+        stage = screen.current
+        if stage not in ("results", "choices") or not screen.query(f"#stage-{stage}"):
+            return False
+        p = screen.pane(stage)
+        return (screen._shown_generation > watch["since"] and not screen.loading and p.workshop is screen.workshop
+                and (p.ready(p.round_key) if stage == "results" else p.plan_for(p.round_key) is not None))
 
     def timed_display(screen, renderable) -> None:
         if isinstance(renderable, CompositorUpdate):
             renderable.render_segments(app.console)
-            frames.append(time.perf_counter_ns())
+            stage = screen.current if isinstance(screen, SessionScreen) and screen.workshop is not None else ""
+            frames.append((time.perf_counter_ns(), stage, bool(stage) and drawn_new(screen)))
         display(screen, renderable)
 
     app._display = timed_display
@@ -59,7 +74,8 @@ async def _measure(db_file: Path, session_id: int) -> dict:
             for _ in range(20000):
                 await app.workers.wait_for_complete()
                 await pilot.pause()
-                if isinstance(app.screen, SessionScreen) and app.screen.query("#voting-grid"):
+                if (isinstance(app.screen, SessionScreen) and app.screen.query("#voting-grid")
+                        and round_key in app.screen.pane("voting").desks):
                     screen = app.screen
                     break
             people = [p.key for p in screen.workshop.participants]
@@ -67,45 +83,43 @@ async def _measure(db_file: Path, session_id: int) -> dict:
             for n in range(CYCLES):
                 # A vote from this screen: committed, so every stage has new data to show.
                 pane = screen.pane("voting")
-                before_shown = screen._shown_generation  # the picture before this vote
+                watch["since"] = screen._shown_generation  # the picture before this vote
                 pane.desks[round_key].cast(people[n % len(people)], items[n % len(items)], None, 1)
-                pane.changed("", reload=False)
+                pane.changed("", reload=False, rounds=(round_key,))  # as a typed vote says it
                 await pilot.pause()
                 for key, stage, name in (("7", "results", "results"), ("8", "choices", "choices")):
                     frames.clear()
                     start = time.perf_counter_ns()
                     await pilot.press(key)
-                    at_once = None
                     probe_done = False
                     deadline = time.monotonic() + 120  # a hang is a failed figure, not a stuck `make bench`
                     while True:
                         if time.monotonic() > deadline:
                             raise RuntimeError(f"cycle {n}: {stage} never showed the new figures")
-                        if at_once is None and frames and screen.current == stage:
-                            at_once = frames[-1]
-                        if not probe_done and at_once is not None:
+                        shown = [t for t, at, _ in frames if at == stage]
+                        if not probe_done and shown:
                             # A key while the new picture is being made: how long until it is handled.
                             t = time.perf_counter_ns()
                             await pilot.press("down")
                             out["key_during_switch"].append((time.perf_counter_ns() - t) / 1e6)
                             probe_done = True
-                        p = screen.pane(stage) if screen.query(f"#stage-{stage}") else None
-                        ready = (p is not None and screen._shown_generation > before_shown and not screen.loading
-                                 and p._cache_for is screen.workshop
-                                 and p.round_key in (p._figures if stage == "results" else p._plans))
-                        if ready:
-                            ready_at = time.perf_counter_ns()
-                            frames.clear()
-                            await pilot.pause()
-                            # The frame that draws it; when the new figures look exactly like
-                            # the old, no frame comes: the screen already showed them when ready.
-                            quiet_until = time.monotonic() + 0.5
-                            while not frames and time.monotonic() < quiet_until:
-                                await asyncio.sleep(0.001)
-                            out[f"{name}_new"].append(((frames[0] if frames else ready_at) - start) / 1e6)
+                        new = [t for t, at, fresh in frames if at == stage and fresh]
+                        if new:
+                            out[f"{name}_at_once"].append((shown[0] - start) / 1e6)
+                            out[f"{name}_new"].append((new[0] - start) / 1e6)
                             break
+                        if drawn_new(screen) and not new:
+                            # Drawn, but the new figures look exactly like the old: no frame comes.
+                            quiet_until = time.monotonic() + 0.5
+                            count = len(frames)
+                            while len(frames) == count and time.monotonic() < quiet_until:
+                                await asyncio.sleep(0.001)
+                            if len(frames) == count and shown:
+                                ready_at = time.perf_counter_ns()
+                                out[f"{name}_at_once"].append((shown[0] - start) / 1e6)
+                                out[f"{name}_new"].append((ready_at - start) / 1e6)
+                                break
                         await asyncio.sleep(0.001)
-                    out[f"{name}_at_once"].append((at_once - start) / 1e6)
                 await pilot.press("6")
                 await app.workers.wait_for_complete()
                 await pilot.pause()

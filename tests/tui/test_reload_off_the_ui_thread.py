@@ -90,19 +90,19 @@ async def test_results_are_worked_out_per_round_and_a_vote_makes_them_again(sqli
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_stage(app, pilot, sid, "results")
         pane = screen.pane("results")
-        await settle(pilot, lambda: key in pane._figures, "the round's figures")
-        first = pane._figures[key]
+        await settle(pilot, lambda: pane.ready(key), "the round's figures")
+        first = pane.figures(key)
         assert "1 ballot counted" in screen_text(app)
         # Away and back with nothing changed: the figures are not worked out again.
         await pilot.press("6")
         await settle(pilot)
         await pilot.press("7")
         await settle(pilot, lambda: screen.current == "results")
-        assert pane._figures.get(key) is first
+        assert pane.figures(key) is first
         # A vote from another window, then this screen learns of a change: worked out again.
         voting.open_desk(db, sid, key).cast("ben", "wifi", None, 1)
         pane.changed()
-        await settle(pilot, lambda: pane._figures.get(key) not in (None, first), "new figures")
+        await settle(pilot, lambda: pane.figures(key) not in (None, first), "new figures")
         assert "2 ballots counted" in screen_text(app)
 
 
@@ -116,11 +116,11 @@ async def test_results_follow_a_round_that_gets_its_first_votes_until_the_facili
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_stage(app, pilot, sid, "results")
         pane = screen.pane("results")
-        await settle(pilot, lambda: first in pane._figures, "the first round's figures")
+        await settle(pilot, lambda: pane.ready(first), "the first round's figures")
         assert pane.round_key == first  # the new round has no votes yet
         voting.open_desk(db, sid, second).cast("ben", "wifi", None, 1)
         pane.changed()
-        await settle(pilot, lambda: second in pane._figures, "the new round's figures")
+        await settle(pilot, lambda: pane.ready(second), "the new round's figures")
         assert pane.round_key == second
         assert f"Round {second}" in screen_text(app)
         # The facilitator goes back a round: a later change keeps the round they chose.

@@ -17,6 +17,7 @@ from typing import Mapping, Sequence
 
 from workshop_tui.domain import rounds as round_policy
 from workshop_tui.domain.consensus import KendallW, Spread, is_contested, kendall_w, mid_ranks, spread
+from workshop_tui.domain.memo import PictureMemo
 from workshop_tui.domain import rules
 from workshop_tui.domain.methods import dots as dots_m
 from workshop_tui.domain.methods import gates as gates_m
@@ -174,13 +175,22 @@ def _ranked_items(groups, ranks, score, *, supporters=None, spreads=None, scale=
 # ------------------------------------------------------------ round result
 
 
+_RESULTS = PictureMemo(6)
+_PLANS = PictureMemo(6)
+
+
 def round_result(workshop: Workshop, round_key: str) -> RoundResult:
     """Compute one round's result with its effective settings and ballot counts.
 
     Raises ``KeyError`` for an unknown round and ``SettingsError`` for
-    settings the method cannot use.
+    settings the method cannot use. The same round of the same picture is counted once
+    (domain/memo.py): callers must not change the result they are given.
     """
     rnd = workshop.round(round_key)
+    return _RESULTS.get(workshop, round_key, None, lambda: _round_result(workshop, rnd))
+
+
+def _round_result(workshop: Workshop, rnd: Round) -> RoundResult:
     ballots, rejected, warnings = _ballots(workshop, rnd)
     items = sorted(i.key for i in workshop.initiatives)
     handler = _HANDLERS.get(rnd.method)
@@ -419,6 +429,15 @@ def plan(workshop: Workshop, round_key: str | None = None, overrides: bool = Tru
     computed it (it is used only if it is for the round the plan is from).
     """
     key = round_key if round_key is not None else latest_scored_round(workshop)
+    if key is None or result is not None:
+        return _plan(workshop, key, overrides, min_score, wave_size, result)
+    workshop.round(key)  # an unknown round is a KeyError, as counting it would raise
+    return _PLANS.get(workshop, key, (overrides, min_score, wave_size),
+                      lambda: _plan(workshop, key, overrides, min_score, wave_size, None))
+
+
+def _plan(workshop: Workshop, key: str | None, overrides: bool, min_score: Number | None, wave_size: int | None,
+          result: RoundResult | None) -> Plan:
     ranking: list[Ranked] = []
     if key is not None:
         if result is None or result.round != key:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
@@ -187,6 +188,13 @@ class _Ledger:
         self.cost += self.cost_of(keys)
         for b in self.bottlenecks:
             self.use[b.key] += self.demand_of(keys, b)
+
+    def take_away(self, keys) -> None:
+        """Undo ``add(keys)`` for keys that were added."""
+        self.slots -= len(keys)
+        self.cost -= self.cost_of(keys)
+        for b in self.bottlenecks:
+            self.use[b.key] -= self.demand_of(keys, b)
 
     def shortfalls(self, item: str, need: Sequence[str]) -> list[Reason]:
         """Every constraint ``need`` would break: budget, then count, then bottlenecks."""
@@ -395,10 +403,12 @@ def make_plan(
             candidates.append(k)
         if not candidates:
             continue
-        fitting = [k for k in candidates if not view().shortfalls(k, need_of(k))]
+        now = view()  # one ledger for the whole tie group: nothing is taken while it is judged
+        shortfalls = {k: now.shortfalls(k, need_of(k)) for k in candidates}
+        fitting = [k for k in candidates if not shortfalls[k]]
         for k in candidates:
-            if k not in fitting:
-                walk_reasons[k] = view().shortfalls(k, need_of(k))
+            if shortfalls[k]:
+                walk_reasons[k] = shortfalls[k]
         if not fitting:
             continue
         # Members that fit whichever way the tie goes (even after all the others) are chosen;
@@ -407,15 +417,16 @@ def make_plan(
             union = sorted(set().union(*(need_of(k) for k in fitting)))
             if not view().shortfalls(fitting[0], union):
                 break
-            safe = [k for k in fitting if _fits_after(view(), k, need_of(k), [need_of(o) for o in fitting if o != k])]
+            safe = _fits_after_each(view(), fitting, {k: need_of(k) for k in fitting})
             if not safe:
                 break
             for k in safe:
                 if k not in selected:
                     take(k, Reason("priority", "Selected: priority order (fits whichever way the tie is settled)"))
             rest = [k for k in fitting if k not in selected]
+            now = view()
             for k in rest:
-                short = view().shortfalls(k, need_of(k))
+                short = now.shortfalls(k, need_of(k))
                 if short:
                     walk_reasons[k] = short
             fitting = [k for k in rest if k not in walk_reasons]
@@ -608,12 +619,21 @@ def _explain_overrides(plan: Plan, decisions: list[Decision], by_key, replan) ->
     )
 
 
-def _fits_after(ledger: _Ledger, key: str, need: Sequence[str], others: Sequence[Sequence[str]]) -> bool:
-    """Does ``key`` still fit once every other contender's needs are taken?"""
-    taken = set().union(*others) if others else set()
-    shadow = ledger.copy()
-    shadow.add(sorted(taken))
-    return not shadow.shortfalls(key, sorted(set(need) - taken))
+def _fits_after_each(ledger: _Ledger, keys: Sequence[str], needs: Mapping[str, Sequence[str]]) -> list[str]:
+    """The keys that still fit once every other key's needs are taken: ``_fits_after`` for
+    each key, with everyone's needs taken once and each key's own share given back, so a tie
+    of 300 initiatives makes 300 ledgers, not 90,000 (exact arithmetic either way)."""
+    counts = Counter(x for k in keys for x in set(needs[k]))
+    everyone = ledger.copy()
+    everyone.add(sorted(counts))
+    out = []
+    for k in keys:
+        own = sorted(x for x in set(needs[k]) if counts[x] == 1)  # needed by k and by no other
+        shadow = everyone.copy()
+        shadow.take_away(own)
+        if not shadow.shortfalls(k, own):
+            out.append(k)
+    return out
 
 
 def _usage(keys, by_key, bottlenecks):

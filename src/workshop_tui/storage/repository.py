@@ -609,8 +609,6 @@ _STATE_SQL = {
     "item_titles": sql("SELECT key, title FROM initiative WHERE session_id = :sid ORDER BY position, id"),
     "criteria": sql("SELECT id, key, name, kind, weight, scale_min, scale_max, direction, description "
                     "FROM criterion WHERE session_id = :sid ORDER BY position, id"),
-    "votes": sql("SELECT participant_id, initiative_id, criterion_id, value, effort, ranking, channel, ballot, note "
-                 "FROM vote WHERE round_id = :rid ORDER BY ballot, id"),
     "person_votes": sql("SELECT participant_id, initiative_id, criterion_id, value, effort, ranking, channel, "
                         "ballot, note FROM vote WHERE round_id = :rid AND participant_id = :pid ORDER BY id"),
     "marks": sql("SELECT participant_id, status FROM round_voter WHERE round_id = :rid"),
@@ -633,27 +631,26 @@ def round_state(s: Session, session_id: int, round_key: str, participant: str | 
     ids = RoundIds(rnd.id, people, items, {c.key: c.id for c in crit_rows})
     p_key = {i: k for k, i in people.items()}
     c_key = {c.id: c.key for c in crit_rows}
+    i_key = {i: k for k, i in items.items()}
+    boxed, marked = _boxed(s, [rnd.id], i_key, c_key) if rnd.anonymous else ({}, {})
     if participant is None:
-        rows = conn.execute(_STATE_SQL["votes"], {"rid": rnd.id}).all()
+        # The whole round, in bulk (a screen reading again only the round that changed:
+        # 48,000 scores row by row took half a second). An open secret round's ballots
+        # wait in its ballot box and come with it.
+        votes = _round_votes(s, rnd, boxed.get(rnd.id, ()), p_key, i_key, c_key)
         marks = conn.execute(_STATE_SQL["marks"], {"rid": rnd.id}).all()
     else:
         pid = people.get(participant, -1)
         rows = conn.execute(_STATE_SQL["person_votes"], {"rid": rnd.id, "pid": pid}).all()
         marks = conn.execute(_STATE_SQL["person_marks"], {"rid": rnd.id, "pid": pid}).all()
-    i_key = {i: k for k, i in items.items()} if rows or rnd.anonymous else {}
-    votes = tuple(
-        m.Vote(participant=p_key.get(v.participant_id) if v.participant_id else None,
-               initiative=i_key.get(v.initiative_id) if v.initiative_id else None,
-               criterion=c_key.get(v.criterion_id) if v.criterion_id else None,
-               value=decode_value(v.value, rnd.method), effort=text_to_frac(v.effort),
-               ranking=_decode_ranking(v.ranking), channel=v.channel, ballot=v.ballot, note=v.note)
-        for v in rows)
+        votes = tuple(
+            m.Vote(participant=p_key.get(v.participant_id) if v.participant_id else None,
+                   initiative=i_key.get(v.initiative_id) if v.initiative_id else None,
+                   criterion=c_key.get(v.criterion_id) if v.criterion_id else None,
+                   value=decode_value(v.value, rnd.method), effort=text_to_frac(v.effort),
+                   ranking=_decode_ranking(v.ranking), channel=v.channel, ballot=v.ballot, note=v.note)
+            for v in rows)
     if rnd.anonymous:
-        # An open secret round's ballots and voters wait in its ballot box.
-        boxed, marked = _boxed(s, [rnd.id], i_key, c_key)
-        if participant is None:
-            votes = tuple(sorted(votes + tuple(_box_vote(e, rnd.method, i_key, c_key) for e in boxed.get(rnd.id, [])),
-                                 key=secret_order))
         only = None if participant is None else people.get(participant, -1)
         marks = [*marks, *(_BoxMark(pid, "voted") for pid in marked.get(rnd.id, set())
                            if pid in p_key and (only is None or pid == only))]
@@ -1204,13 +1201,6 @@ def secret_order(v: m.Vote) -> tuple[str, str, str]:
     """A secret round's votes in an order that says nothing of who cast first: by ballot id
     (random), then initiative and criterion. Every read of a secret round uses it."""
     return (v.ballot or "", v.initiative or "", v.criterion or "")
-
-
-def _box_vote(e: ballot_box.Entry, method: str, i_key: dict[int, str], c_key: dict[int, str]) -> m.Vote:
-    return m.Vote(participant=None, initiative=i_key.get(e.initiative_id) if e.initiative_id else None,
-                  criterion=c_key.get(e.criterion_id) if e.criterion_id else None,
-                  value=decode_value(e.value, method), effort=text_to_frac(e.effort),
-                  ranking=_decode_ranking(e.ranking), channel=e.channel, ballot=e.ballot, note=e.note)
 
 
 def forget_deleted_boxes(s: Session) -> None:

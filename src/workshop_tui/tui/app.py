@@ -19,6 +19,7 @@ from textual.theme import Theme
 
 from workshop_tui.tui.commands import WorkshopCommands
 from workshop_tui.tui.screens.home import HomeScreen
+from workshop_tui.tui.threads import in_thread
 from workshop_tui.tui.writes import Writer, Written
 
 SCREENS_CSS = "screens.tcss"  # beside app.tcss; see load_screens_css
@@ -111,7 +112,7 @@ class WorkshopApp(App[int]):
         if self.db is None:
             if self.quick_sessions is None:
                 self.first_list_shown.set()  # nothing to show first: open the database at once
-            self.run_worker(self._open_database, thread=True, exclusive=True, group="database")
+            in_thread(self, self._open_database, exclusive=True, group="database")
         self._apply_preferences()
         if self.db is not None:
             self.post_message(self.DatabaseReady())

@@ -29,6 +29,7 @@ from typing import Any, Callable
 from textual.message import Message
 
 from workshop_tui.textsafe import for_terminal
+from workshop_tui.tui.threads import in_thread
 
 
 @dataclass
@@ -103,7 +104,7 @@ class Writer:
             start = not self._running
             self._running = True
         if start:
-            self.app.run_worker(self._drain, thread=True, group="writes", exit_on_error=False)
+            in_thread(self.app, self._drain, group="writes", exit_on_error=False)
 
     def _drain(self) -> None:
         """Runs in a thread: never touches widgets."""

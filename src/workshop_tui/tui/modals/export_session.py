@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from workshop_tui.services.exports import file_stem as slug
 from workshop_tui.presentation import ALL_FORMATS_LABEL, format_label
 from workshop_tui.tui.safe import shown
+from workshop_tui.tui.threads import in_thread
 from workshop_tui.tui.widgets.entry_box import EntryBox
 
 EXPORT_DIR = "~/workshop-exports"
@@ -117,8 +118,7 @@ class ExportSessionModal(ModalScreen[None]):
         self._say("Writing...")
         self.query_one("#export-go", Button).disabled = True
         folder = str(path.parent)
-        self.run_worker(lambda: self._export(fmt, path, folder, overwrite), thread=True, exclusive=True,
-                        group="export")
+        in_thread(self, lambda: self._export(fmt, path, folder, overwrite), exclusive=True, group="export")
 
     def _export(self, fmt: str, path: Path, folder: str, overwrite: bool) -> None:
         from workshop_tui import preferences

@@ -21,6 +21,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from workshop_tui.domain.model import DECIDED_LABELS
 from workshop_tui.tui.safe import shown
+from workshop_tui.tui.threads import in_thread
 from workshop_tui.tui.widgets.entry_box import EntryBox
 
 
@@ -76,7 +77,7 @@ class ImportInitiativesModal(ModalScreen[int | None]):
         self.checked_path = None  # the previous preview no longer stands
         self.query_one("#csv-import", Button).disabled = True
         path = Path(text).expanduser()
-        self.run_worker(lambda: self._read(path), thread=True, exclusive=True, group="csv")
+        in_thread(self, lambda: self._read(path), exclusive=True, group="csv")
 
     def _read(self, path: Path) -> None:
         # In a thread: a large workbook takes a moment to open and check.

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from workshop_tui.tui.safe import shown
+from workshop_tui.tui.threads import in_thread
 from workshop_tui.tui.widgets.entry_box import EntryBox
 
 
@@ -51,7 +52,7 @@ class ImportSessionModal(ModalScreen[int | None]):
         self._problems("Checking the file...")
         self.query_one("#import-go", Button).disabled = True
         path = Path(text).expanduser()
-        self.run_worker(lambda: self._import(path), thread=True, exclusive=True, group="import")
+        in_thread(self, lambda: self._import(path), exclusive=True, group="import")
 
     def _import(self, path: Path) -> None:
         from workshop_tui.services import sessions

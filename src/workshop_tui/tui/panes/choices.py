@@ -14,7 +14,9 @@ from workshop_tui.domain import model as m
 from workshop_tui.domain.numbers import display, grouped, rank_label
 from workshop_tui.services import choices
 from workshop_tui.services.choices import ChoiceError
+from workshop_tui.tui.picture import depends_on, depends_on_all, same
 from workshop_tui.tui.safe import plain, shown
+from workshop_tui.tui.threads import in_thread
 from workshop_tui.tui.widgets.pane import StagePane
 
 CUT = "__cut__"
@@ -80,10 +82,10 @@ class ChoicesPane(StagePane):
     class Worked(Message):
         """A plan was worked out (posted by the worker thread)."""
 
-        def __init__(self, workshop: m.Workshop, round_key: str | None, figures: tuple | None,
+        def __init__(self, made_from: tuple, round_key: str | None, figures: tuple | None,
                      error: BaseException | None = None) -> None:
             super().__init__()
-            self.workshop, self.round_key, self.figures, self.error = workshop, round_key, figures, error
+            self.made_from, self.round_key, self.figures, self.error = made_from, round_key, figures, error
 
     def __init__(self, session_id: int, **kwargs) -> None:
         super().__init__(session_id, **kwargs)
@@ -92,10 +94,11 @@ class ChoicesPane(StagePane):
         self.plan = None
         self.queue: list = []
         self.items: dict[str, tuple[str, object]] = {}
-        # Per round, for the workshop as read last (any change reloads it: a new object).
-        self._cache_for: m.Workshop | None = None
-        self._plans: dict[str | None, tuple] = {}
-        self._working: set[str | None] = set()
+        # Per round: the plan and what it was made from (tui/picture.py). A read that took in
+        # only other rounds (votes typed in another round) keeps it; any change to its own
+        # round, or to anything else in the session, makes it again.
+        self._plans: dict[str | None, tuple[tuple, tuple]] = {}
+        self._working: dict[str | None, tuple] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.TITLE, style="bold"), classes="pane-title")
@@ -115,9 +118,7 @@ class ChoicesPane(StagePane):
         self.workshop = workshop
         # The plan's own round: the one the facilitator pinned (a reveal never moves it).
         self.round_key = choices.plan_round(workshop)
-        if workshop is not self._cache_for:
-            self._cache_for, self._plans, self._working = workshop, {}, set()
-        if self.round_key in self._plans:
+        if self.plan_for(self.round_key) is not None:
             self._draw()
         else:
             # Worked out in a thread; until it arrives the pane keeps what it shows
@@ -126,30 +127,44 @@ class ChoicesPane(StagePane):
                 self.query_one("#choices-head", Static).update(Text("Working out the plan..."))
             self._work_out(self.round_key)
 
-    def _work_out(self, round_key: str | None) -> None:
-        if round_key in self._working:
-            return
-        self._working.add(round_key)
-        self.run_worker(partial(self._work_in_thread, self.workshop, round_key), thread=True,
-                        group="choices-plan", exit_on_error=False)
+    def _made_from(self, round_key: str | None) -> tuple:
+        # With no round the plan takes the latest scored one: it depends on every round.
+        return depends_on(self.workshop, round_key) if round_key is not None else depends_on_all(self.workshop)
 
-    def _work_in_thread(self, workshop: m.Workshop, round_key: str | None) -> None:
+    def plan_for(self, round_key: str | None) -> tuple | None:
+        """The plan from ``round_key`` (plan, queue, problem), if it was made from the picture
+        the pane holds now; None while it is being made."""
+        entry = self._plans.get(round_key)
+        if entry is None or self.workshop is None or not same(entry[0], self._made_from(round_key)):
+            return None
+        return entry[1]
+
+    def _work_out(self, round_key: str | None) -> None:
+        made_from = self._made_from(round_key)
+        if same(self._working.get(round_key), made_from):
+            return
+        self._working[round_key] = made_from
+        in_thread(self, partial(self._work_in_thread, self.workshop, round_key, made_from), group="choices-plan",
+                  exit_on_error=False)
+
+    def _work_in_thread(self, workshop: m.Workshop, round_key: str | None, made_from: tuple) -> None:
         try:
             figures = work_out(workshop, round_key)
         except Exception as exc:  # noqa: BLE001 - a bug: the handler re-raises it on the UI thread
-            self.post_message(self.Worked(workshop, round_key, None, error=exc))
+            self.post_message(self.Worked(made_from, round_key, None, error=exc))
             return
-        self.post_message(self.Worked(workshop, round_key, figures))
+        self.post_message(self.Worked(made_from, round_key, figures))
 
     def on_choices_pane_worked(self, message: "ChoicesPane.Worked") -> None:
         message.stop()
         if message.error is not None:
             raise message.error
-        if message.workshop is not self._cache_for:
-            return  # worked out from an older read: a newer one is on its way or shown
-        self._working.discard(message.round_key)
-        self._plans[message.round_key] = message.figures
-        if message.round_key == self.round_key and message.workshop is self.workshop:
+        if self._working.get(message.round_key) is message.made_from:
+            del self._working[message.round_key]
+        if self.workshop is None or not same(message.made_from, self._made_from(message.round_key)):
+            return  # made from an older picture: a newer one is being made or shown
+        self._plans[message.round_key] = (message.made_from, message.figures)
+        if message.round_key == self.round_key:
             self._draw()
 
     def _draw(self) -> None:
@@ -158,7 +173,7 @@ class ChoicesPane(StagePane):
         keep = table.cursor_row
         table.clear()
         self.items, self.plan = {}, None
-        plan, self.queue, problem = self._plans[self.round_key]
+        plan, self.queue, problem = self.plan_for(self.round_key)
         if plan is None:
             head.update(shown(problem))
             self._clear_extras()

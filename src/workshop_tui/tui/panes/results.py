@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
 
-from rich import box
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -35,9 +33,13 @@ from workshop_tui.presentation import (
 )
 from workshop_tui.services import choices
 from workshop_tui.services.choices import ChoiceError
+from workshop_tui.tui.picture import depends_on, depends_on_all, same
 from workshop_tui.tui.safe import line, plain, shown
+from workshop_tui.tui.threads import in_thread
 from workshop_tui.tui.widgets.charts import Bar, BarChart, Point, QuadrantChart
+from workshop_tui.tui.widgets.line_table import Column, LineTable
 from workshop_tui.tui.widgets.pane import StagePane
+from workshop_tui.tui.widgets.table_view import TableView
 
 
 @dataclass(frozen=True)
@@ -50,16 +52,19 @@ class RoundFigures:
     problem: str = ""
 
 
-def work_out(workshop: m.Workshop, round_key: str, flips: bool) -> tuple[RoundFigures, object]:
-    """The round's result, who moved since the round before, and (when ``flips``) the
-    triangulation across rounds. Pure: runs in a worker thread."""
+def work_out(workshop: m.Workshop, round_key: str) -> RoundFigures:
+    """The round's result and who moved since the round before. Pure: runs in a worker thread."""
     try:
         result = choices.result(workshop, round_key)
         before = choices.previous_round(workshop, round_key)
-        figures = RoundFigures(result, before, choices.compare(workshop, before, round_key) if before else {})
+        return RoundFigures(result, before, choices.compare(workshop, before, round_key) if before else {})
     except ChoiceError as exc:
-        figures = RoundFigures(problem=str(exc))
-    return figures, (choices.triangulation(workshop) if flips else None)
+        return RoundFigures(problem=str(exc))
+
+
+def made_from(workshop: m.Workshop, round_key: str) -> tuple:
+    """What a round's figures depend on: the round, the round before it, everything but rounds."""
+    return depends_on(workshop, round_key, choices.previous_round(workshop, round_key))
 
 
 def moved_text(move) -> Text:
@@ -100,13 +105,13 @@ class ResultsPane(StagePane):
     ]
 
     class Worked(Message):
-        """A round's figures were worked out (posted by the worker thread)."""
+        """A round's figures (``round_key``), or the triangulation across rounds (``round_key``
+        None), were worked out from ``made_from`` (posted by the worker thread)."""
 
-        def __init__(self, workshop: m.Workshop, round_key: str, figures: RoundFigures | None,
-                     triangulation: object = None, error: BaseException | None = None) -> None:
+        def __init__(self, made_from: tuple, round_key: str | None, figures: object,
+                     error: BaseException | None = None) -> None:
             super().__init__()
-            self.workshop, self.round_key, self.figures = workshop, round_key, figures
-            self.triangulation, self.error = triangulation, error
+            self.made_from, self.round_key, self.figures, self.error = made_from, round_key, figures, error
 
     def __init__(self, session_id: int, **kwargs) -> None:
         super().__init__(session_id, **kwargs)
@@ -117,20 +122,19 @@ class ResultsPane(StagePane):
         # Results shows an older one is what the next read opens on.
         self._picked = False
         self.details = False
-        # Per round, for the workshop as read last (a new read is a new object: any change
-        # reloads it, so the cache can never outlive the data it was made from).
-        self._cache_for: m.Workshop | None = None
-        self._figures: dict[str, RoundFigures] = {}
-        self._triangulation: object = None
-        self._has_triangulation = False
-        self._working: set[str] = set()
+        # Per round: the figures and what they were made from (tui/picture.py). A read that
+        # took in only other rounds keeps them; a change to the round, the round before it,
+        # or anything else in the session makes them again. The triangulation across rounds
+        # (key None) depends on every round, and is worked out apart, after the figures.
+        self._figures: dict[str | None, tuple[tuple, object]] = {}
+        self._working: dict[str | None, tuple] = {}
         self._drawn = False  # some round's figures are on screen
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.TITLE, style="bold"), classes="pane-title")
         yield Static(id="results-head")
         with VerticalScroll(id="results-body"):
-            yield Static(id="results-ranking", classes="results-section")
+            yield TableView(id="results-ranking", classes="results-section")
             yield Static(id="results-agreement", classes="results-section")
             yield Static("Scores", id="results-bars-title", classes="results-heading")
             yield BarChart(id="results-bars")
@@ -145,9 +149,6 @@ class ResultsPane(StagePane):
 
     def load(self, workshop: m.Workshop) -> None:
         self.workshop = workshop
-        if workshop is not self._cache_for:
-            self._cache_for, self._figures, self._working = workshop, {}, set()
-            self._triangulation, self._has_triangulation = None, False
         keys = [r.key for r in choices.scored_rounds(workshop)]
         if self.round_key not in keys or not self._picked:
             self._picked = False
@@ -201,7 +202,7 @@ class ResultsPane(StagePane):
             head.update(Text.assemble(label, f"\n\n{pub.reason}{how}"))
             self._sections()
             return
-        figures = self._figures.get(rnd.key)
+        figures = self.figures(rnd.key)
         if figures is None:
             # Worked out in a thread; until it arrives the pane keeps what it shows
             # (the first time, nothing yet: it says so).
@@ -211,6 +212,8 @@ class ResultsPane(StagePane):
             self._work_out(rnd.key)
             return
         self._drawn = True
+        if not self.ready(None):
+            self._work_out(rnd.key)  # the triangulation: the flips section follows when it comes
         if figures.problem:
             head.update(Text.assemble(label, "\n\n", shown(figures.problem)))
             self._sections()
@@ -227,11 +230,10 @@ class ResultsPane(StagePane):
         titles = {i.key: i.title for i in workshop.initiatives}
         has_ranking = bool(result.ranking)
         quadrant = rnd.method == "value_effort" and has_ranking
-        flips = self._flips(titles)
         self._sections(ranking=True, agreement=True, bars=has_ranking, **{"bars-title": has_ranking,
-                       "quadrant-title": quadrant, "flips-title": flips is not None},
-                       quadrant=quadrant, flips=flips is not None, notes=True)
-        self.query_one("#results-ranking", Static).update(
+                       "quadrant-title": quadrant}, quadrant=quadrant, notes=True)
+        self._draw_flips()
+        self.query_one("#results-ranking", TableView).show(
             self._ranking_table(result, titles, moves, bool(before)) if has_ranking
             else Text("No counted ballots yet."))
         if has_ranking:
@@ -241,9 +243,15 @@ class ResultsPane(StagePane):
         if quadrant:
             self._draw_quadrant(rnd, result, titles)
         self.query_one("#results-agreement", Static).update(self._agreement(result, titles))
+        self.query_one("#results-notes", Static).update(self._notes(result, workshop))
+
+    def _draw_flips(self) -> None:
+        """What flips between rounds: shown once the triangulation for this picture is in."""
+        flips = self._flips({i.key: i.title for i in self.workshop.initiatives})
+        for name in ("flips-title", "flips"):
+            self.query_one(f"#results-{name}").display = flips is not None
         if flips is not None:
             self.query_one("#results-flips", Static).update(flips)
-        self.query_one("#results-notes", Static).update(self._notes(result, workshop))
 
     def _score(self, result, r) -> str:
         """The score in the room's own terms: dots as dots, a matrix score on the criteria's scale."""
@@ -265,22 +273,21 @@ class ResultsPane(StagePane):
             value = value * float(factor) if isinstance(value, float) else Fraction(value) * factor
         return str(number(value))
 
-    def _ranking_table(self, result, titles, moves, compared: bool) -> Table:
-        table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
-        table.add_column("Rank", justify="right", width=4, no_wrap=True)
-        table.add_column("Initiative", ratio=1, overflow="ellipsis", no_wrap=True)
+    def _ranking_table(self, result, titles, moves, compared: bool) -> LineTable:
+        # One line per initiative: drawn as Rich's table would, without its layout (500 rows).
+        columns = [Column("Rank", "right", 4), Column("Initiative", flexible=True)]
         if result.method != "moscow":
-            table.add_column(SHORT_SCORE_LABELS.get(result.method, "Score"), justify="right", no_wrap=True)
+            columns.append(Column(SHORT_SCORE_LABELS.get(result.method, "Score"), "right"))
         if result.method == "dots":
-            table.add_column("People", justify="right", no_wrap=True)
+            columns.append(Column("People", "right"))
         if result.method == "moscow":
-            table.add_column("Group", no_wrap=True)
+            columns.append(Column("Group"))
         if self.details:
-            table.add_column("SD", justify="right", no_wrap=True)
-            table.add_column("IQR", justify="right", no_wrap=True)
+            columns += [Column("SD", "right"), Column("IQR", "right")]
         if compared:
-            table.add_column("Moved", justify="center", no_wrap=True)
-        table.add_column("", no_wrap=True)
+            columns.append(Column("Moved", "center"))
+        columns.append(Column(""))
+        rows = []
         for r in result.ranking:
             cells = [Text(rank_label(r.rank, r.tied)), line(titles.get(r.initiative, r.initiative))]
             if result.method != "moscow":
@@ -300,8 +307,8 @@ class ResultsPane(StagePane):
             if r.few_scores:
                 flags.append("few scores")
             cells.append(Text(", ".join(flags), style="bold reverse" if r.contested else "italic"))
-            table.add_row(*cells, style="bold" if r.contested else "")
-        return table
+            rows.append((cells, "bold" if r.contested else ""))
+        return LineTable(columns, rows)
 
     def _draw_quadrant(self, rnd: m.Round, result, titles) -> None:
         s = rnd.settings
@@ -346,37 +353,60 @@ class ResultsPane(StagePane):
         out.rstrip()
         return out
 
-    def _work_out(self, round_key: str) -> None:
-        if round_key in self._working:
-            return
-        self._working.add(round_key)
-        job = partial(self._work_in_thread, self.workshop, round_key, not self._has_triangulation)
-        self.run_worker(job, thread=True, group="results-figures", exit_on_error=False)
+    def _made_from(self, round_key: str | None) -> tuple:
+        if round_key is None:
+            return depends_on_all(self.workshop)
+        return made_from(self.workshop, round_key)
 
-    def _work_in_thread(self, workshop: m.Workshop, round_key: str, flips: bool) -> None:
-        try:
-            figures, triangulation = work_out(workshop, round_key, flips)
-        except Exception as exc:  # noqa: BLE001 - a bug: the handler re-raises it on the UI thread
-            self.post_message(self.Worked(workshop, round_key, None, error=exc))
+    def ready(self, round_key: str | None) -> bool:
+        """The round's figures (None: the triangulation) were worked out from the picture the
+        pane holds now."""
+        entry = self._figures.get(round_key)
+        return entry is not None and self.workshop is not None and same(entry[0], self._made_from(round_key))
+
+    def figures(self, round_key: str | None) -> object:
+        """The round's figures (None: the triangulation, which may itself be None: fewer than
+        two rounds to compare), or None while they are being worked out."""
+        return self._figures[round_key][1] if self.ready(round_key) else None
+
+    def _work_out(self, round_key: str) -> None:
+        """The round's figures first; once they are in, the triangulation (a longer job that
+        would otherwise hold them up: it makes a plan per round), drawn when it comes."""
+        key = round_key if not self.ready(round_key) else None
+        made = self._made_from(key)
+        if (key is None and self.ready(None)) or same(self._working.get(key), made):
             return
-        self.post_message(self.Worked(workshop, round_key, figures, triangulation if flips else self))
+        self._working[key] = made
+        work = partial(work_out, self.workshop, key) if key else partial(choices.triangulation, self.workshop)
+        in_thread(self, partial(self._work_in_thread, work, made, key), group="results-figures",
+                  exit_on_error=False)
+
+    def _work_in_thread(self, work, made: tuple, round_key: str | None) -> None:
+        try:
+            figures = work()
+        except Exception as exc:  # noqa: BLE001 - a bug: the handler re-raises it on the UI thread
+            self.post_message(self.Worked(made, round_key, None, error=exc))
+            return
+        self.post_message(self.Worked(made, round_key, figures))
 
     def on_results_pane_worked(self, message: "ResultsPane.Worked") -> None:
         message.stop()
         if message.error is not None:
             raise message.error
-        if message.workshop is not self._cache_for:
-            return  # worked out from an older read: a newer one is on its way or shown
-        self._working.discard(message.round_key)
-        self._figures[message.round_key] = message.figures
-        if message.triangulation is not self:
-            self._triangulation, self._has_triangulation = message.triangulation, True
-        if message.round_key == self.round_key:
+        if self._working.get(message.round_key) is message.made_from:
+            del self._working[message.round_key]
+        if self.workshop is None or not same(message.made_from, self._made_from(message.round_key)):
+            return  # worked out from an older picture: a newer one is on its way or shown
+        self._figures[message.round_key] = (message.made_from, message.figures)
+        if message.round_key is None:
+            if self.round_key is not None and self.ready(self.round_key):
+                self._draw_flips()  # only its section: the ranking above is already drawn
+        elif message.round_key == self.round_key:
             self._draw()
 
     def _flips(self, titles) -> Text | None:
         """What stays in, and what flips in or out of, the top group between the rounds shown."""
-        t = self._triangulation
+        t = self.figures(None)
         if t is None:
             return None
         group = "the plan" if self.workshop.session.bandwidth else "the top third"

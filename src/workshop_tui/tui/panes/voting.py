@@ -27,6 +27,7 @@ from workshop_tui.tui.widgets.ballot_layout import (
     short_names,
     vote_text,
 )
+from workshop_tui.tui.picture import rounds_changed
 from workshop_tui.tui.safe import plain
 from workshop_tui.tui.widgets.pane import StagePane
 from workshop_tui.tui.widgets.vote_grid import MOSCOW_TEXT, VoteGrid
@@ -173,6 +174,15 @@ class VotingPane(StagePane):
         return desk.round if desk else None
 
     def load(self, workshop: m.Workshop) -> None:
+        changed = rounds_changed(self.workshop, workshop)
+        if changed is not None and not self.query_one(VoteGrid).buffer and self._redraw_rounds(workshop, changed):
+            # Only rounds changed (the votes typed here, read again), or nothing did (the stage
+            # shown again): counts and the cells that differ, not a rebuild of the whole grid.
+            self.refresh_bindings()
+            if self.focus_grid_on_load:
+                self.focus_grid_on_load = False
+                self.focus_first()
+            return
         self.workshop = workshop
         rounds = workshop.rounds  # voting rounds only: gate assessments are kept apart (Criteria stage)
         keys = [r.key for r in rounds]
@@ -437,7 +447,7 @@ class VotingPane(StagePane):
             if write.round_key == self.round_key:
                 self._update_lines()
                 self.refresh_bindings()
-            self.changed("", reload=False)
+            self.changed("", reload=False, rounds=(write.round_key,))
             self.notify_saved("Saved: abstaining" if write.abstain else "Saved: no longer abstaining")
             return
         if write.undo:
@@ -467,7 +477,7 @@ class VotingPane(StagePane):
                 # Only the first vote typed here changes the keys (u, undo, appears).
                 self.refresh_bindings()
         # Committed and drawn in place: other stages re-read when next shown.
-        self.changed("", reload=False)
+        self.changed("", reload=False, rounds=(write.round_key,))
 
     def _where(self, write: Write) -> str:
         names = {p.key: p.name for p in self.workshop.participants} if self.workshop else {}
@@ -588,7 +598,7 @@ class VotingPane(StagePane):
             self._build_grid()
         self._update_lines()
         self.refresh_bindings()
-        self.changed("", reload=False)
+        self.changed("", reload=False, rounds=(self.round_key,))
         name = next(p.name for p in self.workshop.participants if p.key == participant)
         self.app.notify(f"Undone: {plain(name)}'s last vote", timeout=2, markup=False)
 
@@ -643,35 +653,50 @@ class VotingPane(StagePane):
 
         False while the facilitator is half-way through typing a number: the caller tries again.
         """
-        grid = self.query_one(VoteGrid)
-        if grid.buffer:
+        if self.query_one(VoteGrid).buffer:
             return False
-        desk = self.desk
-        if desk is None or self.round_key not in {r.key for r in workshop.rounds}:
+        if not self._redraw_rounds(workshop, None):
             self.load(workshop)
-            return True
-        # Only what changed: a 30-phone room must not rebuild the grid for every ballot.
+        return True
+
+    def _redraw_rounds(self, workshop: m.Workshop, changed: set[str] | None) -> bool:
+        """Rounds' votes, voters or status changed, nothing else (``changed``: their keys; None:
+        any round may have): the rounds table's counts and statuses, the lines, and only the
+        cells that differ. A room of 30 phones, or 12,000 cells after every switch of stage,
+        must not rebuild the grid. False when it cannot be done so (no round on screen, or the
+        round is gone or has changed its method or secrecy): the caller draws it all."""
+        desk = self.desk
+        fresh = next((r for r in workshop.rounds if r.key == self.round_key), None)
+        if desk is None or fresh is None or (fresh.method, fresh.anonymous) != (desk.round.method, desk.round.anonymous):
+            return False
+        grid = self.query_one(VoteGrid)
         before = dict(desk.cells)
         self.workshop = workshop
-        desk.refresh(workshop, self.round_key)
+        if changed is None or self.round_key in changed:
+            desk.refresh(workshop, self.round_key)
+        else:
+            desk.workshop = workshop  # the same round as the desk holds; the rest is the same objects
         rounds = self.query_one("#voting-rounds", DataTable)
         for r in workshop.rounds:
-            if r.key in rounds.rows:
+            if r.key in rounds.rows and (changed is None or r.key in changed):
                 ballots = len({r.ballot_id(v) for v in r.votes}) if r.votes else 0
                 rounds.update_cell(r.key, "ballots", Text(str(ballots)))
+                rounds.update_cell(r.key, "status", Text(STATUS_TEXT.get(r.status, r.status)
+                                                         + (", hidden" if r.hidden else "")))
         rnd = desk.round
         if grid.display:
-            changed = {cell for cell in before.keys() | desk.cells.keys() if before.get(cell) != desk.cells.get(cell)}
+            changed_cells = {cell for cell in before.keys() | desk.cells.keys()
+                             if before.get(cell) != desk.cells.get(cell)}
             if rnd.method in ROOM_METHODS:
                 from textual.widgets.data_table import CellDoesNotExist
 
-                for cell in changed:
+                for cell in changed_cells:
                     try:
                         grid.show(cell[1], cell[0], vote_text(rnd.method, desk.cells.get(cell)))
                     except CellDoesNotExist:  # someone added elsewhere: the whole grid, once
                         self._build_grid()
                         break
-            elif self.person is not None and any(cell[0] == self.person.key for cell in changed) or (
+            elif self.person is not None and any(cell[0] == self.person.key for cell in changed_cells) or (
                     rnd.method == "ranking"):
                 self._build_grid()
         self._update_lines()

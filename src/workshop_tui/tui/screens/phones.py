@@ -20,6 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from workshop_tui.tui.safe import line, plain, shown
+from workshop_tui.tui.threads import in_thread
 from workshop_tui.tui.widgets.qr import QrCode, qr_matrix, wifi_data
 
 MODES = {
@@ -492,8 +493,8 @@ class PhonesScreen(Screen):
         def answer(yes: bool | None) -> None:
             if yes and self.link.running:
                 # It writes to the database: in a thread, never on the loop the phones share.
-                self.run_worker(lambda: self._void(self.link.server, label), thread=True, group="phones-void",
-                                exit_on_error=False)
+                in_thread(self, lambda: self._void(self.link.server, label), group="phones-void",
+                          exit_on_error=False)
 
         self.app.push_screen(ConfirmModal(f"Void the ballot from {plain(label)} in this round? Its votes are "
                                           "removed and that phone can vote again.", yes="Void the ballot",
@@ -543,8 +544,8 @@ class PhonesScreen(Screen):
 
         def write(answer: str | None) -> None:
             if answer:
-                self.run_worker(lambda: self._write_codes(self.link.server, kind, n, answer, workshop.session.title),
-                                thread=True, group="phones-codes", exit_on_error=False)
+                in_thread(self, lambda: self._write_codes(self.link.server, kind, n, answer, workshop.session.title),
+                          group="phones-codes", exit_on_error=False)
 
         what = ("new personal codes for everyone (codes printed before stop working)" if kind == "named"
                 else f"{n} slips")

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from functools import partial
+from typing import Collection
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,6 +20,7 @@ from workshop_tui.domain.progress import stage_done
 from workshop_tui.textsafe import for_terminal
 from workshop_tui.tui.safe import plain
 from workshop_tui.tui.stages import LABELS, STAGE_PANES, pane_class
+from workshop_tui.tui.threads import in_thread
 from workshop_tui.tui.widgets.pane import StagePane
 from workshop_tui.tui.widgets.stepper import Stepper
 
@@ -106,7 +108,8 @@ class SessionScreen(Screen):
         self.session_id = session_id
         self.initial_stage = stage
         self.workshop = None
-        self._stale = False
+        self._stale = False  # something changed since the picture was read: read it all again
+        self._stale_rounds: set[str] = set()  # only these rounds changed (votes typed here)
         self._generation = 0  # the newest read asked for
         self._shown_generation = 0  # the read on screen
         self._waiting_since: float | None = None  # when the oldest read still pending was asked for
@@ -152,16 +155,22 @@ class SessionScreen(Screen):
     def pane(self, stage: str | None = None) -> StagePane:
         return self.query_one(f"#stage-{stage or self.current}", StagePane)
 
-    def reload(self) -> None:
-        """Read the workshop again, in a thread; ``Loaded`` brings it back to the UI thread."""
+    def reload(self, rounds: Collection[str] = ()) -> None:
+        """Read the workshop again, in a thread; ``Loaded`` brings it back to the UI thread.
+
+        With ``rounds``, only those rounds are read and the rest is the picture on screen (a
+        few queries instead of the whole session), when nothing else is waiting to be read."""
+        base = self.workshop if rounds and not self._stale and not self.loading else None
         self._generation += 1
-        self._stale = False  # a change committed after this moment marks the screen stale again
+        # A change committed after this moment marks the screen stale again.
+        self._stale, self._stale_rounds = False, set()
         if self._waiting_since is None:
             self._waiting_since = time.monotonic()
-        self.run_worker(partial(self._read, self._generation), thread=True, group="session-read",
-                        exit_on_error=False)
+        keys = tuple(rounds) if base is not None else ()
+        in_thread(self, partial(self._read, self._generation, base, keys), group="session-read",
+                  exit_on_error=False)
 
-    def _read(self, generation: int) -> None:
+    def _read(self, generation: int, base=None, keys: tuple[str, ...] = ()) -> None:
         """Runs in a thread: never touches widgets. A database held by another program is
         waited out (the banner says so); other database trouble becomes a message."""
         from textual.worker import get_current_worker
@@ -169,10 +178,18 @@ class SessionScreen(Screen):
         from workshop_tui.services import sessions
         from workshop_tui.services.database import is_busy, is_database_error
 
+        def read():
+            if base is not None:
+                try:
+                    return sessions.reread_rounds(self.app.db, self.session_id, base, keys)
+                except LookupError:  # a round deleted elsewhere: the whole session, which says if it is gone
+                    pass
+            return sessions.load(self.app.db, self.session_id)
+
         worker = get_current_worker()
         while not worker.is_cancelled:
             try:
-                workshop = sessions.load(self.app.db, self.session_id)
+                workshop = read()
             except LookupError as exc:  # the session was deleted by another program
                 self.post_message(self.Loaded(generation, problem=f"This session cannot be read any more: {exc}"))
                 return
@@ -271,8 +288,9 @@ class SessionScreen(Screen):
             return
         pane = await self._ensure_pane(stage)
         self.query_one("#stages", ContentSwitcher).current = f"stage-{stage}"
-        if self._stale:
-            self.reload()  # the new picture follows; meanwhile the stage shows what was read before
+        if self._stale or self._stale_rounds:
+            # The new picture follows; meanwhile the stage shows what was read before.
+            self.reload(() if self._stale else self._stale_rounds)
         if not (self.loading and stage in self._loaded_panes):
             # A pane seen before keeps its picture until the read arrives (no work spent on old data).
             pane.load(self.workshop)
@@ -281,8 +299,8 @@ class SessionScreen(Screen):
         self.app.sub_title = f"{plain(self.workshop.session.title)} · {LABELS[stage]}"
         if remember and self.workshop.session.stage != stage:
             # Committed in a thread, so reopening after a crash returns to this stage.
-            self.run_worker(partial(_remember_stage, self.app.db, self.session_id, stage), thread=True,
-                            group="session-stage", exit_on_error=False)
+            in_thread(self, partial(_remember_stage, self.app.db, self.session_id, stage), group="session-stage",
+                      exit_on_error=False)
         self.call_after_refresh(self._focus_pane, pane)
 
     def _focus_pane(self, pane: StagePane) -> None:
@@ -295,8 +313,12 @@ class SessionScreen(Screen):
     def on_stage_pane_changed(self, message: StagePane.Changed) -> None:
         message.stop()
         if not message.reload:
-            # The pane updated itself in place; others reload when next shown.
-            self._stale = True
+            # The pane updated itself in place; others reload when next shown (only the
+            # rounds it names, when it names them).
+            if message.rounds and not self._stale:
+                self._stale_rounds.update(message.rounds)
+            else:
+                self._stale = True
             return
         self.reload()  # the current pane redraws when the read arrives
 
@@ -389,8 +411,8 @@ class SessionScreen(Screen):
         if kinds & {"ballot", "voided"}:
             if self.current == "voting" and self.app.screen is self:
                 self._phones_reading = True
-                self.run_worker(partial(self._phones_read, self._generation, self.workshop, self._phones_seq),
-                                thread=True, group="phones-read", exit_on_error=False)
+                in_thread(self, partial(self._phones_read, self._generation, self.workshop, self._phones_seq),
+                          group="phones-read", exit_on_error=False)
             else:
                 self._stale = self._phones_stale = True  # drawn fresh when this screen or stage is shown
         self._phones_show(kinds)
@@ -470,8 +492,7 @@ class SessionScreen(Screen):
 
         # Leaving a session is a natural checkpoint; the copy runs in a thread so the
         # list of sessions appears at once (backup_on_close never raises).
-        self.app.run_worker(partial(backup_on_close, self.app.db), thread=True, group="backup",
-                            exit_on_error=False)
+        in_thread(self.app, partial(backup_on_close, self.app.db), group="backup", exit_on_error=False)
         self.app.pop_screen()
         home = self.app.screen
         if hasattr(home, "refresh_sessions"):

@@ -20,7 +20,9 @@ class StagePane(Vertical):
     ``self.changed()`` after a service call returns (it has committed). The call runs
     off the UI thread through ``self.write(job, done)``.
     A pane that has already updated itself in place (one cell of a grid)
-    calls ``self.changed(reload=False)`` so the whole workshop is not re-read.
+    calls ``self.changed(reload=False)`` so the whole workshop is not re-read, naming the
+    rounds it changed (``rounds=``) when that is all it changed: then only those are read
+    again when another stage is shown.
     """
 
     STAGE: ClassVar[str] = ""
@@ -30,10 +32,13 @@ class StagePane(Vertical):
     class Changed(Message):
         """Data in this session changed (already committed); panes reload."""
 
-        def __init__(self, note: str = "", reload: bool = True) -> None:
+        def __init__(self, note: str = "", reload: bool = True, rounds: tuple[str, ...] = ()) -> None:
             super().__init__()
             self.note = note
             self.reload = reload
+            # With reload=False: the only rounds whose data changed (votes typed on the grid);
+            # the screen reads just those again when another stage is shown. Empty: anything.
+            self.rounds = rounds
 
     def __init__(self, session_id: int, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -88,8 +93,8 @@ class StagePane(Vertical):
 
         write(self, job, done, failed=failed or (lambda problem, _exc: self.fail(problem)))
 
-    def changed(self, note: str = "Saved", *, reload: bool = True) -> None:
-        self.post_message(self.Changed(note, reload))
+    def changed(self, note: str = "Saved", *, reload: bool = True, rounds: tuple[str, ...] = ()) -> None:
+        self.post_message(self.Changed(note, reload, rounds))
 
     def notify_saved(self, note: str = "Saved") -> None:
         # Notes quote names and titles: user text, shown inert.

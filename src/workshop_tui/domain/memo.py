@@ -1,0 +1,49 @@
+"""Figures remembered for the picture they were worked out from.
+
+A workshop is immutable, and a screen that reads again only the round that changed keeps
+every other part as the same object. A round's result (the 48,000 scores of a matrix round
+judged and counted: 0.3 s) or a plan made from it therefore holds for as long as that round
+and the rest of the workshop but its rounds are the very same objects; Results, Choices
+and the triangulation across rounds ask for the same ones over and over. The inputs are
+kept with the figure (compared by identity, so an id reused by a new object cannot match)
+and only the last few are kept, so old pictures are not held in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections import OrderedDict
+from typing import Callable, Hashable, TypeVar
+
+from workshop_tui.domain.model import Workshop
+
+T = TypeVar("T")
+_NOT_ROUNDS = tuple(f.name for f in dataclasses.fields(Workshop) if f.name != "rounds")
+
+
+class PictureMemo:
+    """The last ``size`` figures of one kind, each with the workshop parts it was made from."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple, tuple[tuple, object]] = OrderedDict()
+        self._lock = threading.Lock()  # worker threads of the TUI ask at the same time
+
+    def get(self, workshop: Workshop, round_key: str, extra: Hashable, work: Callable[[], T]) -> T:
+        """``work()``'s figure for round ``round_key`` of ``workshop`` (and ``extra``, the other
+        arguments), worked out again only when the round or anything but the rounds changed."""
+        rnd = next((r for r in workshop.rounds if r.key == round_key), None)
+        inputs = (rnd, *(getattr(workshop, name) for name in _NOT_ROUNDS))
+        key = (round_key, extra, *map(id, inputs))
+        with self._lock:
+            hit = self._kept.get(key)
+            if hit is not None and all(a is b for a, b in zip(hit[0], inputs)):
+                self._kept.move_to_end(key)
+                return hit[1]  # type: ignore[return-value]
+        value = work()
+        with self._lock:
+            self._kept[key] = (inputs, value)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return value
