@@ -56,8 +56,10 @@ def test_a_plan_is_made_once_per_picture_and_again_after_a_decision(nhs):
         engine.plan(nhs, "no-such-round")
 
 
-def test_only_a_few_pictures_are_kept(nhs):
+def test_only_the_latest_picture_of_a_round_is_kept(nhs):
     pictures = [dataclasses.replace(nhs, rounds=tuple(dataclasses.replace(r) for r in nhs.rounds)) for _ in range(20)]
     for w in pictures:
         engine.round_result(w, "r2")
+    kept = [inputs[0] for (key, _extra), (inputs, _value) in engine._RESULTS._kept.items() if key == "r2"]
+    assert kept == [pictures[-1].round("r2")]  # the older pictures' rounds are let go
     assert len(engine._RESULTS._kept) <= engine._RESULTS.size

@@ -6,7 +6,7 @@ judged and counted: 0.3 s) or a plan made from it therefore holds for as long as
 and the rest of the workshop but its rounds are the very same objects; Results, Choices
 and the triangulation across rounds ask for the same ones over and over. The inputs are
 kept with the figure (compared by identity, so an id reused by a new object cannot match)
-and only the last few are kept, so old pictures are not held in memory.
+and only the latest picture of each round is kept, so old pictures are not held in memory.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ _NOT_ROUNDS = tuple(f.name for f in dataclasses.fields(Workshop) if f.name != "r
 
 
 class PictureMemo:
-    """The last ``size`` figures of one kind, each with the workshop parts it was made from."""
+    """Figures of one kind for up to ``size`` rounds (with their arguments), each with the
+    workshop parts it was made from."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -35,7 +36,9 @@ class PictureMemo:
         arguments), worked out again only when the round or anything but the rounds changed."""
         rnd = next((r for r in workshop.rounds if r.key == round_key), None)
         inputs = (rnd, *(getattr(workshop, name) for name in _NOT_ROUNDS))
-        key = (round_key, extra, *map(id, inputs))
+        # One entry per round and arguments, for its latest picture: a round read again
+        # replaces its older figure, so a matrix round's old votes are not kept alive.
+        key = (round_key, extra)
         with self._lock:
             hit = self._kept.get(key)
             if hit is not None and all(a is b for a, b in zip(hit[0], inputs)):

@@ -175,8 +175,8 @@ def _ranked_items(groups, ranks, score, *, supporters=None, spreads=None, scale=
 # ------------------------------------------------------------ round result
 
 
-_RESULTS = PictureMemo(6)
-_PLANS = PictureMemo(6)
+_RESULTS = PictureMemo(16)
+_PLANS = PictureMemo(16)
 
 
 def round_result(workshop: Workshop, round_key: str) -> RoundResult:

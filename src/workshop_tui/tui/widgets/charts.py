@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from workshop_tui.presentation import QUADRANT_LABELS, number, quadrant_label
+from workshop_tui.tui.widgets.table_view import TableView
 
 
 def display(x) -> str:
@@ -114,8 +115,9 @@ def quadrant_chart(points: Sequence[Point], value_range: tuple[Fraction, Fractio
     return out
 
 
-class BarChart(Static):
-    """Score bars; redraws at its own width."""
+class BarChart(TableView):
+    """Score bars, one line each (300 for a large session: drawn once per width and shown a
+    line at a time, as the ranking is); redraws at its own width."""
 
     DEFAULT_CSS = "BarChart { height: auto; }"
 
@@ -123,7 +125,7 @@ class BarChart(Static):
         super().__init__(**kwargs)
         self.bars: list[Bar] = []
 
-    def show(self, bars: Sequence[Bar]) -> None:
+    def show(self, bars: Sequence[Bar]) -> None:  # type: ignore[override]
         self.bars = list(bars)
         self._draw()
 
@@ -132,7 +134,7 @@ class BarChart(Static):
 
     def _draw(self) -> None:
         width = self.size.width or 76
-        self.update(bar_chart(self.bars, width, label_width=min(28, max(14, width // 3))))
+        super().show(bar_chart(self.bars, width, label_width=min(28, max(14, width // 3))))
 
 
 class QuadrantChart(Static):
