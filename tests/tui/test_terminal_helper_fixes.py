@@ -54,7 +54,7 @@ async def test_escape_right_after_enter_never_leaves_a_dialog_over_the_sessions_
         app.post_message(events.Key("enter", "\r"))
         app.post_message(events.Key("escape", "\x1b"))
         await settle(pilot)
-        assert [type(s) for s in app.screen_stack][1:] == [HomeScreen]
+        assert [type(s) for s in app.screen_stack] == [HomeScreen]
         assert not isinstance(app.screen, SessionScreen)
 
 

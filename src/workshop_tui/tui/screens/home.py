@@ -46,6 +46,9 @@ class HomeScreen(Screen):
         self.summaries: list = []
         # A session chosen from the quick list before the database was open: opened when it is.
         self.pending_open: tuple[int, str | None] | None = None
+        # Set once mounted: the database may be ready before this first screen is (tests pass it open).
+        self._mounted_table = False
+        self.quick_shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -58,11 +61,19 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#empty").display = False
         self._add_columns()
+        self._mounted_table = True
         quick = getattr(self.app, "quick_sessions", None)
-        if self.app.db is None and quick is not None:
+        if self.app.db is not None:
+            self.refresh_sessions()
+        elif quick is not None:
             # Read with sqlite3 alone (storage/quick.py): shown while SQLAlchemy loads.
             self._show(quick)
-            self.call_after_refresh(self.app.home_list_shown)
+            self.quick_shown = True
+
+    def laid_out(self) -> bool:
+        """Mounted and placed on screen, so a frame drawn now shows the list (or the
+        quick list: WorkshopApp.post_display_hook then lets the database layer load)."""
+        return self._mounted_table and self.query_one("#status").region.height > 0
 
     def on_screen_resume(self) -> None:
         # Back from a session (perhaps deleted since): the header names no session.
@@ -113,6 +124,8 @@ class HomeScreen(Screen):
         self._show(sessions.list_sessions(self.app.db), select_id)
 
     def database_ready(self) -> None:
+        if not self._mounted_table:
+            return  # on_mount lists the sessions through the open database
         self.refresh_sessions()
         if self.pending_open is not None:
             session_id, stage = self.pending_open
