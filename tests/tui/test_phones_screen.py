@@ -122,8 +122,7 @@ async def test_a_named_phone_ballot_reaches_the_counters_the_grid_and_the_databa
         screen = app.screen
         screen.query_one("#phones-devices").focus()
         await pilot.press("d")
-        await pilot.pause()
-        assert "Void the ballot from Phone 1" in screen_text(app)
+        await until(pilot, lambda: "Void the ballot from Phone 1" in screen_text(app), "the question before voiding")
         await pilot.press("y")
         await until(pilot, lambda: stored(db, sid, key) == [] and "Ballots in: 0" in screen_text(app),
                     "the voided ballot gone")

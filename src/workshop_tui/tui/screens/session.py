@@ -428,8 +428,10 @@ class SessionScreen(Screen):
                 workshop = sessions.load(self.app.db, self.session_id)
             else:
                 try:
+                    # A snapshot: beside the phones' writer, this read neither waits for it nor holds it up.
                     workshop = sessions.reread_rounds(self.app.db, self.session_id, before,
-                                                      [r.key for r in before.rounds if r.status == "open"])
+                                                      [r.key for r in before.rounds if r.status == "open"],
+                                                      snapshot_read=True)
                 except LookupError:  # a round deleted elsewhere
                     workshop = sessions.load(self.app.db, self.session_id)
         except Exception as exc:  # noqa: BLE001 - shown as a message; the next phone event tries again
