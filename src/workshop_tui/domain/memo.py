@@ -19,7 +19,8 @@ from typing import Callable, Hashable, TypeVar
 from workshop_tui.domain.model import Workshop
 
 T = TypeVar("T")
-_NOT_ROUNDS = tuple(f.name for f in dataclasses.fields(Workshop) if f.name != "rounds")
+# Everything in a workshop but its rounds: participants, initiatives, criteria, bandwidth...
+NOT_ROUNDS = tuple(f.name for f in dataclasses.fields(Workshop) if f.name != "rounds")
 
 
 class PictureMemo:
@@ -35,7 +36,7 @@ class PictureMemo:
         """``work()``'s figure for round ``round_key`` of ``workshop`` (and ``extra``, the other
         arguments), worked out again only when the round or anything but the rounds changed."""
         rnd = next((r for r in workshop.rounds if r.key == round_key), None)
-        inputs = (rnd, *(getattr(workshop, name) for name in _NOT_ROUNDS))
+        inputs = (rnd, *(getattr(workshop, name) for name in NOT_ROUNDS))
         # One entry per round and arguments, for its latest picture: a round read again
         # replaces its older figure, so a matrix round's old votes are not kept alive.
         key = (round_key, extra)

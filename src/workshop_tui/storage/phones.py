@@ -102,6 +102,15 @@ _CRITERIA = ("SELECT id, key, name, kind, weight, scale_min, scale_max, directio
              "FROM criterion WHERE session_id = :sid ORDER BY position, id")
 
 
+def _by_key(cur, table: str, label: str, session_id: int, keys: list[str]) -> list:
+    """(key, id, label) of the session's ``table`` rows with these keys (none asked: none)."""
+    if not keys:
+        return []
+    marks, params = driver.in_list("k", keys)
+    return cur.rows(f"SELECT key, id, {label} FROM {table} WHERE session_id = :sid AND key IN ({marks})",
+                    {"sid": session_id, **params})
+
+
 def batch_state(s: Session, cur: driver.Cursor, session_id: int, round_key: str, participants: Iterable[str],
                 initiatives: Iterable[str]) -> RoundState:
     """What some named people's whole ballots in one round are judged against, and no more
@@ -117,18 +126,8 @@ def batch_state(s: Session, cur: driver.Cursor, session_id: int, round_key: str,
         raise NotFound(f"round {round_key!r} is not in this session.")
     rnd = _Round(*row)
     people, items = sorted(set(participants)), sorted(set(initiatives))
-    if people:
-        keys, params = driver.in_list("k", people)
-        people_rows = cur.rows(f"SELECT key, id, name FROM participant WHERE session_id = :sid AND key IN ({keys})",
-                               {"sid": session_id, **params})
-    else:
-        people_rows = []
-    if items:
-        keys, params = driver.in_list("k", items)
-        item_rows = cur.rows(f"SELECT key, id, title FROM initiative WHERE session_id = :sid AND key IN ({keys})",
-                             {"sid": session_id, **params})
-    else:
-        item_rows = []
+    people_rows = _by_key(cur, "participant", "name", session_id, people)
+    item_rows = _by_key(cur, "initiative", "title", session_id, items)
     crit_rows = [_Criterion(*c) for c in cur.rows(_CRITERIA, {"sid": session_id})]
     p_key = {pid: key for key, pid, _ in people_rows}
     rows, marks = [], []

@@ -8,12 +8,8 @@ still holds, and redraw only what changed. Pure: no Textual, no SQL.
 
 from __future__ import annotations
 
-import dataclasses
-
 from workshop_tui.domain import model as m
-
-# Everything in a workshop but its rounds: participants, initiatives, criteria, bandwidth...
-_OTHERS = tuple(f.name for f in dataclasses.fields(m.Workshop) if f.name != "rounds")
+from workshop_tui.domain.memo import NOT_ROUNDS as _OTHERS
 
 
 def depends_on(workshop: m.Workshop, *round_keys: str | None) -> tuple:
