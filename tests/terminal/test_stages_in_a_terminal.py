@@ -55,7 +55,10 @@ def test_names_typed_one_after_another_are_saved_as_typed(terminal):
     terminal.press("a")
     terminal.wait_for("esc Leave the box")  # the name box has the focus
     terminal._tmux("send-keys", "-t", terminal.name, "Eve Adams", "Enter", "Sam Lee", "Enter")
-    screen = terminal.wait_for(lambda s: "Eve Adams " in s and "Sam Lee " in s, what="both names in the table")
+    # The box empty again (its placeholder back) with both names shown: both are in the table,
+    # which shows a name only once it is saved (a name still in the box is not enough).
+    screen = terminal.wait_for(lambda s: "Eve Adams " in s and "Sam Lee " in s and "Name, then Enter" in s,
+                               what="both names in the table and the box empty")
     assert "Eve AdamsSam" not in screen and "Type the person's name" not in screen
     with sqlite3.connect(terminal.db_path) as con:
         names = {row[0] for row in con.execute("SELECT name FROM participant")}

@@ -21,6 +21,7 @@ from workshop_tui.heap import freeze_long_lived
 from workshop_tui.tui.commands import WorkshopCommands
 from workshop_tui.tui.screens.home import HomeScreen
 from workshop_tui.tui.threads import in_thread
+from workshop_tui.tui.typeahead import TypeAhead
 from workshop_tui.tui.writes import Writer, Written
 
 SCREENS_CSS = "screens.tcss"  # beside app.tcss; see load_screens_css
@@ -53,7 +54,7 @@ HIGH_CONTRAST_THEME = Theme(
 
 
 
-class WorkshopApp(App[int]):
+class WorkshopApp(TypeAhead, App[int]):
     """workshop-tui's app. ``url`` is opened in a worker; tests may pass ``db``."""
 
     TITLE = "workshop-tui"

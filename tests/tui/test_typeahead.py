@@ -1,0 +1,70 @@
+"""Keys typed ahead land where the keys before them moved the focus (tui/typeahead.py).
+
+The keys are put in the app's queue all at once, as a terminal delivers a burst, before
+the app has handled the first: without type-ahead the second and later keys went to the
+widget focused before, so a title typed straight after Tab vanished and a value typed
+straight after Enter joined the field just left."""
+
+from __future__ import annotations
+
+from settle import settle
+from stage_b_support import open_stage, small_session
+from textual import events
+from textual.widgets import Input
+
+from workshop_tui.services import sessions
+from workshop_tui.tui.app import WorkshopApp
+
+
+def burst(app, *keys: str) -> None:
+    """Queue every key at once (a character key is its own character)."""
+    named = {"tab": "\t", "enter": "\r", "space": " "}
+    for key in keys:
+        char = named.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key("space" if key == " " else key, char))
+
+
+async def test_a_title_typed_straight_after_tab_lands_in_the_title_box(db):
+    sid = small_session(db)
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_stage(app, pilot, sid, "voting")
+        screen.pane("voting").action_new_round()
+        await settle(pilot, until=lambda: app.focused is not None and app.focused.id == "round-method",
+                     what="the new-round form with its method list focused")
+        burst(app, "tab", *"Switch walk", "tab", "tab", "9")
+        await settle(pilot, until=lambda: app.screen.query_one("#round-title", Input).value == "Switch walk",
+                     what="the title typed after Tab in the Title box")
+        assert app.screen.query_one("#round-cap", Input).value == "9"
+
+
+async def test_a_value_typed_straight_after_enter_lands_in_the_next_box(db):
+    sid = small_session(db)
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_stage(app, pilot, sid, "initiatives")
+        screen.pane("initiatives").action_add()
+        await settle(pilot, until=lambda: app.focused is not None and app.focused.id == "f-title",
+                     what="the initiative form with its title focused")
+        burst(app, *"Robotic pharmacy", "enter", *"Automated dispensing", "enter", *"Chief pharmacist")
+        await settle(pilot, until=lambda: app.screen.query_one("#f-owner", Input).value == "Chief pharmacist",
+                     what="the owner typed after the second Enter in the Owner box")
+        values = {name: app.screen.query_one(f"#f-{name}", Input).value for name in ("title", "description", "owner")}
+        assert values == {"title": "Robotic pharmacy", "description": "Automated dispensing",
+                          "owner": "Chief pharmacist"}
+
+
+async def test_a_key_typed_straight_after_escape_closes_a_form_reaches_the_stage_beneath(db):
+    """The key that closes a dialog also drops what was waiting for the dialog to settle;
+    the keys behind it still go, to the screen now in front."""
+    sid = small_session(db)
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_stage(app, pilot, sid, "voting")
+        screen.pane("voting").action_new_round()
+        await settle(pilot, until=lambda: app.focused is not None and app.focused.id == "round-method",
+                     what="the new-round form")
+        burst(app, "tab", *"Never made", "escape", "7")
+        await settle(pilot, until=lambda: app.screen is screen and screen.current == "results",
+                     what="the form closed and the Results stage shown")
+        assert [r.title for r in sessions.load(db, sid).rounds if r.title == "Never made"] == []
