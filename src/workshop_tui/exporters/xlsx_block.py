@@ -1,0 +1,195 @@
+"""A worksheet that writes one long block of rows (a round's votes) as XML in one piece.
+
+XlsxWriter keeps each cell as an object and writes it through several calls at the
+end: a round of 120,000 votes took 10 s. Here the block's cells become XML when
+the block is added, each distinct value once, and XlsxWriter writes the block
+after the sheet's other rows. The file is byte for byte what writing every cell
+through ``write_string`` / ``write_number`` gives (tests/exporters compare them):
+the same shared-string indices (asked for in the same order), the same row spans,
+dimensions and cell formats.
+
+This leans on XlsxWriter internals (its row writer, shared-string table and format
+indices), so ``take`` says no, and the caller writes cell by cell, whenever those
+are not as expected, or the block is not a plain one: only text and finite numbers,
+each with a format, no text long enough to be cut, all after the sheet's other rows.
+Imported only with XlsxWriter, inside the xlsx writer.
+"""
+
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+from collections import Counter
+from itertools import chain, compress, repeat
+from typing import Callable, Sequence
+
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+_INTERNALS = ("_write_rows", "_calculate_spans", "_check_dimensions", "table", "row_spans", "fh", "str_table",
+              "xls_rowmax", "xls_colmax", "xls_strmax", "dim_rowmax", "row_info", "comments")
+
+# A cell as the writer classifies it: ("s", text, format, width text) or ("n", number, format, width text);
+# None for an empty cell.
+Classify = Callable[[object], "tuple | None"]
+
+
+class BlockWorksheet(Worksheet):
+    def __init__(self) -> None:
+        super().__init__()
+        # (first row, row numbers, row start tags, cell columns, rows present, formats, spans)
+        self._block: tuple | None = None
+
+    def take(self, first_row: int, columns: Sequence[Sequence[object]], classify: Classify,
+             formats: dict[str, object]) -> list[tuple[int, str]] | None:
+        """Write the rows whose cells ``columns`` hold (column by column, all of one length)
+        from ``first_row`` on, as the sheet's last rows. Returns each column's width texts
+        (one per distinct value), or None when the block is not one this can write exactly
+        as cell-by-cell writing would (nothing is written then)."""
+        if self._block is not None or not all(hasattr(self, name) for name in _INTERNALS):
+            return None
+        if not hasattr(self.str_table, "_get_shared_string_index") or getattr(self, "constant_memory", True):
+            return None
+        count = len(columns[0]) if columns else 0
+        if any(len(column) != count for column in columns) or len(columns) > self.xls_colmax:
+            return None
+        if first_row + count > self.xls_rowmax or any(row >= first_row and cells for row, cells in self.table.items()):
+            return None
+        # Every distinct value once (by identity: the votes share their keys and numbers), checked.
+        values: dict[int, object] = {}
+        for column in columns:
+            values.update(zip(map(id, column), column))
+        cells_of: dict[int, tuple | None] = {}
+        for key, value in values.items():
+            cell = classify(value)
+            if cell is not None:
+                kind, data, fmt, _ = cell
+                if formats.get(fmt) is None or not (
+                        (kind == "s" and type(data) is str and len(data) <= self.xls_strmax // 2)
+                        or (kind == "n" and type(data) is float and math.isfinite(data))):
+                    return None
+            cells_of[key] = cell
+
+        # Each value's cell XML after its reference. Shared strings are asked for in the
+        # order cell-by-cell writing asks (row by row), so they get the same indices. A
+        # format's index is known only when the book closes: a placeholder (\0name\0; no
+        # XML of a sheet holds \0) stands for it until then.
+        shared = self.str_table._get_shared_string_index
+        tails: dict[int, str] = {}
+        asked = 0
+        used_formats: dict[str, None] = {}  # in the order cells first use them: the order they get their index
+        for key in dict.fromkeys(map(id, chain.from_iterable(zip(*columns)))):
+            cell = cells_of[key]
+            if cell is not None:
+                used_formats.setdefault(cell[2])
+            if cell is None:
+                tails[key] = ""
+            elif cell[0] == "s":
+                tails[key] = f'" s="\0{cell[2]}\0" t="s"><v>{shared(cell[1])}</v></c>'
+                asked += 1
+            else:
+                tails[key] = f'" s="\0{cell[2]}\0"><v>{cell[1]:.16G}</v></c>'
+
+        numbers = list(map(str, range(first_row + 1, first_row + count + 1)))
+        widths: list[tuple[int, str]] = []
+        strings = 0
+        cell_columns: list[tuple[str, list[str], bool]] = []  # (reference prefix, each row's tail, all filled?)
+        filled: list[list[bool] | None] = []  # per column, which rows have a cell (None: all of them)
+        for col, column in enumerate(columns):
+            uses = Counter(map(id, column))
+            for key, n in uses.items():
+                cell = cells_of[key]
+                if cell is not None:
+                    widths.append((col, cell[3]))
+                    strings += n if cell[0] == "s" else 0
+            column_tails = list(map(tails.__getitem__, map(id, column)))
+            full = all(tails[key] for key in uses)
+            cell_columns.append(('<c r="' + xl_col_to_name(col), column_tails, full))
+            filled.append(None if full else list(map(bool, column_tails)))
+        # Each string cell counts as a use of its shared string, as write_string counts it.
+        self.str_table.count += strings - asked
+
+        # A row's spans are the columns used in its run of 16 rows (XlsxWriter's runs start at
+        # row 0); the first run's may be widened by the sheet's own rows (see _write_rows).
+        first_run = first_row // 16
+        spans: dict[int, tuple[int, int]] = {}
+        for run in range(first_run, (first_row + count - 1) // 16 + 1 if count else first_run):
+            lo, hi = max(run * 16 - first_row, 0), min(run * 16 + 16 - first_row, count)
+            used = [col for col, rows in enumerate(filled) if rows is None or any(rows[lo:hi])]
+            if used:
+                spans[run] = (used[0], used[-1])
+        starts = []
+        for offset, number in enumerate(numbers):
+            run = (first_row + offset) // 16
+            span = spans.get(run, (-1, -1))  # (-1, -1): a run with no cell, whose rows are not written
+            starts.append(f'<row r="{number}" spans="' + ("\0span\0" if run == first_run else
+                                                          "%d:%d" % (span[0] + 1, span[1] + 1)) + '">')
+        present = None  # a row with no cell is not written at all; with a filled column every row has one
+        used_rows = [first_row, first_row + count - 1] if count else []
+        if filled and all(rows is not None for rows in filled):
+            present = list(map(any, zip(*filled)))
+            used_rows = [first_row + offset for offset, here in enumerate(present) if here]
+        if used_rows:
+            self._check_dimensions(used_rows[0], min(low for low, _ in spans.values()))
+            self._check_dimensions(used_rows[-1], max(high for _, high in spans.values()))
+        self._block = (first_row, numbers, starts, cell_columns, present,
+                       [(name, formats[name]) for name in used_formats], spans)
+        return widths
+
+    def _calculate_spans(self) -> None:
+        if self._block is None:
+            super()._calculate_spans()
+            return
+        first_row = self._block[0]
+        with self._rows_above(first_row):
+            super()._calculate_spans()
+        for index, (low, high) in self._block[6].items():
+            known = self.row_spans.get(index)
+            if known is not None:
+                a, b = (int(x) - 1 for x in known.split(":"))
+                low, high = min(low, a), max(high, b)
+            self.row_spans[index] = f"{low + 1}:{high + 1}"
+
+    def _write_rows(self) -> None:
+        if self._block is None:
+            super()._write_rows()
+            return
+        first_row, numbers, starts, cell_columns, present, formats, _ = self._block
+        if any(row >= first_row and cells for row, cells in self.table.items()):
+            raise RuntimeError("cells were written after the block of rows; the block must be the sheet's last rows")
+        with self._rows_above(first_row):
+            super()._write_rows()  # the sheet's own rows, above the block
+        # The formats' indices are known now: each distinct tail gets them once.
+        marks = [(f"\0{name}\0", str(fmt._get_xf_index())) for name, fmt in formats]
+        first_span = self.row_spans.get(first_row // 16, "")
+        starts = [start.replace("\0span\0", first_span) for start in starts[:16]] + starts[16:]
+        xml_columns = []
+        for prefix, column_tails, full in cell_columns:
+            done = {tail: _resolve(tail, marks) for tail in set(column_tails)}
+            tails = list(map(done.__getitem__, column_tails))
+            if full:
+                xml_columns.append([prefix + n + t for n, t in zip(numbers, tails)])
+            else:
+                xml_columns.append([prefix + n + t if t else "" for n, t in zip(numbers, tails)])
+        rows = map("".join, zip(starts, *xml_columns, repeat("</row>")))
+        self.fh.write("".join(rows if present is None else compress(rows, present)))
+
+    @contextmanager
+    def _rows_above(self, first_row: int):
+        """XlsxWriter's own row passes see only the rows above the block."""
+        if self.dim_rowmax is None or self.dim_rowmax < first_row:
+            yield
+            return
+        saved = self.dim_rowmax
+        self.dim_rowmax = first_row - 1
+        try:
+            yield
+        finally:
+            self.dim_rowmax = saved
+
+
+def _resolve(tail: str, marks: list[tuple[str, str]]) -> str:
+    for mark, index in marks:
+        if mark in tail:
+            tail = tail.replace(mark, index)
+    return tail
