@@ -56,19 +56,21 @@ class BlockWorksheet(Worksheet):
         if first_row + count > self.xls_rowmax or any(row >= first_row and cells for row, cells in self.table.items()):
             return None
         # Every distinct value once (by identity: the votes share their keys and numbers), checked.
-        values: dict[int, object] = {}
-        for column in columns:
-            values.update(zip(map(id, column), column))
+        ids = [list(map(id, column)) for column in columns]
+        distinct = [dict(zip(column_ids, column)) for column_ids, column in zip(ids, columns)]
         cells_of: dict[int, tuple | None] = {}
-        for key, value in values.items():
-            cell = classify(value)
-            if cell is not None:
-                kind, data, fmt, _ = cell
-                if formats.get(fmt) is None or not (
-                        (kind == "s" and type(data) is str and len(data) <= self.xls_strmax // 2)
-                        or (kind == "n" and type(data) is float and math.isfinite(data))):
-                    return None
-            cells_of[key] = cell
+        for values in distinct:
+            for key, value in values.items():
+                if key in cells_of:
+                    continue
+                cell = classify(value)
+                if cell is not None:
+                    kind, data, fmt, _ = cell
+                    if formats.get(fmt) is None or not (
+                            (kind == "s" and type(data) is str and len(data) <= self.xls_strmax // 2)
+                            or (kind == "n" and type(data) is float and math.isfinite(data))):
+                        return None
+                cells_of[key] = cell
 
         # Each value's cell XML after its reference. Shared strings are asked for in the
         # order cell-by-cell writing asks (row by row), so they get the same indices. A
@@ -76,63 +78,62 @@ class BlockWorksheet(Worksheet):
         # XML of a sheet holds \0) stands for it until then.
         shared = self.str_table._get_shared_string_index
         tails: dict[int, str] = {}
-        asked = 0
+        texts: set[int] = set()
         used_formats: dict[str, None] = {}  # in the order cells first use them: the order they get their index
-        for key in dict.fromkeys(map(id, chain.from_iterable(zip(*columns)))):
+        for key in dict.fromkeys(chain.from_iterable(zip(*ids))):
             cell = cells_of[key]
-            if cell is not None:
-                used_formats.setdefault(cell[2])
             if cell is None:
                 tails[key] = ""
-            elif cell[0] == "s":
+                continue
+            used_formats.setdefault(cell[2])
+            if cell[0] == "s":
                 tails[key] = f'" s="\0{cell[2]}\0" t="s"><v>{shared(cell[1])}</v></c>'
-                asked += 1
+                texts.add(key)
             else:
                 tails[key] = f'" s="\0{cell[2]}\0"><v>{cell[1]:.16G}</v></c>'
 
-        numbers = list(map(str, range(first_row + 1, first_row + count + 1)))
         widths: list[tuple[int, str]] = []
         strings = 0
-        cell_columns: list[tuple[str, list[str], bool]] = []  # (reference prefix, each row's tail, all filled?)
+        cell_columns: list[tuple[str, list[str], str]] = []  # (reference prefix, each row's tail, "all"/"some"/"none")
         filled: list[list[bool] | None] = []  # per column, which rows have a cell (None: all of them)
-        for col, column in enumerate(columns):
-            uses = Counter(map(id, column))
-            for key, n in uses.items():
-                cell = cells_of[key]
-                if cell is not None:
-                    widths.append((col, cell[3]))
-                    strings += n if cell[0] == "s" else 0
-            column_tails = list(map(tails.__getitem__, map(id, column)))
-            full = all(tails[key] for key in uses)
-            cell_columns.append(('<c r="' + xl_col_to_name(col), column_tails, full))
-            filled.append(None if full else list(map(bool, column_tails)))
+        for col, (column_ids, values) in enumerate(zip(ids, distinct)):
+            for key in values:
+                if cells_of[key] is not None:
+                    widths.append((col, cells_of[key][3]))
+            if texts.issuperset(values):
+                strings += count
+            elif not texts.isdisjoint(values):
+                strings += sum(map(texts.__contains__, column_ids))
+            column_tails = list(map(tails.__getitem__, column_ids))
+            present = [bool(tails[key]) for key in values]
+            state = "all" if all(present) else "some" if any(present) else "none"
+            cell_columns.append(('<c r="' + xl_col_to_name(col), column_tails, state))
+            filled.append(None if state == "all" else list(map(bool, column_tails)))
         # Each string cell counts as a use of its shared string, as write_string counts it.
-        self.str_table.count += strings - asked
+        self.str_table.count += strings - len(texts)
 
         # A row's spans are the columns used in its run of 16 rows (XlsxWriter's runs start at
         # row 0); the first run's may be widened by the sheet's own rows (see _write_rows).
         first_run = first_row // 16
         spans: dict[int, tuple[int, int]] = {}
+        row_spans: list[str] = []
         for run in range(first_run, (first_row + count - 1) // 16 + 1 if count else first_run):
             lo, hi = max(run * 16 - first_row, 0), min(run * 16 + 16 - first_row, count)
             used = [col for col, rows in enumerate(filled) if rows is None or any(rows[lo:hi])]
             if used:
                 spans[run] = (used[0], used[-1])
-        starts = []
-        for offset, number in enumerate(numbers):
-            run = (first_row + offset) // 16
-            span = spans.get(run, (-1, -1))  # (-1, -1): a run with no cell, whose rows are not written
-            starts.append(f'<row r="{number}" spans="' + ("\0span\0" if run == first_run else
-                                                          "%d:%d" % (span[0] + 1, span[1] + 1)) + '">')
-        present = None  # a row with no cell is not written at all; with a filled column every row has one
+            # A run with no cell has no span: its rows are not written.
+            span = "\0span\0" if run == first_run else "%d:%d" % (used[0] + 1, used[-1] + 1) if used else ""
+            row_spans.extend([span] * (hi - lo))
+        present_rows = None  # a row with no cell is not written at all; with a filled column every row has one
         used_rows = [first_row, first_row + count - 1] if count else []
         if filled and all(rows is not None for rows in filled):
-            present = list(map(any, zip(*filled)))
-            used_rows = [first_row + offset for offset, here in enumerate(present) if here]
+            present_rows = list(map(any, zip(*filled)))
+            used_rows = [first_row + offset for offset, here in enumerate(present_rows) if here]
         if used_rows:
             self._check_dimensions(used_rows[0], min(low for low, _ in spans.values()))
             self._check_dimensions(used_rows[-1], max(high for _, high in spans.values()))
-        self._block = (first_row, numbers, starts, cell_columns, present,
+        self._block = (first_row, count, row_spans, cell_columns, present_rows,
                        [(name, formats[name]) for name in used_formats], spans)
         return widths
 
@@ -154,25 +155,33 @@ class BlockWorksheet(Worksheet):
         if self._block is None:
             super()._write_rows()
             return
-        first_row, numbers, starts, cell_columns, present, formats, _ = self._block
+        first_row, count, row_spans, cell_columns, present_rows, formats, _ = self._block
         if any(row >= first_row and cells for row, cells in self.table.items()):
             raise RuntimeError("cells were written after the block of rows; the block must be the sheet's last rows")
         with self._rows_above(first_row):
             super()._write_rows()  # the sheet's own rows, above the block
-        # The formats' indices are known now: each distinct tail gets them once.
+        # The formats' indices are known now (asked for in the order the cells use them).
         marks = [(f"\0{name}\0", str(fmt._get_xf_index())) for name, fmt in formats]
         first_span = self.row_spans.get(first_row // 16, "")
-        starts = [start.replace("\0span\0", first_span) for start in starts[:16]] + starts[16:]
-        xml_columns = []
-        for prefix, column_tails, full in cell_columns:
+        row_spans = [span.replace("\0span\0", first_span) for span in row_spans[:16]] + row_spans[16:]
+        numbers = list(map(str, range(first_row + 1, first_row + count + 1)))
+        # Each row from one template: the columns every row fills take the row number and
+        # their tail; the others their whole cell, or nothing.
+        template, arguments = ['<row r="%s" spans="%s">'], [numbers, row_spans]
+        for prefix, column_tails, state in cell_columns:
+            if state == "none":
+                continue
             done = {tail: _resolve(tail, marks) for tail in set(column_tails)}
             tails = list(map(done.__getitem__, column_tails))
-            if full:
-                xml_columns.append([prefix + n + t for n, t in zip(numbers, tails)])
+            if state == "all":
+                template.append(prefix.replace("%", "%%") + "%s%s")
+                arguments += [numbers, tails]
             else:
-                xml_columns.append([prefix + n + t if t else "" for n, t in zip(numbers, tails)])
-        rows = map("".join, zip(starts, *xml_columns, repeat("</row>")))
-        self.fh.write("".join(rows if present is None else compress(rows, present)))
+                template.append("%s")
+                arguments.append([prefix + n + t if t else "" for n, t in zip(numbers, tails)])
+        template.append("</row>")
+        rows = map("".join(template).__mod__, zip(*arguments))
+        self.fh.write("".join(rows if present_rows is None else compress(rows, present_rows)))
 
     @contextmanager
     def _rows_above(self, first_row: int):
