@@ -190,3 +190,19 @@ def test_the_votes_block_reads_back_as_written(tmp_path):
         assert row[8] == (vote.note or None)
     formula_cells = [c for c in sheet["I"] if c.value == "=1+1"]
     assert formula_cells and all(c.data_type == "s" for c in formula_cells)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT | st.text(alphabet=" \t\n\u00a0\u2003ab-#1).>", max_size=120),
+       first=st.sampled_from(["", "- ", "  ", "1. "]))
+def test_a_markdown_paragraph_that_fits_on_one_line_is_what_textwrap_gives(text, first):
+    import textwrap
+
+    from workshop_tui.exporters import markdown
+
+    rest = " " * len(first)
+    words = text.split()
+    expected = textwrap.wrap(" ".join(words), markdown.WIDTH, initial_indent=first, subsequent_indent=rest,
+                             break_long_words=False, break_on_hyphens=False)
+    if len(expected) <= 1:  # the shortcut's case; longer ones take the wrapping path as before
+        assert markdown._wrap(text, first, rest) == expected

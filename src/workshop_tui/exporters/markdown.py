@@ -54,6 +54,9 @@ def _wrap(text: str, first: str, rest: str) -> list[str]:
     """Wrapped lines where no continuation line starts with block markup ("1)", "- ", "#"): rather
     than escape it (a visible backslash), the word before it goes down to that line too."""
     words = text.split()
+    flat = " ".join(words)
+    if words and len(first) + len(flat) <= WIDTH:
+        return [first + flat]  # one line, as textwrap would give it (most titles and notes), without it
     glued: set[int] = set()  # i: words[i] and words[i + 1] stay on one line
     while True:
         chunks, current = [], ""

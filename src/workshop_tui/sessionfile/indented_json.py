@@ -16,6 +16,7 @@ standard library, so the result, or the error, is always the library's own.
 from __future__ import annotations
 
 import json
+from itertools import chain
 from json.encoder import encode_basestring as _text
 
 INDENT = "  "
@@ -66,17 +67,17 @@ class _Writer:
     def _container(self, obj: list | dict, level: int) -> str:
         inner, outer = INDENT * (level + 1), INDENT * level
         if type(obj) is dict:
-            if {type(key) for key in obj} != {str}:
+            if set(map(type, obj)) != {str}:
                 raise _NotPlain
-            if {type(v) for v in obj.values()} <= _SCALARS:
+            if set(map(type, obj.values())) <= _SCALARS:
                 return "{\n" + inner + self._compact(obj, level + 1)[1:-1] + "\n" + outer + "}"
             items = [_text(key) + ": " + self.encode(value, level + 1) for key, value in obj.items()]
             return "{\n" + inner + (",\n" + inner).join(items) + "\n" + outer + "}"
-        if {type(v) for v in obj} <= _SCALARS:
+        if set(map(type, obj)) <= _SCALARS:
             return "[\n" + inner + self._compact(obj, level + 1)[1:-1] + "\n" + outer + "]"
-        if ({type(v) for v in obj} == {dict} and min(map(len, obj))
-                and {type(k) for v in obj for k in v} == {str}
-                and {type(x) for v in obj for x in v.values()} <= _SCALARS):
+        if (set(map(type, obj)) == {dict} and min(map(len, obj))
+                and set(map(type, chain.from_iterable(obj))) == {str}
+                and set(map(type, chain.from_iterable(map(dict.values, obj)))) <= _SCALARS):
             # A list of flat objects: compact with their items' separator, then the
             # braces between objects (the only "}," with a line break) on lines of their own.
             deeper = INDENT * (level + 2)
