@@ -206,3 +206,19 @@ def test_a_markdown_paragraph_that_fits_on_one_line_is_what_textwrap_gives(text,
                              break_long_words=False, break_on_hyphens=False)
     if len(expected) <= 1:  # the shortcut's case; longer ones take the wrapping path as before
         assert markdown._wrap(text, first, rest) == expected
+
+
+def test_if_xlsxwriter_never_writes_the_block_the_workbook_is_written_cell_by_cell(monkeypatch):
+    # Should a later XlsxWriter stop calling the row writer the block hooks into, the
+    # block would be lost: the writer notices and writes the workbook cell by cell.
+    from xlsxwriter.worksheet import Worksheet
+
+    from workshop_tui.exporters.xlsx_block import BlockWorksheet
+
+    workshop = generated(30, 10, 3, seed=4, texts=ODD[:-3])
+    pack = Prepared(workshop).pack
+    monkeypatch.setattr(xlsx, "BLOCKS", False)
+    plain = xlsx.render_bytes(workshop, pack)
+    monkeypatch.setattr(xlsx, "BLOCKS", True)
+    monkeypatch.setattr(BlockWorksheet, "_write_rows", Worksheet._write_rows)
+    assert xlsx.render_bytes(workshop, pack) == plain

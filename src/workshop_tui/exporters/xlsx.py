@@ -150,7 +150,7 @@ class _Sheet:
         """Many rows (a round's votes), given column by column, as the sheet's last rows: each
         cell as ``line`` writes it, in one piece when the worksheet can (exporters/xlsx_block),
         else line by line."""
-        widths = self.ws.take(self.row, columns, cell_of, self.f) if BLOCKS else None
+        widths = self.ws.take(self.row, columns, cell_of, self.f) if self.f["blocks"] else None
         if widths is None:
             for cells in zip(*columns):
                 self.line(list(cells))
@@ -181,10 +181,18 @@ class _Sheet:
 
 def render_bytes(workshop: m.Workshop, pack: bp.BoardPack | None = None) -> bytes:
     """``pack``: the board pack when it has already been built for this workshop."""
-    import xlsxwriter
-
     if pack is None:
         pack = bp.build(workshop)
+    data, sheets = _render(workshop, pack, BLOCKS)
+    if any(sheet.block_pending for sheet in sheets):
+        # XlsxWriter did not write a block of rows (its internals have changed): cell by cell.
+        data, _ = _render(workshop, pack, False)
+    return data
+
+
+def _render(workshop: m.Workshop, pack: bp.BoardPack, blocks: bool) -> tuple[bytes, list]:
+    import xlsxwriter
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
@@ -192,6 +200,7 @@ def render_bytes(workshop: m.Workshop, pack: bp.BoardPack | None = None) -> byte
     book.set_properties({"title": workshop.session.title, "created": FIXED_CREATED,
                          "comments": "Exported by workshop-tui"})
     formats = {
+        "blocks": blocks,  # not a format: whether sheets may write a block of rows in one piece
         "title": book.add_format({"bold": True, "font_size": 14}),
         "header": book.add_format({"bold": True, "bg_color": "#DCE6F1", "bottom": 1, "text_wrap": True,
                                    "valign": "top"}),
@@ -215,7 +224,7 @@ def render_bytes(workshop: m.Workshop, pack: bp.BoardPack | None = None) -> byte
     _initiatives_sheet(book, formats, used, workshop)
     _participants_sheet(book, formats, used, workshop)
     book.close()
-    return buffer.getvalue()
+    return buffer.getvalue(), book.worksheets()
 
 
 def _summary(book, formats, used, workshop: m.Workshop, pack: bp.BoardPack) -> None:

@@ -26,8 +26,8 @@ from typing import Callable, Sequence
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-_INTERNALS = ("_write_rows", "_calculate_spans", "_check_dimensions", "table", "row_spans", "fh", "str_table",
-              "xls_rowmax", "xls_colmax", "xls_strmax", "dim_rowmax", "row_info", "comments")
+_METHODS = ("_write_rows", "_calculate_spans", "_check_dimensions")
+_ATTRIBUTES = ("table", "row_spans", "fh", "str_table", "xls_rowmax", "xls_colmax", "xls_strmax", "dim_rowmax")
 
 # A cell as the writer classifies it: ("s", text, format, width text) or ("n", number, format, width text);
 # None for an empty cell.
@@ -37,8 +37,14 @@ Classify = Callable[[object], "tuple | None"]
 class BlockWorksheet(Worksheet):
     def __init__(self) -> None:
         super().__init__()
-        # (first row, row numbers, row start tags, cell columns, rows present, formats, spans)
+        # (first row, row count, row spans, cell columns, rows present, formats, spans)
         self._block: tuple | None = None
+        self.block_written = False  # the writer checks this after closing: see xlsx.render_bytes
+
+    @property
+    def block_pending(self) -> bool:
+        """A block was taken and XlsxWriter never asked for it (its internals have changed)."""
+        return self._block is not None and not self.block_written
 
     def take(self, first_row: int, columns: Sequence[Sequence[object]], classify: Classify,
              formats: dict[str, object]) -> list[tuple[int, str]] | None:
@@ -46,9 +52,11 @@ class BlockWorksheet(Worksheet):
         from ``first_row`` on, as the sheet's last rows. Returns each column's width texts
         (one per distinct value), or None when the block is not one this can write exactly
         as cell-by-cell writing would (nothing is written then)."""
-        if self._block is not None or not all(hasattr(self, name) for name in _INTERNALS):
+        if self._block is not None or not all(hasattr(Worksheet, name) for name in _METHODS):
             return None
-        if not hasattr(self.str_table, "_get_shared_string_index") or getattr(self, "constant_memory", True):
+        if not all(hasattr(self, name) for name in _ATTRIBUTES) or getattr(self, "constant_memory", True):
+            return None
+        if not (hasattr(self.str_table, "_get_shared_string_index") and hasattr(self.str_table, "count")):
             return None
         count = len(columns[0]) if columns else 0
         if any(len(column) != count for column in columns) or len(columns) > self.xls_colmax:
@@ -182,6 +190,7 @@ class BlockWorksheet(Worksheet):
         template.append("</row>")
         rows = map("".join(template).__mod__, zip(*arguments))
         self.fh.write("".join(rows if present_rows is None else compress(rows, present_rows)))
+        self.block_written = True
 
     @contextmanager
     def _rows_above(self, first_row: int):
