@@ -189,7 +189,7 @@ class BlockWorksheet(Worksheet):
                 arguments.append([prefix + n + t if t else "" for n, t in zip(numbers, tails)])
         template.append("</row>")
         rows = map("".join(template).__mod__, zip(*arguments))
-        self.fh.write("".join(rows if present_rows is None else compress(rows, present_rows)))
+        self.fh.writelines(rows if present_rows is None else compress(rows, present_rows))
         self.block_written = True
 
     @contextmanager

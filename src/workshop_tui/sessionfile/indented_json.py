@@ -27,18 +27,24 @@ class _NotPlain(Exception):
     """The document holds something only the standard library should judge."""
 
 
-def dumps(obj: object) -> str:
-    """The text ``json.dumps(obj, ensure_ascii=False, indent=2)`` gives."""
+def dumps(obj: object, end: str = "") -> str:
+    """The text ``json.dumps(obj, ensure_ascii=False, indent=2) + end`` gives."""
     try:
-        return _Writer().encode(obj, 0)
+        writer = _Writer()
+        writer.emit(obj, 0)
     except (_NotPlain, RecursionError):
-        return json.dumps(obj, ensure_ascii=False, indent=2)
+        return json.dumps(obj, ensure_ascii=False, indent=2) + end
+    # The pieces are joined once: a session file is tens of megabytes, and each copy of
+    # text that size costs more than encoding it did.
+    writer.out.append(end)
+    return "".join(writer.out)
 
 
 class _Writer:
     def __init__(self) -> None:
         self._encoders: dict[int, json.JSONEncoder] = {}
         self._seen: set[int] = set()
+        self.out: list[str] = []
 
     def _compact(self, obj: object, level: int) -> str:
         """``obj`` compact, items separated by a line break and the indent of ``level``."""
@@ -48,41 +54,55 @@ class _Writer:
             self._encoders[level] = encoder
         return encoder.encode(obj)
 
-    def encode(self, obj: object, level: int) -> str:
+    def emit(self, obj: object, level: int) -> None:
         kind = type(obj)
         if kind in _SCALARS:
-            return self._compact(obj, level)
+            self.out.append(self._compact(obj, level))
+            return
         if kind is not list and kind is not dict:
             raise _NotPlain
         if not obj:
-            return "[]" if kind is list else "{}"
+            self.out.append("[]" if kind is list else "{}")
+            return
         if id(obj) in self._seen:
             raise _NotPlain  # a cycle: the library says so in its own words
         self._seen.add(id(obj))
         try:
-            return self._container(obj, level)
+            self._container(obj, level)
         finally:
             self._seen.discard(id(obj))
 
-    def _container(self, obj: list | dict, level: int) -> str:
-        inner, outer = INDENT * (level + 1), INDENT * level
+    def _container(self, obj: list | dict, level: int) -> None:
+        inner, outer, out = INDENT * (level + 1), INDENT * level, self.out
         if type(obj) is dict:
             if set(map(type, obj)) != {str}:
                 raise _NotPlain
             if set(map(type, obj.values())) <= _SCALARS:
-                return "{\n" + inner + self._compact(obj, level + 1)[1:-1] + "\n" + outer + "}"
-            items = [_text(key) + ": " + self.encode(value, level + 1) for key, value in obj.items()]
-            return "{\n" + inner + (",\n" + inner).join(items) + "\n" + outer + "}"
+                out += ("{\n", inner, self._compact(obj, level + 1)[1:-1], "\n", outer, "}")
+                return
+            separator = "{\n" + inner
+            for key, value in obj.items():
+                out.append(separator + _text(key) + ": ")
+                self.emit(value, level + 1)
+                separator = ",\n" + inner
+            out.append("\n" + outer + "}")
+            return
         if set(map(type, obj)) <= _SCALARS:
-            return "[\n" + inner + self._compact(obj, level + 1)[1:-1] + "\n" + outer + "]"
+            out += ("[\n", inner, self._compact(obj, level + 1)[1:-1], "\n", outer, "]")
+            return
         if (set(map(type, obj)) == {dict} and min(map(len, obj))
                 and set(map(type, chain.from_iterable(obj))) == {str}
                 and set(map(type, chain.from_iterable(map(dict.values, obj)))) <= _SCALARS):
             # A list of flat objects: compact with their items' separator, then the
             # braces between objects (the only "}," with a line break) on lines of their own.
             deeper = INDENT * (level + 2)
-            body = self._compact(obj, level + 2)[2:-2]
+            body = self._compact(obj, level + 2)
             body = body.replace("},\n" + deeper + "{", "\n" + inner + "},\n" + inner + "{\n" + deeper)
-            return "[\n" + inner + "{\n" + deeper + body + "\n" + inner + "}\n" + outer + "]"
-        items = [self.encode(value, level + 1) for value in obj]
-        return "[\n" + inner + (",\n" + inner).join(items) + "\n" + outer + "]"
+            out += ("[\n", inner, "{\n", deeper, body[2:-2], "\n", inner, "}\n", outer, "]")
+            return
+        separator = "[\n" + inner
+        for value in obj:
+            out.append(separator)
+            self.emit(value, level + 1)
+            separator = ",\n" + inner
+        out.append("\n" + outer + "]")

@@ -175,4 +175,4 @@ def _vote(r: m.Round, v: m.Vote) -> dict[str, Any]:
 
 def dumps(w: m.Workshop) -> str:
     """The canonical text of a session file."""
-    return indented_json.dumps(workshop_to_dict(w)) + "\n"  # the same text as json.dumps(..., indent=2), faster
+    return indented_json.dumps(workshop_to_dict(w), end="\n")  # json.dumps(..., indent=2)'s text, faster
