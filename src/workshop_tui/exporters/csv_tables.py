@@ -107,6 +107,15 @@ def _column(values: tuple) -> list[str]:
     """``_cell`` of each value, converted once per distinct object (the votes share their
     keys, names and numbers): keyed by identity, so equal values of different types
     (True, 1, Fraction(1)) never share an answer."""
+    kinds = set(map(type, values))
+    if kinds == {type(None)}:
+        return [""] * len(values)
+    if kinds == {str}:
+        # Text: hashed once already, so by value; most of it is written as it is.
+        memo = {value: _cell(value) for value in set(values)}
+        if all(cell is value for value, cell in memo.items()):
+            return values
+        return list(map(memo.__getitem__, values))
     ids = list(map(id, values))
     memo = {key: _cell(value) for key, value in dict(zip(ids, values)).items()}
     return list(map(memo.__getitem__, ids))
