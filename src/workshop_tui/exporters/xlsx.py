@@ -443,10 +443,11 @@ def _initiatives_sheet(book, formats, used, workshop: m.Workshop) -> None:
     keys = [b.key for b in workshop.bottlenecks]
     sh.header(["Key", "Title", "Description", "Owner", "Service area", "Portfolio", "Kind", "Effort", "Cost",
                "Decided", "Depends on"] + [f"Needs: {b.name}" for b in workshop.bottlenecks])
-    for i in workshop.initiatives:
-        sh.line([i.key, i.title, i.description, i.owner, i.service_area, i.portfolio, i.kind, i.effort, Money(i.cost),
-                 m.DECIDED_LABELS.get(i.decided or "", None), "; ".join(i.depends_on)]
-                + [i.demands.get(k) for k in keys])
+    rows = [[i.key, i.title, i.description, i.owner, i.service_area, i.portfolio, i.kind, i.effort, Money(i.cost),
+             m.DECIDED_LABELS.get(i.decided or "", None), "; ".join(i.depends_on)] + [i.demands.get(k) for k in keys]
+            for i in workshop.initiatives]
+    if rows:
+        sh.block([list(column) for column in zip(*rows)])
     sh.finish()
 
 
