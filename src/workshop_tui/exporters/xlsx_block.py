@@ -1,9 +1,9 @@
 """A worksheet that writes one long block of rows (a round's votes) as XML in one piece.
 
 XlsxWriter keeps each cell as an object and writes it through several calls at the
-end: a round of 120,000 votes took 10 s. Here the block's cells become XML when
-the block is added, each distinct value once, and XlsxWriter writes the block
-after the sheet's other rows. The file is byte for byte what writing every cell
+end: a round of 120,000 votes took 10 s. Here each distinct value of the block
+becomes its cell's XML once when the block is taken, and when the book closes the
+rows are put together column by column, after the sheet's other rows. The file is byte for byte what writing every cell
 through ``write_string`` / ``write_number`` gives (tests/exporters compare them):
 the same shared-string indices (asked for in the same order), the same row spans,
 dimensions and cell formats.
@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import math
 from contextlib import contextmanager
-from collections import Counter
-from itertools import chain, compress, repeat
+from itertools import chain, compress
 from typing import Callable, Sequence
 
 from xlsxwriter.utility import xl_col_to_name
