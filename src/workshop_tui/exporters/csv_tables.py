@@ -24,7 +24,7 @@ from workshop_tui.domain import model as m
 from workshop_tui import presentation
 from workshop_tui.domain import rounds as round_policy
 from workshop_tui.domain.numbers import display
-from workshop_tui.exporters.collector import while_paused
+from workshop_tui.heap import collector_paused
 
 SUFFIX = ".zip"
 ENCODING = "utf-8-sig"
@@ -262,7 +262,7 @@ def _encoded(table: Table) -> bytes:
     return table.to_text().encode(ENCODING)
 
 
-@while_paused
+@collector_paused()  # a writer makes millions of acyclic objects (see heap.py)
 def write(workshop: m.Workshop, path: Path, prepared=None) -> Path:
     """A folder of CSV files, or one .zip of them when ``path`` ends in .zip.
 

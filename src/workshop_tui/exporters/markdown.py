@@ -14,7 +14,7 @@ from pathlib import Path
 
 from workshop_tui.domain.model import Workshop
 from workshop_tui.exporters import board_pack as bp
-from workshop_tui.exporters.collector import while_paused
+from workshop_tui.heap import collector_paused
 from workshop_tui.presentation import plural
 
 SUFFIX = ".md"
@@ -354,7 +354,7 @@ def _glossary(p: bp.BoardPack) -> list[str]:
     return lines + [""]
 
 
-@while_paused
+@collector_paused()  # a writer makes millions of acyclic objects (see heap.py)
 def write(workshop: Workshop, path: Path, prepared=None) -> Path:
     """``prepared``: an ``exporters.prepared.Prepared`` for this workshop, whose board pack is shared."""
     from workshop_tui.exporters.files import write_text_atomically

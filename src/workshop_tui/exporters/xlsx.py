@@ -24,7 +24,7 @@ from workshop_tui.domain.numbers import round_half_away
 from workshop_tui.exporters import board_pack as bp
 from workshop_tui import presentation
 from workshop_tui.presentation import plural
-from workshop_tui.exporters.collector import while_paused
+from workshop_tui.heap import collector_paused
 
 SUFFIX = ".xlsx"
 MAX_WIDTH = 50
@@ -459,7 +459,7 @@ def _participants_sheet(book, formats, used, workshop: m.Workshop) -> None:
     sh.finish()
 
 
-@while_paused
+@collector_paused()  # a writer makes millions of acyclic objects (see heap.py)
 def write(workshop: m.Workshop, path: Path, prepared=None) -> Path:
     """``prepared``: an ``exporters.prepared.Prepared`` for this workshop, whose board pack is shared."""
     from workshop_tui.exporters.files import write_bytes_atomically

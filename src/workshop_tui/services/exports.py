@@ -41,10 +41,10 @@ def export(db: Database, session_id: int, fmt: str, path: Path, *, overwrite: bo
     Refuses (``files.TargetError``) a device, FIFO or folder where a file goes, and
     (``files.TargetExists``) an existing export unless ``overwrite``: the CLI's
     --force, or the app's confirmation."""
-    from workshop_tui.exporters.collector import paused
+    from workshop_tui.heap import collector_paused
 
     check_target(fmt, Path(path), overwrite=overwrite)
-    with paused():  # loading and writing make millions of objects and no cycles (see exporters/collector)
+    with collector_paused():  # loading and writing make millions of objects and no cycles (see heap.py)
         return exporters.module_for(fmt).write(sessions.load(db, session_id), Path(path))
 
 
@@ -77,9 +77,9 @@ def export_many(db: Database, session_id: int, fmts: list[str] | tuple[str, ...]
     ``overwrite`` as there). Each file is written atomically; if one fails the error
     is raised and the files already written stay.
     """
-    from workshop_tui.exporters.collector import paused
+    from workshop_tui.heap import collector_paused
 
-    with paused():  # loading and writing make millions of objects and no cycles (see exporters/collector)
+    with collector_paused():  # loading and writing make millions of objects and no cycles (see heap.py)
         return _export_many(db, session_id, fmts, Path(folder), stem, overwrite=overwrite)
 
 
