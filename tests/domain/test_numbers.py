@@ -70,3 +70,28 @@ def test_money_is_shown_with_thousands_separators():
     assert money(F(241, 2)) == "120.5" and money(F(123456789, 100)) == "1,234,567.89"
     assert money(None) == "–"
     assert grouped(9500) == "9500" and grouped(25000) == "25,000"  # the board pack's rule: from 10,000
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=500, deadline=None)
+@given(n=st.integers(-(10**12), 10**12), d=st.integers(1, 10**6), places=st.integers(0, 6),
+       from_=st.sampled_from([1000, 10000]))
+def test_grouped_rounds_a_fraction_half_away_from_zero_on_its_exact_value(n, d, places, from_):
+    # The rule as first written, in Fraction arithmetic: grouped now does it in integers.
+    import math
+
+    from workshop_tui.domain.numbers import grouped
+
+    f = F(n, d)
+    if f.denominator == 1:
+        expected = f"{f.numerator:,}" if abs(f.numerator) >= from_ else str(f.numerator)
+    else:
+        sign = -1 if f < 0 else 1
+        q = Decimal(sign * math.floor(abs(f) * 10**places + F(1, 2))).scaleb(-places)
+        text = f"{q:,f}" if abs(q) >= from_ else f"{q:f}"
+        expected = text.rstrip("0").rstrip(".") if "." in text else text
+    assert grouped(f, places, from_=from_) == expected
+    assert grouped(n if d == 1 else f, places, from_=from_) == expected

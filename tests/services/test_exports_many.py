@@ -37,3 +37,33 @@ def test_an_unknown_format_writes_nothing(db, session_id, tmp_path):
     with pytest.raises(ValueError, match="pdf"):
         exports.export_many(db, session_id, ["md", "pdf"], tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("fmts", [["json", "md"], ["xlsx"], ["csv"], ["md", "html", "xlsx", "csv", "json"]])
+def test_a_full_disk_stops_the_export_plainly_leaves_no_half_file_and_the_collector_back_on(db, tmp_path, fmts):
+    # A full disk, simulated as in tests/robustness: writes past RLIMIT_FSIZE fail with EFBIG
+    # (SIGXFSZ ignored), as ENOSPC would. The writers render in memory and write atomically,
+    # and pause the cyclic collector while they run: it must be on again after the failure.
+    import gc
+    import resource
+    import signal
+
+    session_id = sessions.import_file(db, SAMPLES / "nhs-trust-where-to-start.json")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (12 * 1024, hard))
+    try:
+        with pytest.raises(OSError, match="too large"):
+            exports.export_many(db, session_id, fmts, folder, stem="pack")
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, handler)
+    assert gc.isenabled()
+    left = [p for p in folder.rglob("*") if p.is_file()]
+    assert not [p for p in left if p.name.startswith(".")], left  # no temporary file left behind
+    for path in folder.glob("pack.*"):  # a file written before the disk filled is whole
+        if path.is_file():
+            fmt = path.suffix.lstrip(".")
+            assert path.read_bytes() == exports.export(db, session_id, fmt, tmp_path / "alone" / path.name).read_bytes()

@@ -69,11 +69,14 @@ def grouped(x: Fraction | int | float | None, places: int = 2, *, from_: int = 1
             return "–"
         q = Decimal(x).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     else:
-        f = Fraction(x)
-        if f.denominator == 1:
-            return f"{f.numerator:,}" if abs(f.numerator) >= from_ else str(f.numerator)
-        sign = -1 if f < 0 else 1
-        q = Decimal(sign * math.floor(abs(f) * 10**places + Fraction(1, 2))).scaleb(-places)
+        f = x if type(x) is Fraction else Fraction(x)
+        n, d = f.numerator, f.denominator
+        if d == 1:
+            return f"{n:,}" if abs(n) >= from_ else str(n)
+        # floor(|f|·10^places + ½) in integers: (2·|n|·10^places + d) // 2d, the same value
+        # as the Fraction arithmetic, several times faster (a board pack formats thousands).
+        whole = (2 * abs(n) * 10**places + d) // (2 * d)
+        q = Decimal(-whole if n < 0 else whole).scaleb(-places)
     text = f"{q:,f}" if abs(q) >= from_ else f"{q:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 

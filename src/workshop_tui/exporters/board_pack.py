@@ -594,10 +594,7 @@ def _voters(workshop: m.Workshop, rnd: m.Round) -> str:
     names = {p.key: p.name for p in workshop.participants}
     if rnd.anonymous:
         return presentation.secret_turnout(len(rnd.voted), round_policy.ballot_count(rnd))
-    voted = []
-    for v in rnd.votes:
-        if v.participant and v.participant not in voted:
-            voted.append(v.participant)
+    voted = dict.fromkeys(v.participant for v in rnd.votes if v.participant)  # in order of first vote
     return ", ".join(names.get(k, k) for k in voted)
 
 

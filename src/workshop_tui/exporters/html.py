@@ -13,6 +13,7 @@ from pathlib import Path
 
 from workshop_tui.domain.model import Workshop
 from workshop_tui.exporters import board_pack as bp
+from workshop_tui.heap import collector_paused
 from workshop_tui.presentation import plural
 
 SUFFIX = ".html"
@@ -560,6 +561,7 @@ def _how(p: bp.BoardPack) -> str:
     return f'<section id="how"><h2>How the scores were computed</h2><ul>{items}</ul></section>'
 
 
+@collector_paused()  # a writer makes millions of acyclic objects (see heap.py)
 def write(workshop: Workshop, path: Path, prepared=None) -> Path:
     """``prepared``: an ``exporters.prepared.Prepared`` for this workshop, whose board pack is shared."""
     from workshop_tui.exporters.files import write_text_atomically

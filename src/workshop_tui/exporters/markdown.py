@@ -14,6 +14,7 @@ from pathlib import Path
 
 from workshop_tui.domain.model import Workshop
 from workshop_tui.exporters import board_pack as bp
+from workshop_tui.heap import collector_paused
 from workshop_tui.presentation import plural
 
 SUFFIX = ".md"
@@ -53,6 +54,9 @@ def _wrap(text: str, first: str, rest: str) -> list[str]:
     """Wrapped lines where no continuation line starts with block markup ("1)", "- ", "#"): rather
     than escape it (a visible backslash), the word before it goes down to that line too."""
     words = text.split()
+    flat = " ".join(words)
+    if words and len(first) + len(flat) <= WIDTH:
+        return [first + flat]  # one line, as textwrap would give it (most titles and notes), without it
     glued: set[int] = set()  # i: words[i] and words[i + 1] stay on one line
     while True:
         chunks, current = [], ""
@@ -350,6 +354,7 @@ def _glossary(p: bp.BoardPack) -> list[str]:
     return lines + [""]
 
 
+@collector_paused()  # a writer makes millions of acyclic objects (see heap.py)
 def write(workshop: Workshop, path: Path, prepared=None) -> Path:
     """``prepared``: an ``exporters.prepared.Prepared`` for this workshop, whose board pack is shared."""
     from workshop_tui.exporters.files import write_text_atomically

@@ -13,6 +13,8 @@ import datetime as dt
 import io
 import re
 from fractions import Fraction
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 
 from workshop_tui.domain import model as m
@@ -22,11 +24,13 @@ from workshop_tui.domain.numbers import round_half_away
 from workshop_tui.exporters import board_pack as bp
 from workshop_tui import presentation
 from workshop_tui.presentation import plural
+from workshop_tui.heap import collector_paused
 
 SUFFIX = ".xlsx"
 MAX_WIDTH = 50
 WRAP_FROM = 40  # columns wider than this wrap their text
 FIXED_CREATED = dt.datetime(2000, 1, 1)
+BLOCKS = True  # a round's votes in one piece (exporters/xlsx_block); the tests compare with False
 
 
 def sheet_name(text: str, used: set[str]) -> str:
@@ -51,6 +55,35 @@ def _number(x: object) -> float | None:
     return float(round_half_away(x))  # type: ignore[arg-type]
 
 
+def cell_of(value: object) -> tuple | None:
+    """What a value becomes in a cell: (kind, data, format name, text its width is measured by),
+    kind "s" text, "n" number, "b" true/false, "d" date; None for an empty cell."""
+    kind = type(value)
+    if kind is str:
+        return ("s", value, "text", value) if value else None
+    if value is None:
+        return None
+    if kind is bool:
+        return ("b", value, None, "FALSE")
+    if kind is dt.date:
+        return ("d", dt.datetime(value.year, value.month, value.day), "date", "2027-03-31")
+    if kind is dt.datetime:
+        return ("d", value, "datetime", "2027-03-31 12:00")
+    if kind is Money:
+        if value.value is None:
+            return None
+        number = float(value.value)
+        return ("n", number, "money", f"{number:,.0f}")
+    if kind is Fraction and value.denominator == 1:
+        number = float(value.numerator)
+        return ("n", number, "number", f"{number:g}")
+    if isinstance(value, (int, float, Fraction)):
+        number = _number(value)
+        return ("n", number, "number", f"{number:g}")
+    text = str(value)
+    return ("s", text, "text", text) if text else None
+
+
 class Money:
     """A sum of money: written as a number with a thousands format."""
 
@@ -64,11 +97,14 @@ class _Sheet:
     """A worksheet written row by row, remembering column widths."""
 
     def __init__(self, book, name: str, formats: dict):
-        self.ws = book.add_worksheet(name)
+        from workshop_tui.exporters.xlsx_block import BlockWorksheet
+
+        self.ws = book.add_worksheet(name, worksheet_class=BlockWorksheet)
         self.name = name
         self.f = formats
         self.row = 0
         self.widths: dict[int, int] = {}
+        self.closed = False  # a block of rows has been written: nothing may follow it
 
     def _width(self, col: int, text: str) -> None:
         longest = len(text) if "\n" not in text else max(len(line) for line in text.split("\n"))
@@ -91,48 +127,38 @@ class _Sheet:
         return self.row - 1
 
     def line(self, cells: list[object]) -> None:
-        # The hot loop of a large session (one call per vote): locals, and the
-        # cheap type checks first. Each cell is written exactly as before.
-        ws, row, width = self.ws, self.row, self._width
-        text_format, number_format = self.f["text"], self.f["number"]
+        if self.closed:
+            raise RuntimeError("a block of rows must be the sheet's last rows")
+        ws, row, width, f = self.ws, self.row, self._width, self.f
         for col, value in enumerate(cells):
-            kind = type(value)
-            if kind is str:
-                if value:
-                    ws.write_string(row, col, value, text_format)
-                    width(col, value)
+            cell = cell_of(value)
+            if cell is None:
                 continue
-            if value is None:
-                continue
-            if kind is bool:
-                ws.write_boolean(row, col, value)
-                width(col, "FALSE")
-            elif kind is dt.date:
-                ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), self.f["date"])
-                width(col, "2027-03-31")
-            elif kind is dt.datetime:
-                ws.write_datetime(row, col, value, self.f["datetime"])
-                width(col, "2027-03-31 12:00")
-            elif kind is Money:
-                if value.value is not None:
-                    number = float(value.value)
-                    ws.write_number(row, col, number, self.f["money"])
-                    width(col, f"{number:,.0f}")
-            elif kind is Fraction and value.denominator == 1:
-                number = float(value.numerator)
-                ws.write_number(row, col, number, number_format)
-                width(col, f"{number:g}")
-            elif isinstance(value, (int, float, Fraction)):
-                number = _number(value)
-                ws.write_number(row, col, number, number_format)
-                width(col, f"{number:g}")
+            kind, data, fmt, width_text = cell
+            if kind == "s":
+                ws.write_string(row, col, data, f[fmt])
+            elif kind == "n":
+                ws.write_number(row, col, data, f[fmt])
+            elif kind == "b":
+                ws.write_boolean(row, col, data)
             else:
-                text = str(value)
-                if text == "":
-                    continue
-                ws.write_string(row, col, text, text_format)
-                width(col, text)
+                ws.write_datetime(row, col, data, f[fmt])
+            width(col, width_text)
         self.row += 1
+
+    def block(self, columns: list[list[object]]) -> None:
+        """Many rows (a round's votes), given column by column, as the sheet's last rows: each
+        cell as ``line`` writes it, in one piece when the worksheet can (exporters/xlsx_block),
+        else line by line."""
+        widths = self.ws.take(self.row, columns, cell_of, self.f) if self.f["blocks"] else None
+        if widths is None:
+            for cells in zip(*columns):
+                self.line(list(cells))
+            return
+        for col, text in widths:
+            self._width(col, text)
+        self.row += len(columns[0]) if columns else 0
+        self.closed = True
 
     def skip(self, rows: int = 1) -> None:
         self.row += rows
@@ -155,10 +181,18 @@ class _Sheet:
 
 def render_bytes(workshop: m.Workshop, pack: bp.BoardPack | None = None) -> bytes:
     """``pack``: the board pack when it has already been built for this workshop."""
-    import xlsxwriter
-
     if pack is None:
         pack = bp.build(workshop)
+    data, sheets = _render(workshop, pack, BLOCKS)
+    if any(sheet.block_pending for sheet in sheets):
+        # XlsxWriter did not write a block of rows (its internals have changed): cell by cell.
+        data, _ = _render(workshop, pack, False)
+    return data
+
+
+def _render(workshop: m.Workshop, pack: bp.BoardPack, blocks: bool) -> tuple[bytes, list]:
+    import xlsxwriter
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False, "strings_to_numbers": False})
@@ -166,6 +200,7 @@ def render_bytes(workshop: m.Workshop, pack: bp.BoardPack | None = None) -> byte
     book.set_properties({"title": workshop.session.title, "created": FIXED_CREATED,
                          "comments": "Exported by workshop-tui"})
     formats = {
+        "blocks": blocks,  # not a format: whether sheets may write a block of rows in one piece
         "title": book.add_format({"bold": True, "font_size": 14}),
         "header": book.add_format({"bold": True, "bg_color": "#DCE6F1", "bottom": 1, "text_wrap": True,
                                    "valign": "top"}),
@@ -189,7 +224,7 @@ def render_bytes(workshop: m.Workshop, pack: bp.BoardPack | None = None) -> byte
     _initiatives_sheet(book, formats, used, workshop)
     _participants_sheet(book, formats, used, workshop)
     book.close()
-    return buffer.getvalue()
+    return buffer.getvalue(), book.worksheets()
 
 
 def _summary(book, formats, used, workshop: m.Workshop, pack: bp.BoardPack) -> None:
@@ -331,12 +366,16 @@ def _votes(sh: _Sheet, workshop: m.Workshop, rnd: m.Round) -> None:
     names = {p.key: p.name for p in workshop.participants}
     sh.line(["Votes"])
     sh.header(["Participant", "Name", "Initiative", "Criterion", "Value", "Effort", "Ranking", "Channel", "Note"])
-    for v in rnd.votes:
-        value = v.value
-        if isinstance(value, bool):
-            value = "pass" if value else "fail"
-        sh.line([v.participant, names.get(v.participant or "", ""), v.initiative, v.criterion, value, v.effort,
-                 ranking_text(v.ranking), v.channel, v.note])
+    if not rnd.votes:
+        return
+    # Column by column, in C where it can be (a large round has 120,000 votes).
+    people, initiatives, criteria, values, efforts, rankings, channels, notes = zip(*map(_VOTE_FIELDS, rnd.votes))
+    sh.block([people, list(map(names.get, [p or "" for p in people], repeat(""))), initiatives, criteria,
+              [("pass" if x else "fail") if isinstance(x, bool) else x for x in values], efforts,
+              [ranking_text(r) if r else "" for r in rankings], channels, notes])
+
+
+_VOTE_FIELDS = attrgetter("participant", "initiative", "criterion", "value", "effort", "ranking", "channel", "note")
 
 
 def _plan_sheet(book, formats, used, pack: bp.BoardPack) -> None:
@@ -404,10 +443,11 @@ def _initiatives_sheet(book, formats, used, workshop: m.Workshop) -> None:
     keys = [b.key for b in workshop.bottlenecks]
     sh.header(["Key", "Title", "Description", "Owner", "Service area", "Portfolio", "Kind", "Effort", "Cost",
                "Decided", "Depends on"] + [f"Needs: {b.name}" for b in workshop.bottlenecks])
-    for i in workshop.initiatives:
-        sh.line([i.key, i.title, i.description, i.owner, i.service_area, i.portfolio, i.kind, i.effort, Money(i.cost),
-                 m.DECIDED_LABELS.get(i.decided or "", None), "; ".join(i.depends_on)]
-                + [i.demands.get(k) for k in keys])
+    rows = [[i.key, i.title, i.description, i.owner, i.service_area, i.portfolio, i.kind, i.effort, Money(i.cost),
+             m.DECIDED_LABELS.get(i.decided or "", None), "; ".join(i.depends_on)] + [i.demands.get(k) for k in keys]
+            for i in workshop.initiatives]
+    if rows:
+        sh.block([list(column) for column in zip(*rows)])
     sh.finish()
 
 
@@ -419,6 +459,7 @@ def _participants_sheet(book, formats, used, workshop: m.Workshop) -> None:
     sh.finish()
 
 
+@collector_paused()  # a writer makes millions of acyclic objects (see heap.py)
 def write(workshop: m.Workshop, path: Path, prepared=None) -> Path:
     """``prepared``: an ``exporters.prepared.Prepared`` for this workshop, whose board pack is shared."""
     from workshop_tui.exporters.files import write_bytes_atomically

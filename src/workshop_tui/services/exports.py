@@ -41,8 +41,11 @@ def export(db: Database, session_id: int, fmt: str, path: Path, *, overwrite: bo
     Refuses (``files.TargetError``) a device, FIFO or folder where a file goes, and
     (``files.TargetExists``) an existing export unless ``overwrite``: the CLI's
     --force, or the app's confirmation."""
+    from workshop_tui.heap import collector_paused
+
     check_target(fmt, Path(path), overwrite=overwrite)
-    return exporters.module_for(fmt).write(sessions.load(db, session_id), Path(path))
+    with collector_paused():  # loading and writing make millions of objects and no cycles (see heap.py)
+        return exporters.module_for(fmt).write(sessions.load(db, session_id), Path(path))
 
 
 def check_target(fmt: str, path: Path, *, overwrite: bool) -> None:
@@ -74,6 +77,14 @@ def export_many(db: Database, session_id: int, fmts: list[str] | tuple[str, ...]
     ``overwrite`` as there). Each file is written atomically; if one fails the error
     is raised and the files already written stay.
     """
+    from workshop_tui.heap import collector_paused
+
+    with collector_paused():  # loading and writing make millions of objects and no cycles (see heap.py)
+        return _export_many(db, session_id, fmts, Path(folder), stem, overwrite=overwrite)
+
+
+def _export_many(db: Database, session_id: int, fmts: list[str] | tuple[str, ...], folder: Path,
+                 stem: str | None, *, overwrite: bool) -> list[Path]:
     from workshop_tui.exporters.prepared import Prepared
 
     unknown = [f for f in fmts if f not in exporters.FORMATS]
