@@ -96,6 +96,7 @@ class WorkshopApp(App[int]):
         self._closing = False
         self._first_frame_seen = False
         self._screens_css_loaded = False
+        self._after_frame: list = []  # callbacks waiting for the next frame (after_frame)
         # Every change other than a cast vote is written by this one thread (tui/writes.py).
         self.writer = Writer(self)
         self.register_theme(HIGH_CONTRAST_THEME)
@@ -126,7 +127,18 @@ class WorkshopApp(App[int]):
         """Called once the first frame showing the home screen's quick list has been written."""
         self.first_list_shown.set()
 
+    def after_frame(self, callback) -> None:
+        """Run ``callback`` on the UI thread once the next frame has been written (or a
+        compositor pass found nothing to draw). ``call_after_refresh`` does not promise that:
+        it runs at the screen's next idle, which can come before the widget's refresh has
+        reached the screen, and so before the frame."""
+        self._after_frame.append(callback)
+
     def post_display_hook(self) -> None:
+        if self._after_frame:
+            waiting, self._after_frame = self._after_frame, []
+            for callback in waiting:
+                self.call_later(callback)
         # Textual calls this after each frame; the first one after Home has been laid out
         # shows its list. Only then may the worker's imports take the interpreter (started
         # earlier, they slowed that very frame down; waiting for an idle callback instead

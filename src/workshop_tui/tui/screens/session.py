@@ -104,7 +104,10 @@ class SessionScreen(Screen):
     AUTO_FOCUS = ""  # falsy but not None (None defers to the app's "*")
 
     def __init__(self, session_id: int, stage: str | None = None) -> None:
+        from workshop_tui.tui.compositor import LeanCompositor
+
         super().__init__()
+        self._compositor = LeanCompositor()  # a keypress's frame renders only what it changes
         self.session_id = session_id
         self.initial_stage = stage
         self.workshop = None
