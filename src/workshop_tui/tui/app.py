@@ -127,12 +127,21 @@ class WorkshopApp(App[int]):
         """Called once the first frame showing the home screen's quick list has been written."""
         self.first_list_shown.set()
 
-    def after_frame(self, callback) -> None:
-        """Run ``callback`` on the UI thread once the next frame has been written (or a
-        compositor pass found nothing to draw). ``call_after_refresh`` does not promise that:
-        it runs at the screen's next idle, which can come before the widget's refresh has
-        reached the screen, and so before the frame."""
-        self._after_frame.append(callback)
+    def after_frame(self, callback, *, at_latest_s: float = 0.1) -> None:
+        """Run ``callback`` once, on the UI thread, when the next frame has been written (or a
+        compositor pass found nothing to draw), or after ``at_latest_s`` should no frame come.
+        For work in a thread that would otherwise share the interpreter lock with that frame.
+        ``call_after_refresh`` does not promise it: it runs at the screen's next idle, which
+        can come before a widget's refresh has reached the screen, and so before the frame."""
+        done = []
+
+        def once() -> None:
+            if not done:
+                done.append(True)
+                callback()
+
+        self._after_frame.append(once)
+        self.set_timer(at_latest_s, once)
 
     def post_display_hook(self) -> None:
         if self._after_frame:

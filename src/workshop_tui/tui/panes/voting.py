@@ -128,7 +128,6 @@ class VotingPane(StagePane):
         self._writes: deque[Write] = deque()
         self._writes_lock = threading.Lock()
         self._writer_running = False
-        self._writer_start_wanted = False  # the writer thread is to start after the next frame
         self._in_flight: Write | None = None
         self._shown_lines: dict[str, object] = {}  # what the three lines above the grid show
 
@@ -384,15 +383,8 @@ class VotingPane(StagePane):
             # After the frame that shows the typed value: the writer's Python work would
             # otherwise share the GIL with that frame and delay it (call_after_refresh started
             # it before the frame: the screen's idle came before the grid's refresh reached it).
-            # Should no frame come, the timer starts it.
-            self._writer_start_wanted = True
-            self.app.after_frame(self._start_writer)
-            self.set_timer(0.1, self._start_writer)
-
-    def _start_writer(self) -> None:
-        if self._writer_start_wanted:
-            self._writer_start_wanted = False
-            self.run_worker(self._write_all, thread=True, group="vote-writes", exit_on_error=False)
+            self.app.after_frame(partial(self.run_worker, self._write_all, thread=True, group="vote-writes",
+                                         exit_on_error=False))
 
     def _write_all(self) -> None:
         """Runs in a thread: never touches widgets, posts WriteDone for each write."""
