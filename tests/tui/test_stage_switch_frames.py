@@ -45,6 +45,7 @@ async def test_long_work_waits_for_the_frame_it_would_slow_and_results_is_drawn_
 
     monkeypatch.setattr(choices_pane, "work_out", planning)
     app = WorkshopApp(db=db, load_samples_when_empty=False)
+    app.AFTER_FRAME_AT_LATEST_S = 60  # a loaded machine's slow frame must not let the timer go first
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_stage(app, pilot, sid, "choices")  # the Choices pane exists from here on
         await settle(pilot, lambda: screen.pane("choices").plan is not None, "the plan")

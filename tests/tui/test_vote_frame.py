@@ -102,6 +102,7 @@ async def test_a_row_renders_only_the_cells_on_screen():
 async def test_a_vote_frame_asks_only_the_changed_widgets_and_the_writer_waits_for_it(sqlite_db):
     db, path, sid, key = sqlite_db
     app = WorkshopApp(db=db, load_samples_when_empty=False)
+    app.AFTER_FRAME_AT_LATEST_S = 60  # a loaded machine's slow frame must not let the timer go first
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await app.push_screen(SessionScreen(sid, stage="voting"))

@@ -127,9 +127,13 @@ class WorkshopApp(App[int]):
         """Called once the first frame showing the home screen's quick list has been written."""
         self.first_list_shown.set()
 
-    def after_frame(self, callback, *, at_latest_s: float = 0.1) -> None:
+    # after_frame's wait when no frame comes (nothing was left to draw).
+    AFTER_FRAME_AT_LATEST_S = 0.1
+
+    def after_frame(self, callback) -> None:
         """Run ``callback`` once, on the UI thread, when the next frame has been written (or a
-        compositor pass found nothing to draw), or after ``at_latest_s`` should no frame come.
+        compositor pass found nothing to draw), or after ``AFTER_FRAME_AT_LATEST_S`` should no
+        frame come (a frame already asked for is due sooner: the screen draws up to 60 a second).
         For work in a thread that would otherwise share the interpreter lock with that frame.
         ``call_after_refresh`` does not promise it: it runs at the screen's next idle, which
         can come before a widget's refresh has reached the screen, and so before the frame."""
@@ -141,7 +145,7 @@ class WorkshopApp(App[int]):
                 callback()
 
         self._after_frame.append(once)
-        self.set_timer(at_latest_s, once)
+        self.set_timer(self.AFTER_FRAME_AT_LATEST_S, once)
 
     def post_display_hook(self) -> None:
         if self._after_frame:

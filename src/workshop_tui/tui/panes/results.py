@@ -388,7 +388,8 @@ class ResultsPane(StagePane):
                         exit_on_error=False)
         if key is None:
             # The triangulation (a plan per round, 0.2 s and more holding the interpreter lock)
-            # waits for the frame that shows the round's figures, which it slowed fourfold.
+            # waits for the frame that shows the round's figures, which it slowed fourfold. (The
+            # round's figures, a short job, start at once: waiting for a frame cost more.)
             self.app.after_frame(start)
         else:
             start()
