@@ -4,8 +4,8 @@ Textual's ``Footer`` (8.2.8) recomposes itself (unmounts every key and mounts ne
 each styled afresh) after every ``refresh_bindings``, once per call: a switch of stage
 asks four or five times (the focus moves, the pane loads, its figures arrive), and each
 rebuild of fifteen keys took 30 to 150 ms of the UI thread, holding the new stage's frame
-back (a fifth of the UI thread in a py-spy profile of switching stages). Here the calls
-that come together make one update after the refresh; when nothing shown changed it does
+back (a fifth of the UI thread in a py-spy profile of switching stages). Here each call
+compares what the keys would show with what they show; when nothing changed it does
 nothing; otherwise each key already mounted takes the next key's text, action and state,
 and only keys beyond those are mounted or removed. What is drawn is what ``Footer``
 composes from the same bindings (tests/tui/test_footer_in_place.py compares them); a footer
@@ -14,6 +14,8 @@ with binding groups, which this app does not use, is still recomposed as Textual
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -21,15 +23,17 @@ from textual.widgets._footer import FooterKey
 class StageFooter(Footer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._update_pending = False
         self._shown: tuple | None = None  # what the mounted keys show
+        self._updating = asyncio.Lock()
 
     def bindings_changed(self, screen) -> None:
         self._bindings_ready = True
         if not screen.app.app_focus:
             return
-        if self.is_attached and screen is self.screen and not self._update_pending:
-            self._update_pending = True
+        if self.is_attached and screen is self.screen:
+            # Every call asks (a callback can be lost: Textual queues it on the screen in
+            # front, and a dialog closed first takes it away); the ones after the first find
+            # nothing changed and do nothing.
             self.call_after_refresh(self._update)
 
     def _wanted(self) -> tuple[list[tuple], tuple | None, bool]:
@@ -59,7 +63,12 @@ class StageFooter(Footer):
         return keys, palette, grouped
 
     async def _update(self) -> None:
-        self._update_pending = False
+        # One at a time: callbacks queued on two screens (a dialog's and this one) could
+        # otherwise both mount the keys one of them found missing.
+        async with self._updating:
+            await self._update_now()
+
+    async def _update_now(self) -> None:
         if not self.is_attached:
             return
         keys, palette, grouped = self._wanted()
