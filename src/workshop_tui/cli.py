@@ -71,6 +71,11 @@ def open_db(ctx: click.Context, db_path: str | None, database_url: str | None):
     except DatabaseError as exc:
         raise click.ClickException(str(exc)) from None
     ctx.call_on_close(db.dispose)
+    # The database layer, just imported, lives as long as the command: out of the
+    # collector's sight, reading and counting a large session is not slowed by walks of it.
+    from workshop_tui.heap import freeze_long_lived
+
+    freeze_long_lived()
     return db
 
 

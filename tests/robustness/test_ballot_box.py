@@ -66,3 +66,25 @@ def test_close_reopen_close_keeps_every_ballot(secret_round):
     assert sorted(rnd.voted) == ["p1", "p2", "p3"]
     assert sorted(v.ranking for v in rnd.votes) == [("a", "b"), ("b", "a"), ("c", "d")]
     assert all(v.participant is None for v in rnd.votes)
+
+
+@pytest.mark.postgres_only
+def test_postgres_draws_where_each_slot_and_mark_sits_again_at_every_ballot(secret_round):
+    """On PostgreSQL every row of the box is rewritten at each ballot (so all carry one
+    xmin). Where the rows sit (ctid) is drawn again each time, so it follows neither the
+    order the box was made in nor the order its slots were filled."""
+    from sqlalchemy import text
+
+    db, session_id, key = secret_round
+    orders: list[tuple[tuple[str, ...], tuple[int, ...]]] = []
+    for person in PEOPLE:
+        voting.submit_ballot(db, session_id, key, person, [m.Vote(ranking=("a", "b", "c", "d"))])
+        with db.engine.connect() as conn:
+            slots = tuple(conn.execute(text("SELECT ballot FROM ballot_box.slot ORDER BY ctid")).scalars())
+            marks = tuple(conn.execute(text("SELECT participant_id FROM ballot_box.voter ORDER BY ctid")).scalars())
+            assert len(set(conn.execute(text("SELECT xmin::text FROM ballot_box.slot UNION ALL "
+                                             "SELECT xmin::text FROM ballot_box.voter")).scalars())) == 1
+        orders.append((slots, marks))
+    # Five draws of 7 slots and 5 marks: all five alike would happen by chance about once in 10^11.
+    assert len({slots for slots, _ in orders}) > 1 and len({marks for _, marks in orders}) > 1, orders
+    assert len(the_round(db, session_id, key).votes) == len(PEOPLE)

@@ -208,15 +208,24 @@ def cast(s, round_id: int, participant_id: int | None, all_participant_ids: Iter
                                           state=NOT_VOTED))
     filled = _pad(payload, width)
     if _is_postgres(s):
-        # Rewrite every slot and mark of the round, so each carries this transaction's
-        # xmin and none is dated by the transaction that filled it.
-        from sqlalchemy import case
-
-        conn.execute(update(slot).where(slot.c.round_id == round_id).values(
-            state=case((slot.c.id == chosen.id, FILLED), else_=slot.c.state),
-            payload=case((slot.c.id == chosen.id, filled), else_=slot.c.payload)))
-        conn.execute(update(voter).where(voter.c.round_id == round_id).values(
-            state=case((voter.c.participant_id == participant_id, VOTED), else_=voter.c.state)))
+        # Every slot and mark of the round is written afresh, in a new random order: each
+        # row then carries this transaction's xmin, and where it sits (its ctid, kept by
+        # VACUUM FULL) is drawn again at every ballot, whatever PostgreSQL does when it
+        # places new row versions. Updated in place, the rows kept the order the box was
+        # made in, and where the new versions went was left to PostgreSQL's placement; the
+        # xmin/ctid attack once linked 10 of 24 ballots that way (not reproduced since).
+        slots_now = [{**r._mapping, **({"state": FILLED, "payload": filled} if r.id == chosen.id else {})}
+                     for r in _slots(s, round_id)]
+        marks_now = [{**r._mapping, **({"state": VOTED} if r.participant_id == participant_id else {})}
+                     for r in conn.execute(select(voter).where(voter.c.round_id == round_id))]
+        shuffle = secrets.SystemRandom().shuffle
+        shuffle(slots_now)
+        shuffle(marks_now)
+        conn.execute(delete(slot).where(slot.c.round_id == round_id))
+        conn.execute(delete(voter).where(voter.c.round_id == round_id))
+        conn.execute(insert(slot), slots_now)
+        if marks_now:
+            conn.execute(insert(voter), marks_now)
     else:
         # Same size as before: SQLite overwrites the cell where it is.
         conn.execute(update(slot).where(slot.c.id == chosen.id).values(state=FILLED, payload=filled))

@@ -19,6 +19,7 @@ from itertools import repeat
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from workshop_tui.domain import model as m
+from workshop_tui.heap import collector_paused
 
 # The vote table's columns, in the order of the Vote fields they become.
 VOTE_COLUMNS = ("participant_id", "initiative_id", "criterion_id", "value", "effort", "ranking", "channel",
@@ -97,6 +98,14 @@ def build_votes(chunks: Iterable[Chunk], *, decode_value: Callable[[str | None],
     tables = (_Decoded(_key_of(p_key)), _Decoded(_key_of(i_key)), _Decoded(_key_of(c_key)), _Decoded(decode_value),
               _Decoded(decode_effort), _Decoded(decode_ranking))
     votes: list[m.Vote] = []
+    # Votes hold no cycles: the collector, paused, does not walk the heap again and again
+    # while 120,000 of them are made (0.75 s against 0.22 s; workshop_tui/heap.py).
+    with collector_paused():
+        _build(chunks, tables, votes)
+    return votes
+
+
+def _build(chunks: Iterable[Chunk], tables: tuple, votes: list[m.Vote]) -> None:
     for rows, rest in chunks:
         if not rows:
             continue
@@ -112,4 +121,3 @@ def build_votes(chunks: Iterable[Chunk], *, decode_value: Callable[[str | None],
         for name, column in zip(_FIELDS, columns):
             deque(map(getattr(m.Vote, name).__set__, chunk, column), maxlen=0)
         votes += chunk
-    return votes

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.theme import Theme
 
+from workshop_tui.heap import freeze_long_lived
 from workshop_tui.tui.commands import WorkshopCommands
 from workshop_tui.tui.screens.home import HomeScreen
 from workshop_tui.tui.threads import in_thread
@@ -51,15 +52,6 @@ HIGH_CONTRAST_THEME = Theme(
 )
 
 
-
-def freeze_long_lived() -> None:
-    """Move every object alive now (the modules imported, the app's widgets) out of the
-    garbage collector's sight. A full collection walks all tracked objects: with SQLAlchemy
-    and Textual loaded that was a 200 ms pause, seen in the middle of thirty phones voting.
-    Called once the database layer is open, and again after the phones server starts."""
-    import gc
-
-    gc.freeze()
 
 class WorkshopApp(App[int]):
     """workshop-tui's app. ``url`` is opened in a worker; tests may pass ``db``."""

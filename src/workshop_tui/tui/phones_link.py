@@ -50,7 +50,7 @@ class PhonesLink:
                              expected=expected, on_event=self._event)
         await server.start(address, port)
         self.server, self.mode, self.started_at = server, mode, time.monotonic()
-        from workshop_tui.tui.app import freeze_long_lived
+        from workshop_tui.heap import freeze_long_lived
 
         freeze_long_lived()  # aiohttp and Jinja, just imported
 
