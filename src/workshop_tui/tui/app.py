@@ -89,6 +89,7 @@ class WorkshopApp(TypeAhead, App[int]):
         self._closing = False
         self._first_frame_seen = False
         self._screens_css_loaded = False
+        self._after_frame: list = []  # callbacks waiting for the next frame (after_frame)
         # Every change other than a cast vote is written by this one thread (tui/writes.py).
         self.writer = Writer(self)
         self.register_theme(HIGH_CONTRAST_THEME)
@@ -119,7 +120,31 @@ class WorkshopApp(TypeAhead, App[int]):
         """Called once the first frame showing the home screen's quick list has been written."""
         self.first_list_shown.set()
 
+    # after_frame's wait when no frame comes (nothing was left to draw).
+    AFTER_FRAME_AT_LATEST_S = 0.1
+
+    def after_frame(self, callback) -> None:
+        """Run ``callback`` once, on the UI thread, when the next frame has been written (or a
+        compositor pass found nothing to draw), or after ``AFTER_FRAME_AT_LATEST_S`` should no
+        frame come (a frame already asked for is due sooner: the screen draws up to 60 a second).
+        For work in a thread that would otherwise share the interpreter lock with that frame.
+        ``call_after_refresh`` does not promise it: it runs at the screen's next idle, which
+        can come before a widget's refresh has reached the screen, and so before the frame."""
+        done = []
+
+        def once() -> None:
+            if not done:
+                done.append(True)
+                callback()
+
+        self._after_frame.append(once)
+        self.set_timer(self.AFTER_FRAME_AT_LATEST_S, once)
+
     def post_display_hook(self) -> None:
+        if self._after_frame:
+            waiting, self._after_frame = self._after_frame, []
+            for callback in waiting:
+                self.call_later(callback)
         # Textual calls this after each frame; the first one after Home has been laid out
         # shows its list. Only then may the worker's imports take the interpreter (started
         # earlier, they slowed that very frame down; waiting for an idle callback instead

@@ -129,6 +129,7 @@ class ResultsPane(StagePane):
         self._figures: dict[str | None, tuple[tuple, object]] = {}
         self._working: dict[str | None, tuple] = {}
         self._drawn = False  # some round's figures are on screen
+        self._drawn_width = -1  # the pane's width at the last draw
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.TITLE, style="bold"), classes="pane-title")
@@ -158,7 +159,10 @@ class ResultsPane(StagePane):
 
     def on_resize(self) -> None:
         # The first draw can come before the pane has a width: draw again once it is known.
-        if self.workshop is not None:
+        # Shown again at the width it was last drawn at, it keeps what it shows: arriving at
+        # the stage resizes it (hidden, it had no size), and drawing 300 rows again took 40 ms
+        # before the new read could be drawn.
+        if self.workshop is not None and self.size.width != self._drawn_width:
             self._draw()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -188,6 +192,8 @@ class ResultsPane(StagePane):
             self.query_one(f"#results-{name}").display = visible.get(name, False)
 
     def _draw(self) -> None:
+        if self.size.width:  # drawn while hidden (arriving at the stage), it has no width yet
+            self._drawn_width = self.size.width
         head = self.query_one("#results-head", Static)
         workshop = self.workshop
         if self.round_key is None:
@@ -378,8 +384,15 @@ class ResultsPane(StagePane):
             return
         self._working[key] = made
         work = partial(work_out, self.workshop, key) if key else partial(choices.triangulation, self.workshop)
-        in_thread(self, partial(self._work_in_thread, work, made, key), group="results-figures",
-                  exit_on_error=False)
+        start = partial(in_thread, self, partial(self._work_in_thread, work, made, key), group="results-figures",
+                        exit_on_error=False)
+        if key is None:
+            # The triangulation (a plan per round, 0.2 s and more holding the interpreter lock)
+            # waits for the frame that shows the round's figures, which it slowed fourfold. (The
+            # round's figures, a short job, start at once: waiting for a frame cost more.)
+            self.app.after_frame(start)
+        else:
+            start()
 
     def _work_in_thread(self, work, made: tuple, round_key: str | None) -> None:
         try:

@@ -381,9 +381,10 @@ class VotingPane(StagePane):
             self._writer_running = True
         if start:
             # After the frame that shows the typed value: the writer's Python work would
-            # otherwise share the GIL with that frame and delay it.
-            self.call_after_refresh(self.run_worker, self._write_all, thread=True, group="vote-writes",
-                                    exit_on_error=False)
+            # otherwise share the GIL with that frame and delay it (call_after_refresh started
+            # it before the frame: the screen's idle came before the grid's refresh reached it).
+            self.app.after_frame(partial(self.run_worker, self._write_all, thread=True, group="vote-writes",
+                                         exit_on_error=False))
 
     def _write_all(self) -> None:
         """Runs in a thread: never touches widgets, posts WriteDone for each write."""

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Header, Static
 
 from workshop_tui.domain.model import STAGES
 from workshop_tui.domain.progress import stage_done
@@ -21,6 +21,7 @@ from workshop_tui.textsafe import for_terminal
 from workshop_tui.tui.safe import plain
 from workshop_tui.tui.stages import LABELS, STAGE_PANES, pane_class
 from workshop_tui.tui.threads import in_thread
+from workshop_tui.tui.widgets.footer import StageFooter
 from workshop_tui.tui.widgets.pane import StagePane
 from workshop_tui.tui.widgets.stepper import Stepper
 
@@ -104,7 +105,10 @@ class SessionScreen(Screen):
     AUTO_FOCUS = ""  # falsy but not None (None defers to the app's "*")
 
     def __init__(self, session_id: int, stage: str | None = None) -> None:
+        from workshop_tui.tui.compositor import LeanCompositor
+
         super().__init__()
+        self._compositor = LeanCompositor()  # a keypress's frame renders only what it changes
         self.session_id = session_id
         self.initial_stage = stage
         self.workshop = None
@@ -136,7 +140,7 @@ class SessionScreen(Screen):
         yield Stepper(id="stepper")
         yield Static(id="session-busy")
         yield ContentSwitcher(id="stages")
-        yield Footer()
+        yield StageFooter()
 
     def on_mount(self) -> None:
         self.set_interval(0.2, self._show_waiting)

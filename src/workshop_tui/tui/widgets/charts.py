@@ -124,16 +124,18 @@ class BarChart(TableView):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.bars: list[Bar] = []
+        self._drawn_width = 0
 
     def show(self, bars: Sequence[Bar]) -> None:  # type: ignore[override]
         self.bars = list(bars)
         self._draw()
 
     def on_resize(self) -> None:
-        self._draw()
+        if (self.size.width or 76) != self._drawn_width:  # shown again at the same width: as it is
+            self._draw()
 
     def _draw(self) -> None:
-        width = self.size.width or 76
+        width = self._drawn_width = self.size.width or 76
         super().show(bar_chart(self.bars, width, label_width=min(28, max(14, width // 3))))
 
 

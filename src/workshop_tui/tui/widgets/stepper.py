@@ -35,9 +35,11 @@ class Stepper(Static):
         self._spans: list[tuple[int, int, str]] = []
 
     def show(self, current: str, done: dict[str, bool]) -> None:
+        if (current, done) == (self.current, self.done) and self._spans:
+            return  # the same line: no redraw (each new picture of the workshop asks)
         self.current = current
         self.done = done
-        self.update(self._render_line())
+        self.update(self._render_line(), layout=False)  # one line high, always: no layout pass
 
     def _render_line(self) -> Text:
         width = self.content_size.width or self.size.width or 200
@@ -71,7 +73,7 @@ class Stepper(Static):
         return line, spans
 
     def on_resize(self) -> None:
-        self.update(self._render_line())
+        self.update(self._render_line(), layout=False)
 
     def on_click(self, event) -> None:
         for start, end, stage in self._spans:

@@ -23,36 +23,54 @@ class TableView(Widget):
 
     def __init__(self, content: LineTable | Text | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._content: LineTable | Text = content if content is not None else Text("")
+        self._take(content if content is not None else Text(""))
         # Per width (layout asks at the container's width, lines come at the content's):
         # the lines made so far, and every line when the content is drawn whole.
         self._made: dict[tuple, dict[int, Strip]] = {}  # by (width, the widget's style)
         self._all: dict[int, list[list[Segment]]] = {}
 
     def show(self, content: LineTable | Text) -> None:
-        self._content = content
+        self._take(content)
         self._made, self._all = {}, {}
         self.refresh(layout=True)
+
+    def _take(self, content: LineTable | Text) -> None:
+        self._content: LineTable | Text = content
+        self._split: list[Text] | None = None  # a text's lines, and the widest of them
+        self._widest = 0
+        if isinstance(content, Text) and "\t" not in content.plain:
+            self._split = content.split("\n", allow_blank=True)
+            self._widest = max((line.cell_len for line in self._split), default=0)
+
+    def _fitting(self, width: int) -> list[Text] | None:
+        """The text's lines when every one fits ``width`` (the score bars are made for the
+        width): wrapping would give them back as they are, so the height is their number and
+        each is rendered alone when shown (300 lines: none rendered to lay the stage out)."""
+        return self._split if self._split is not None and self._widest <= width else None
+
+    def _line_alone(self, line: Text) -> list[Segment]:
+        console = self.app.console
+        text = self._content
+        base = console.get_style(text.style) if text.style else None
+        return list(Segment.apply_style(line.render(console, end=""), base) if base else line.render(console, end=""))
 
     def _whole(self, width: int) -> list[list[Segment]]:
         lines = self._all.get(width)
         if lines is None:
             console = self.app.console
-            text = self._content
-            split = text.split("\n", allow_blank=True) if isinstance(text, Text) and "\t" not in text.plain else None
-            if split is not None and all(line.cell_len <= width for line in split):
-                # Every line fits (the score bars are made for the width): wrapping would give
-                # them back as they are, so each is rendered alone (300 lines, no wrap search).
-                base = console.get_style(text.style) if text.style else None
-                lines = [list(Segment.apply_style(line.render(console, end=""), base) if base
-                              else line.render(console, end="")) for line in split]
+            fitting = self._fitting(width)
+            if fitting is not None:
+                lines = [self._line_alone(line) for line in fitting]
             else:
-                lines = console.render_lines(text, console.options.update_width(max(1, width)), pad=False)
+                lines = console.render_lines(self._content, console.options.update_width(max(1, width)), pad=False)
             self._all[width] = lines
         return lines
 
     def _table_height(self, width: int) -> int | None:
-        return self._content.height(width) if isinstance(self._content, LineTable) else None
+        if isinstance(self._content, LineTable):
+            return self._content.height(width)
+        fitting = self._fitting(width)
+        return len(fitting) if fitting is not None else None
 
     def get_content_height(self, container, viewport, width: int) -> int:
         height = self._table_height(width)
@@ -69,8 +87,10 @@ class TableView(Widget):
         strip = made.get(y)
         if strip is None:
             height = self._table_height(width)
-            if height is not None:
+            if height is not None and isinstance(self._content, LineTable):
                 segments = self._content.line(y, width, self.app.console) if y < height else []
+            elif height is not None:
+                segments = self._line_alone(self._split[y]) if y < height else []
             else:
                 lines = self._whole(width)
                 segments = lines[y] if y < len(lines) else []
