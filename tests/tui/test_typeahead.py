@@ -7,6 +7,8 @@ straight after Enter joined the field just left."""
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from settle import settle
 from stage_b_support import open_stage, small_session
 from textual import events
@@ -24,46 +26,44 @@ def burst(app, *keys: str) -> None:
         app.post_message(events.Key("space" if key == " " else key, char))
 
 
-async def test_a_title_typed_straight_after_tab_lands_in_the_title_box(db):
+@asynccontextmanager
+async def form_open(db, stage: str, opens: str, focused: str):
+    """The app on ``stage`` of a small session with the pane's form ``opens`` open, its
+    ``focused`` box focused; yields (app, pilot, session id, the session screen)."""
     sid = small_session(db)
     app = WorkshopApp(db=db, load_samples_when_empty=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_stage(app, pilot, sid, "voting")
-        screen.pane("voting").action_new_round()
-        await settle(pilot, until=lambda: app.focused is not None and app.focused.id == "round-method",
-                     what="the new-round form with its method list focused")
+        screen = await open_stage(app, pilot, sid, stage)
+        getattr(screen.pane(stage), opens)()
+        await settle(pilot, until=lambda: app.focused is not None and app.focused.id == focused,
+                     what=f"the form with {focused} focused")
+        yield app, pilot, sid, screen
+
+
+def value(app, box: str) -> str:
+    return app.screen.query_one(f"#{box}", Input).value
+
+
+async def test_a_title_typed_straight_after_tab_lands_in_the_title_box(db):
+    async with form_open(db, "voting", "action_new_round", "round-method") as (app, pilot, _sid, _screen):
         burst(app, "tab", *"Switch walk", "tab", "tab", "9")
-        await settle(pilot, until=lambda: app.screen.query_one("#round-title", Input).value == "Switch walk",
+        await settle(pilot, until=lambda: value(app, "round-title") == "Switch walk",
                      what="the title typed after Tab in the Title box")
-        assert app.screen.query_one("#round-cap", Input).value == "9"
+        assert value(app, "round-cap") == "9"
 
 
 async def test_a_value_typed_straight_after_enter_lands_in_the_next_box(db):
-    sid = small_session(db)
-    app = WorkshopApp(db=db, load_samples_when_empty=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_stage(app, pilot, sid, "initiatives")
-        screen.pane("initiatives").action_add()
-        await settle(pilot, until=lambda: app.focused is not None and app.focused.id == "f-title",
-                     what="the initiative form with its title focused")
+    async with form_open(db, "initiatives", "action_add", "f-title") as (app, pilot, _sid, _screen):
         burst(app, *"Robotic pharmacy", "enter", *"Automated dispensing", "enter", *"Chief pharmacist")
-        await settle(pilot, until=lambda: app.screen.query_one("#f-owner", Input).value == "Chief pharmacist",
+        await settle(pilot, until=lambda: value(app, "f-owner") == "Chief pharmacist",
                      what="the owner typed after the second Enter in the Owner box")
-        values = {name: app.screen.query_one(f"#f-{name}", Input).value for name in ("title", "description", "owner")}
-        assert values == {"title": "Robotic pharmacy", "description": "Automated dispensing",
-                          "owner": "Chief pharmacist"}
+        assert (value(app, "f-title"), value(app, "f-description")) == ("Robotic pharmacy", "Automated dispensing")
 
 
 async def test_a_key_typed_straight_after_escape_closes_a_form_reaches_the_stage_beneath(db):
     """The key that closes a dialog also drops what was waiting for the dialog to settle;
     the keys behind it still go, to the screen now in front."""
-    sid = small_session(db)
-    app = WorkshopApp(db=db, load_samples_when_empty=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_stage(app, pilot, sid, "voting")
-        screen.pane("voting").action_new_round()
-        await settle(pilot, until=lambda: app.focused is not None and app.focused.id == "round-method",
-                     what="the new-round form")
+    async with form_open(db, "voting", "action_new_round", "round-method") as (app, pilot, sid, screen):
         burst(app, "tab", *"Never made", "escape", "7")
         await settle(pilot, until=lambda: app.screen is screen and screen.current == "results",
                      what="the form closed and the Results stage shown")
