@@ -68,3 +68,15 @@ async def test_a_key_typed_straight_after_escape_closes_a_form_reaches_the_stage
         await settle(pilot, until=lambda: app.screen is screen and screen.current == "results",
                      what="the form closed and the Results stage shown")
         assert [r.title for r in sessions.load(db, sid).rounds if r.title == "Never made"] == []
+
+
+async def test_keys_typed_straight_after_the_key_that_opens_a_form_land_in_the_form(db):
+    """The form asks for its focus as it mounts, through the app's queue: the keys behind
+    the one that opened it wait for that focus, then fill the form and save it."""
+    sid = small_session(db)
+    app = WorkshopApp(db=db, load_samples_when_empty=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_stage(app, pilot, sid, "voting")
+        burst(app, "n", "tab", *"Opened and typed", "ctrl+s")
+        await settle(pilot, until=lambda: any(r.title == "Opened and typed" for r in sessions.load(db, sid).rounds),
+                     what="the round made with the title typed in the burst")

@@ -141,7 +141,13 @@ class TypeAhead(App):
     async def _next_key(self) -> None:
         self._key_in_hand = self._key_target = self._key_screen = None
         if self._typed_ahead:
-            await self._take_key(self._typed_ahead.popleft())
+            # Behind what the app has queued already: a dialog's on_mount asks for its
+            # focus through the app's queue (Widget.focus), and the next key must find it.
+            self.call_later(self._take_waiting)
         elif self._key_tick is not None:
             self._key_tick.stop()
             self._key_tick = None
+
+    async def _take_waiting(self) -> None:
+        if self._key_in_hand is None and self._typed_ahead:
+            await self._take_key(self._typed_ahead.popleft())
