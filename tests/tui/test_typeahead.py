@@ -80,3 +80,17 @@ async def test_keys_typed_straight_after_the_key_that_opens_a_form_land_in_the_f
         burst(app, "n", "tab", *"Opened and typed", "ctrl+s")
         await settle(pilot, until=lambda: any(r.title == "Opened and typed" for r in sessions.load(db, sid).rounds),
                      what="the round made with the title typed in the burst")
+
+
+async def test_keys_typed_one_by_one_are_handed_on_at_once(db, monkeypatch):
+    """Only keys that arrive while the one before is still being handled wait: a key typed on
+    its own, once the last one has been handled, goes straight on as Textual hands it."""
+    followed = []
+    follow = WorkshopApp._follow
+    monkeypatch.setattr(WorkshopApp, "_follow", lambda self, event: followed.append(event.key) or follow(self, event))
+    async with form_open(db, "initiatives", "action_add", "f-title") as (app, pilot, _sid, _screen):
+        for key in "Slow":
+            await settle(pilot, until=app._finished, what="the key before handled")
+            burst(app, key)
+            await settle(pilot, until=lambda: value(app, "f-title").endswith(key), what=f"{key} in the Title box")
+        assert value(app, "f-title") == "Slow" and followed == []

@@ -48,7 +48,7 @@ class TypeAhead(App):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if self._key_in_hand is not None or self._typed_ahead:
+            if self._typed_ahead or not self._finished():
                 self._typed_ahead.append(event)
                 if self._key_in_hand is not None:
                     self._follow(self._key_in_hand)
@@ -67,6 +67,21 @@ class TypeAhead(App):
             self._key_back = True  # handled here and now by a priority binding
         if self._typed_ahead:
             self._follow(event)
+
+    def _finished(self) -> bool:
+        """The key in hand, if any, was handled a moment ago and left nothing queued: a key
+        arriving now is typed on its own and goes at once, as Textual would hand it on."""
+        event = self._key_in_hand
+        if event is None:
+            return True
+        age = time.monotonic() - self._key_taken_at
+        if age > self.TYPEAHEAD_WAIT_S:
+            return True
+        # A box's own news (its cursor blinking, Changed) moves no focus: a character it took
+        # needs no quiet queues, anything else does, and a moment for the screen to settle.
+        return (self._key_back or event._stop_propagation) and (
+            self._stays(event)
+            or (age > self.TYPEAHEAD_TICK_S and self._quiet(self._key_target) and self._quiet(self.focused)))
 
     def _follow(self, event: events.Key) -> None:
         """Watch the key in hand until the next one may go (only while keys wait)."""
