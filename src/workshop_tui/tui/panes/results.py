@@ -390,9 +390,18 @@ class ResultsPane(StagePane):
             # The triangulation (a plan per round, 0.2 s and more holding the interpreter lock)
             # waits for the frame that shows the round's figures, which it slowed fourfold. (The
             # round's figures, a short job, start at once: waiting for a frame cost more.)
-            self.app.after_frame(start)
+            self.app.after_frame(partial(self._start_if_current, start, made))
         else:
             start()
+
+    def _start_if_current(self, start, made: tuple) -> None:
+        """Start the triangulation held for the frame, unless a newer picture came in before
+        that frame (the session read again on arriving here): its figures come first, then
+        its own triangulation; this one would only be thrown away, after holding them up."""
+        if self.workshop is not None and same(made, self._made_from(None)):
+            start()
+        elif same(self._working.get(None), made):
+            del self._working[None]
 
     def _work_in_thread(self, work, made: tuple, round_key: str | None) -> None:
         try:
