@@ -38,7 +38,9 @@ _ORDER = (" FROM vote WHERE round_id = {p} "
           "ORDER BY ballot, id")
 _SQL = "SELECT " + ", ".join(VOTE_COLUMNS) + _ORDER
 _VARYING = 4  # participant, initiative, criterion, value: the columns that differ from vote to vote
-_SQL_VARYING = "SELECT " + ", ".join(VOTE_COLUMNS[:_VARYING]) + _ORDER
+# When the ballot is one and the same in every row (see _SQL_REST), ORDER BY id alone is the
+# same order, and the round_id index gives it without sorting (a sort of 120,000 rows: 0.06 s).
+_SQL_VARYING = "SELECT " + ", ".join(VOTE_COLUMNS[:_VARYING]) + " FROM vote WHERE round_id = {p} ORDER BY id"
 # The other five (effort, ranking, channel, ballot, note) are usually one and the same for
 # a whole round (a matrix round: NULL, NULL, 'facilitator', NULL, ''): read once, not per row.
 _SQL_REST = ("SELECT DISTINCT " + ", ".join(VOTE_COLUMNS[_VARYING:]) + " FROM vote WHERE round_id = {p} LIMIT 2")
