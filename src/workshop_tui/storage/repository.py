@@ -64,7 +64,7 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-# -- value encoding (storage/codecs.py, shared with the quick read path) -------
+# -- row ids ------------------------------------------------------------------
 
 NAMED_ID_LIMIT = 2**61
 
