@@ -89,7 +89,11 @@ def resolve_session(db, value: str) -> int:
     """Accept a session id, or an exact (unique) title."""
     from workshop_tui.services import sessions
 
-    summaries = sessions.list_sessions(db)
+    return pick_session(sessions.list_sessions(db), value)
+
+
+def pick_session(summaries: list, value: str) -> int:
+    """The session a command names, from the sessions list: its id, or its exact (unique) title."""
     if value.isdigit() and any(s.id == int(value) for s in summaries):
         return int(value)
     matches = [s for s in summaries if s.title == value]
@@ -98,6 +102,30 @@ def resolve_session(db, value: str) -> int:
     if len(matches) > 1:
         raise BadInput(f"{len(matches)} sessions are titled {value!r}; use the id (see `workshop-tui sessions`).")
     raise BadInput(f"There is no session {value!r} (see `workshop-tui sessions`).")
+
+
+def read_session(ctx: click.Context, db_path: str | None, database_url: str | None, value: str, *,
+                 rounds=None) -> tuple[int, Any]:
+    """For a command that only reads: the session named on the command line and the workshop
+    (only ``rounds``' votes, when named; see ``sessions.load``).
+
+    A plain SQLite file at the current schema is read with sqlite3 alone, in one read
+    transaction (services.database.read_session_quickly: no SQLAlchemy to import); any
+    other database, or a file that needs anything done to it first, is opened the usual
+    way, with the same refusals and messages."""
+    from workshop_tui.services.database import read_session_quickly
+    from workshop_tui.storage.location import resolve_url
+
+    root = ctx.find_root().params
+    url = resolve_url(db_path or root.get("db_path"), database_url or root.get("database_url"))
+    quick = read_session_quickly(url, lambda summaries: pick_session(summaries, value), rounds=rounds)
+    if quick is not None:
+        return quick
+    from workshop_tui.services import sessions
+
+    db = open_db(ctx, db_path, database_url)
+    session_id = resolve_session(db, value)
+    return session_id, sessions.load(db, session_id, rounds=rounds)
 
 
 @click.group(cls=SafeGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -263,14 +291,13 @@ def _export(ctx: click.Context, db_path: str | None, database_url: str | None, s
     for fmt in chosen:
         if fmt not in known:
             raise BadInput(f"Unknown format {fmt!r}; choose one of: {', '.join(known)}, or all.")
-    db = open_db(ctx, db_path, database_url)
-    session_id = resolve_session(db, session)
+    _session_id, workshop = read_session(ctx, db_path, database_url, session)
     if len(chosen) > 1 or "all" in fmts:
         if str(output) == "-":
             raise BadInput("Several formats need a folder; give one with -o.")
         if output.exists() and not output.is_dir():
             raise BadInput(f"{output} is a file; give a folder for several formats.")
-        for written in exports.export_many(db, session_id, chosen, output, overwrite=force):
+        for written in exports.write_many(workshop, chosen, output, overwrite=force):
             say(f"Wrote {written}", err=True)
         return
     fmt = chosen[0]
@@ -280,10 +307,10 @@ def _export(ctx: click.Context, db_path: str | None, database_url: str | None, s
         # As bytes: the same UTF-8 and line endings as the file, even on Windows, where a
         # redirected text stdout would translate newlines and use the locale's code page.
         sys.stdout.flush()
-        sys.stdout.buffer.write(exports.render_text(db, session_id, fmt).encode("utf-8"))
+        sys.stdout.buffer.write(exports.text_of(workshop, fmt).encode("utf-8"))
         sys.stdout.buffer.flush()
         return
-    written = exports.export(db, session_id, fmt, output, overwrite=force)
+    written = exports.write_one(workshop, fmt, output, overwrite=force)
     say(f"Wrote {written}", err=True)
 
 

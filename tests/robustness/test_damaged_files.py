@@ -209,6 +209,36 @@ def test_a_writable_file_in_a_read_only_folder(open_dir):
     assert sorted(p.name for p in open_dir.iterdir()) == beside == ["workshop.db", "workshop.db-ballots"]
 
 
+def _quick_read(path: Path) -> None:
+    """The read-only commands' quick path (storage/quick_load.py); its None said as a DatabaseError."""
+    from workshop_tui.storage import quick_load
+
+    if quick_load.load_workshop(path, 1) is None:
+        raise DatabaseError("left to the full path")
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("locked", ["file", "folder"])
+def test_the_quick_read_path_leaves_a_read_only_location_to_the_full_path(open_dir, sample_bytes, locked):
+    """The full path refuses a read-only file or folder (it must save every change there, and
+    -wal and -shm go beside the file), so `results` shows that refusal, not an answer."""
+    from workshop_tui.services import sessions
+    from workshop_tui.storage import quick_load  # noqa: F401  (imported before the fork: the child may not read /root)
+
+    path = open_dir / "workshop.db"
+    db = open_database(f"sqlite:///{path}")
+    sessions.import_bytes(db, sample_bytes("calderdale"), "calderdale")
+    db.dispose()
+    for p in open_dir.iterdir():
+        p.chmod(0o666 if locked == "folder" else 0o644)
+    open_dir.chmod(0o555 if locked == "folder" else 0o777)
+    assert as_unprivileged(_quick_read, path) == "left to the full path"
+    for p in open_dir.iterdir():
+        p.chmod(0o666)
+    open_dir.chmod(0o777)
+    assert as_unprivileged(_quick_read, path) is None  # writable file in a writable folder: read
+
+
 @pytest.mark.sqlite_only
 def test_a_new_database_in_a_read_only_folder(open_dir):
     target = open_dir / "sub"

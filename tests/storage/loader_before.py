@@ -11,11 +11,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from workshop_tui.domain import model as m
+from workshop_tui.storage import assemble
+from workshop_tui.storage.assemble import BoxMark as _BoxMark
 from workshop_tui.storage.repository import (
-    _BoxMark,
+    _OrmRows,
     _boxed,
     _decode_ranking,
-    _load_gate_sheets,
     _settings_from_json,
     decode_value,
     get_session_row,
@@ -35,6 +36,12 @@ from workshop_tui.storage.tables import (
     RoundVoterRow,
     VoteRow,
 )
+
+
+
+def _load_gate_sheets(s: Session, session_id: int, p_key: dict, i_key: dict, c_key: dict) -> tuple[m.GateSheet, ...]:
+    # The gate sheets' reading moved into storage/assemble.py with the rest of the loader.
+    return assemble._gate_sheets(_OrmRows(s, session_id), p_key, i_key, c_key)
 
 
 def load_workshop_before(s: Session, session_id: int) -> m.Workshop:

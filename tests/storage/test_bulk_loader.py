@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from loader_before import load_workshop_before
+from session_strategies import workshops
 
 from workshop_tui.domain import model as m
 from workshop_tui.services import sessions
@@ -21,60 +22,6 @@ from workshop_tui.storage import bulk_votes
 from workshop_tui.storage import repository as repo
 
 SAMPLE_NAMES = [name for name, _ in sessions.sample_files()]
-
-values = st.one_of(
-    st.integers(-3, 12),
-    st.fractions(min_value=-5, max_value=10, max_denominator=7),
-    st.booleans(),
-    st.sampled_from(["must", "should", "could", "wont", "5/2", "7", "  spaced  ", "ünïcode"]),
-    st.none(),
-)
-texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00"),
-                max_size=6)  # storage refuses NUL, rightly
-
-
-@st.composite
-def workshops(draw) -> m.Workshop:
-    n_people = draw(st.integers(0, 4))
-    n_items = draw(st.integers(1, 5))
-    people = tuple(m.Participant(key=f"p{n}", name=f"P{n}") for n in range(n_people))
-    items = tuple(m.Initiative(key=f"i{n}", title=f"I{n}", effort=draw(st.none() | st.fractions(0, 9, max_denominator=5)))
-                  for n in range(n_items))
-    criteria = tuple(m.Criterion(key=f"c{n}", name=f"C{n}") for n in range(draw(st.integers(0, 2))))
-    rounds = []
-    for r in range(draw(st.integers(0, 3))):
-        method = draw(st.sampled_from(["dots", "matrix", "ranking", "value_effort", "moscow"]))
-        anonymous = draw(st.booleans())
-        voters = people if not anonymous else tuple(m.Participant(key=f"b{n}", name="") for n in range(3))
-        votes, seen = [], set()
-        for person in voters:
-            for _ in range(draw(st.integers(0, 3))):
-                initiative = draw(st.sampled_from(items)).key
-                criterion = draw(st.sampled_from(criteria)).key if criteria and method == "matrix" else None
-                if (person.key, initiative, criterion) in seen:
-                    continue
-                seen.add((person.key, initiative, criterion))
-                ranking = None
-                if method == "ranking":
-                    keys = draw(st.permutations([i.key for i in items]))
-                    ranking = tuple(keys[:1]) + (tuple(keys[1:3]),) if len(keys) > 2 else tuple(keys)
-                    initiative = None
-                    if any(v.ballot == person.key or v.participant == person.key for v in votes):
-                        continue
-                votes.append(m.Vote(
-                    participant=None if anonymous else person.key,
-                    ballot=f"ballot-{person.key}-{draw(st.integers(0, 999))}" if anonymous else None,
-                    initiative=initiative, criterion=criterion,
-                    value=None if method == "ranking" else draw(values),
-                    effort=draw(st.none() | st.fractions(0, 9, max_denominator=4)) if method == "value_effort" else None,
-                    ranking=ranking, channel=draw(st.sampled_from(["facilitator", "paper", "phone"])),
-                    note=draw(texts)))
-        voted = tuple(p.key for p in people[:draw(st.integers(0, len(people)))]) if anonymous else ()
-        rounds.append(m.Round(key=f"r{r}", method=method, title=f"Round {r}", anonymous=anonymous,
-                              status=draw(st.sampled_from(["open", "closed"])), votes=tuple(votes), voted=voted))
-    return m.Workshop(session=m.SessionInfo(title="generated"), participants=people, initiatives=items,
-                      criteria=criteria, rounds=tuple(rounds))
-
 
 def _both(db, session_id: int) -> tuple[m.Workshop, m.Workshop]:
     with reading(db) as s:

@@ -19,7 +19,7 @@ def register(main: click.Group) -> None:
         """A round's ranking: rank, score, supporters, spread and agreement."""
         from workshop_tui.domain import results as engine
 
-        _db, _sid, workshop, key = _open(ctx, db_path, database_url, session, round_key)
+        workshop, key = _open(ctx, db_path, database_url, session, round_key)
         try:
             result = engine.round_result(workshop, key)
         except engine.SettingsError as exc:
@@ -45,8 +45,8 @@ def register(main: click.Group) -> None:
         from workshop_tui.domain import results as engine
         from workshop_tui.domain import rounds as round_policy
 
-        _db, _sid, workshop, key = _open(ctx, db_path, database_url, session, round_key, need_round=False,
-                                         default=round_policy.plan_round)
+        workshop, key = _open(ctx, db_path, database_url, session, round_key, need_round=False,
+                              default=round_policy.plan_round)
         try:
             data = engine.plan_to_json(workshop, engine.plan(workshop, key))
         except (engine.PlanInputError, engine.SettingsError) as exc:
@@ -149,15 +149,13 @@ def _nothing_shown(workshop) -> str:
 
 def _open(ctx, db_path, database_url, session, round_key, *, need_round: bool = True, default=None):
     """The session and the round to show, as the round policy allows (a withheld round exits 2 with why)."""
-    from workshop_tui.cli import BadInput, open_db, resolve_session
+    from workshop_tui.cli import BadInput, read_session
     from workshop_tui.domain import rounds as round_policy
-    from workshop_tui.services import sessions
 
-    db = open_db(ctx, db_path, database_url)
-    session_id = resolve_session(db, session)
     # A round asked for by key is all the command counts: only its votes are read (the
     # round policy needs only that round's own votes to decide whether it may be shown).
-    workshop = sessions.load(db, session_id, rounds=None if round_key is None else {round_key})
+    session_id, workshop = read_session(ctx, db_path, database_url, session,
+                                        rounds=None if round_key is None else {round_key})
     if round_key is None:
         round_key = (default or round_policy.default_round)(workshop)
         if round_key is None and need_round:
@@ -169,7 +167,7 @@ def _open(ctx, db_path, database_url, session, round_key, *, need_round: bool = 
             raise BadInput(_no_such_round(workshop, round_key)) from None
         except round_policy.RoundNotShown as exc:
             raise BadInput(str(exc).replace("SESSION", str(session_id))) from None
-    return db, session_id, workshop, round_key
+    return workshop, round_key
 
 
 class _Out:

@@ -7,6 +7,8 @@ and SQLAlchemy (storage/engine.py) is imported inside the functions that need it
 
 from __future__ import annotations
 
+from typing import Any, Callable, Collection
+
 from workshop_tui.storage.location import plain_sqlite_file
 from workshop_tui.storage.quick import list_sessions_fast
 
@@ -23,6 +25,20 @@ def read_sessions_quickly(url: str | None, *, samples_when_empty: bool, check: b
     if not summaries and samples_when_empty:
         return None  # an empty database is about to get the samples: show those instead
     return summaries
+
+
+def read_session_quickly(url: str | None, choose: Callable[[list], int], *,
+                         rounds: Collection[str] | None = None) -> tuple[int, Any] | None:
+    """For a command that only reads: the session ``choose`` picks from the sessions list,
+    as a workshop (only ``rounds``' votes, when named), read with sqlite3 alone in one read
+    transaction (storage/quick_load.py); None: open the database the usual way instead
+    (PostgreSQL, a file to migrate, refuse or repair, anything unexpected)."""
+    path = plain_sqlite_file(url)
+    if path is None:
+        return None
+    from workshop_tui.storage.quick_load import read_session
+
+    return read_session(path, choose, rounds=rounds)
 
 
 def open_for_app(url: str | None, *, samples_when_empty: bool):

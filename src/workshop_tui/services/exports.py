@@ -1,13 +1,28 @@
-"""Exporting a session in any format: shared by the CLI and the TUI's dialog."""
+"""Exporting a session in any format: shared by the CLI and the TUI's dialog.
+
+Each export comes in two forms: from the database (``export``, ``export_many``,
+``render_text``: the session is loaded here) and from a workshop already read
+(``write_one``, ``write_many``, ``text_of``: the read-only commands read it on the
+quick path, storage/quick_load.py). SQLAlchemy is imported only by the first form.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workshop_tui import exporters
+from workshop_tui.domain import model as m
 from workshop_tui.exporters.files import TargetError, TargetExists  # re-exported: the front ends catch them
-from workshop_tui.services import sessions
-from workshop_tui.storage.engine import Database
+
+if TYPE_CHECKING:
+    from workshop_tui.storage.engine import Database
+
+
+def _load(db: Database, session_id: int) -> m.Workshop:
+    from workshop_tui.services import sessions
+
+    return sessions.load(db, session_id)
 
 
 def file_stem(title: str) -> str:
@@ -20,7 +35,7 @@ def write_paper_ballots(db: Database, session_id: int, round_key: str, path: Pat
     from workshop_tui.exporters import ballots
     from workshop_tui.exporters.files import write_text_atomically
 
-    return write_text_atomically(Path(path), ballots.render(sessions.load(db, session_id), round_key, cards))
+    return write_text_atomically(Path(path), ballots.render(_load(db, session_id), round_key, cards))
 
 
 def formats() -> list[str]:
@@ -32,7 +47,11 @@ def is_text(fmt: str) -> bool:
 
 
 def render_text(db: Database, session_id: int, fmt: str) -> str:
-    return exporters.module_for(fmt).render(sessions.load(db, session_id))
+    return text_of(_load(db, session_id), fmt)
+
+
+def text_of(workshop: m.Workshop, fmt: str) -> str:
+    return exporters.module_for(fmt).render(workshop)
 
 
 def export(db: Database, session_id: int, fmt: str, path: Path, *, overwrite: bool = False) -> Path:
@@ -43,9 +62,18 @@ def export(db: Database, session_id: int, fmt: str, path: Path, *, overwrite: bo
     --force, or the app's confirmation."""
     from workshop_tui.heap import collector_paused
 
-    check_target(fmt, Path(path), overwrite=overwrite)
+    check_target(fmt, Path(path), overwrite=overwrite)  # before the session is read
     with collector_paused():  # loading and writing make millions of objects and no cycles (see heap.py)
-        return exporters.module_for(fmt).write(sessions.load(db, session_id), Path(path))
+        return write_one(_load(db, session_id), fmt, path, overwrite=overwrite)
+
+
+def write_one(workshop: m.Workshop, fmt: str, path: Path, *, overwrite: bool = False) -> Path:
+    """``export`` of a workshop already read."""
+    from workshop_tui.heap import collector_paused
+
+    check_target(fmt, Path(path), overwrite=overwrite)
+    with collector_paused():
+        return exporters.module_for(fmt).write(workshop, Path(path))
 
 
 def check_target(fmt: str, path: Path, *, overwrite: bool) -> None:
@@ -79,18 +107,31 @@ def export_many(db: Database, session_id: int, fmts: list[str] | tuple[str, ...]
     """
     from workshop_tui.heap import collector_paused
 
+    _known(fmts)  # before the session is read
     with collector_paused():  # loading and writing make millions of objects and no cycles (see heap.py)
-        return _export_many(db, session_id, fmts, Path(folder), stem, overwrite=overwrite)
+        return write_many(_load(db, session_id), fmts, folder, stem, overwrite=overwrite)
 
 
-def _export_many(db: Database, session_id: int, fmts: list[str] | tuple[str, ...], folder: Path,
-                 stem: str | None, *, overwrite: bool) -> list[Path]:
-    from workshop_tui.exporters.prepared import Prepared
+def write_many(workshop: m.Workshop, fmts: list[str] | tuple[str, ...], folder: Path, stem: str | None = None, *,
+               overwrite: bool = False) -> list[Path]:
+    """``export_many`` of a workshop already read."""
+    from workshop_tui.heap import collector_paused
 
+    _known(fmts)
+    with collector_paused():
+        return _write_many(workshop, fmts, Path(folder), stem, overwrite=overwrite)
+
+
+def _known(fmts: list[str] | tuple[str, ...]) -> None:
     unknown = [f for f in fmts if f not in exporters.FORMATS]
     if unknown:
         raise ValueError(f"unknown format {unknown[0]!r}; choose from {', '.join(exporters.FORMATS)}")
-    workshop = sessions.load(db, session_id)
+
+
+def _write_many(workshop: m.Workshop, fmts: list[str] | tuple[str, ...], folder: Path,
+                stem: str | None, *, overwrite: bool) -> list[Path]:
+    from workshop_tui.exporters.prepared import Prepared
+
     prepared = Prepared(workshop)
     folder = Path(folder)
     from workshop_tui.exporters import files

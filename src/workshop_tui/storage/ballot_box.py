@@ -35,10 +35,11 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
 from typing import Any, Iterable
 
 from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, Text, delete, func, insert, select, text, update
+
+from workshop_tui.storage.boxed import Entry, entries as _entries  # Entry re-exported: callers have found it here
 
 SCHEMA = "ballot_box"
 SUFFIX = "-ballots"
@@ -109,21 +110,6 @@ def _random_id() -> int:
 
 def _is_postgres(s) -> bool:
     return s.get_bind().dialect.name == "postgresql"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One line of a boxed ballot, in the vote table's terms (row ids, encoded text)."""
-
-    initiative_id: int | None
-    criterion_id: int | None
-    value: str | None
-    effort: str | None
-    ranking: str | None
-    channel: str
-    note: str
-    ballot: str
-    participant_id: None = None
 
 
 def _encode(entries: Iterable[dict[str, Any]]) -> str:
@@ -244,8 +230,7 @@ def contents(s, round_ids: Iterable[int]) -> tuple[dict[int, list[Entry]], dict[
     ballots: dict[int, list[Entry]] = {}
     for r in conn.execute(select(slot.c.round_id, slot.c.ballot, slot.c.payload)
                           .where(slot.c.round_id.in_(ids), slot.c.state == FILLED)):
-        for e in json.loads(r.payload):
-            ballots.setdefault(r.round_id, []).append(Entry(ballot=r.ballot, **e))
+        ballots.setdefault(r.round_id, []).extend(_entries(r.ballot, r.payload))
     voted: dict[int, set[int]] = {}
     for r in conn.execute(select(voter.c.round_id, voter.c.participant_id)
                           .where(voter.c.round_id.in_(ids), voter.c.state == VOTED)):

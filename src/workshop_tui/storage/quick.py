@@ -61,14 +61,19 @@ def list_sessions_fast(path: Path, *, check: bool = False) -> list[SessionSummar
         version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         if not version or version[0] != SCHEMA_HEAD:
             return None
-        rows = conn.execute(_QUERY).fetchall()
+        return summaries(conn)
     except sqlite3.Error:
         return None
     finally:
         conn.close()
+
+
+def summaries(conn: sqlite3.Connection) -> list[SessionSummary]:
+    """Every session's summary, on an open connection to a file at ``SCHEMA_HEAD``
+    (also read inside the quick read path's transaction, storage/quick_load.py)."""
     return [
         SessionSummary(id=r[0], title=r[1], organisation=r[2], date=_date(r[3]), stage=r[4],
                        updated_at=_datetime(r[5]), source=r[6] or "", initiatives=r[7], participants=r[8],
                        rounds=r[9])
-        for r in rows
+        for r in conn.execute(_QUERY).fetchall()
     ]

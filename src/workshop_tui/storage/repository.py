@@ -7,11 +7,8 @@ in and out, so no live ORM row ever reaches a screen.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import itertools
 import json
-import re
 import secrets
 from dataclasses import dataclass
 from fractions import Fraction
@@ -22,7 +19,24 @@ from sqlalchemy import text as sql
 from sqlmodel import Session
 
 from workshop_tui.domain import model as m
-from workshop_tui.storage import ballot_box, bulk_votes
+from workshop_tui.storage import assemble, ballot_box, boxed, bulk_votes
+from workshop_tui.storage.assemble import BoxMark, session_info  # noqa: F401 - session_info: services use it here
+from workshop_tui.storage.assemble import criterion as _criterion
+from workshop_tui.storage.boxed import Entry
+# The stored values' codecs live in storage/codecs.py (stdlib only, shared with the quick read
+# path); these names are re-exported because callers have always found them here.
+from workshop_tui.storage.codecs import (  # noqa: F401
+    decode_ranking as _decode_ranking,
+    decode_value,
+    encode_ranking as _encode_ranking,
+    encode_value,
+    frac_to_text,
+    ranking_without as _without,
+    secret_order,
+    settings_from_json as _settings_from_json,
+    settings_to_json as _settings_to_json,
+    text_to_frac,
+)
 from workshop_tui.storage.tables import (
     ActionRow,
     AuditRow,
@@ -42,9 +56,6 @@ from workshop_tui.storage.tables import (
     VoteRow,
 )
 
-_FRACTION = re.compile(r"^-?\d+/\d+$")
-
-
 class NotFound(LookupError):
     """A session, or a thing in it, that is not in the database (any more)."""
 
@@ -53,39 +64,7 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-# -- value encoding -------------------------------------------------------
-
-def frac_to_text(value: Fraction | int | None) -> str | None:
-    return None if value is None else str(Fraction(value))
-
-
-def text_to_frac(value: str | None) -> Fraction | None:
-    return None if value is None or value == "" else Fraction(value)
-
-
-def encode_value(value: m.VoteValue) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (bool, str, int)):
-        return json.dumps(value)
-    frac = Fraction(value)
-    return json.dumps(frac.numerator if frac.denominator == 1 else str(frac))
-
-
-def decode_value(text: str | None, method: str) -> m.VoteValue:
-    if text is None:
-        return None
-    value = json.loads(text)
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, str) and _FRACTION.match(value):
-        value = Fraction(value)
-    if method == "dots" and isinstance(value, (int, Fraction)):
-        return int(value)
-    if method in ("matrix", "value_effort") and isinstance(value, (int, Fraction)):
-        return Fraction(value)
-    return value
-
+# -- row ids ------------------------------------------------------------------
 
 NAMED_ID_LIMIT = 2**61
 
@@ -132,15 +111,6 @@ def touch(s: Session, session_id: int) -> None:
     done = s.connection().execute(update(t).where(t.c.id == session_id).values(updated_at=now())).rowcount
     if not done:
         raise NotFound(f"There is no session {session_id}.")
-
-
-def session_info(row: SessionRow) -> m.SessionInfo:
-    return m.SessionInfo(
-        title=row.title, organisation=row.organisation, date=row.date, facilitator=row.facilitator,
-        mission=row.mission, horizon_years=row.horizon_years, bandwidth=row.bandwidth,
-        description=row.description, budget=text_to_frac(row.budget), max_actions=row.max_actions,
-        stage=row.stage, plan_round=row.plan_round,
-    )
 
 
 def apply_session_info(row: SessionRow, info: m.SessionInfo) -> None:
@@ -347,22 +317,6 @@ def count_gate_assessments(s: Session, session_id: int, *, initiative: str | Non
     return int(s.exec(query).scalar() or 0)
 
 
-def _load_gate_sheets(s: Session, session_id: int, p_key: dict, i_key: dict, c_key: dict) -> tuple[m.GateSheet, ...]:
-    sheets = s.exec(select(GateSheetRow).where(GateSheetRow.session_id == session_id)
-                    .order_by(GateSheetRow.position, GateSheetRow.id)).scalars().all()
-    if not sheets:
-        return ()
-    by_sheet: dict[int, list[m.GateAssessment]] = {}
-    rows = s.exec(select(GateAssessmentRow).where(GateAssessmentRow.sheet_id.in_([g.id for g in sheets]))
-                  .order_by(GateAssessmentRow.id)).scalars().all()
-    for a in rows:
-        by_sheet.setdefault(a.sheet_id, []).append(m.GateAssessment(
-            initiative=i_key[a.initiative_id], criterion=c_key[a.criterion_id], passed=bool(a.passed), note=a.note,
-            participant=p_key.get(a.participant_id) if a.participant_id else None, channel=a.channel))
-    return tuple(m.GateSheet(key=g.key, title=g.title, status=g.status, position=g.position,
-                             assessments=tuple(by_sheet.get(g.id, ()))) for g in sheets)
-
-
 # -- rounds and votes -------------------------------------------------------
 
 def round_row(s: Session, session_id: int, key: str) -> RoundRow:
@@ -384,17 +338,6 @@ def save_round(s: Session, session_id: int, r: m.Round) -> None:
 
 def delete_round(s: Session, session_id: int, key: str) -> None:
     s.delete(round_row(s, session_id, key))
-
-
-def _settings_to_json(settings: Any) -> dict:
-    return {k: (str(v) if isinstance(v, Fraction) else v) for k, v in dict(settings).items()}
-
-
-def _settings_from_json(text: str) -> dict:
-    out = {}
-    for k, v in json.loads(text or "{}").items():
-        out[k] = Fraction(v) if isinstance(v, str) and _FRACTION.match(v) else v
-    return out
 
 
 def add_votes(s: Session, session_id: int, round_key: str, votes: Iterable[m.Vote], *, anonymous: bool) -> None:
@@ -448,10 +391,6 @@ def _add_ranking_places(s: Session, round_id: int, participant_id: int | None, b
             raise NotFound(f"A ranking names {key!r}, which is not an initiative in this session.")
         s.add(RankingPlaceRow(id=random_id(), round_id=round_id, participant_id=participant_id,
                               ballot=ballot if anonymous else None, initiative_id=items[key], place=place))
-
-
-def _encode_ranking(ranking: m.RankingBallot) -> str:
-    return json.dumps([list(e) if isinstance(e, tuple) else e for e in ranking])
 
 
 def reshuffle_secret_rows(s: Session, table: Any, round_id: int) -> None:
@@ -652,7 +591,7 @@ def round_state(s: Session, session_id: int, round_key: str, participant: str | 
             for v in rows)
     if rnd.anonymous:
         only = None if participant is None else people.get(participant, -1)
-        marks = [*marks, *(_BoxMark(pid, "voted") for pid in marked.get(rnd.id, set())
+        marks = [*marks, *(BoxMark(pid, "voted") for pid in marked.get(rnd.id, set())
                            if pid in p_key and (only is None or pid == only))]
     order = {row_id: n for n, (_, row_id, _) in enumerate(person_rows)}
     marks = sorted(marks, key=lambda mk: order.get(mk.participant_id, 0))
@@ -714,11 +653,6 @@ def cell_state(s: Session, session_id: int, round_key: str, participant: str, in
                       session_id, conn, initiative_count=count)
 
 
-def _criterion(c: Any) -> m.Criterion:
-    return m.Criterion(key=c.key, name=c.name, kind=c.kind, weight=Fraction(c.weight), min=Fraction(c.scale_min),
-                       max=Fraction(c.scale_max), direction=c.direction, description=c.description)
-
-
 def replace_ranking(s: Session, session_id: int, round_key: str, participant: str, vote: m.Vote | None) -> None:
     """One named ranking ballot: the person's old ballot (and its references) out, ``vote`` in."""
     delete_votes(s, session_id, round_key, participant=participant)
@@ -759,21 +693,6 @@ def rankings_naming(s: Session, session_id: int, initiative: str) -> list[Rankin
                        ballots=sum(1 for k in named if k[0] == r.id),
                        emptied=sum(1 for k in named if k[0] == r.id and sizes.get(k) == 1))
             for r in rounds]
-
-
-def _without(ranking: m.RankingBallot, key: str) -> m.RankingBallot:
-    out: list = []
-    for entry in ranking:
-        if isinstance(entry, str):
-            if entry != key:
-                out.append(entry)
-            continue
-        rest = tuple(k for k in entry if k != key)
-        if len(rest) > 1:
-            out.append(rest)
-        elif rest:
-            out.append(rest[0])
-    return tuple(out)
 
 
 def remove_from_rankings(s: Session, session_id: int, initiative: str) -> int:
@@ -1027,90 +946,50 @@ def load_workshop(s: Session, session_id: int, *, rounds: Collection[str] | None
     ``rounds`` names the rounds whose votes a caller needs (None: every round). The
     other rounds come back with their settings, status and who voted, but with no
     votes: such a workshop answers only for the rounds named (``sessions.load_rounds``).
-    Votes are read in bulk, one column-wise query per round (storage/bulk_votes.py).
+    Votes are read in bulk, one column-wise query per round (storage/bulk_votes.py);
+    the rows become a workshop in storage/assemble.py, as on the quick read path.
     """
-    row = get_session_row(s, session_id)
-    participants = s.exec(select(ParticipantRow).where(ParticipantRow.session_id == session_id)
-                          .order_by(ParticipantRow.position, ParticipantRow.id)).scalars().all()
-    initiatives = s.exec(select(InitiativeRow).where(InitiativeRow.session_id == session_id)
-                         .order_by(InitiativeRow.position, InitiativeRow.id)).scalars().all()
-    bottlenecks = s.exec(select(BottleneckRow).where(BottleneckRow.session_id == session_id)
-                         .order_by(BottleneckRow.position, BottleneckRow.id)).scalars().all()
-    criteria = s.exec(select(CriterionRow).where(CriterionRow.session_id == session_id)
-                      .order_by(CriterionRow.position, CriterionRow.id)).scalars().all()
-    round_rows = s.exec(select(RoundRow).where(RoundRow.session_id == session_id)
-                        .order_by(RoundRow.position, RoundRow.id)).scalars().all()
-    p_key = {p.id: p.key for p in participants}
-    i_key = {i.id: i.key for i in initiatives}
-    b_key = {b.id: b.key for b in bottlenecks}
-    c_key = {c.id: c.key for c in criteria}
-    deps: dict[int, list[tuple[int, str]]] = {}
-    demands: dict[int, dict[str, int]] = {}
-    if initiatives:
-        ids = list(i_key)
-        for d in s.exec(select(DependencyRow).where(DependencyRow.initiative_id.in_(ids))).scalars().all():
-            deps.setdefault(d.initiative_id, []).append((d.position, i_key[d.depends_on_id]))
-        demand_rows = s.exec(select(DemandRow).where(DemandRow.initiative_id.in_(ids))).scalars().all()
-        order = {b.id: n for n, b in enumerate(bottlenecks)}
-        for d in sorted(demand_rows, key=lambda d: order.get(d.bottleneck_id, 0)):
-            demands.setdefault(d.initiative_id, {})[b_key[d.bottleneck_id]] = d.amount
-    round_values = []
-    if round_rows:
-        r_ids = [r.id for r in round_rows]
-        voters: dict[int, list[Any]] = {}
-        for v in s.exec(select(RoundVoterRow).where(RoundVoterRow.round_id.in_(r_ids))).scalars().all():
-            voters.setdefault(v.round_id, []).append(v)
-        wanted = [r for r in round_rows if rounds is None or r.key in rounds]
-        boxed, marked = _boxed(s, [r.id for r in round_rows if r.anonymous], i_key, c_key)
-        for round_id, pids in marked.items():
-            voters.setdefault(round_id, []).extend(_BoxMark(pid, "voted") for pid in pids if pid in p_key)
-        votes_by_round = {r.id: _round_votes(s, r, boxed.get(r.id, ()), p_key, i_key, c_key) for r in wanted}
-        p_order = {p.id: n for n, p in enumerate(participants)}
-        for r in round_rows:
-            marks = sorted(voters.get(r.id, []), key=lambda v: p_order.get(v.participant_id, 0))
-            round_values.append(m.Round(
-                key=r.key, method=r.method, title=r.title, settings=_settings_from_json(r.settings),
-                status=r.status, anonymous=r.anonymous, hidden=r.hidden, min_group=r.min_group,
-                votes=votes_by_round.get(r.id, ()),
-                voted=tuple(p_key[v.participant_id] for v in marks if v.status == "voted"),
-                abstained=tuple(p_key[v.participant_id] for v in marks if v.status == "abstained"),
-            ))
-    decisions = s.exec(select(DecisionRow).where(DecisionRow.session_id == session_id)
-                       .order_by(DecisionRow.position, DecisionRow.id)).scalars().all()
-    actions = s.exec(select(ActionRow).where(ActionRow.session_id == session_id)
-                     .order_by(ActionRow.position, ActionRow.id)).scalars().all()
-    return m.Workshop(
-        session=session_info(row),
-        participants=tuple(m.Participant(key=p.key, name=p.name, role=p.role, site=p.site) for p in participants),
-        initiatives=tuple(
-            m.Initiative(
-                key=i.key, title=i.title, description=i.description, owner=i.owner, service_area=i.service_area,
-                portfolio=i.portfolio, kind=i.kind, effort=text_to_frac(i.effort), cost=text_to_frac(i.cost),
-                decided=i.decided, depends_on=tuple(k for _, k in sorted(deps.get(i.id, []))),
-                demands=demands.get(i.id, {}),
-            )
-            for i in initiatives
-        ),
-        bottlenecks=tuple(m.Bottleneck(key=b.key, name=b.name, capacity=b.capacity, unit=b.unit) for b in bottlenecks),
-        criteria=tuple(
-            m.Criterion(key=c.key, name=c.name, kind=c.kind, weight=Fraction(c.weight), min=Fraction(c.scale_min),
-                        max=Fraction(c.scale_max), direction=c.direction, description=c.description)
-            for c in criteria
-        ),
-        rounds=tuple(round_values),
-        decisions=tuple(m.Decision(initiative=i_key[d.initiative_id], outcome=d.outcome, rationale=d.rationale,
-                                   round=d.round_key, kind=d.kind or "", decided_at=d.decided_at)
-                        for d in decisions),
-        actions=tuple(m.Action(key=a.key, initiative=i_key.get(a.initiative_id) if a.initiative_id else None,
-                               title=a.title, owner=a.owner, measure=a.measure, due=a.due) for a in actions),
-        gate_sheets=_load_gate_sheets(s, session_id, p_key, i_key, c_key),
-    )
+    return assemble.workshop(_OrmRows(s, session_id), rounds=rounds)
+
+
+_ORDERED = {"participant": ParticipantRow, "initiative": InitiativeRow, "bottleneck": BottleneckRow,
+            "criterion": CriterionRow, "round": RoundRow, "decision": DecisionRow, "action": ActionRow,
+            "gate_sheet": GateSheetRow}
 
 
 @dataclass(frozen=True)
-class _BoxMark:
-    participant_id: int
-    status: str
+class _OrmRows:
+    """One session's rows through the ORM, for ``assemble.workshop`` (see ``assemble.Rows``)."""
+
+    s: Session
+    session_id: int
+
+    def session(self) -> SessionRow:
+        return get_session_row(self.s, self.session_id)
+
+    def ordered(self, table: str) -> list[Any]:
+        row = _ORDERED[table]
+        return self.s.exec(select(row).where(row.session_id == self.session_id)
+                           .order_by(row.position, row.id)).scalars().all()
+
+    def dependencies(self, initiative_ids: list[int]) -> list[Any]:
+        return self.s.exec(select(DependencyRow).where(DependencyRow.initiative_id.in_(initiative_ids))).scalars().all()
+
+    def demands(self, initiative_ids: list[int]) -> list[Any]:
+        return self.s.exec(select(DemandRow).where(DemandRow.initiative_id.in_(initiative_ids))).scalars().all()
+
+    def voters(self, round_ids: list[int]) -> list[Any]:
+        return self.s.exec(select(RoundVoterRow).where(RoundVoterRow.round_id.in_(round_ids))).scalars().all()
+
+    def boxed(self, round_ids: list[int]):
+        return ballot_box.contents(self.s, round_ids)
+
+    def vote_chunks(self, round_id: int):
+        return bulk_votes.fetch_round_chunks(self.s.connection(), round_id)
+
+    def gate_assessments(self, sheet_ids: list[int]) -> list[Any]:
+        return self.s.exec(select(GateAssessmentRow).where(GateAssessmentRow.sheet_id.in_(sheet_ids))
+                           .order_by(GateAssessmentRow.id)).scalars().all()
 
 
 # -- secret rounds: the ballot box (storage/ballot_box.py) ----------------------------
@@ -1150,7 +1029,7 @@ def seal_secret_round(s: Session, session_id: int, round_key: str) -> int:
     crits = id_map(s, CriterionRow, session_id)
     i_key, c_key = {v: k for k, v in items.items()}, {v: k for k, v in crits.items()}
     entries, people = ballot_box.seal(s, rnd.id, live)
-    entries = [e for e in (_still_valid(e, i_key, c_key) for e in entries) if e is not None]
+    entries = [e for e in (boxed.still_valid(e, i_key, c_key) for e in entries) if e is not None]
     conn = s.connection()
     rows = [{"id": random_id(), "round_id": rnd.id, "participant_id": None, "ballot": e.ballot,
              "initiative_id": e.initiative_id, "criterion_id": e.criterion_id, "value": e.value,
@@ -1172,35 +1051,9 @@ def seal_secret_round(s: Session, session_id: int, round_key: str) -> int:
     return len({e.ballot for e in entries})
 
 
-def _still_valid(e: ballot_box.Entry, i_key: dict[int, str], c_key: dict[int, str]) -> ballot_box.Entry | None:
-    """A boxed entry as the session now is: an initiative or criterion deleted since
-    the ballot was cast drops out of it, as it does from stored ballots."""
-    if e.initiative_id is not None and e.initiative_id not in i_key:
-        return None
-    if e.criterion_id is not None and e.criterion_id not in c_key:
-        return None
-    if e.ranking is not None:
-        ranking = _decode_ranking(e.ranking) or ()
-        for key in {k for entry in ranking for k in ((entry,) if isinstance(entry, str) else entry)}:
-            if key not in i_key.values():
-                ranking = _without(ranking, key)
-        if not ranking:
-            return None
-        return dataclasses.replace(e, ranking=_encode_ranking(ranking))
-    return e
-
-
 def _boxed(s: Session, round_ids: list[int], i_key: dict[int, str], c_key: dict[int, str]):
-    boxed, marked = ballot_box.contents(s, round_ids)
-    cleaned = {rid: [v for v in (_still_valid(e, i_key, c_key) for e in entries) if v is not None]
-               for rid, entries in boxed.items()}
-    return cleaned, marked
-
-
-def secret_order(v: m.Vote) -> tuple[str, str, str]:
-    """A secret round's votes in an order that says nothing of who cast first: by ballot id
-    (random), then initiative and criterion. Every read of a secret round uses it."""
-    return (v.ballot or "", v.initiative or "", v.criterion or "")
+    found, marked = ballot_box.contents(s, round_ids)
+    return boxed.cleaned(found, i_key, c_key), marked
 
 
 def forget_deleted_boxes(s: Session) -> None:
@@ -1208,16 +1061,8 @@ def forget_deleted_boxes(s: Session) -> None:
     ballot_box.forget_missing_rounds(s, s.exec(select(RoundRow.id)).scalars().all())
 
 
-_decode_ranking = bulk_votes.decode_ranking
-
-
-def _round_votes(s: Session, r: RoundRow, boxed: Iterable[ballot_box.Entry], p_key: dict[int, str],
+def _round_votes(s: Session, r: Any, boxed_entries: Iterable[Entry], p_key: dict[int, str],
                  i_key: dict[int, str], c_key: dict[int, str]) -> tuple[m.Vote, ...]:
     """One round's votes (and, while a secret round is open, its boxed ballots)."""
-    chunks = itertools.chain(bulk_votes.fetch_round_chunks(s.connection(), r.id),
-                             [([tuple(getattr(e, column) for column in bulk_votes.VOTE_COLUMNS) for e in boxed], None)])
-    votes = bulk_votes.build_votes(chunks, decode_value=lambda text: decode_value(text, r.method),
-                                   decode_effort=text_to_frac, p_key=p_key, i_key=i_key, c_key=c_key)
-    if r.anonymous:
-        votes.sort(key=secret_order)
-    return tuple(votes)
+    return bulk_votes.round_votes(bulk_votes.fetch_round_chunks(s.connection(), r.id), boxed_entries,
+                                  method=r.method, anonymous=bool(r.anonymous), p_key=p_key, i_key=i_key, c_key=c_key)
