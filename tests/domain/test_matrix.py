@@ -114,3 +114,35 @@ def test_bad_matrix_settings_are_refused(settings):
 def test_unknown_criterion_and_non_numbers_are_reported():
     _, problems = validate_submission([("x", "zz", 3), ("x", "v", "high"), ("q", "v", 1)], {"x"}, ONE_TO_FIVE)
     assert [p.rule for p in problems] == ["unknown_criterion", "not_a_number", "unknown_item"]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ITEMS = ["a", "b", "c"]
+_score = st.one_of(st.none(), st.integers(0, 5), st.sampled_from([F(1, 2), F(7, 2), F(4)]))
+_submission = st.fixed_dictionaries({(i, c.key): _score for i in _ITEMS for c in CALDERDALE}).map(
+    lambda row: {k: v for k, v in row.items() if v is not None})
+
+
+@given(st.lists(_submission, max_size=6), st.sampled_from(["weighted_sum", "minmax", "sum_of_max"]),
+       st.sampled_from(["total_first", "criterion_first"]))
+@settings(max_examples=200, deadline=None)
+def test_totals_are_each_complete_row_weighted_whatever_is_left_blank(subs, normalisation, order):
+    # evaluate() takes complete rows (the usual case) through a faster path; a row with a
+    # blank counts only in its criteria's aggregates, never in the totals.
+    from workshop_tui.domain.consensus import median
+    from workshop_tui.domain.methods.matrix import coefficients
+
+    s = matrix_settings({"normalisation": normalisation, "order": order})
+    out = evaluate(_ITEMS, CALDERDALE, subs, s)
+    a, b = coefficients(CALDERDALE, normalisation)
+    for i in _ITEMS:
+        expected = [b + sum(a[c.key] * sub[(i, c.key)] for c in CALDERDALE)
+                    for sub in subs if all((i, c.key) in sub for c in CALDERDALE)]
+        assert list(out.totals(i)) == expected
+        for c in CALDERDALE:
+            scored = [sub[(i, c.key)] for sub in subs if (i, c.key) in sub]
+            assert out.criterion_medians[i].get(c.key) == (median(scored) if scored else None)
+    assert [set(t) for t in out.rater_totals] == [
+        {i for i in _ITEMS if all((i, c.key) in sub for c in CALDERDALE)} for sub in subs]

@@ -118,3 +118,52 @@ def test_a_cell_is_judged_in_the_words_the_whole_ballot_would_use(cell, spent):
     assert bool(cell_verdict.problems) == bool(ballot.problems)
     for p in cell_verdict.problems:
         assert p.message in ballot_words
+
+
+def _matrix_ballot_entry_by_entry(ctx, votes):
+    """The whole-ballot matrix judgement as it read before its common case was inlined:
+    every entry through the general per-entry rule, duplicates found with one set."""
+    from workshop_tui.domain.rules import judge
+
+    problems, scores, seen = [], {}, set()
+    for n, v in enumerate(votes):
+        item = v.initiative
+        if item is None or item not in ctx.initiatives:
+            problems.append(judge._unknown_item(ctx, item, v.value, n))
+            continue
+        key = (item, v.criterion)
+        if key in seen and v.criterion in ctx.criteria:
+            problems.append(judge.BallotProblem(
+                "duplicate_score", item, v.value, None,
+                f"{ctx.item(item)} is scored more than once on '{ctx.criteria[v.criterion].name}'",
+                v.criterion, n, "criterion"))
+            continue
+        seen.add(key)
+        score, more = judge._matrix_entry(ctx, item, v.criterion, v.value, n)
+        problems += more
+        if score is not None:
+            scores[key] = score
+    return problems, scores
+
+
+matrix_entries = st.lists(st.builds(
+    lambda item, criterion, value: Vote("p", item, criterion, value),
+    st.sampled_from(sorted(ITEMS) + ["z", None]),
+    st.sampled_from(["pat", "staff", "nope", None]),
+    st.one_of(st.integers(-2, 12), st.sampled_from([F(7, 2), F(4), F(11), F(-1), None, "high", True, 2.5])),
+), max_size=14)
+
+
+@given(matrix_entries)
+@settings(max_examples=400, deadline=None)
+def test_a_matrix_ballot_is_judged_as_entry_by_entry_whatever_it_holds(votes):
+    # Its common case (a whole score in range, first time on the ballot) is taken inline
+    # for speed; with duplicates, blanks, fractions, strings, unknown rows and columns
+    # mixed in, the problems and the scores are those of the general rule.
+    verdict = rules.judge_ballot(rules.MatrixSettings(), CONTEXT, votes)
+    problems, scores = _matrix_ballot_entry_by_entry(CONTEXT, votes)
+    assert list(verdict.problems) == problems
+    assert verdict.content == scores and [type(x) for x in verdict.content.values()] == \
+        [type(x) for x in scores.values()]
+    assert list(verdict.content) == list(scores)
+    assert verdict.blank == (not scores)

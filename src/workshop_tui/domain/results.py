@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from operator import attrgetter
 from typing import Mapping, Sequence
 
 from workshop_tui.domain import rounds as round_policy
@@ -101,6 +102,10 @@ class _Ballot:
     votes: tuple[Vote, ...]
 
 
+_INITIATIVE = attrgetter("initiative")
+_PARTICIPANT = attrgetter("participant")
+
+
 def _ballots(workshop: Workshop, rnd: Round) -> tuple[list[_Ballot], list[RejectedBallot], list[str]]:
     """Group votes into ballots sorted by id; reject ones nobody can own."""
     abstained = set(rnd.abstained)
@@ -109,7 +114,7 @@ def _ballots(workshop: Workshop, rnd: Round) -> tuple[list[_Ballot], list[Reject
     skipped = set()
     for v in rnd.votes:
         person = v.participant
-        if person is not None and person in abstained:
+        if abstained and person is not None and person in abstained:
             skipped.add(person)
             continue
         grouped.setdefault(v.ballot or person or "", []).append(v)  # Round.ballot_id, inlined: 120,000 votes
@@ -118,9 +123,14 @@ def _ballots(workshop: Workshop, rnd: Round) -> tuple[list[_Ballot], list[Reject
         warnings.append(f"votes from participants marked as abstaining were ignored: {', '.join(sorted(skipped))}")
     ballots, rejected = [], []
     for bid in sorted(grouped):
-        # A vote that names nothing and carries nothing marks a blank ballot.
-        votes = tuple(v for v in grouped[bid] if not _is_blank_marker(v))
-        people = {v.participant for v in grouped[bid]}
+        mine = grouped[bid]
+        # A vote that names nothing and carries nothing marks a blank ballot; only a vote
+        # naming no initiative can be one (looked for in C: a ballot holds up to 2,000 votes).
+        if None in map(_INITIATIVE, mine):
+            votes = tuple(v for v in mine if not _is_blank_marker(v))
+        else:
+            votes = tuple(mine)
+        people = set(map(_PARTICIPANT, mine))
         participant = None if rnd.anonymous or len(people) != 1 else next(iter(people))
         problems = []
         if bid == "":

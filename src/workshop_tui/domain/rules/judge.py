@@ -352,24 +352,39 @@ def _judge_dots(s: DotsSettings, ctx: Context, votes: Sequence[m.Vote]) -> Ballo
 def _judge_matrix(ctx: Context, votes: Sequence[m.Vote]) -> BallotVerdict:
     problems: list[BallotProblem] = []
     scores: dict[tuple[str, str], Fraction | int] = {}
-    seen: set[tuple[str, str]] = set()
+    # The (initiative, criterion) pairs already on the ballot are those in ``scores`` and
+    # those in ``others`` (left without a score: blank, or with a problem).
+    others: set[tuple[str, str]] = set()
     bounds = _bounds(ctx)
+    initiatives = ctx.initiatives
     for n, v in enumerate(votes):
-        item = v.initiative
-        if item is None or item not in ctx.initiatives:
+        item, criterion = v.initiative, v.criterion
+        key = (item, criterion)
+        # The common case first, inline (a ballot can hold 2,000 scores, a round 120,000): a
+        # known initiative, a scored criterion not yet scored on this ballot, a whole score
+        # within its scale. It does what the general path below does for such a score.
+        span = bounds.get(criterion) if type(criterion) is str else None
+        if span is not None and item in initiatives and key not in scores and key not in others:
+            value = v.value
+            kind = type(value)
+            whole = value if kind is int else value.numerator if kind is Fraction and value.denominator == 1 else None
+            if whole is not None and span[0] <= whole <= span[1]:
+                scores[key] = whole
+                continue
+        if item is None or item not in initiatives:
             problems.append(_unknown_item(ctx, item, v.value, n))
             continue
-        key = (item, v.criterion)
-        if key in seen and v.criterion in ctx.criteria:
+        if (key in scores or key in others) and v.criterion in ctx.criteria:
             problems.append(BallotProblem("duplicate_score", item, v.value, None,
                                           f"{ctx.item(item)} is scored more than once on "
                                           f"'{ctx.criteria[v.criterion].name}'", v.criterion, n, "criterion"))
             continue
-        seen.add(key)  # type: ignore[arg-type]
         score, more = _matrix_entry(ctx, item, v.criterion, v.value, n, bounds)
         problems += more
         if score is not None:
             scores[key] = score  # type: ignore[index]
+        else:
+            others.add(key)  # type: ignore[arg-type]
     return BallotVerdict(tuple(problems), blank=not scores, content=scores)
 
 
