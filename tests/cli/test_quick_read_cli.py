@@ -174,3 +174,19 @@ def test_the_commands_import_no_database_library(samples):
         assert Path(f"{samples}.heavy").read_text() == "[]", args
         expected = full(samples, *args)
         assert (run.returncode, run.stdout) == (expected.exit_code, expected.stdout), args
+
+
+def test_plan_never_leaves_the_optimiser_importing_when_it_ends_early(samples):
+    # `plan` imports HiGHS in a thread while it reads the session; a command that ends
+    # early (no such session) must not leave that import running into the interpreter's
+    # shutdown. A fresh process, so HiGHS is not already imported.
+    code = (
+        "import threading, click\n"
+        "from workshop_tui.cli import main\n"
+        f"try:\n    main(['--db', {str(samples)!r}, 'plan', '99'], standalone_mode=False)\n"
+        "except click.ClickException:\n    pass\n"
+        "print(sorted(t.name for t in threading.enumerate() if t.name == 'load-optimiser'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout

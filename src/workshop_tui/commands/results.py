@@ -42,6 +42,7 @@ def register(main: click.Group) -> None:
     @click.pass_context
     def plan_cmd(ctx, db_path, database_url, session, round_key, as_json):
         """What we will do, not now and won't, and why, within bandwidth and bottlenecks."""
+        _load_optimiser_meanwhile(ctx)
         from workshop_tui.domain import results as engine
         from workshop_tui.domain import rounds as round_policy
 
@@ -135,6 +136,30 @@ def _no_such_round(workshop, round_key: str) -> str:
 
     known = ", ".join(r.key for r in round_policy.voting_rounds(workshop)) or "none"
     return f"There is no round {round_key!r} in this session (rounds: {known})."
+
+
+def _load_optimiser_meanwhile(ctx: click.Context) -> None:
+    """Import HiGHS (and NumPy under it, about 0.1-0.2 s) in a thread while the session is
+    read: SQLite lets go of the interpreter while it steps through the votes, so the two
+    overlap. The solve imports it again, waiting for this import if it is still under way;
+    should it fail here, it fails there too, where the plan says what it fell back to."""
+    import importlib.util
+    import threading
+
+    if importlib.util.find_spec("highspy") is None:
+        return
+
+    def load() -> None:
+        try:
+            import highspy  # noqa: F401, PLC0415
+        except Exception:  # noqa: BLE001 - the solve's own import reports it
+            pass
+
+    thread = threading.Thread(target=load, name="load-optimiser", daemon=True)
+    thread.start()
+    # Never left importing while the interpreter shuts down (a session or round not found
+    # ends the command early): the command waits for it before it exits.
+    ctx.call_on_close(thread.join)
 
 
 def _nothing_shown(workshop) -> str:
