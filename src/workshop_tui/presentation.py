@@ -216,6 +216,12 @@ DETAIL_EXPLANATIONS = {
 }
 
 
+def consensus_flags(contested: bool, few_scores: bool) -> str:
+    """The flags beside an initiative in a ranking, on screen and in the CLI alike: the room
+    split on it (METHODS §6), and too few scores to say (n < 3), shown rather than hidden."""
+    return ", ".join(word for word, on in (("room split", contested), ("few scores", few_scores)) if on)
+
+
 def agreement_sentence(agreement: Mapping[str, object] | None, contested: Sequence[str]) -> str:
     """The agreement in one plain sentence, naming the initiatives the room is split on.
 

@@ -39,11 +39,40 @@ def test_results_default_to_the_latest_round_with_votes(db_path):
     assert data["round"] == "r4" and data["method"] == "ranking"
 
 
-def test_results_table_shows_declared_ties_and_contested_items(db_path):
+def test_results_table_shows_declared_ties_and_contested_items(db_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")  # the table wraps to the terminal: room for the flags on one line
     session = nhs(db_path)
     out = run(db_path, "results", session, "--round", "r2")
     assert out.exit_code == 0
-    assert "=2" in out.output and "contested" in out.output and "Ballots counted: 11" in out.output
+    assert "=2" in out.output and "room split" in out.output and "Ballots counted: 11" in out.output
+
+
+def test_results_table_flags_few_scores_as_the_screen_does(db_path, monkeypatch):
+    # METHODS §6: fewer than three scores are flagged, not hidden; the words are the
+    # screen's (presentation.consensus_flags), not a second wording of the CLI's own.
+    from pathlib import Path
+
+    from workshop_tui.services import voting
+
+    from workshop_tui.services import sessions
+    from workshop_tui.storage.engine import open_database
+
+    monkeypatch.setenv("COLUMNS", "120")
+    session = nhs(db_path)
+    db = open_database(f"sqlite:///{db_path}")
+    sid = next(s.id for s in sessions.list_sessions(db) if s.title == session)
+    key = voting.create_round(db, sid, method="dots", title="One voice")
+    workshop = sessions.load(db, sid)
+    voting.open_desk(db, sid, key).cast(workshop.participants[0].key, workshop.initiatives[0].key, None, 2)
+    voting.reveal_round(db, sid, key)
+    db.dispose()
+    out = run(db_path, "results", session, "--round", key)
+    assert out.exit_code == 0, out.output
+    assert "flags" in out.output and "few scores" in out.output
+    src = Path(__file__).resolve().parents[2] / "src" / "workshop_tui"
+    for module in [*sorted((src / "tui").rglob("*.py")), *sorted((src / "commands").rglob("*.py"))]:
+        text = module.read_text(encoding="utf-8")
+        assert '"room split"' not in text and '"few scores"' not in text, module
 
 
 def test_plan_json_has_the_documented_shape(db_path):

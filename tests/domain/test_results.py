@@ -102,7 +102,8 @@ def test_matrix_result_json_shape():
     assert doc["settings"] == {"aggregate": "mean", "normalisation": "minmax", "order": "total_first", "trim": 0.2}
     assert doc["ballots"]["rejected"] == [{"participant": "p2", "reasons": [{"rule": "out_of_range", "item": "voice", "value": 6, "limit": [0, 5], "message": "VOICE: 'Staff benefit' score 6 is above the scale's maximum 5"}]}]
     row = doc["ranking"][0]
-    assert list(row) == ["initiative", "title", "rank", "tied", "score", "spread", "contested"]
+    assert list(row) == ["initiative", "title", "rank", "tied", "score", "spread", "contested", "few_scores"]
+    assert row["few_scores"] is True  # one counted ballot: too few scores to say how far the room agrees
     assert row["score"] == 0.7  # 0.5*8/10 + 0.25*4/5 + 0.25*2/5
     json.dumps(doc)
 

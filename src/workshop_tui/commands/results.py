@@ -233,7 +233,7 @@ def _num(value) -> str:
 def _print_results(data: dict) -> None:
     console = _console()
     ballots = data["ballots"]
-    from workshop_tui.presentation import agreement_sentence, method_warning, plural, rank_label
+    from workshop_tui.presentation import agreement_sentence, consensus_flags, method_warning, plural, rank_label
 
     title = f"{data['session']} · round {data['round']} · {data['method']} ({data['variant']})"
     rows = []
@@ -241,8 +241,9 @@ def _print_results(data: dict) -> None:
         spread = row.get("spread") or {}
         rank = rank_label(row["rank"], bool(row.get("tied")))
         rows.append(_cells(rank, row["initiative"], row["title"], _num(row["score"]), _num(row.get("supporters")),
-                           _num(spread.get("sd")), _num(spread.get("iqr")), "contested" if row["contested"] else ""))
-    console.table(title, ("rank", "initiative", "title", "score", "supporters", "sd", "iqr", ""), rows,
+                           _num(spread.get("sd")), _num(spread.get("iqr")),
+                           consensus_flags(row["contested"], row["few_scores"])))
+    console.table(title, ("rank", "initiative", "title", "score", "supporters", "sd", "iqr", "flags"), rows,
                   right=(0, 3, 4, 5, 6))
     console.print(f"Ballots counted: {ballots['counted']} · blank: {ballots['blank']} · "
                   f"rejected: {len(ballots['rejected'])}")

@@ -634,6 +634,7 @@ def result_to_json(workshop: Workshop, result: RoundResult) -> dict:
             s = r.spread
             row["spread"] = {"n": s.n, "mean": _json(s.mean), "median": _json(s.median), "sd": _json(s.sd), "iqr": _json(s.iqr)}
         row["contested"] = r.contested
+        row["few_scores"] = r.few_scores
         ranking.append(row)
     out: dict[str, object] = {
         "session": workshop.session.title,

@@ -21,6 +21,7 @@ from workshop_tui.presentation import (
     SHORT_SCORE_LABELS,
     agreement_sentence,
     condorcet_sentence,
+    consensus_flags,
     method_warning,
     common_scale,
     method_label,
@@ -307,12 +308,8 @@ class ResultsPane(StagePane):
                 cells.append(Text(self._spread(result, r.spread.iqr) if r.spread else "–"))
             if compared:
                 cells.append(moved_text(moves.get(r.initiative)))
-            flags = []
-            if r.contested:
-                flags.append("room split")
-            if r.few_scores:
-                flags.append("few scores")
-            cells.append(Text(", ".join(flags), style="bold reverse" if r.contested else "italic"))
+            cells.append(Text(consensus_flags(r.contested, r.few_scores),
+                              style="bold reverse" if r.contested else "italic"))
             rows.append((cells, "bold" if r.contested else ""))
         return LineTable(columns, rows)
 
