@@ -5,7 +5,9 @@ round still open) and once after the round closed. It must link no better than c
 
 Chance: pairing n ballots with n voters at random gets one right on average (the
 expected number of fixed points of a random permutation), with a spread of one per
-trial. The bound allows four spreads above it; on main the attack linked every ballot.
+trial. The bound allows four spreads above it; a set of rounds over it is run again
+with a fresh draw, and the test fails when the second goes over it too (chance's tail
+alone went over it in a few full runs in 100). On main the attack linked every ballot.
 """
 
 from __future__ import annotations
@@ -137,28 +139,42 @@ def run_round(db, method: str, n: int, rng: random.Random) -> tuple[dict[str, st
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("n", sorted(TRIALS))
 def test_secret_ballots_cannot_be_linked_better_than_chance(db, method, n, capsys):
-    seed = int.from_bytes(os.urandom(4), "big")
-    rng = random.Random(seed)
-    linked: dict[str, int] = {}
-    found: dict[str, int] = {}
-    ballots = 0
-    for _ in range(TRIALS[n]):
-        truth, guesses = run_round(db, method, n, rng)
-        ballots += len(truth)
-        for name, guess in guesses.items():
-            linked[name] = linked.get(name, 0) + sum(1 for b, p in guess.items() if truth.get(b) == p)
-            found[name] = found.get(name, 0) + len(guess)
+    backend = db.engine.dialect.name
     trials = TRIALS[n]
     chance = trials  # one right per trial on average
     bound = chance + 4 * math.sqrt(trials)
-    backend = db.engine.dialect.name
-    with capsys.disabled():
-        for name in sorted(linked):
-            line = (f"secret linkage [{backend} {method} n={n} seed={seed}] {name}: linked {linked[name]} of "
-                    f"{ballots} (chance {chance} of {ballots}, {chance / ballots:.0%}; paired {found[name]})")
-            print("\n" + line, end="")
-            record(f"linkage {backend} {method} n={n} {name}", f"{linked[name]}/{ballots} vs chance {chance}/{ballots}")
-    worst = max(linked.values())
-    assert worst <= bound, (f"seed {seed}: an attack linked {worst} of {ballots} ballots; chance is {chance}",
-                            linked)
+
+    def attempt() -> tuple[int, dict[str, int], dict[str, int], int]:
+        seed = int.from_bytes(os.urandom(4), "big")
+        rng = random.Random(seed)
+        linked: dict[str, int] = {}
+        found: dict[str, int] = {}
+        ballots = 0
+        for _ in range(trials):
+            truth, guesses = run_round(db, method, n, rng)
+            ballots += len(truth)
+            for name, guess in guesses.items():
+                linked[name] = linked.get(name, 0) + sum(1 for b, p in guess.items() if truth.get(b) == p)
+                found[name] = found.get(name, 0) + len(guess)
+        with capsys.disabled():
+            for name in sorted(linked):
+                line = (f"secret linkage [{backend} {method} n={n} seed={seed}] {name}: linked {linked[name]} of "
+                        f"{ballots} (chance {chance} of {ballots}, {chance / ballots:.0%}; paired {found[name]})")
+                print("\n" + line, end="")
+                record(f"linkage {backend} {method} n={n} {name}", f"{linked[name]}/{ballots} vs chance {chance}/{ballots}")
+        return seed, linked, found, ballots
+
+    seed, linked, found, ballots = attempt()
+    if max(linked.values()) > bound:
+        # Chance alone goes over the bound now and then: the right guesses of a random pairing
+        # are spread like a Poisson count, whose tail is heavier than four spreads suggest
+        # (about 1 in 1,000 per attack at n = 12; 1 in 200 for the worst of a case's
+        # attacks; a few full runs in 100 over every method and database). A leak goes
+        # over it again; chance does so twice about once in 40,000 cases. So a second,
+        # independent set of rounds must go over the bound too before the test fails.
+        first = (seed, dict(linked))
+        seed, linked, found, ballots = attempt()
+        worst = max(linked.values())
+        assert worst <= bound, (f"seeds {first[0]} and {seed}: an attack linked more than {bound:.1f} of {ballots} "
+                                f"ballots twice in a row; chance is {chance}", first[1], linked)
     assert any(found.values()), "the attacker found no ballots at all: the attack itself is broken"
